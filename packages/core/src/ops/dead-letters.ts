@@ -1,0 +1,129 @@
+import {
+  DeleteMessageBatchCommand,
+  GetQueueAttributesCommand,
+  ReceiveMessageCommand,
+  SendMessageBatchCommand,
+  type SQSClient,
+} from '@aws-sdk/client-sqs';
+import { FAILURE_ATTRIBUTES } from '../platform/queue/dead-letters.js';
+import { deadLetterQueueName, type QueueName, queueNames } from '../platform/queue/declarations.js';
+
+export interface DeadLetterView {
+  messageId: string;
+  sourceQueue: string;
+  reason: string;
+  failedAt?: string;
+  receiveCount?: number;
+  bytes: number;
+}
+
+export interface DeadLetterOps {
+  sqs: SQSClient;
+  queueUrl: (queue: string) => string;
+}
+
+/** How many messages wait in each dead-letter queue. */
+export async function countDeadLetters(ops: DeadLetterOps): Promise<Record<QueueName, number>> {
+  const counts = {} as Record<QueueName, number>;
+  for (const queue of queueNames) {
+    const out = await ops.sqs.send(
+      new GetQueueAttributesCommand({
+        QueueUrl: ops.queueUrl(deadLetterQueueName(queue)),
+        AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
+      }),
+    );
+    counts[queue] =
+      Number(out.Attributes?.ApproximateNumberOfMessages ?? 0) +
+      Number(out.Attributes?.ApproximateNumberOfMessagesNotVisible ?? 0);
+  }
+  return counts;
+}
+
+/**
+ * Lists dead letters without consuming them: each is received with a short visibility
+ * timeout and left in place. Bodies are not shown (they hold personal data), only sizes.
+ */
+export async function listDeadLetters(ops: DeadLetterOps, queue: QueueName, max = 100): Promise<DeadLetterView[]> {
+  const seen = new Map<string, DeadLetterView>();
+  while (seen.size < max) {
+    const out = await ops.sqs.send(
+      new ReceiveMessageCommand({
+        QueueUrl: ops.queueUrl(deadLetterQueueName(queue)),
+        MaxNumberOfMessages: 10,
+        VisibilityTimeout: 5,
+        WaitTimeSeconds: 0,
+        MessageAttributeNames: ['All'],
+        MessageSystemAttributeNames: ['ApproximateReceiveCount'],
+      }),
+    );
+    const messages = out.Messages ?? [];
+    const fresh = messages.filter((message) => message.MessageId && !seen.has(message.MessageId));
+    if (fresh.length === 0) break;
+    for (const message of fresh) {
+      const attribute = (name: string) => message.MessageAttributes?.[name]?.StringValue;
+      seen.set(message.MessageId as string, {
+        messageId: message.MessageId as string,
+        sourceQueue: attribute(FAILURE_ATTRIBUTES.sourceQueue) ?? queue,
+        reason:
+          attribute(FAILURE_ATTRIBUTES.reason) ??
+          'redriven by SQS after too many receives (the consumer crashed or timed out)',
+        failedAt: attribute(FAILURE_ATTRIBUTES.failedAt),
+        receiveCount:
+          Number(attribute(FAILURE_ATTRIBUTES.receiveCount) ?? message.Attributes?.ApproximateReceiveCount ?? 0) ||
+          undefined,
+        bytes: Buffer.byteLength(message.Body ?? ''),
+      });
+    }
+  }
+  return [...seen.values()];
+}
+
+/**
+ * Moves dead letters back to their source queue for another try. Each message is sent
+ * before it is deleted, so a crash in between repeats a message (consumers are idempotent)
+ * rather than losing one.
+ */
+export async function replayDeadLetters(
+  ops: DeadLetterOps,
+  queue: QueueName,
+  options: { dryRun?: boolean; max?: number } = {},
+): Promise<{ replayed: number; dryRun: boolean }> {
+  const max = options.max ?? Number.POSITIVE_INFINITY;
+  if (options.dryRun) {
+    const counts = await countDeadLetters(ops);
+    return { replayed: Math.min(counts[queue], max), dryRun: true };
+  }
+  let replayed = 0;
+  while (replayed < max) {
+    const out = await ops.sqs.send(
+      new ReceiveMessageCommand({
+        QueueUrl: ops.queueUrl(deadLetterQueueName(queue)),
+        MaxNumberOfMessages: Math.min(10, max - replayed),
+        VisibilityTimeout: 60,
+        WaitTimeSeconds: 0,
+      }),
+    );
+    const messages = out.Messages ?? [];
+    if (messages.length === 0) break;
+    const sent = await ops.sqs.send(
+      new SendMessageBatchCommand({
+        QueueUrl: ops.queueUrl(queue),
+        Entries: messages.map((message, index) => ({ Id: String(index), MessageBody: message.Body ?? '' })),
+      }),
+    );
+    const ok = new Set((sent.Successful ?? []).map((entry) => Number(entry.Id)));
+    const done = messages.filter((_, index) => ok.has(index));
+    if (done.length > 0) {
+      await ops.sqs.send(
+        new DeleteMessageBatchCommand({
+          QueueUrl: ops.queueUrl(deadLetterQueueName(queue)),
+          Entries: done.map((message, index) => ({ Id: String(index), ReceiptHandle: message.ReceiptHandle })),
+        }),
+      );
+    }
+    replayed += done.length;
+    if (done.length < messages.length)
+      throw new Error(`${messages.length - done.length} messages could not be replayed`);
+  }
+  return { replayed, dryRun: false };
+}

@@ -1,0 +1,77 @@
+import {
+  DeleteObjectCommand,
+  GetObjectCommand,
+  ListObjectsV2Command,
+  PutObjectCommand,
+  type S3Client,
+} from '@aws-sdk/client-s3';
+import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import { ValidationError } from './errors.js';
+
+const SAFE_KEY = /^(?!.*\.\.)[A-Za-z0-9!_.*'()/-]{1,900}$/;
+
+/**
+ * Media and large payloads in S3, always under `tenants/<tenantId>/`, so that a tenant's
+ * objects can be listed, exported and purged by prefix.
+ *
+ * @example
+ * const blobs = createBlobs(s3, config.MEDIA_BUCKET);
+ * await blobs.put(tenantId, 'media/abc.jpg', bytes, 'image/jpeg');
+ */
+export function createBlobs(s3: S3Client, bucket: string) {
+  const objectKey = (tenantId: string, key: string) => {
+    if (!SAFE_KEY.test(key) || key.startsWith('/')) throw new ValidationError('invalid object key');
+    if (!/^[A-Za-z0-9_-]{1,64}$/.test(tenantId)) throw new ValidationError('invalid tenant id');
+    return `tenants/${tenantId}/${key}`;
+  };
+  return {
+    bucket,
+    prefix: (tenantId: string) => objectKey(tenantId, 'x').slice(0, -1),
+    async put(tenantId: string, key: string, body: Uint8Array | string, contentType: string) {
+      await s3.send(
+        new PutObjectCommand({ Bucket: bucket, Key: objectKey(tenantId, key), Body: body, ContentType: contentType }),
+      );
+    },
+    /** The object's bytes, or undefined when it does not exist. */
+    async get(tenantId: string, key: string): Promise<Buffer | undefined> {
+      try {
+        const out = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: objectKey(tenantId, key) }));
+        return Buffer.from(await out.Body!.transformToByteArray());
+      } catch (error) {
+        if ((error as { name?: string }).name === 'NoSuchKey') return undefined;
+        throw error;
+      }
+    },
+    async delete(tenantId: string, key: string) {
+      await s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: objectKey(tenantId, key) }));
+    },
+    /** Every key under the tenant's prefix, page by page. */
+    async *list(tenantId: string, under = ''): AsyncGenerator<string> {
+      let token: string | undefined;
+      const prefix = `tenants/${tenantId}/${under}`;
+      do {
+        const page = await s3.send(
+          new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token }),
+        );
+        for (const item of page.Contents ?? []) if (item.Key) yield item.Key.slice(`tenants/${tenantId}/`.length);
+        token = page.NextContinuationToken;
+      } while (token);
+    },
+    /** A time-limited link to download one object. */
+    presignGet(tenantId: string, key: string, expiresInSeconds = 300) {
+      return getSignedUrl(s3, new GetObjectCommand({ Bucket: bucket, Key: objectKey(tenantId, key) }), {
+        expiresIn: expiresInSeconds,
+      });
+    },
+    /** A time-limited link to upload one object of a given type. */
+    presignPut(tenantId: string, key: string, contentType: string, expiresInSeconds = 300) {
+      return getSignedUrl(
+        s3,
+        new PutObjectCommand({ Bucket: bucket, Key: objectKey(tenantId, key), ContentType: contentType }),
+        { expiresIn: expiresInSeconds },
+      );
+    },
+  };
+}
+
+export type Blobs = ReturnType<typeof createBlobs>;

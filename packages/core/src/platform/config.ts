@@ -1,0 +1,60 @@
+import { z } from 'zod';
+import { ConfigError } from './errors.js';
+
+/**
+ * The environment every Asistone process reads. Stacks set these on each Lambda; the local
+ * runtime sets them for its in-process handlers. Read once, validated once.
+ */
+const schema = z.object({
+  STAGE: z.string().min(1).default('local'),
+  AWS_REGION: z.string().min(1).default('eu-central-1'),
+  TABLE_NAME: z.string().min(3),
+  MEDIA_BUCKET: z.string().min(3),
+  KEY_PROVIDER: z.enum(['local', 'kms']),
+  /** Folder holding the local wrapping keys (KEY_PROVIDER=local). */
+  LOCAL_KEY_DIR: z.string().optional(),
+  /** Minutes an unwrapped tenant data key stays in memory. */
+  DATA_KEY_CACHE_MINUTES: z.coerce.number().int().min(1).max(60).default(5),
+  LOG_LEVEL: z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR', 'SILENT']).default('INFO'),
+  /** Local emulators: one endpoint per AWS API, unset in AWS. */
+  AWS_ENDPOINT_URL_DYNAMODB: z.url().optional(),
+  AWS_ENDPOINT_URL_SQS: z.url().optional(),
+  AWS_ENDPOINT_URL_S3: z.url().optional(),
+});
+
+export type Config = z.infer<typeof schema> & {
+  /** URL of a declared queue, from `QUEUE_URL_<NAME>`; throws a clear error if unset. */
+  queueUrl(queue: string): string;
+};
+
+/** The env variable carrying a queue's URL: `meta-events` → `QUEUE_URL_META_EVENTS`. */
+export function queueUrlVariable(queue: string): string {
+  return `QUEUE_URL_${queue.toUpperCase().replaceAll('-', '_')}`;
+}
+
+/**
+ * Parses the environment. Errors name every missing or invalid variable at once.
+ *
+ * @example
+ * const config = readConfig(process.env);
+ * config.queueUrl('meta-events');
+ */
+export function readConfig(env: Record<string, string | undefined>): Config {
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`);
+    throw new ConfigError(`invalid configuration: ${problems.join('; ')}`);
+  }
+  if (parsed.data.KEY_PROVIDER === 'local' && !parsed.data.LOCAL_KEY_DIR) {
+    throw new ConfigError('invalid configuration: LOCAL_KEY_DIR is required when KEY_PROVIDER=local');
+  }
+  return {
+    ...parsed.data,
+    queueUrl(queue) {
+      const variable = queueUrlVariable(queue);
+      const url = env[variable];
+      if (!url) throw new ConfigError(`invalid configuration: ${variable} is not set`);
+      return url;
+    },
+  };
+}

@@ -1,0 +1,69 @@
+import {
+  CreateAliasCommand,
+  CreateKeyCommand,
+  DecryptCommand,
+  DisableKeyCommand,
+  GenerateDataKeyCommand,
+  type KMSClient,
+  ScheduleKeyDeletionCommand,
+} from '@aws-sdk/client-kms';
+import type { KeyProvider } from './key-provider.js';
+
+/** Tag and alias conventions the Keys stack's IAM conditions rely on. */
+export const TENANT_KEY_TAG = 'asistone:tenant';
+export const STAGE_KEY_TAG = 'asistone:stage';
+export const tenantKeyAliasPrefix = (stage: string) => `alias/asistone/${stage}/tenant/`;
+
+/**
+ * Key provider for AWS: one customer-managed KMS key per tenant, tagged with stage and tenant.
+ * Data keys are generated under it with encryption context `{ tenant }`. Destruction disables
+ * the key at once and schedules its deletion after KMS's minimum waiting period.
+ */
+export class KmsKeyProvider implements KeyProvider {
+  readonly kind = 'kms';
+  constructor(
+    private readonly kms: KMSClient,
+    private readonly stage: string,
+  ) {}
+
+  async createTenantKey(tenantId: string): Promise<string> {
+    const created = await this.kms.send(
+      new CreateKeyCommand({
+        Description: `Asistone ${this.stage} tenant data key wrapper`,
+        KeyUsage: 'ENCRYPT_DECRYPT',
+        KeySpec: 'SYMMETRIC_DEFAULT',
+        Tags: [
+          { TagKey: STAGE_KEY_TAG, TagValue: this.stage },
+          { TagKey: TENANT_KEY_TAG, TagValue: tenantId },
+        ],
+      }),
+    );
+    const keyId = created.KeyMetadata?.Arn;
+    if (!keyId) throw new Error('KMS did not return a key ARN');
+    await this.kms.send(
+      new CreateAliasCommand({ AliasName: `${tenantKeyAliasPrefix(this.stage)}${tenantId}`, TargetKeyId: keyId }),
+    );
+    return keyId;
+  }
+
+  async generateDataKey(tenantId: string, keyRef: string) {
+    const out = await this.kms.send(
+      new GenerateDataKeyCommand({ KeyId: keyRef, KeySpec: 'AES_256', EncryptionContext: { tenant: tenantId } }),
+    );
+    if (!out.Plaintext || !out.CiphertextBlob) throw new Error('KMS returned no data key');
+    return { plaintext: Buffer.from(out.Plaintext), wrapped: Buffer.from(out.CiphertextBlob) };
+  }
+
+  async unwrapDataKey(tenantId: string, keyRef: string, wrapped: Buffer): Promise<Buffer> {
+    const out = await this.kms.send(
+      new DecryptCommand({ KeyId: keyRef, CiphertextBlob: wrapped, EncryptionContext: { tenant: tenantId } }),
+    );
+    if (!out.Plaintext) throw new Error('KMS returned no plaintext');
+    return Buffer.from(out.Plaintext);
+  }
+
+  async destroyTenantKey(_tenantId: string, keyRef: string): Promise<void> {
+    await this.kms.send(new DisableKeyCommand({ KeyId: keyRef }));
+    await this.kms.send(new ScheduleKeyDeletionCommand({ KeyId: keyRef, PendingWindowInDays: 7 }));
+  }
+}

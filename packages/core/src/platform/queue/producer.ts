@@ -1,0 +1,106 @@
+import { randomUUID } from 'node:crypto';
+import { SendMessageBatchCommand, SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import type { Blobs } from '../blobs.js';
+import { ValidationError } from '../errors.js';
+import { MAX_MESSAGE_BYTES, type QueueName } from './declarations.js';
+import { QUEUE_MESSAGES, type QueueMessage } from './messages.js';
+
+/** A body too large for SQS is stored in S3 and the queue carries this pointer instead. */
+export interface ClaimCheck {
+  $claimCheck: string;
+  tenantId: string;
+}
+
+const BATCH_ENTRIES = 10;
+/** Headroom for attributes and the batch envelope. */
+const BATCH_BYTES = MAX_MESSAGE_BYTES - 8 * 1024;
+
+/** Where the producer sends: real SQS, or anything with the same contract (benchmarks). */
+export interface QueueSink {
+  send(queue: QueueName, body: string): Promise<void>;
+  sendBatch(queue: QueueName, bodies: string[]): Promise<{ failed: number[] }>;
+}
+
+/** The SQS sink: queue URLs come from config. */
+export function sqsSink(sqs: SQSClient, queueUrl: (queue: string) => string): QueueSink {
+  return {
+    async send(queue, body) {
+      await sqs.send(new SendMessageCommand({ QueueUrl: queueUrl(queue), MessageBody: body }));
+    },
+    async sendBatch(queue, bodies) {
+      const out = await sqs.send(
+        new SendMessageBatchCommand({
+          QueueUrl: queueUrl(queue),
+          Entries: bodies.map((body, index) => ({ Id: String(index), MessageBody: body })),
+        }),
+      );
+      return { failed: (out.Failed ?? []).map((entry) => Number(entry.Id)) };
+    },
+  };
+}
+
+/**
+ * Typed producers: every message is validated against its queue's schema, bodies over the
+ * SQS limit go to S3 first, and batches respect SQS's 10-entry and size limits.
+ *
+ * @example
+ * const producer = createProducer(sqsSink(sqs, config.queueUrl), blobs);
+ * await producer.send('meta-events', { tenantId, receivedAt: Date.now(), body });
+ */
+export function createProducer(sink: QueueSink, blobs?: Blobs) {
+  async function encode<Q extends QueueName>(queue: Q, message: QueueMessage<Q>): Promise<string> {
+    const parsed = QUEUE_MESSAGES[queue].safeParse(message);
+    if (!parsed.success) {
+      throw new ValidationError(
+        `invalid ${queue} message`,
+        parsed.error.issues.map((i) => i.message),
+      );
+    }
+    const body = JSON.stringify(parsed.data);
+    if (Buffer.byteLength(body) <= BATCH_BYTES) return body;
+    if (!blobs) throw new ValidationError(`${queue} message too large and no blob store to offload it`);
+    const key = `queue/${queue}/${randomUUID()}.json`;
+    await blobs.put(parsed.data.tenantId, key, body, 'application/json');
+    return JSON.stringify({ $claimCheck: key, tenantId: parsed.data.tenantId } satisfies ClaimCheck);
+  }
+
+  return {
+    async send<Q extends QueueName>(queue: Q, message: QueueMessage<Q>): Promise<void> {
+      await sink.send(queue, await encode(queue, message));
+    },
+
+    /** Sends many messages; retries entries SQS refused, once, then throws naming how many failed. */
+    async sendBatch<Q extends QueueName>(queue: Q, messages: QueueMessage<Q>[]): Promise<void> {
+      const bodies = await Promise.all(messages.map((message) => encode(queue, message)));
+      for (const chunk of chunkForSqs(bodies)) {
+        let pending = chunk;
+        for (let attempt = 0; attempt < 2 && pending.length > 0; attempt++) {
+          const { failed } = await sink.sendBatch(queue, pending);
+          pending = failed.map((index) => pending[index] as string);
+        }
+        if (pending.length > 0) throw new Error(`${pending.length} messages could not be queued on ${queue}`);
+      }
+    },
+  };
+}
+
+export type Producer = ReturnType<typeof createProducer>;
+
+/** Splits bodies into batches of at most 10 entries and the SQS batch size limit. */
+export function chunkForSqs(bodies: string[]): string[][] {
+  const chunks: string[][] = [];
+  let current: string[] = [];
+  let bytes = 0;
+  for (const body of bodies) {
+    const size = Buffer.byteLength(body);
+    if (current.length === BATCH_ENTRIES || (current.length > 0 && bytes + size > BATCH_BYTES)) {
+      chunks.push(current);
+      current = [];
+      bytes = 0;
+    }
+    current.push(body);
+    bytes += size;
+  }
+  if (current.length > 0) chunks.push(current);
+  return chunks;
+}

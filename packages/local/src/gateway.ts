@@ -1,0 +1,81 @@
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { extname, join, normalize } from 'node:path';
+import { API, WEBHOOKS, type WebhookProvider } from '@asistone/core/platform/functions';
+import { SECURITY_HEADERS } from '@asistone/core/platform/security-headers';
+import { getConnInfo } from '@hono/node-server/conninfo';
+import { Hono } from 'hono';
+import { fromFunctionUrlResult, toFunctionUrlEvent } from './function-url.js';
+import { invoke } from './lambda.js';
+
+/** Function URLs refuse bodies over 6 MB; so does the gateway. */
+const MAX_BODY_BYTES = 6 * 1024 * 1024;
+
+const CONTENT_TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.woff2': 'font/woff2',
+  '.txt': 'text/plain; charset=utf-8',
+};
+
+export interface GatewayState {
+  /** Set while the stack drains: new requests get 503. */
+  stopping: boolean;
+}
+
+/**
+ * The one local HTTP entry: `/webhooks/<provider>/*` and `/api/*` become function-URL events
+ * for the same handlers Lambda runs; everything else is the built web app.
+ */
+export function createGateway(webDist: string, state: GatewayState) {
+  const app = new Hono();
+
+  app.use('*', async (c, next) => {
+    if (state.stopping) return c.text('shutting down', 503);
+    const length = Number(c.req.header('content-length') ?? 0);
+    if (length > MAX_BODY_BYTES) return c.text('payload too large', 413);
+    await next();
+  });
+
+  const toLambda = (declared: string, name: string, timeoutSeconds: number) => async (c: import('hono').Context) => {
+    const event = await toFunctionUrlEvent(c.req.raw, getConnInfo(c).remote.address ?? '127.0.0.1');
+    if (event.body && Buffer.byteLength(event.body, 'base64') > MAX_BODY_BYTES) return c.text('payload too large', 413);
+    return fromFunctionUrlResult(await invoke(declared, name, event, timeoutSeconds));
+  };
+
+  app.all('/webhooks/:provider/*', (c) => {
+    const provider = c.req.param('provider') as WebhookProvider;
+    const webhook = WEBHOOKS[provider];
+    if (!Object.hasOwn(WEBHOOKS, provider) || !webhook) return c.text('not found', 404);
+    return toLambda(webhook.handler, `webhook-${provider}`, webhook.timeoutSeconds)(c);
+  });
+  app.all('/api/*', toLambda(API.handler, 'api', API.timeoutSeconds));
+
+  app.get('*', async (c) => {
+    const index = join(webDist, 'index.html');
+    if (!existsSync(index)) {
+      return c.html(
+        '<!doctype html><title>Asistone</title><p>The web app is being built; reload in a few seconds.</p>',
+        503,
+      );
+    }
+    const path = normalize(decodeURIComponent(c.req.path)).replace(/^(\.\.(\/|\\|$))+/, '');
+    const file = join(webDist, path);
+    const isAsset = file.startsWith(webDist) && extname(file) !== '' && existsSync(file);
+    const body = await readFile(isAsset ? file : index);
+    const headers: Record<string, string> = {
+      ...SECURITY_HEADERS,
+      'content-type': CONTENT_TYPES[extname(isAsset ? file : index)] ?? 'application/octet-stream',
+      // Hashed assets never change; the page itself must always be fresh.
+      'cache-control': isAsset && path.startsWith('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache',
+    };
+    return c.body(body, 200, headers);
+  });
+
+  return app;
+}

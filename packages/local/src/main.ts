@@ -1,0 +1,44 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { ROOT } from './lambda.js';
+import { startLocalStack } from './stack.js';
+
+/**
+ * `npm start`: runs Asistone on this machine. Settings come from the environment or `.env`
+ * (see `.env.example`); everything else is created on first start under the data folder.
+ */
+const envFile = join(ROOT, '.env');
+if (existsSync(envFile)) process.loadEnvFile(envFile);
+
+const stack = await startLocalStack({
+  port: Number(process.env.PORT ?? 3000),
+  dataDir: process.env.ASISTONE_DATA_DIR ?? '.asistone',
+  demoSecrets: {
+    appSecret: process.env.DEMO_META_APP_SECRET ?? 'asistone-demo-app-secret',
+    verifyToken: process.env.DEMO_META_VERIFY_TOKEN ?? 'asistone-demo-verify-token',
+  },
+  buildWeb: process.env.ASISTONE_BUILD_WEB !== 'false',
+});
+
+process.stdout.write(
+  [
+    `Asistone is running (stage local, data in ${stack.dataDir})`,
+    `  web app        ${stack.url}/`,
+    `  API health     ${stack.url}/api/health`,
+    `  Meta webhook   ${stack.url}/webhooks/meta/demo   (demo tenant; see README to send a signed message)`,
+    'Press Ctrl+C to stop; queued work is finished first.',
+    '',
+  ].join('\n'),
+);
+
+let stopping = false;
+async function shutdown(signal: string) {
+  if (stopping) return;
+  stopping = true;
+  process.stdout.write(`${signal}: draining queues and stopping...\n`);
+  await stack.stop();
+  process.stdout.write('stopped cleanly\n');
+  process.exit(0);
+}
+process.on('SIGINT', () => void shutdown('SIGINT'));
+process.on('SIGTERM', () => void shutdown('SIGTERM'));

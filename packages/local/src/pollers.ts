@@ -1,0 +1,120 @@
+import { QUEUES, type QueueName } from '@asistone/core/platform/queue/declarations';
+import type { Logger } from '@aws-lambda-powertools/logger';
+import {
+  DeleteMessageBatchCommand,
+  GetQueueAttributesCommand,
+  ReceiveMessageCommand,
+  type SQSClient,
+} from '@aws-sdk/client-sqs';
+import { LOCAL_REGION } from './emulators.js';
+import { invoke } from './lambda.js';
+
+export interface Poller {
+  queue: QueueName;
+  /** Batches delivered since start. */
+  readonly delivered: number;
+  /** Stops once the queue has nothing visible and no batch is in flight. */
+  drain(deadlineMs: number): Promise<void>;
+  stop(): void;
+}
+
+/**
+ * Delivers a queue's messages to its consumer as Lambda's SQS event source does: batches of
+ * the declared size, partial batch failures honoured, failed messages left to reappear after
+ * the visibility timeout (and redriven to the DLQ by the queue after max receives).
+ */
+export function startPoller(sqs: SQSClient, queue: QueueName, queueUrl: string, log: Logger): Poller {
+  const declared = QUEUES[queue];
+  let running = true;
+  let delivered = 0;
+  let inFlight: Promise<void> = Promise.resolve();
+
+  async function deliverOnce(): Promise<number> {
+    const out = await sqs.send(
+      new ReceiveMessageCommand({
+        QueueUrl: queueUrl,
+        MaxNumberOfMessages: declared.batchSize,
+        WaitTimeSeconds: 1,
+        MessageSystemAttributeNames: ['All'],
+        MessageAttributeNames: ['All'],
+      }),
+    );
+    const messages = out.Messages ?? [];
+    if (messages.length === 0) return 0;
+    const arn = `arn:aws:sqs:${LOCAL_REGION}:000000000000:${queueUrl.split('/').pop()}`;
+    const records = messages.map((message) => ({
+      messageId: message.MessageId as string,
+      receiptHandle: message.ReceiptHandle as string,
+      body: message.Body ?? '',
+      attributes: message.Attributes ?? {},
+      messageAttributes: Object.fromEntries(
+        Object.entries(message.MessageAttributes ?? {}).map(([name, value]) => [
+          name,
+          { stringValue: value.StringValue, dataType: value.DataType, stringListValues: [], binaryListValues: [] },
+        ]),
+      ),
+      md5OfBody: message.MD5OfBody ?? '',
+      eventSource: 'aws:sqs',
+      eventSourceARN: arn,
+      awsRegion: LOCAL_REGION,
+    }));
+    let failed = new Set(records.map((record) => record.messageId));
+    try {
+      const result = await invoke<{ batchItemFailures?: { itemIdentifier: string }[] } | undefined>(
+        declared.consumer,
+        `worker-${queue}`,
+        { Records: records },
+        declared.consumerTimeoutSeconds,
+      );
+      failed = new Set((result?.batchItemFailures ?? []).map((failure) => failure.itemIdentifier));
+    } catch (error) {
+      log.error('consumer failed the whole batch', { queue, error: error as Error });
+    }
+    const done = messages.filter((message) => !failed.has(message.MessageId as string));
+    if (done.length > 0) {
+      await sqs.send(
+        new DeleteMessageBatchCommand({
+          QueueUrl: queueUrl,
+          Entries: done.map((message, index) => ({ Id: String(index), ReceiptHandle: message.ReceiptHandle })),
+        }),
+      );
+    }
+    delivered++;
+    return messages.length;
+  }
+
+  const loop = async () => {
+    while (running) {
+      const batch = deliverOnce().catch((error) => {
+        log.error('queue poll failed', { queue, error: error as Error });
+        return -1;
+      });
+      inFlight = batch.then(() => undefined);
+      const count = await batch;
+      // Idle: poll again soon. Failing: back off so a broken emulator does not spin.
+      if (count <= 0 && running) await new Promise((resolve) => setTimeout(resolve, count < 0 ? 1000 : 100));
+    }
+  };
+  void loop();
+
+  return {
+    queue,
+    get delivered() {
+      return delivered;
+    },
+    async drain(deadlineMs) {
+      while (Date.now() < deadlineMs) {
+        const out = await sqs.send(
+          new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['ApproximateNumberOfMessages'] }),
+        );
+        if (Number(out.Attributes?.ApproximateNumberOfMessages ?? 0) === 0) break;
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      running = false;
+      await inFlight;
+    },
+    stop() {
+      running = false;
+    },
+  };
+}

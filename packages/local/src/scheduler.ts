@@ -1,0 +1,41 @@
+import { randomUUID } from 'node:crypto';
+import { SCHEDULES, type ScheduleName } from '@asistone/core/platform/schedules';
+import type { Logger } from '@aws-lambda-powertools/logger';
+import { Cron } from 'croner';
+import { LOCAL_REGION } from './emulators.js';
+import { invoke } from './lambda.js';
+
+/** The event EventBridge sends a scheduled target. */
+export function scheduledEvent(name: string, time = new Date()) {
+  return {
+    version: '0',
+    id: randomUUID(),
+    'detail-type': 'Scheduled Event',
+    source: 'aws.events',
+    account: '000000000000',
+    time: time.toISOString(),
+    region: LOCAL_REGION,
+    resources: [`arn:aws:events:${LOCAL_REGION}:000000000000:rule/asistone-local-${name}`],
+    detail: {},
+  };
+}
+
+/** Runs every declared schedule with croner, in UTC, never overlapping itself. */
+export function startScheduler(log: Logger) {
+  const jobs = (Object.keys(SCHEDULES) as ScheduleName[]).map((name) => {
+    const job = SCHEDULES[name];
+    return new Cron(job.cron, { timezone: 'UTC', protect: true, name }, async () => {
+      try {
+        await invoke(job.handler, `schedule-${name}`, scheduledEvent(name), job.timeoutSeconds);
+      } catch (error) {
+        log.error('scheduled job failed', { schedule: name, error: error as Error });
+      }
+    });
+  });
+  return {
+    jobs: jobs.map((job) => ({ name: job.name ?? '', next: job.nextRun()?.toISOString() })),
+    stop: () => {
+      for (const job of jobs) job.stop();
+    },
+  };
+}

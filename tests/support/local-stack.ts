@@ -19,7 +19,9 @@ export interface RunningStack {
  * Starts the product exactly as `npm start` does, on a free port with its own data folder,
  * and resolves once it prints its URLs.
  */
-export async function startStack(options: { dataDir?: string; env?: Record<string, string> } = {}): Promise<RunningStack> {
+export async function startStack(
+  options: { dataDir?: string; env?: Record<string, string> } = {},
+): Promise<RunningStack> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'asistone-test-'));
   const child = spawn(
     join(ROOT, 'node_modules', '.bin', 'tsx'),

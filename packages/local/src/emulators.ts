@@ -75,31 +75,33 @@ export async function startEmulators(dataDir: string): Promise<Emulators> {
     AWS_ENDPOINT_URL_SQS: awsEndpoint,
     AWS_ENDPOINT_URL_S3: awsEndpoint,
   };
-  const setup = fauxqs.setup({
+  // setup() creates only what is missing: queued messages from an earlier run stay.
+  const deadLetters = fauxqs.setup({
     queues: queueNames.map((queue) => ({
       name: resourceName(LOCAL_STAGE, deadLetterQueueName(queue)),
       region: LOCAL_REGION,
       attributes: { MessageRetentionPeriod: String(14 * 24 * 3600) },
     })),
     buckets: [bucket],
-  });
-  for (const queue of queueNames) {
-    const dlq = setup.queues.find((q) => q.name === resourceName(LOCAL_STAGE, deadLetterQueueName(queue)));
-    const declared = QUEUES[queue];
-    const main = fauxqs.createQueue(resourceName(LOCAL_STAGE, queue), {
+  }).queues;
+  const mains = fauxqs.setup({
+    queues: queueNames.map((queue, index) => ({
+      name: resourceName(LOCAL_STAGE, queue),
       region: LOCAL_REGION,
       attributes: {
-        VisibilityTimeout: String(declared.visibilityTimeoutSeconds),
+        VisibilityTimeout: String(QUEUES[queue].visibilityTimeoutSeconds),
         MessageRetentionPeriod: String(4 * 24 * 3600),
         RedrivePolicy: JSON.stringify({
-          deadLetterTargetArn: dlq?.arn,
-          maxReceiveCount: String(declared.maxReceiveCount),
+          deadLetterTargetArn: deadLetters[index]?.arn,
+          maxReceiveCount: String(QUEUES[queue].maxReceiveCount),
         }),
       },
-    });
-    env[queueUrlVariable(queue)] = main.queueUrl;
-    env[queueUrlVariable(deadLetterQueueName(queue))] = dlq?.url as string;
-  }
+    })),
+  }).queues;
+  queueNames.forEach((queue, index) => {
+    env[queueUrlVariable(queue)] = mains[index]?.url as string;
+    env[queueUrlVariable(deadLetterQueueName(queue))] = deadLetters[index]?.url as string;
+  });
 
   return {
     dynamoEndpoint,

@@ -13,10 +13,6 @@ if (existsSync(envFile)) process.loadEnvFile(envFile);
 const stack = await startLocalStack({
   port: Number(process.env.PORT ?? 3000),
   dataDir: process.env.ASISTONE_DATA_DIR ?? '.asistone',
-  demoSecrets: {
-    appSecret: process.env.DEMO_META_APP_SECRET ?? 'asistone-demo-app-secret',
-    verifyToken: process.env.DEMO_META_VERIFY_TOKEN ?? 'asistone-demo-verify-token',
-  },
   buildWeb: process.env.ASISTONE_BUILD_WEB !== 'false',
 });
 

@@ -1,14 +1,14 @@
 import { mkdir } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { queueUrlVariable } from '@asistone/core/platform/config';
 import { platform } from '@asistone/core/platform/context';
 import { registerHealthCheck } from '@asistone/core/platform/health';
 import { createLogger } from '@asistone/core/platform/log';
 import { queueNames } from '@asistone/core/platform/queue/declarations';
-import { seedDemoTenant } from '@asistone/core/tenancy/demo';
 import { serve } from '@hono/node-server';
-import { LOCAL_REGION, LOCAL_STAGE, startEmulators } from './emulators.js';
+import { startEmulators } from './emulators.js';
+import { announceRunning, clearRunning, handlerEnvironment, seedLocalData } from './environment.js';
 import { createGateway, type GatewayState } from './gateway.js';
 import { ROOT } from './lambda.js';
 import { startPoller } from './pollers.js';
@@ -20,7 +20,6 @@ export interface LocalStackOptions {
   port: number;
   /** Where table, queues, media and keys are kept. */
   dataDir: string;
-  demoSecrets: { appSecret: string; verifyToken: string };
   /** Build the web app when stale (default true). */
   buildWeb?: boolean;
 }
@@ -42,18 +41,12 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   const log = createLogger('local');
 
   const emulators = await startEmulators(dataDir);
-  Object.assign(process.env, {
-    STAGE: LOCAL_STAGE,
-    AWS_REGION: LOCAL_REGION,
-    AWS_ACCESS_KEY_ID: 'local',
-    AWS_SECRET_ACCESS_KEY: 'local',
-    KEY_PROVIDER: 'local',
-    LOCAL_KEY_DIR: join(dataDir, 'keys'),
-    ...emulators.env,
-  });
+  const handlerEnv = handlerEnvironment(dataDir, emulators.env);
+  Object.assign(process.env, handlerEnv);
+  await announceRunning(dataDir, handlerEnv);
 
-  const { store, keyring, aws } = platform();
-  await seedDemoTenant({ store, keyring }, options.demoSecrets);
+  await seedLocalData();
+  const { aws } = platform();
 
   let web: WebBuildState = options.buildWeb === false ? 'ready' : 'building';
   if (options.buildWeb !== false) {
@@ -95,6 +88,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       const deadline = Date.now() + 15_000;
       await Promise.all(pollers.map((poller) => poller.drain(deadline)));
       await emulators.stop();
+      await clearRunning(dataDir);
     },
   };
 }

@@ -67,10 +67,14 @@ const PATTERNS: ReadonlyArray<[RegExp, (match: string) => string]> = [
   [/\bwamid\.[\w=+/-]+/g, () => 'wamid.[redacted]'],
   // Email addresses.
   [/[\w.+-]+@[\w-]+(\.[\w-]+)+/g, (m) => `${m[0]}***@***`],
-  // Payment card numbers: 13-19 digits, optionally grouped.
-  [/\b(?:\d[ -]?){12,18}\d\b/g, maskDigits],
-  // Phone numbers: optional +, 10-15 digits, optional separators.
-  [/\+?\d[\d\s().-]{8,18}\d/g, maskDigits],
+  // Payment card numbers: 13-19 digits, optionally grouped by spaces or dashes.
+  [/(?<![\w.-])(?:\d[ -]?){12,18}\d(?![\w.-])/g, maskDigits],
+  // Phone numbers written with a plus: +90 555 111 22 33, +905551112233.
+  [/(?<![\w.+-])\+\d[\d\s().-]{7,18}\d(?![\w])/g, maskDigits],
+  // Bare digit runs as long as a phone number (WhatsApp ids are numbers without the plus).
+  [/(?<![\w.-])\d{10,15}(?![\w.-])/g, maskDigits],
+  // National formats with separators: 0555 111 22 33, (555) 111-2233.
+  [/(?<![\w.-])0?\(?\d{3}\)?[\s.-]\d{3}[\s.-]?\d{2}[\s.-]?\d{2}(?![\w.-])/g, maskDigits],
   // IPv4 addresses keep their network part only.
   [/\b(\d{1,3}\.\d{1,3})\.\d{1,3}\.\d{1,3}\b/g, (m) => `${m.split('.').slice(0, 2).join('.')}.x.x`],
 ];

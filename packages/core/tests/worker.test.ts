@@ -1,0 +1,92 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+import { describe, expect, it } from 'vitest';
+import type { Blobs } from '../src/platform/blobs.js';
+import { PermanentError } from '../src/platform/errors.js';
+import type { DeadLetter } from '../src/platform/queue/dead-letters.js';
+import { QUEUES } from '../src/platform/queue/declarations.js';
+import { type QueueRecord, queueWorker } from '../src/platform/queue/worker.js';
+
+const log = new Logger({ logLevel: 'SILENT' });
+
+function record(id: string, body: unknown, receiveCount = 1): QueueRecord {
+  return {
+    messageId: id,
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+    attributes: { ApproximateReceiveCount: String(receiveCount) },
+    eventSource: 'aws:sqs',
+  };
+}
+
+function setup(handle: (body: string) => Promise<void>, stored: Record<string, string> = {}) {
+  const dead: DeadLetter[] = [];
+  const deleted: string[] = [];
+  const blobs = {
+    get: async (_tenant: string, key: string) => (stored[key] ? Buffer.from(stored[key]) : undefined),
+    delete: async (_tenant: string, key: string) => {
+      deleted.push(key);
+    },
+  } as unknown as Blobs;
+  const worker = queueWorker(
+    'meta-events',
+    () => ({ blobs, log, deadLetters: { send: async (letter) => void dead.push(letter) } }),
+    async (message) => handle(message.body),
+  );
+  return { worker, dead, deleted };
+}
+
+const good = (n: number) => ({ tenantId: 't_1', receivedAt: n, body: `{"n":${n}}` });
+
+describe('queueWorker', () => {
+  it('reports only the failed messages of a batch, so the rest are not redelivered', async () => {
+    const { worker, dead } = setup(async (body) => {
+      if (body.includes('2')) throw new Error('database throttled');
+    });
+    const out = await worker({ Records: [record('a', good(1)), record('b', good(2)), record('c', good(3))] });
+    expect(out.batchItemFailures).toEqual([{ itemIdentifier: 'b' }]);
+    expect(dead).toHaveLength(0);
+  });
+
+  it('sends poison messages straight to the DLQ with their reason, without retrying them', async () => {
+    const { worker, dead } = setup(async () => undefined);
+    const out = await worker({
+      Records: [record('a', 'not json'), record('b', { tenantId: 't_1' }), record('c', good(1))],
+    });
+    expect(out.batchItemFailures).toEqual([]);
+    expect(dead.map((letter) => letter.reason)).toEqual([
+      'PoisonMessageError: body is not JSON',
+      'PoisonMessageError: message does not match the meta-events schema at receivedAt, body',
+    ]);
+    expect(dead[0]).toMatchObject({ queue: 'meta-events', body: 'not json', receiveCount: 1 });
+  });
+
+  it('dead-letters permanent domain failures and transient ones on their last receive', async () => {
+    const { worker, dead } = setup(async (body) => {
+      if (body.includes('1')) throw new PermanentError('no whatsapp channel 123 for this tenant');
+      throw new Error('timeout');
+    });
+    const last = QUEUES['meta-events'].maxReceiveCount;
+    const out = await worker({ Records: [record('a', good(1)), record('b', good(2), last), record('c', good(3), 1)] });
+    expect(out.batchItemFailures).toEqual([{ itemIdentifier: 'c' }]);
+    expect(dead.map((letter) => [letter.reason, letter.receiveCount])).toEqual([
+      ['PermanentError: no whatsapp channel 123 for this tenant', 1],
+      ['Error: timeout', last],
+    ]);
+  });
+
+  it('reads claim-checked bodies from storage and removes them once processed', async () => {
+    const seen: string[] = [];
+    const { worker, deleted, dead } = setup(async (body) => void seen.push(body), {
+      'queue/meta-events/1.json': JSON.stringify(good(7)),
+    });
+    const out = await worker({
+      Records: [
+        record('a', { $claimCheck: 'queue/meta-events/1.json', tenantId: 't_1' }),
+        record('b', { $claimCheck: 'queue/meta-events/missing.json', tenantId: 't_1' }),
+      ],
+    });
+    expect(out.batchItemFailures).toEqual([]);
+    expect(seen).toEqual(['{"n":7}']);
+    expect(deleted).toEqual(['queue/meta-events/1.json']);
+    expect(dead[0]?.reason).toMatch(/claim-checked body is missing/);
+  });
+});

@@ -1,0 +1,83 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { platform } from '@asistone/core/platform/context';
+import { seedDemoTenant } from '@asistone/core/tenancy/demo';
+import { LOCAL_REGION, LOCAL_STAGE, startEmulators } from './emulators.js';
+
+/** Written by a running `npm start`, so CLI commands reuse its emulators instead of the files. */
+const RUNNING_FILE = 'running.json';
+
+interface Running {
+  pid: number;
+  env: Record<string, string>;
+}
+
+/** The environment Lambda gives a function, pointed at this data folder's emulators. */
+export function handlerEnvironment(dataDir: string, emulatorEnv: Record<string, string>): Record<string, string> {
+  return {
+    STAGE: LOCAL_STAGE,
+    AWS_REGION: LOCAL_REGION,
+    AWS_ACCESS_KEY_ID: 'local',
+    AWS_SECRET_ACCESS_KEY: 'local',
+    KEY_PROVIDER: 'local',
+    LOCAL_KEY_DIR: join(dataDir, 'keys'),
+    ...emulatorEnv,
+  };
+}
+
+/** The demo tenant's Meta app credentials: `.env` may override the documented defaults. */
+export function demoSecretsFromEnv() {
+  return {
+    appSecret: process.env.DEMO_META_APP_SECRET ?? 'asistone-demo-app-secret',
+    verifyToken: process.env.DEMO_META_VERIFY_TOKEN ?? 'asistone-demo-verify-token',
+  };
+}
+
+/** Seeds what a fresh local data folder needs (the demo tenant); later calls change nothing. */
+export async function seedLocalData(): Promise<void> {
+  const { store, keyring } = platform();
+  await seedDemoTenant({ store, keyring }, demoSecretsFromEnv());
+}
+
+export async function announceRunning(dataDir: string, env: Record<string, string>): Promise<void> {
+  const running: Running = { pid: process.pid, env };
+  await writeFile(join(dataDir, RUNNING_FILE), JSON.stringify(running), { mode: 0o600 });
+}
+
+export async function clearRunning(dataDir: string): Promise<void> {
+  await rm(join(dataDir, RUNNING_FILE), { force: true });
+}
+
+function runningStack(dataDir: string): Running | undefined {
+  const file = join(dataDir, RUNNING_FILE);
+  if (!existsSync(file)) return undefined;
+  const running = JSON.parse(readFileSync(file, 'utf8')) as Running;
+  try {
+    process.kill(running.pid, 0);
+    return running;
+  } catch {
+    return undefined; // left behind by a stack that did not stop cleanly
+  }
+}
+
+/**
+ * Runs `work` with the handler environment of the local stack in `dataDir`: the running
+ * `npm start`'s emulators if there is one, otherwise emulators started just for this call
+ * (the on-disk stores allow one process at a time).
+ */
+export async function withLocalEnvironment<T>(dataDir: string, work: () => Promise<T>): Promise<T> {
+  const running = runningStack(dataDir);
+  if (running) {
+    Object.assign(process.env, running.env);
+    return work();
+  }
+  const emulators = await startEmulators(dataDir);
+  Object.assign(process.env, handlerEnvironment(dataDir, emulators.env));
+  try {
+    await seedLocalData();
+    return await work();
+  } finally {
+    await emulators.stop();
+  }
+}

@@ -1,0 +1,58 @@
+import { resourceName, TABLE } from '@asistone/core/platform/store/table';
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { AttributeType, BillingMode, ProjectionType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
+import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
+import { type StackContext, use } from 'sst/constructs';
+import { Keys } from './Keys.js';
+import { baseline } from './lambda.js';
+
+/**
+ * The records table and the media bucket, named `asistone-<stage>-…` like the local runtime names
+ * them, so the ops CLI finds them by stage. Both are retained when a stage is removed: they
+ * hold merchants' data, which only the privacy jobs delete.
+ */
+export function Storage({ stack }: StackContext) {
+  baseline(stack);
+  const { stageKey } = use(Keys);
+
+  const table = new Table(stack, 'Records', {
+    tableName: resourceName(stack.stage, TABLE.name),
+    partitionKey: { name: TABLE.partitionKey, type: AttributeType.STRING },
+    sortKey: { name: TABLE.sortKey, type: AttributeType.STRING },
+    billingMode: BillingMode.PAY_PER_REQUEST,
+    pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+    encryption: TableEncryption.CUSTOMER_MANAGED,
+    encryptionKey: stageKey,
+    timeToLiveAttribute: TABLE.ttlAttribute,
+    deletionProtection: true,
+    removalPolicy: RemovalPolicy.RETAIN,
+  });
+  for (const [indexName, index] of Object.entries(TABLE.indexes)) {
+    table.addGlobalSecondaryIndex({
+      indexName,
+      partitionKey: { name: index.partitionKey, type: AttributeType.STRING },
+      sortKey: { name: index.sortKey, type: AttributeType.STRING },
+      projectionType: ProjectionType[index.projection],
+    });
+  }
+
+  const bucket = new Bucket(stack, 'Media', {
+    bucketName: resourceName(stack.stage, 'media'),
+    encryption: BucketEncryption.KMS,
+    encryptionKey: stageKey,
+    // One data key per object batch instead of a KMS call per object.
+    bucketKeyEnabled: true,
+    blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+    objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
+    enforceSSL: true,
+    minimumTLSVersion: 1.2,
+    // Unversioned on purpose: a purged object must be gone, not kept as a noncurrent version.
+    versioned: false,
+    lifecycleRules: [
+      { id: 'abort-incomplete-multipart-uploads', abortIncompleteMultipartUploadAfter: Duration.days(1) },
+    ],
+    removalPolicy: RemovalPolicy.RETAIN,
+  });
+
+  return { table, bucket };
+}

@@ -1,0 +1,104 @@
+import { resourceName } from '@asistone/core/platform/store/table';
+import { RemovalPolicy } from 'aws-cdk-lib';
+import {
+  AllowedMethods,
+  CachePolicy,
+  Function as CloudFrontFunction,
+  FunctionCode,
+  FunctionEventType,
+  FunctionRuntime,
+  HttpVersion,
+  OriginRequestPolicy,
+  ResponseHeadersPolicy,
+  ViewerProtocolPolicy,
+} from 'aws-cdk-lib/aws-cloudfront';
+import { FunctionUrlOrigin, S3BucketOrigin } from 'aws-cdk-lib/aws-cloudfront-origins';
+import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
+import { type StackContext, StaticSite, use } from 'sst/constructs';
+import { Api } from './Api.js';
+import { baseline } from './lambda.js';
+import { cloudFrontSecurityHeaders } from './security-headers.js';
+
+/** Client-side routes (no file extension) get the SPA's index; files are served as they are. */
+const SPA_ROUTES = `function handler(event) {
+  var request = event.request;
+  var last = request.uri.split('/').pop();
+  if (last.indexOf('.') === -1) request.uri = '/index.html';
+  return request;
+}`;
+
+/**
+ * The merchant SPA on CloudFront, with the API on the same origin under `/api/*` (so session
+ * cookies can be SameSite=Strict and no CORS is needed). Every response, API included, carries
+ * the security headers declared in core.
+ *
+ * The site's error pages are deliberately not used: CloudFront applies them to every path, and
+ * they would turn an API 403/404 into index.html with a 200. The SPA fallback is a viewer-request
+ * function on the site's behaviour only.
+ */
+export function Web({ stack }: StackContext) {
+  // The site uploader and the cache invalidation run through SST's custom-resource handler.
+  baseline(stack, { keepCustomResourceHandler: true });
+  const { apiUrl } = use(Api);
+
+  const headers = new ResponseHeadersPolicy(stack, 'SecurityHeaders', {
+    responseHeadersPolicyName: resourceName(stack.stage, 'security-headers'),
+    comment: 'Asistone security headers (packages/core/src/platform/security-headers.ts)',
+    ...cloudFrontSecurityHeaders(),
+  });
+
+  const assets = new Bucket(stack, 'WebAssets', {
+    encryption: BucketEncryption.S3_MANAGED,
+    blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+    objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
+    enforceSSL: true,
+    // No auto-delete: it would add a Lambda to every stage for a bucket we can empty by hand.
+    removalPolicy: RemovalPolicy.RETAIN,
+  });
+
+  const site = new StaticSite(stack, 'web', {
+    path: 'packages/web',
+    buildCommand: 'npm run build',
+    buildOutput: 'dist',
+    // SST writes Vite env types next to the site by default; keep them in .sst, not in src.
+    vite: { types: '../../.sst/web-env.d.ts' },
+    cdk: {
+      bucket: assets,
+      distribution: {
+        comment: `Asistone ${stack.stage} web app and API`,
+        httpVersion: HttpVersion.HTTP2_AND_3,
+        errorResponses: [],
+        defaultBehavior: {
+          origin: S3BucketOrigin.withOriginAccessControl(assets),
+          responseHeadersPolicy: headers,
+          functionAssociations: [
+            {
+              eventType: FunctionEventType.VIEWER_REQUEST,
+              function: new CloudFrontFunction(stack, 'SpaRoutes', {
+                runtime: FunctionRuntime.JS_2_0,
+                comment: 'Serves index.html for client-side routes',
+                code: FunctionCode.fromInline(SPA_ROUTES),
+              }),
+            },
+          ],
+        },
+        additionalBehaviors: {
+          '/api/*': {
+            origin: new FunctionUrlOrigin(apiUrl),
+            viewerProtocolPolicy: ViewerProtocolPolicy.HTTPS_ONLY,
+            allowedMethods: AllowedMethods.ALLOW_ALL,
+            cachePolicy: CachePolicy.CACHING_DISABLED,
+            // Everything the viewer sent (cookies, query, headers) except Host, which must be the URL's.
+            originRequestPolicy: OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
+            responseHeadersPolicy: headers,
+          },
+        },
+      },
+    },
+  });
+  // SST builds its own viewer-request function for the default behaviour; ours replaced it.
+  site.node.tryRemoveChild('CloudFrontFunction');
+
+  stack.addOutputs({ SiteUrl: site.url });
+  return { site };
+}

@@ -1,0 +1,159 @@
+import { queueUrlVariable } from '@asistone/core/platform/config';
+import { resourceName } from '@asistone/core/platform/store/table';
+import { Aspects, type Stack as CdkStack, CfnResource, type IAspect } from 'aws-cdk-lib';
+import { Effect, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { CfnFunction, type FunctionUrl, FunctionUrlAuthType } from 'aws-cdk-lib/aws-lambda';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { IConstruct } from 'constructs';
+import { Function as SstFunction, type FunctionProps as SstFunctionProps, type Stack } from 'sst/constructs';
+import { ESBUILD_OPTIONS, LAMBDA_ARCHITECTURE, LAMBDA_RUNTIME, LOG_RETENTION_DAYS } from './bundling.js';
+import { type Access, accessStatements, queuesUsed, type SharedResources } from './permissions.js';
+
+/** The one retention every log group gets; a value CloudWatch does not accept fails synthesis. */
+export const LOG_RETENTION: RetentionDays = (() => {
+  const days = LOG_RETENTION_DAYS as RetentionDays;
+  if (!Object.values(RetentionDays).includes(days)) {
+    throw new Error(`LOG_RETENTION_DAYS=${LOG_RETENTION_DAYS} is not a CloudWatch Logs retention value`);
+  }
+  return days;
+})();
+
+/** What SST hands esbuild when it bundles a function at deploy (`sst deploy` runs the build). */
+export const NODEJS_BUNDLING: NonNullable<SstFunctionProps['nodejs']> = {
+  format: ESBUILD_OPTIONS.format,
+  minify: ESBUILD_OPTIONS.minify,
+  sourcemap: ESBUILD_OPTIONS.sourcemap,
+  // Spread last by SST over its own options: target node22, our banner (one `require` shim),
+  // tree-shaking, no legal comments. The AWS SDK is not external, so it is bundled.
+  esbuild: { ...ESBUILD_OPTIONS, mainFields: [...ESBUILD_OPTIONS.mainFields], banner: { ...ESBUILD_OPTIONS.banner } },
+};
+
+export interface ProductFunctionSpec {
+  /** Logical name, unique in the app: the physical name is `asistone-<stage>-<name>`. */
+  name: string;
+  /** `<file>.<export>` relative to the repository root, from the core declarations. */
+  handler: string;
+  description: string;
+  timeoutSeconds: number;
+  /** What the function does with the shared resources; becomes its IAM and queue URLs. */
+  access: Access;
+  resources: SharedResources;
+  /** A public function URL (auth NONE): webhooks check signatures, the API checks sessions. */
+  url?: boolean;
+  /** Variables beyond the ones every function reads. */
+  environment?: Record<string, string>;
+  /** Statements beyond what `access` describes (e.g. the API's secrets). */
+  statements?: PolicyStatement[];
+  memoryMb?: number;
+}
+
+export interface ProductFunction {
+  fn: SstFunction;
+  /** Present when the spec asked for a URL. */
+  url?: FunctionUrl;
+}
+
+/**
+ * One product Lambda: nodejs22.x on arm64, bundled per stacks/bundling.ts, its own role that can
+ * write only to its own log group (kept three years), the environment `readConfig` expects, and
+ * exactly the permissions its access declaration names.
+ */
+export function productFunction(stack: Stack, spec: ProductFunctionSpec): ProductFunction {
+  const stage = stack.stage;
+  const functionName = resourceName(stage, spec.name);
+  const logGroup = new LogGroup(stack, `${spec.name}-logs`, {
+    logGroupName: `/aws/lambda/${functionName}`,
+    retention: LOG_RETENTION,
+  });
+  const role = new Role(stack, `${spec.name}-role`, {
+    assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
+    description: `Runs ${functionName}`,
+  });
+  role.addToPolicy(
+    new PolicyStatement({
+      sid: 'OwnLogs',
+      effect: Effect.ALLOW,
+      actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+      resources: [logGroup.logGroupArn],
+    }),
+  );
+
+  const { table, bucket, queues } = spec.resources;
+  const queueUrls = Object.fromEntries(
+    queuesUsed(spec.access).map((name) => [queueUrlVariable(name), queues[name].queueUrl]),
+  );
+
+  const fn = new SstFunction(stack, spec.name, {
+    functionName,
+    description: spec.description,
+    handler: spec.handler,
+    runtime: LAMBDA_RUNTIME,
+    architecture: LAMBDA_ARCHITECTURE,
+    memorySize: spec.memoryMb ?? 1024,
+    timeout: spec.timeoutSeconds,
+    // No tracer is used; active tracing would only add cost and X-Ray permissions.
+    tracing: 'disabled',
+    nodejs: NODEJS_BUNDLING,
+    logGroup,
+    role,
+    environment: {
+      STAGE: stage,
+      TABLE_NAME: table.tableName,
+      MEDIA_BUCKET: bucket.bucketName,
+      KEY_PROVIDER: 'kms',
+      LOG_LEVEL: 'INFO',
+      ...queueUrls,
+      ...spec.environment,
+    },
+    permissions: [...accessStatements(stack, stage, spec.resources, spec.access), ...(spec.statements ?? [])],
+  });
+  // Created here rather than through SST's `url` prop, which keeps the URL construct private.
+  // No CORS: providers call webhooks server to server, and the browser reaches the API through
+  // CloudFront on the SPA's own origin.
+  const url = spec.url ? fn.addFunctionUrl({ authType: FunctionUrlAuthType.NONE }) : undefined;
+  return { fn, url };
+}
+
+/**
+ * Gives every Lambda in a stack, including ones SST and CDK add on their own (custom-resource
+ * providers), a log group kept for LOG_RETENTION_DAYS, wired through the function's logging
+ * config so the group exists before the function first logs.
+ */
+export class RetainedLambdaLogs implements IAspect {
+  visit(node: IConstruct): void {
+    if (!(node instanceof CfnResource) || node.cfnResourceType !== 'AWS::Lambda::Function') return;
+    const scope = node.node.scope;
+    if (!scope || scope.node.tryFindChild('RetainedLogs')) return;
+    if (node instanceof CfnFunction) {
+      const current = node.loggingConfig as CfnFunction.LoggingConfigProperty | undefined;
+      if (current?.logGroup) return;
+      const logGroup = new LogGroup(scope, 'RetainedLogs', { retention: LOG_RETENTION });
+      node.loggingConfig = { ...current, logGroup: logGroup.logGroupName };
+      return;
+    }
+    // Custom-resource providers are plain CfnResources (CDK's CustomResourceProvider).
+    const logGroup = new LogGroup(scope, 'RetainedLogs', { retention: LOG_RETENTION });
+    node.addPropertyOverride('LoggingConfig.LogGroup', logGroup.logGroupName);
+  }
+}
+
+/**
+ * The baseline every stack calls first.
+ *
+ * SST adds a custom-resource handler Lambda to every stack whether or not anything uses it; only
+ * stacks whose constructs deploy through it (the static site's uploader and CloudFront
+ * invalidation) keep it, as arm64. The others drop it, so no idle function exists.
+ */
+export function baseline(stack: CdkStack, options: { keepCustomResourceHandler?: boolean } = {}): void {
+  const handler = stack.node.tryFindChild('CustomResourceHandler');
+  if (handler) {
+    if (options.keepCustomResourceHandler) {
+      const cfn = handler.node.defaultChild as CfnFunction;
+      // SST's handler is one plain JavaScript file: it runs the same on Graviton.
+      cfn.architectures = ['arm64'];
+    } else {
+      stack.node.tryRemoveChild('CustomResourceHandler');
+    }
+  }
+  Aspects.of(stack).add(new RetainedLambdaLogs());
+}

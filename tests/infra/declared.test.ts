@@ -1,0 +1,177 @@
+import { queueUrlVariable } from '@asistone/core/platform/config';
+import { WEBHOOKS } from '@asistone/core/platform/functions';
+import { deadLetterQueueName, MAX_MESSAGE_BYTES, QUEUES, queueNames } from '@asistone/core/platform/queue/declarations';
+import { SCHEDULES, toEventBridgeCron } from '@asistone/core/platform/schedules';
+import { resourceName } from '@asistone/core/platform/store/table';
+import type { Template } from 'aws-cdk-lib/assertions';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  asArray,
+  isStageKeyArn,
+  type Json,
+  referencedId,
+  removeOutput,
+  resourcesIn,
+  STAGE,
+  type Synthesized,
+  synthesize,
+} from './app.js';
+
+/**
+ * Everything declared in core (queues, webhooks, schedules) exists in the stacks with the
+ * declared settings. The expectations iterate the declarations: a new queue, webhook or
+ * schedule is covered without touching these tests.
+ */
+let app: Synthesized;
+beforeAll(async () => {
+  app = await synthesize();
+});
+afterAll(removeOutput);
+
+const FOURTEEN_DAYS = 14 * 24 * 60 * 60;
+const SQS_DEFAULT_RETENTION = 4 * 24 * 60 * 60;
+
+function byName(template: Template, type: string, nameProperty: string, name: string): [string, Json] {
+  const found = resourcesIn(template, type).filter(([, properties]) => properties[nameProperty] === name);
+  expect(found, `${type} named ${name}`).toHaveLength(1);
+  return found[0]!;
+}
+
+function policyStatementsOfRole(template: Template, roleId: string): Json[] {
+  return resourcesIn(template, 'AWS::IAM::Policy')
+    .filter(([, policy]) => policy.Roles.some((role: Json) => referencedId(role) === roleId))
+    .flatMap(([, policy]) => policy.PolicyDocument.Statement);
+}
+
+describe.each(queueNames)('queue %s', (name) => {
+  const declared = QUEUES[name];
+  const queue = () => byName(app.templates.Queues, 'AWS::SQS::Queue', 'QueueName', resourceName(STAGE, name));
+  const deadLetter = () =>
+    byName(app.templates.Queues, 'AWS::SQS::Queue', 'QueueName', resourceName(STAGE, deadLetterQueueName(name)));
+  const consumer = () =>
+    byName(app.templates.Queues, 'AWS::Lambda::Function', 'FunctionName', resourceName(STAGE, `worker-${name}`));
+
+  it('redrives to its own dead-letter queue after the declared receive count', () => {
+    const [deadLetterId] = deadLetter();
+    expect(queue()[1].RedrivePolicy).toEqual({
+      deadLetterTargetArn: { 'Fn::GetAtt': [deadLetterId, 'Arn'] },
+      maxReceiveCount: declared.maxReceiveCount,
+    });
+  });
+
+  it('has the declared visibility timeout and message size limit', () => {
+    expect(queue()[1].VisibilityTimeout).toBe(declared.visibilityTimeoutSeconds);
+    expect(queue()[1].MaximumMessageSize).toBe(MAX_MESSAGE_BYTES);
+    expect(deadLetter()[1].MaximumMessageSize).toBe(MAX_MESSAGE_BYTES);
+  });
+
+  it('keeps dead letters 14 days, longer than the queue keeps messages', () => {
+    expect(deadLetter()[1].MessageRetentionPeriod).toBe(FOURTEEN_DAYS);
+    expect(queue()[1].MessageRetentionPeriod ?? SQS_DEFAULT_RETENTION).toBeLessThan(FOURTEEN_DAYS);
+  });
+
+  it('encrypts the queue and its dead-letter queue with the stage key', () => {
+    expect(isStageKeyArn(app.templates, 'Queues', queue()[1].KmsMasterKeyId)).toBe(true);
+    expect(isStageKeyArn(app.templates, 'Queues', deadLetter()[1].KmsMasterKeyId)).toBe(true);
+  });
+
+  it('is consumed by its own function, in declared batches, with partial batch failures', () => {
+    const [queueId] = queue();
+    const [consumerId] = consumer();
+    const mappings = resourcesIn(app.templates.Queues, 'AWS::Lambda::EventSourceMapping').filter(
+      ([, mapping]) => referencedId(mapping.EventSourceArn) === queueId,
+    );
+    expect(mappings).toHaveLength(1);
+    const [, mapping] = mappings[0]!;
+    expect(referencedId(mapping.FunctionName)).toBe(consumerId);
+    expect(mapping.BatchSize).toBe(declared.batchSize);
+    expect(mapping.FunctionResponseTypes).toEqual(['ReportBatchItemFailures']);
+    expect(mapping.Enabled ?? true).toBe(true);
+  });
+
+  it('gives the consumer its declared timeout, within the visibility timeout', () => {
+    expect(consumer()[1].Timeout).toBe(declared.consumerTimeoutSeconds);
+    expect(consumer()[1].Timeout).toBeLessThanOrEqual(queue()[1].VisibilityTimeout);
+  });
+
+  it('lets the consumer send failures to its own dead-letter queue, and tells it where that is', () => {
+    const [deadLetterId] = deadLetter();
+    const [, fn] = consumer();
+    expect(referencedId(fn.Environment.Variables[queueUrlVariable(deadLetterQueueName(name))])).toBe(deadLetterId);
+    const statements = policyStatementsOfRole(app.templates.Queues, referencedId(fn.Role)!);
+    expect(statements).toContainEqual(
+      expect.objectContaining({
+        Effect: 'Allow',
+        Action: 'sqs:SendMessage',
+        Resource: { 'Fn::GetAtt': [deadLetterId, 'Arn'] },
+      }),
+    );
+  });
+
+  it('denies requests to both queues that are not over TLS', () => {
+    for (const [queueId] of [queue(), deadLetter()]) {
+      const policies = resourcesIn(app.templates.Queues, 'AWS::SQS::QueuePolicy').filter(([, policy]) =>
+        policy.Queues.some((ref: Json) => referencedId(ref) === queueId),
+      );
+      const statements = policies.flatMap(([, policy]) => policy.PolicyDocument.Statement);
+      expect(statements).toContainEqual(
+        expect.objectContaining({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+      );
+    }
+  });
+});
+
+describe.each(Object.keys(WEBHOOKS) as (keyof typeof WEBHOOKS)[])('webhook %s', (provider) => {
+  const fn = () =>
+    byName(app.templates.Webhooks, 'AWS::Lambda::Function', 'FunctionName', resourceName(STAGE, `webhook-${provider}`));
+
+  it('has its own function with a public URL (auth NONE, signatures are checked in code) and no CORS', () => {
+    const [fnId] = fn();
+    const urls = resourcesIn(app.templates.Webhooks, 'AWS::Lambda::Url').filter(
+      ([, url]) => referencedId(url.TargetFunctionArn) === fnId,
+    );
+    expect(urls).toHaveLength(1);
+    expect(urls[0]![1].AuthType).toBe('NONE');
+    expect(urls[0]![1].Cors).toBeUndefined();
+  });
+
+  it('has the declared timeout', () => {
+    expect(fn()[1].Timeout).toBe(WEBHOOKS[provider].timeoutSeconds);
+  });
+});
+
+describe.each(Object.keys(SCHEDULES) as (keyof typeof SCHEDULES)[])('schedule %s', (name) => {
+  const declared = SCHEDULES[name];
+  const fn = () =>
+    byName(app.templates.Jobs, 'AWS::Lambda::Function', 'FunctionName', resourceName(STAGE, `schedule-${name}`));
+
+  it('runs on an EventBridge rule with the converted cron, targeting its own function', () => {
+    const [, rule] = byName(app.templates.Jobs, 'AWS::Events::Rule', 'Name', resourceName(STAGE, name));
+    expect(rule.ScheduleExpression).toBe(toEventBridgeCron(declared.cron));
+    expect(rule.State).toBe('ENABLED');
+    const targets = asArray<Json>(rule.Targets);
+    expect(targets).toHaveLength(1);
+    expect(referencedId(targets[0].Arn)).toBe(fn()[0]);
+  });
+
+  it('lets EventBridge invoke the function, from that rule only', () => {
+    const [ruleId] = byName(app.templates.Jobs, 'AWS::Events::Rule', 'Name', resourceName(STAGE, name));
+    const permissions = resourcesIn(app.templates.Jobs, 'AWS::Lambda::Permission').filter(
+      ([, permission]) => referencedId(permission.FunctionName) === fn()[0],
+    );
+    expect(permissions).toEqual([
+      [
+        expect.any(String),
+        expect.objectContaining({
+          Action: 'lambda:InvokeFunction',
+          Principal: 'events.amazonaws.com',
+          SourceArn: { 'Fn::GetAtt': [ruleId, 'Arn'] },
+        }),
+      ],
+    ]);
+  });
+
+  it('has the declared timeout', () => {
+    expect(fn()[1].Timeout).toBe(declared.timeoutSeconds);
+  });
+});

@@ -6,17 +6,18 @@ import { getParameterPath } from 'sst/constructs/util/binding.js';
 import { baseline, productFunction } from './lambda.js';
 import type { Access } from './permissions.js';
 import { Queues } from './Queues.js';
+import { appUrlParameterName } from './Web.js';
 
 /** App-level secrets the API reads (set with `npx sst secrets set <NAME> <value> --stage <stage>`). */
 export const API_SECRETS = ['AUTH_TOKEN_SECRET', 'RESEND_API_KEY'] as const;
 
 /** The variable that tells the API where a secret's SSM parameter is: `AUTH_TOKEN_SECRET_PARAMETER`. */
-export const secretParameterVariable = (secret: (typeof API_SECRETS)[number]) => `${secret}_PARAMETER` as const;
+export const secretParameterVariable = (secret: string) => `${secret}_PARAMETER` as const;
 
 const API_ACCESS: Access = {
   // Health: DescribeTable, HeadBucket, the depth of every queue and dead-letter queue.
   // Tenants: records read and written, a KMS key created per tenant and used for its data key.
-  table: ['DescribeTable', 'GetItem', 'PutItem', 'UpdateItem', 'Query'],
+  table: ['DescribeTable', 'GetItem', 'PutItem', 'UpdateItem', 'DeleteItem', 'Query'],
   headBucket: true,
   inspects: queueNames.flatMap((queue) => [queue, deadLetterQueueName(queue)]),
   tenantKeys: ['create', 'GenerateDataKey', 'Decrypt'],
@@ -31,15 +32,15 @@ export function Api({ stack }: StackContext) {
   baseline(stack);
   const { resources } = use(Queues);
 
-  const secrets = API_SECRETS.map((name) => {
-    const secret = new Config.Secret(stack, name);
-    const path = getParameterPath(secret, 'value');
-    return {
-      name,
-      path,
-      arn: `arn:${stack.partition}:ssm:${stack.region}:${stack.account}:parameter${path}`,
-    };
-  });
+  const parameterArn = (path: string) => `arn:${stack.partition}:ssm:${stack.region}:${stack.account}:parameter${path}`;
+  const secrets = [
+    ...API_SECRETS.map((name) => {
+      const path = getParameterPath(new Config.Secret(stack, name), 'value');
+      return { name, path, arn: parameterArn(path) };
+    }),
+    // Written by the Web stack once CloudFront has a URL (read at runtime: no stack cycle).
+    { name: 'APP_URL', path: appUrlParameterName(stack.stage), arn: parameterArn(appUrlParameterName(stack.stage)) },
+  ];
 
   const api = productFunction(stack, {
     name: 'api',

@@ -14,6 +14,7 @@ import {
 } from 'aws-cdk-lib/aws-cloudfront';
 import { FunctionUrlOrigin, S3BucketOrigin } from 'aws-cdk-lib/aws-cloudfront-origins';
 import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
+import { StringParameter } from 'aws-cdk-lib/aws-ssm';
 import { type StackContext, StaticSite, use } from 'sst/constructs';
 import { Api } from './Api.js';
 import { baseline } from './lambda.js';
@@ -26,6 +27,19 @@ const SPA_ROUTES = `function handler(event) {
   if (last.indexOf('.') === -1) request.uri = '/index.html';
   return request;
 }`;
+
+/**
+ * Every API request carries the viewer's address in a header the viewer cannot set: this
+ * function overwrites whatever arrived. (The API's own address is CloudFront's.)
+ */
+export const VIEWER_ADDRESS_HEADER = 'x-asistone-viewer-address';
+const VIEWER_ADDRESS = `function handler(event) {
+  event.request.headers['${VIEWER_ADDRESS_HEADER}'] = { value: event.viewer.ip };
+  return event.request;
+}`;
+
+/** Where the Web stack publishes the site's URL for the API (links in mails point there). */
+export const appUrlParameterName = (stage: string) => `/asistone/${stage}/app-url`;
 
 /**
  * The merchant SPA on CloudFront, with the API on the same origin under `/api/*` (so session
@@ -91,6 +105,16 @@ export function Web({ stack }: StackContext) {
             // Everything the viewer sent (cookies, query, headers) except Host, which must be the URL's.
             originRequestPolicy: OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
             responseHeadersPolicy: headers,
+            functionAssociations: [
+              {
+                eventType: FunctionEventType.VIEWER_REQUEST,
+                function: new CloudFrontFunction(stack, 'ViewerAddress', {
+                  runtime: FunctionRuntime.JS_2_0,
+                  comment: 'Passes the viewer address to the API',
+                  code: FunctionCode.fromInline(VIEWER_ADDRESS),
+                }),
+              },
+            ],
           },
         },
       },
@@ -98,6 +122,12 @@ export function Web({ stack }: StackContext) {
   });
   // SST builds its own viewer-request function for the default behaviour; ours replaced it.
   site.node.tryRemoveChild('CloudFrontFunction');
+
+  new StringParameter(stack, 'AppUrl', {
+    parameterName: appUrlParameterName(stack.stage),
+    description: 'Where the Asistone web app is served; links in mails point there',
+    stringValue: site.customDomainUrl ?? site.url,
+  });
 
   stack.addOutputs({ SiteUrl: site.url });
   return { site };

@@ -7,6 +7,7 @@ import { getParameterPath } from 'sst/constructs/util/binding.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { API_SECRETS, secretParameterVariable } from '../../stacks/Api.js';
 import { cloudFrontSecurityHeaders } from '../../stacks/security-headers.js';
+import { appUrlParameterName, VIEWER_ADDRESS_HEADER } from '../../stacks/Web.js';
 import {
   asArray,
   type Json,
@@ -71,7 +72,10 @@ describe('Api', () => {
     expect(ssm).toHaveLength(1);
     expect(asArray(ssm[0].Action).sort()).toEqual(['ssm:GetParameter', 'ssm:GetParameters']);
     const resources = asArray<Json>(ssm[0].Resource).map((arn) => JSON.stringify(arn));
-    expect(resources).toHaveLength(API_SECRETS.length);
+    expect(resources).toHaveLength(API_SECRETS.length + 1);
+    // The web app's URL, published by the Web stack, is the one parameter outside SST's secrets.
+    expect(resources.some((arn) => arn.endsWith(`:parameter${appUrlParameterName(STAGE)}"]]}`))).toBe(true);
+    expect(apiFunction()[1].Environment.Variables.APP_URL_PARAMETER).toBe(appUrlParameterName(STAGE));
     for (const name of API_SECRETS) {
       expect(resources.some((arn) => arn.endsWith(`:parameter/sst/asistone/${STAGE}/Secret/${name}/value"]]}`))).toBe(
         true,
@@ -137,6 +141,11 @@ describe('Web', () => {
     expect(() => cloudFrontSecurityHeaders({ 'strict-transport-security': 'includeSubDomains' })).toThrow();
   });
 
+  it('publishes the site’s URL for the API to put in mail links', () => {
+    const parameters = resourcesIn(app.templates.Web, 'AWS::SSM::Parameter');
+    expect(parameters.map(([, parameter]) => parameter.Name)).toEqual([appUrlParameterName(STAGE)]);
+  });
+
   it('applies the headers to the site and the API', () => {
     const [policyId] = resourcesIn(app.templates.Web, 'AWS::CloudFront::ResponseHeadersPolicy')[0]!;
     const config = distribution();
@@ -152,7 +161,11 @@ describe('Web', () => {
     expect(api[0].OriginRequestPolicyId).toBe(ALL_VIEWER_EXCEPT_HOST_HEADER);
     expect(api[0].AllowedMethods.sort()).toEqual(['DELETE', 'GET', 'HEAD', 'OPTIONS', 'PATCH', 'POST', 'PUT']);
     expect(api[0].ViewerProtocolPolicy).toBe('https-only');
-    expect(api[0].FunctionAssociations).toBeUndefined();
+    // One viewer-request function: it stamps the viewer's address, overwriting any the viewer sent.
+    expect(api[0].FunctionAssociations).toHaveLength(1);
+    const fnId = referencedId(api[0].FunctionAssociations[0].FunctionARN)!;
+    const code: string = app.templates.Web.toJSON().Resources[fnId].Properties.FunctionCode;
+    expect(code).toContain(`event.request.headers['${VIEWER_ADDRESS_HEADER}'] = { value: event.viewer.ip }`);
 
     const origin = config.Origins.find((candidate: Json) => candidate.Id === api[0].TargetOriginId);
     expect(origin.CustomOriginConfig.OriginProtocolPolicy).toBe('https-only');
@@ -182,8 +195,8 @@ describe('Web', () => {
     const fnId = referencedId(associations[0].FunctionARN)!;
     const code: string = app.templates.Web.toJSON().Resources[fnId].Properties.FunctionCode;
     expect(code).toContain("'/index.html'");
-    // SST's own rewrite function was replaced, not left behind unused.
-    expect(resourcesIn(app.templates.Web, 'AWS::CloudFront::Function')).toHaveLength(1);
+    // SST's own rewrite function was replaced, not left behind unused: ours and the API's remain.
+    expect(resourcesIn(app.templates.Web, 'AWS::CloudFront::Function')).toHaveLength(2);
   });
 
   it('has no distribution-wide error pages, which would turn API errors into index.html 200s', () => {

@@ -1,0 +1,33 @@
+import { GetParametersCommand, SSMClient } from '@aws-sdk/client-ssm';
+
+/**
+ * Settings the API reads from SSM in AWS (`<NAME>_PARAMETER` names the path) and from the
+ * environment locally: the app secrets, and the web app's URL, which the Web stack publishes.
+ */
+const SECRETS = ['AUTH_TOKEN_SECRET', 'RESEND_API_KEY', 'APP_URL'] as const;
+
+/**
+ * The environment with each secret filled in from SSM where the stack gave a parameter path
+ * instead of a value, in one call per cold start; a value already in the environment wins.
+ * The SDK is called directly: Powertools' parameters package, hoisted to the root, would pick
+ * up SST's older SDK copy.
+ */
+export async function withSecrets(
+  env: Record<string, string | undefined>,
+): Promise<Record<string, string | undefined>> {
+  const wanted = SECRETS.flatMap((name) => {
+    const path = env[`${name}_PARAMETER`];
+    return !env[name] && path ? [{ name, path }] : [];
+  });
+  if (wanted.length === 0) return env;
+  const client = new SSMClient({});
+  try {
+    const out = await client.send(
+      new GetParametersCommand({ Names: wanted.map(({ path }) => path), WithDecryption: true }),
+    );
+    const values = new Map((out.Parameters ?? []).map((parameter) => [parameter.Name, parameter.Value]));
+    return { ...env, ...Object.fromEntries(wanted.map(({ name, path }) => [name, values.get(path)])) };
+  } finally {
+    client.destroy();
+  }
+}

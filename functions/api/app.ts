@@ -1,16 +1,30 @@
-import { createLogger } from '@asistone/core/platform/log';
 import { Hono } from 'hono';
-import { health } from './routes/health.js';
+import { bodyLimit } from 'hono/body-limit';
+import { log } from './lib/deps.js';
+import { mountRoutes } from './lib/mount.js';
+import { answerForClientError, problem } from './lib/problems.js';
+import { routes } from './registry.js';
 
-const log = createLogger('api');
+/** Largest JSON body the API reads; nothing in the contract comes near it. */
+const MAX_BODY_BYTES = 64 * 1024;
 
 /** The whole API as one Hono app: the same object serves Lambda and the local gateway. */
 export const api = new Hono().basePath('/api');
 
-api.route('/', health);
+api.use(
+  '*',
+  bodyLimit({
+    maxSize: MAX_BODY_BYTES,
+    onError: (c) => problem(c, 413, 'payload_too_large', `Bodies are limited to ${MAX_BODY_BYTES / 1024} KiB`),
+  }),
+);
 
-api.notFound((c) => c.json({ error: 'not_found', message: 'No such API route' }, 404));
+mountRoutes(api, routes);
+
+api.notFound((c) => problem(c, 404, 'not_found', 'No such API route'));
 api.onError((error, c) => {
+  const answer = answerForClientError(c, error);
+  if (answer) return answer;
   log.error('api request failed', { error, path: c.req.path, method: c.req.method });
-  return c.json({ error: 'internal', message: 'Something went wrong on our side' }, 500);
+  return problem(c, 500, 'internal', 'Something went wrong on our side');
 });

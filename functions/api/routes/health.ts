@@ -1,25 +1,47 @@
 import { platform } from '@asistone/core/platform/context';
 import { checkHealth, registeredHealthChecks, storageHealthChecks } from '@asistone/core/platform/health';
-import { Hono } from 'hono';
+import { z } from 'zod';
+import { defineRoute } from '../lib/route.js';
+
+const report = z.object({
+  status: z.enum(['ok', 'degraded']),
+  stage: z.string(),
+  components: z.record(z.string(), z.object({ status: z.enum(['ok', 'down']) }).loose()),
+});
 
 /** `GET /api/health`: each component's state. Details (queue depths) only on the local stage. */
-export const health = new Hono().get('/health', async (c) => {
-  const { aws, config } = platform();
-  const report = await checkHealth({
-    ...storageHealthChecks({
-      dynamo: aws.dynamo,
-      s3: aws.s3,
-      sqs: aws.sqs,
-      table: config.TABLE_NAME,
-      bucket: config.MEDIA_BUCKET,
-      queueUrl: config.queueUrl,
-    }),
-    ...registeredHealthChecks(),
-  });
-  const showDetail = config.STAGE === 'local';
-  const components = Object.fromEntries(
-    Object.entries(report.components).map(([name, health]) => [name, showDetail ? health : { status: health.status }]),
-  );
-  c.header('cache-control', 'no-store');
-  return c.json({ status: report.status, stage: config.STAGE, components }, report.status === 'ok' ? 200 : 503);
-});
+export const healthRoutes = [
+  defineRoute({
+    method: 'get',
+    path: '/health',
+    access: 'public',
+    summary: "Each component's state",
+    answers: {
+      200: { description: 'Everything is up', schema: report },
+      503: { description: 'Something is down', schema: report },
+    },
+    async handle({ c }) {
+      const { aws, config } = platform();
+      const checked = await checkHealth({
+        ...storageHealthChecks({
+          dynamo: aws.dynamo,
+          s3: aws.s3,
+          sqs: aws.sqs,
+          table: config.TABLE_NAME,
+          bucket: config.MEDIA_BUCKET,
+          queueUrl: config.queueUrl,
+        }),
+        ...registeredHealthChecks(),
+      });
+      const showDetail = config.STAGE === 'local';
+      const components = Object.fromEntries(
+        Object.entries(checked.components).map(([name, health]) => [
+          name,
+          showDetail ? health : { status: health.status },
+        ]),
+      );
+      c.header('cache-control', 'no-store');
+      return c.json({ status: checked.status, stage: config.STAGE, components }, checked.status === 'ok' ? 200 : 503);
+    },
+  }),
+];

@@ -13,6 +13,7 @@ import { createGateway, type GatewayState } from './gateway.js';
 import { ROOT } from './lambda.js';
 import { startPoller } from './pollers.js';
 import { startScheduler } from './scheduler.js';
+import { localSecrets } from './secrets.js';
 import { ensureWebBuild, WEB_DIST, type WebBuildState } from './web-build.js';
 
 export interface LocalStackOptions {
@@ -41,7 +42,11 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   const log = createLogger('local');
 
   const emulators = await startEmulators(dataDir);
-  const handlerEnv = handlerEnvironment(dataDir, emulators.env);
+  const handlerEnv = {
+    ...handlerEnvironment(dataDir, emulators.env),
+    // Generated once per data folder, so sessions survive restarts; `.env` may set its own.
+    AUTH_TOKEN_SECRET: process.env.AUTH_TOKEN_SECRET ?? (await localSecrets(dataDir)).authTokenSecret,
+  };
   Object.assign(process.env, handlerEnv);
   await announceRunning(dataDir, handlerEnv);
 
@@ -77,9 +82,12 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     const s = serve({ fetch: gateway.fetch, port: options.port, hostname: '127.0.0.1' }, () => resolveServer(s));
   });
   const port = (server.address() as AddressInfo).port;
+  const url = `http://localhost:${port}`;
+  // Links in mails point at this gateway, unless `.env` names another address.
+  process.env.APP_URL ??= url;
 
   return {
-    url: `http://localhost:${port}`,
+    url,
     dataDir,
     async stop() {
       state.stopping = true;

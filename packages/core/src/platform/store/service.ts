@@ -1,7 +1,21 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { Service } from 'electrodb';
+import {
+  EmailLookupRecord,
+  InviteRecord,
+  MembershipRecord,
+  OwnershipRecord,
+  PasswordResetRecord,
+  RefreshTokenRecord,
+  SessionRecord,
+  SignUpRecord,
+  ThrottleRecord,
+  UserRecord,
+} from '../../accounts/records.js';
+import { AuditEventRecord } from '../../audit/records.js';
 import { ContactRecord, ConversationRecord, MessageRecord } from '../../inbox/records.js';
+import { DevMailRecord } from '../../notify/records.js';
 import { ChannelRecord, MetaAppRecord, TenantKeyRecord, TenantRecord } from '../../tenancy/records.js';
 
 /**
@@ -24,6 +38,18 @@ export function createStore(client: DynamoDBClient, table: string) {
       contact: ContactRecord,
       conversation: ConversationRecord,
       message: MessageRecord,
+      user: UserRecord,
+      accountEmail: EmailLookupRecord,
+      signUp: SignUpRecord,
+      session: SessionRecord,
+      refreshToken: RefreshTokenRecord,
+      passwordReset: PasswordResetRecord,
+      throttle: ThrottleRecord,
+      membership: MembershipRecord,
+      ownership: OwnershipRecord,
+      invite: InviteRecord,
+      auditEvent: AuditEventRecord,
+      devMail: DevMailRecord,
     },
     { client: documents, table },
   );

@@ -1,0 +1,84 @@
+import { roleIn } from '@asistone/core/accounts/businesses';
+import { ForbiddenError, NotFoundError } from '@asistone/core/accounts/errors';
+import { can, isPermission } from '@asistone/core/accounts/permissions';
+import type { Context, Hono } from 'hono';
+import { accounts } from './deps.js';
+import { invalidRequest, zodIssues } from './problems.js';
+import { authenticate, originOf } from './request.js';
+import { type Access, type BusinessScope, isBusinessRoute, type Route } from './route.js';
+
+/** The message of the 404 for a business the caller does not belong to (or that does not exist). */
+export const BUSINESS_NOT_FOUND = 'No such business';
+
+/**
+ * Refuses a registry that could leak: a business path without a permission, or a permission
+ * on a path that names no business to check it in.
+ */
+export function assertWellDeclared(routes: readonly Route[]): void {
+  for (const route of routes) {
+    const business = isBusinessRoute(route);
+    const permission = isPermission(route.access);
+    if (business !== permission) {
+      throw new Error(`${route.method.toUpperCase()} ${route.path}: business routes, and only they, need a permission`);
+    }
+  }
+}
+
+/**
+ * Who is calling and in which business, checked in the order the contract promises: no valid
+ * token → 401, not a member → 404, role without the permission → 403. Nothing of the request
+ * is read before that.
+ */
+async function authorize(c: Context, access: Access) {
+  if (access === 'public') return { caller: undefined, business: undefined };
+  const caller = await authenticate(c);
+  if (!isPermission(access)) return { caller, business: undefined };
+  const tenantId = c.req.param('tenantId') ?? '';
+  const role = await roleIn(await accounts(), tenantId, caller.userId);
+  if (!role) throw new NotFoundError(BUSINESS_NOT_FOUND);
+  if (!can(role, access)) throw new ForbiddenError();
+  return { caller, business: { tenantId, role } satisfies BusinessScope };
+}
+
+async function readJson(c: Context): Promise<{ ok: true; value: unknown } | { ok: false }> {
+  const text = await c.req.text();
+  if (text.trim() === '') return { ok: true, value: undefined };
+  try {
+    return { ok: true, value: JSON.parse(text) };
+  } catch {
+    return { ok: false };
+  }
+}
+
+/** Adds every route to the app behind its authorization, then validates query and body with zod. */
+export function mountRoutes(app: Hono, routes: readonly Route[]): void {
+  assertWellDeclared(routes);
+  for (const route of routes) {
+    app.on(route.method.toUpperCase(), route.path, async (c) => {
+      const { caller, business } = await authorize(c, route.access);
+      let query: unknown;
+      if (route.query) {
+        const parsed = route.query.safeParse(c.req.query());
+        if (!parsed.success) return invalidRequest(c, 'The query is not valid', zodIssues(parsed.error));
+        query = parsed.data;
+      }
+      let body: unknown;
+      if (route.body) {
+        const json = await readJson(c);
+        if (!json.ok) return invalidRequest(c, 'The body is not valid JSON', []);
+        const parsed = route.body.safeParse(json.value);
+        if (!parsed.success) return invalidRequest(c, 'The body is not valid', zodIssues(parsed.error));
+        body = parsed.data;
+      }
+      return route.handle({
+        c,
+        body,
+        query,
+        params: c.req.param() as Record<string, string>,
+        origin: originOf(c),
+        caller,
+        business,
+      } as Parameters<typeof route.handle>[0]);
+    });
+  }
+}

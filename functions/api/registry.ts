@@ -1,0 +1,39 @@
+import { openApiDocument } from './lib/openapi.js';
+import { defineRoute, type Route } from './lib/route.js';
+import { auditRoutes } from './routes/audit.js';
+import { authRoutes } from './routes/auth.js';
+import { billingRoutes } from './routes/billing.js';
+import { devOutboxRoutes } from './routes/dev-outbox.js';
+import { healthRoutes } from './routes/health.js';
+import { meRoutes } from './routes/me.js';
+import { teamRoutes } from './routes/team.js';
+
+/**
+ * Every API route, in one list: the router mounts it, the OpenAPI document describes it, and
+ * the authorization test walks it. A route not listed here does not exist.
+ */
+const productRoutes: readonly Route[] = [
+  ...healthRoutes,
+  ...authRoutes,
+  ...meRoutes,
+  ...teamRoutes,
+  ...auditRoutes,
+  ...billingRoutes,
+  ...devOutboxRoutes,
+];
+
+let document: ReturnType<typeof openApiDocument> | undefined;
+
+const openApiRoute = defineRoute({
+  method: 'get',
+  path: '/openapi.json',
+  access: 'public',
+  summary: 'This document',
+  answers: { 200: { description: 'OpenAPI 3.1' } },
+  handle({ c }) {
+    document ??= openApiDocument(routes);
+    return c.json(document);
+  },
+});
+
+export const routes: readonly Route[] = [...productRoutes, openApiRoute];

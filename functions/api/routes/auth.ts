@@ -1,0 +1,198 @@
+import { UnauthenticatedError } from '@asistone/core/accounts/errors';
+import {
+  confirmPasswordReset,
+  requestPasswordReset,
+  resetConfirmSchema,
+  resetRequestSchema,
+} from '@asistone/core/accounts/password-reset';
+import { disableTotp, enableTotp, setUpTotp, totpCodeSchema } from '@asistone/core/accounts/second-factor';
+import { endSessionOf, listSessions, refreshSession, revokeOwnSession } from '@asistone/core/accounts/sessions';
+import { signIn, signInSchema } from '@asistone/core/accounts/sign-in';
+import { confirmSignUp, signUp, signUpSchema } from '@asistone/core/accounts/sign-up';
+import { z } from 'zod';
+import { accounts } from '../lib/deps.js';
+import { clearRefreshCookie, refreshCookie, setRefreshCookie } from '../lib/request.js';
+import { defineRoute } from '../lib/route.js';
+import { accessToken, businessSummary, message, profile } from './schemas.js';
+
+/** Sign-up, sign-in, sessions, password reset and the second factor: `/api/auth/*`. */
+
+const SIGN_UP_ANSWER = 'Check your inbox: we sent you a link to confirm your email address.';
+const RESET_ANSWER = 'If an account uses this address, we sent it a link to choose a new password.';
+
+export const authRoutes = [
+  defineRoute({
+    method: 'post',
+    path: '/auth/signup',
+    access: 'public',
+    summary: 'Start a sign-up: a confirmation link is mailed (same answer whether the address is taken or not)',
+    body: signUpSchema,
+    answers: { 202: { description: 'Accepted', schema: message } },
+    async handle({ c, body, origin }) {
+      await signUp(await accounts(), body, origin);
+      return c.json({ message: SIGN_UP_ANSWER }, 202);
+    },
+  }),
+  defineRoute({
+    method: 'post',
+    path: '/auth/verify-email',
+    access: 'public',
+    summary: 'Confirm the email address: creates the account and the business',
+    body: z.object({ token: z.string().min(20).max(200) }),
+    answers: { 200: { description: 'Confirmed', schema: z.object({ verified: z.literal(true) }) } },
+    async handle({ c, body }) {
+      await confirmSignUp(await accounts(), body.token);
+      return c.json({ verified: true as const });
+    },
+  }),
+  defineRoute({
+    method: 'post',
+    path: '/auth/login',
+    access: 'public',
+    summary: 'Sign in; sets the refresh cookie',
+    body: signInSchema,
+    answers: {
+      200: {
+        description: 'Signed in',
+        schema: accessToken.extend({ user: profile, businesses: z.array(businessSummary) }),
+      },
+    },
+    async handle({ c, body, origin }) {
+      const { refreshToken, ...signedIn } = await signIn(await accounts(), body, origin);
+      setRefreshCookie(c, refreshToken);
+      c.header('cache-control', 'no-store');
+      return c.json(signedIn);
+    },
+  }),
+  defineRoute({
+    method: 'post',
+    path: '/auth/refresh',
+    access: 'public',
+    summary: 'A new access token for the refresh cookie, which is rotated',
+    answers: { 200: { description: 'Refreshed', schema: accessToken } },
+    async handle({ c, origin }) {
+      const presented = refreshCookie(c);
+      if (!presented) throw new UnauthenticatedError();
+      try {
+        const { refreshToken, accessToken, expiresIn } = await refreshSession(await accounts(), presented, origin);
+        setRefreshCookie(c, refreshToken);
+        c.header('cache-control', 'no-store');
+        return c.json({ accessToken, expiresIn });
+      } catch (error) {
+        if (error instanceof UnauthenticatedError) clearRefreshCookie(c);
+        throw error;
+      }
+    },
+  }),
+  defineRoute({
+    method: 'post',
+    path: '/auth/logout',
+    access: 'public',
+    summary: "Sign out: ends the refresh cookie's session and clears the cookie",
+    answers: { 204: { description: 'Signed out' } },
+    async handle({ c }) {
+      const presented = refreshCookie(c);
+      if (presented) await endSessionOf(await accounts(), presented);
+      clearRefreshCookie(c);
+      return c.body(null, 204);
+    },
+  }),
+  defineRoute({
+    method: 'post',
+    path: '/auth/password-reset/request',
+    access: 'public',
+    summary: 'Mail a reset link (same answer whether the address has an account or not)',
+    body: resetRequestSchema,
+    answers: { 202: { description: 'Accepted', schema: message } },
+    async handle({ c, body, origin }) {
+      await requestPasswordReset(await accounts(), body.email, origin);
+      return c.json({ message: RESET_ANSWER }, 202);
+    },
+  }),
+  defineRoute({
+    method: 'post',
+    path: '/auth/password-reset/confirm',
+    access: 'public',
+    summary: 'Choose a new password; every session of the account ends',
+    body: resetConfirmSchema,
+    answers: { 200: { description: 'Password changed', schema: message } },
+    async handle({ c, body, origin }) {
+      await confirmPasswordReset(await accounts(), body.token, body.password, origin);
+      return c.json({ message: 'Your password is changed. Sign in with it.' });
+    },
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/auth/sessions',
+    access: 'authenticated',
+    summary: "The caller's live sessions",
+    answers: {
+      200: {
+        description: 'Sessions',
+        schema: z.object({
+          sessions: z.array(
+            z.object({
+              id: z.string(),
+              createdAt: z.string(),
+              lastUsedAt: z.string(),
+              userAgent: z.string().nullable(),
+              sourceAddress: z.string().nullable(),
+              current: z.boolean(),
+            }),
+          ),
+        }),
+      },
+    },
+    async handle({ c, caller }) {
+      return c.json({ sessions: await listSessions(await accounts(), caller) });
+    },
+  }),
+  defineRoute({
+    method: 'delete',
+    path: '/auth/sessions/:sessionId',
+    access: 'authenticated',
+    summary: "Revoke one of the caller's sessions",
+    answers: { 204: { description: 'Revoked' } },
+    async handle({ c, caller, params }) {
+      await revokeOwnSession(await accounts(), caller.userId, params.sessionId ?? '');
+      return c.body(null, 204);
+    },
+  }),
+  defineRoute({
+    method: 'post',
+    path: '/auth/totp/setup',
+    access: 'authenticated',
+    summary: 'Start turning on two-step sign-in: a secret for the authenticator app',
+    answers: {
+      200: { description: 'Secret to scan', schema: z.object({ secret: z.string(), otpauthUrl: z.string() }) },
+    },
+    async handle({ c, caller }) {
+      c.header('cache-control', 'no-store');
+      return c.json(await setUpTotp(await accounts(), caller.userId));
+    },
+  }),
+  defineRoute({
+    method: 'post',
+    path: '/auth/totp/enable',
+    access: 'authenticated',
+    summary: 'Turn on two-step sign-in with a first code from the app',
+    body: totpCodeSchema,
+    answers: { 200: { description: 'On', schema: z.object({ totpEnabled: z.literal(true) }) } },
+    async handle({ c, caller, body, origin }) {
+      await enableTotp(await accounts(), caller.userId, body.code, origin);
+      return c.json({ totpEnabled: true as const });
+    },
+  }),
+  defineRoute({
+    method: 'post',
+    path: '/auth/totp/disable',
+    access: 'authenticated',
+    summary: 'Turn off two-step sign-in with a current code',
+    body: totpCodeSchema,
+    answers: { 200: { description: 'Off', schema: z.object({ totpEnabled: z.literal(false) }) } },
+    async handle({ c, caller, body, origin }) {
+      await disableTotp(await accounts(), caller.userId, body.code, origin);
+      return c.json({ totpEnabled: false as const });
+    },
+  }),
+];

@@ -1,0 +1,43 @@
+import { readOutbox } from '@asistone/core/notify/dev-outbox';
+import { platform } from '@asistone/core/platform/context';
+import { z } from 'zod';
+import { problem } from '../lib/problems.js';
+import { defineRoute } from '../lib/route.js';
+
+const LINK = /https?:\/\/\S+/g;
+
+/** Local stage only: the mails the product would have sent. Anywhere else it does not exist. */
+export const devOutboxRoutes = [
+  defineRoute({
+    method: 'get',
+    path: '/dev/outbox',
+    access: 'public',
+    summary: 'Mails the product would have sent, newest first (local stage only; 404 elsewhere)',
+    answers: {
+      200: {
+        description: 'Mails',
+        schema: z.object({
+          mails: z.array(
+            z.object({
+              id: z.string(),
+              kind: z.string(),
+              sentAt: z.string(),
+              to: z.string(),
+              subject: z.string(),
+              text: z.string(),
+              html: z.string(),
+              links: z.array(z.string()),
+            }),
+          ),
+        }),
+      },
+    },
+    async handle({ c }) {
+      const { store, keyring, config } = platform();
+      if (config.STAGE !== 'local') return problem(c, 404, 'not_found', 'No such API route');
+      const mails = await readOutbox({ store, keyring });
+      c.header('cache-control', 'no-store');
+      return c.json({ mails: mails.map((mail) => ({ ...mail, links: mail.text.match(LINK) ?? [] })) });
+    },
+  }),
+];

@@ -1,0 +1,59 @@
+import { acceptAsNewAccountSchema, acceptInvite, describeInvite } from '@asistone/core/accounts/invites';
+import { describeMe } from '@asistone/core/accounts/me';
+import { z } from 'zod';
+import { accounts } from '../lib/deps.js';
+import { invalidRequest } from '../lib/problems.js';
+import { authenticateIfPresent } from '../lib/request.js';
+import { defineRoute } from '../lib/route.js';
+import { businessSummary, profile, role } from './schemas.js';
+
+/** The signed-in person, and the invitation pages anyone with a link can open. */
+export const meRoutes = [
+  defineRoute({
+    method: 'get',
+    path: '/me',
+    access: 'authenticated',
+    summary: 'The signed-in person and their businesses',
+    answers: {
+      200: { description: 'Me', schema: z.object({ user: profile, businesses: z.array(businessSummary) }) },
+    },
+    async handle({ c, caller }) {
+      c.header('cache-control', 'no-store');
+      return c.json(await describeMe(await accounts(), caller.userId));
+    },
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/invites/:token',
+    access: 'public',
+    summary: 'What an invitation link offers',
+    answers: {
+      200: {
+        description: 'Invitation',
+        schema: z.object({ businessName: z.string(), role, email: z.string(), accountExists: z.boolean() }),
+      },
+    },
+    async handle({ c, params }) {
+      return c.json(await describeInvite(await accounts(), params.token ?? ''));
+    },
+  }),
+  defineRoute({
+    method: 'post',
+    path: '/invites/:token/accept',
+    access: 'public',
+    summary: 'Accept an invitation: signed in (Bearer token, no body) or with a new account (body)',
+    body: acceptAsNewAccountSchema.optional(),
+    answers: { 200: { description: 'Joined', schema: z.object({ tenantId: z.string(), role }) } },
+    async handle({ c, body, params, origin }) {
+      const caller = await authenticateIfPresent(c);
+      const token = params.token ?? '';
+      if (caller) {
+        return c.json(
+          await acceptInvite(await accounts(), token, { kind: 'signed-in', userId: caller.userId }, origin),
+        );
+      }
+      if (!body) return invalidRequest(c, 'Sign in, or send a name and password for a new account', []);
+      return c.json(await acceptInvite(await accounts(), token, { kind: 'new-account', account: body }, origin));
+    },
+  }),
+];

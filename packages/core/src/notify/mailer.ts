@@ -1,0 +1,17 @@
+/** Transactional mails the product sends to people (not to merchants' customers). */
+export type MailKind = 'verify-email' | 'sign-up-notice' | 'password-reset' | 'invite';
+
+export interface OutgoingMail {
+  kind: MailKind;
+  to: string;
+  subject: string;
+  text: string;
+  html: string;
+  /** Same key, same mail: a retried request never sends twice (`<event>/<entity-id>`). */
+  idempotencyKey: string;
+}
+
+/** Sends mail: Resend in AWS, the dev outbox on the local stage. */
+export interface Mailer {
+  send(mail: OutgoingMail): Promise<void>;
+}

@@ -1,0 +1,112 @@
+import { maskText } from '../platform/masking.js';
+
+/**
+ * A small client for Resend's `POST /emails`: bearer key, the User-Agent Resend requires
+ * (without one it answers 403), an Idempotency-Key so retries never send twice, and waiting
+ * out 429s and 5xx for as long as Resend's `retry-after` asks, within a budget.
+ */
+export interface ResendOptions {
+  apiKey: string;
+  baseUrl?: string;
+  userAgent?: string;
+  /** Tries after the first; each waits `retry-after` (429) or a short backoff (5xx). */
+  retries?: number;
+  /** Longest single wait; a longer `retry-after` fails at once with {@link ResendRateLimitedError}. */
+  maxWaitSeconds?: number;
+  fetch?: typeof fetch;
+  sleep?: (ms: number) => Promise<void>;
+}
+
+export interface ResendEmail {
+  from: string;
+  to: string[];
+  subject: string;
+  html: string;
+  text: string;
+  reply_to?: string;
+  tags?: { name: string; value: string }[];
+}
+
+/** Resend refused the mail; retrying the same request will not help. */
+export class ResendRejectedError extends Error {
+  override name = 'ResendRejectedError';
+  constructor(
+    readonly status: number,
+    readonly resendName: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Still rate limited (or unavailable) after the retries; try again after `retryAfterSeconds`. */
+export class ResendRateLimitedError extends Error {
+  override name = 'ResendRateLimitedError';
+  constructor(readonly retryAfterSeconds: number) {
+    super(`Resend rate limit: retry after ${retryAfterSeconds} s`);
+  }
+}
+
+const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/**
+ * @example
+ * const resend = createResendClient({ apiKey: process.env.RESEND_API_KEY });
+ * const { id } = await resend.sendEmail(email, 'password-reset/r123');
+ */
+export function createResendClient(options: ResendOptions) {
+  const baseUrl = options.baseUrl ?? 'https://api.resend.com';
+  const send = options.fetch ?? fetch;
+  const sleep = options.sleep ?? defaultSleep;
+  const retries = options.retries ?? 2;
+  const maxWaitSeconds = options.maxWaitSeconds ?? 10;
+
+  async function sendEmail(email: ResendEmail, idempotencyKey: string): Promise<{ id: string }> {
+    if (idempotencyKey.length === 0 || idempotencyKey.length > 256) {
+      throw new RangeError('an idempotency key has 1 to 256 characters');
+    }
+    for (let attempt = 0; ; attempt++) {
+      const response = await send(`${baseUrl}/emails`, {
+        method: 'POST',
+        headers: {
+          authorization: `Bearer ${options.apiKey}`,
+          'content-type': 'application/json',
+          'user-agent': options.userAgent ?? 'asistone/1.0',
+          'idempotency-key': idempotencyKey,
+        },
+        body: JSON.stringify(email),
+      });
+      if (response.ok) {
+        const body = (await response.json()) as { id?: unknown };
+        if (typeof body.id !== 'string') throw new ResendRejectedError(response.status, 'invalid_response', 'no id');
+        return { id: body.id };
+      }
+      const retryable = response.status === 429 || response.status >= 500;
+      if (!retryable) throw await rejection(response);
+      await response.body?.cancel();
+      const waitSeconds = retryAfter(response, attempt);
+      if (attempt >= retries || waitSeconds > maxWaitSeconds) throw new ResendRateLimitedError(waitSeconds);
+      await sleep(waitSeconds * 1000);
+    }
+  }
+
+  return { sendEmail };
+}
+
+/** Seconds to wait: Resend's `retry-after` when given, else 1, 2, 4… */
+function retryAfter(response: Response, attempt: number): number {
+  const header = Number(response.headers.get('retry-after'));
+  return Number.isFinite(header) && header > 0 ? header : 2 ** attempt;
+}
+
+/** Resend's error body is `{ statusCode, name, message }`; its message can echo an address. */
+async function rejection(response: Response): Promise<ResendRejectedError> {
+  const body = (await response.json().catch(() => ({}))) as { name?: unknown; message?: unknown };
+  const name = typeof body.name === 'string' ? body.name : 'unknown';
+  const message = typeof body.message === 'string' ? maskText(body.message) : response.statusText;
+  return new ResendRejectedError(
+    response.status,
+    name,
+    `Resend refused the mail (${response.status} ${name}): ${message}`,
+  );
+}

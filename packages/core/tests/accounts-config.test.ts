@@ -1,0 +1,25 @@
+import { describe, expect, it } from 'vitest';
+import { readAccountsConfig } from '../src/platform/config.js';
+import { ConfigError } from '../src/platform/errors.js';
+
+describe('readAccountsConfig', () => {
+  it('needs a token secret of at least 32 characters and the web app address', () => {
+    const config = readAccountsConfig({ AUTH_TOKEN_SECRET: 'x'.repeat(32), APP_URL: 'https://app.asistone.ai' });
+    expect(config.MAIL_FROM).toBe('Asistone <no-reply@asistone.ai>');
+    expect(config.RESEND_API_KEY).toBeUndefined();
+  });
+
+  it('names what is wrong without printing the secret', () => {
+    const short = 'too-short-a-secret';
+    let error: unknown;
+    try {
+      readAccountsConfig({ AUTH_TOKEN_SECRET: short });
+    } catch (thrown) {
+      error = thrown;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as Error).message).toMatch(/AUTH_TOKEN_SECRET: must be at least 32 characters/);
+    expect((error as Error).message).toMatch(/APP_URL/);
+    expect((error as Error).message).not.toContain(short);
+  });
+});

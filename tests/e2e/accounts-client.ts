@@ -1,0 +1,139 @@
+import { randomBytes } from 'node:crypto';
+import { expect } from 'vitest';
+import { eventually } from '../support/local-stack.js';
+
+/**
+ * A small HTTP client for the accounts flows, speaking to a started stack the way the web app
+ * does: JSON bodies, Bearer access tokens, and the refresh cookie carried by hand.
+ */
+export interface Answer<T = Record<string, unknown>> {
+  status: number;
+  body: T;
+  headers: Headers;
+  /** The `asistone_refresh` value the answer set ('' when it cleared it). */
+  refreshCookie: string | undefined;
+}
+
+export interface CallOptions {
+  body?: unknown;
+  token?: string;
+  refreshCookie?: string;
+  headers?: Record<string, string>;
+}
+
+export function apiClient(baseUrl: string) {
+  async function call<T = Record<string, unknown>>(
+    method: string,
+    path: string,
+    options: CallOptions = {},
+  ): Promise<Answer<T>> {
+    const headers: Record<string, string> = { ...options.headers };
+    if (options.body !== undefined) headers['content-type'] = 'application/json';
+    if (options.token) headers.authorization = `Bearer ${options.token}`;
+    if (options.refreshCookie) headers.cookie = `asistone_refresh=${options.refreshCookie}`;
+    const response = await fetch(`${baseUrl}/api${path}`, {
+      method,
+      headers,
+      body: options.body === undefined ? undefined : JSON.stringify(options.body),
+    });
+    const text = await response.text();
+    const cookie = response.headers
+      .getSetCookie()
+      .find((line) => line.startsWith('asistone_refresh='))
+      ?.split(';')[0]
+      ?.slice('asistone_refresh='.length);
+    return {
+      status: response.status,
+      body: (text ? JSON.parse(text) : {}) as T,
+      headers: response.headers,
+      refreshCookie: cookie,
+    };
+  }
+  return { call, baseUrl };
+}
+
+export type ApiClient = ReturnType<typeof apiClient>;
+
+export const PASSWORD = 'correct horse battery staple';
+export const TERMS = { ageConfirmed: true, acceptTerms: true, termsVersion: '2026-01-21' } as const;
+
+/** A fresh address for each person a test invents. */
+export function newEmail(label: string): string {
+  return `${label}.${randomBytes(4).toString('hex')}@example.com`;
+}
+
+interface OutboxMail {
+  kind: string;
+  to: string;
+  text: string;
+  links: string[];
+}
+
+/** The token in the newest mail's link of that kind to that address (`?token=` or the last segment). */
+export async function tokenFromOutbox(api: ApiClient, kind: string, to: string): Promise<string> {
+  return eventually(async () => {
+    const { body } = await api.call<{ mails: OutboxMail[] }>('GET', '/dev/outbox');
+    const mail = body.mails.find((candidate) => candidate.kind === kind && candidate.to === to.toLowerCase());
+    const link = mail?.links[0] ? new URL(mail.links[0]) : undefined;
+    return link
+      ? (link.searchParams.get('token') ?? decodeURIComponent(link.pathname.split('/').pop() ?? ''))
+      : undefined;
+  }, 5_000);
+}
+
+export interface SignedInPerson {
+  email: string;
+  userId: string;
+  accessToken: string;
+  refreshCookie: string;
+}
+
+export async function logIn(api: ApiClient, email: string, password = PASSWORD): Promise<SignedInPerson> {
+  const login = await api.call<{ accessToken: string; user: { id: string } }>('POST', '/auth/login', {
+    body: { email, password },
+  });
+  expect(login.status, JSON.stringify(login.body)).toBe(200);
+  return {
+    email,
+    userId: login.body.user.id,
+    accessToken: login.body.accessToken,
+    refreshCookie: login.refreshCookie as string,
+  };
+}
+
+/** Signs up, confirms through the dev outbox and signs in: an owner with a business. */
+export async function newOwner(api: ApiClient, label: string): Promise<SignedInPerson & { tenantId: string }> {
+  const email = newEmail(label);
+  const signup = await api.call('POST', '/auth/signup', {
+    body: { businessName: `${label} Butik`, name: label, email, password: PASSWORD, ...TERMS },
+  });
+  expect(signup.status).toBe(202);
+  const verified = await api.call('POST', '/auth/verify-email', {
+    body: { token: await tokenFromOutbox(api, 'verify-email', email) },
+  });
+  expect(verified.status).toBe(200);
+  const person = await logIn(api, email);
+  const me = await api.call<{ businesses: { tenantId: string }[] }>('GET', '/me', { token: person.accessToken });
+  return { ...person, tenantId: me.body.businesses[0]?.tenantId as string };
+}
+
+/** Invites a newcomer with `role`, who accepts with a new account and signs in. */
+export async function newMember(
+  api: ApiClient,
+  inviter: { accessToken: string; tenantId: string },
+  role: 'admin' | 'agent' | 'analyst',
+  label: string,
+): Promise<SignedInPerson> {
+  const email = newEmail(label);
+  const invited = await api.call('POST', `/businesses/${inviter.tenantId}/invites`, {
+    token: inviter.accessToken,
+    body: { email, role },
+  });
+  expect(invited.status, JSON.stringify(invited.body)).toBe(201);
+  const token = await tokenFromOutbox(api, 'invite', email);
+  const accepted = await api.call('POST', `/invites/${token}/accept`, {
+    body: { name: label, password: PASSWORD, ...TERMS },
+  });
+  expect(accepted.status, JSON.stringify(accepted.body)).toBe(200);
+  return logIn(api, email);
+}

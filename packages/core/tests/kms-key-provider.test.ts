@@ -13,6 +13,8 @@ function fakeKms() {
   const keys = new Map<string, { material: Buffer; enabled: boolean; tags: unknown; deletionDays?: number }>();
   const aliases = new Map<string, string>();
   const calls: { action: string; input: Record<string, unknown> }[] = [];
+  /** Keys whose first data-key request is denied, as while KMS has not yet seen new tags. */
+  const deniedOnce = new Set<string>();
   const server = createServer(async (req, res) => {
     let raw = '';
     for await (const chunk of req) raw += chunk;
@@ -23,7 +25,7 @@ function fakeKms() {
       res.writeHead(status, { 'content-type': 'application/x-amz-json-1.1' });
       res.end(JSON.stringify(body));
     };
-    const key = keys.get(input.KeyId);
+    const key = keys.get(aliases.get(input.KeyId) ?? input.KeyId);
     const context = JSON.stringify(input.EncryptionContext ?? {});
     switch (action) {
       case 'CreateKey': {
@@ -31,10 +33,16 @@ function fakeKms() {
         keys.set(arn, { material: randomBytes(32), enabled: true, tags: input.Tags });
         return reply(200, { KeyMetadata: { Arn: arn, KeyId: arn, Enabled: true } });
       }
+      case 'DescribeKey':
+        if (!key) return reply(400, { __type: 'NotFoundException', message: 'no such key' });
+        return reply(200, { KeyMetadata: { Arn: aliases.get(input.KeyId) ?? input.KeyId, Enabled: key.enabled } });
       case 'CreateAlias':
         aliases.set(input.AliasName, input.TargetKeyId);
         return reply(200, {});
       case 'GenerateDataKey': {
+        if (deniedOnce.delete(input.KeyId)) {
+          return reply(400, { __type: 'AccessDeniedException', message: 'tags not visible yet' });
+        }
         if (!key?.enabled) return reply(400, { __type: 'DisabledException', message: 'key is disabled' });
         const plaintext = randomBytes(32);
         const iv = randomBytes(12);
@@ -70,7 +78,7 @@ function fakeKms() {
         return reply(400, { __type: 'UnsupportedOperationException', message: action });
     }
   });
-  return { server, keys, aliases, calls };
+  return { server, keys, aliases, calls, deniedOnce };
 }
 
 let kms: ReturnType<typeof fakeKms>;
@@ -99,12 +107,27 @@ describe('KmsKeyProvider', () => {
     expect(kms.aliases.get('alias/asistone/prod/tenant/t_shop')).toBe(keyRef);
   });
 
+  it('reuses the key its alias names when provisioning is retried', async () => {
+    const first = await provider.createTenantKey('t_retry');
+    expect(await provider.createTenantKey('t_retry')).toBe(first);
+    expect(kms.calls.filter((call) => call.action === 'CreateKey')).toHaveLength(
+      kms.calls.filter((call) => call.action === 'CreateAlias').length,
+    );
+  });
+
+  it('waits out access denied while a new key’s tags propagate', async () => {
+    const keyRef = await provider.createTenantKey('t_new');
+    kms.deniedOnce.add(keyRef);
+    const { plaintext, wrapped } = await provider.generateDataKey('t_new', keyRef);
+    expect(await provider.unwrapDataKey('t_new', keyRef, wrapped)).toEqual(plaintext);
+  });
+
   it('binds data keys to the tenant through the encryption context', async () => {
     const keyRef = await provider.createTenantKey('t_a');
     const { plaintext, wrapped } = await provider.generateDataKey('t_a', keyRef);
     expect(await provider.unwrapDataKey('t_a', keyRef, wrapped)).toEqual(plaintext);
     await expect(provider.unwrapDataKey('t_b', keyRef, wrapped)).rejects.toThrow(/invalid ciphertext/);
-    const generate = kms.calls.find((call) => call.action === 'GenerateDataKey');
+    const generate = kms.calls.find((call) => call.action === 'GenerateDataKey' && call.input.KeyId === keyRef);
     expect(generate?.input).toMatchObject({ KeySpec: 'AES_256', EncryptionContext: { tenant: 't_a' } });
   });
 

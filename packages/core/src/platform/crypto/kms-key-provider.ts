@@ -2,6 +2,7 @@ import {
   CreateAliasCommand,
   CreateKeyCommand,
   DecryptCommand,
+  DescribeKeyCommand,
   DisableKeyCommand,
   GenerateDataKeyCommand,
   type KMSClient,
@@ -24,9 +25,18 @@ export class KmsKeyProvider implements KeyProvider {
   constructor(
     private readonly kms: KMSClient,
     private readonly stage: string,
+    /** Retries of access denied just after key creation (about 45 s in all at the default). */
+    private readonly tagRetries = 8,
   ) {}
 
   async createTenantKey(tenantId: string): Promise<string> {
+    // Provisioning may be retried after a failure half-way: reuse the key the alias names.
+    const alias = `${tenantKeyAliasPrefix(this.stage)}${tenantId}`;
+    const existing = await this.kms.send(new DescribeKeyCommand({ KeyId: alias })).catch((error: unknown) => {
+      if ((error as { name?: string }).name === 'NotFoundException') return undefined;
+      throw error;
+    });
+    if (existing?.KeyMetadata?.Arn) return existing.KeyMetadata.Arn;
     const created = await this.kms.send(
       new CreateKeyCommand({
         Description: `Asistone ${this.stage} tenant data key wrapper`,
@@ -40,18 +50,33 @@ export class KmsKeyProvider implements KeyProvider {
     );
     const keyId = created.KeyMetadata?.Arn;
     if (!keyId) throw new Error('KMS did not return a key ARN');
-    await this.kms.send(
-      new CreateAliasCommand({ AliasName: `${tenantKeyAliasPrefix(this.stage)}${tenantId}`, TargetKeyId: keyId }),
-    );
+    await this.kms.send(new CreateAliasCommand({ AliasName: alias, TargetKeyId: keyId }));
     return keyId;
   }
 
   async generateDataKey(tenantId: string, keyRef: string) {
-    const out = await this.kms.send(
-      new GenerateDataKeyCommand({ KeyId: keyRef, KeySpec: 'AES_256', EncryptionContext: { tenant: tenantId } }),
+    const out = await this.whileTagsPropagate(() =>
+      this.kms.send(
+        new GenerateDataKeyCommand({ KeyId: keyRef, KeySpec: 'AES_256', EncryptionContext: { tenant: tenantId } }),
+      ),
     );
     if (!out.Plaintext || !out.CiphertextBlob) throw new Error('KMS returned no data key');
     return { plaintext: Buffer.from(out.Plaintext), wrapped: Buffer.from(out.CiphertextBlob) };
+  }
+
+  /**
+   * IAM allows tenant keys by their tags, and KMS may take minutes to see the tags of a key
+   * created a moment ago: access denied right after creation is retried, with backoff.
+   */
+  private async whileTagsPropagate<T>(call: () => Promise<T>): Promise<T> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await call();
+      } catch (error) {
+        if ((error as { name?: string }).name !== 'AccessDeniedException' || attempt >= this.tagRetries) throw error;
+        await new Promise((resolve) => setTimeout(resolve, Math.min(500 * 2 ** attempt, 8000)));
+      }
+    }
   }
 
   async unwrapDataKey(tenantId: string, keyRef: string, wrapped: Buffer): Promise<Buffer> {

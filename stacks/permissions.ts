@@ -16,7 +16,7 @@ import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 
 export type TableAction = 'GetItem' | 'PutItem' | 'UpdateItem' | 'DeleteItem' | 'Query' | 'DescribeTable';
 export type BlobAction = 'GetObject' | 'PutObject' | 'DeleteObject';
-/** `create` covers what provisioning a tenant does: CreateKey (tagged), TagResource, CreateAlias. */
+/** `create` covers what provisioning a tenant does: DescribeKey (by alias), CreateKey (tagged), TagResource, CreateAlias. */
 export type TenantKeyAction = 'create' | 'GenerateDataKey' | 'Decrypt';
 /** A queue or its dead-letter queue, by logical name (`meta-events`, `meta-events-dlq`). */
 export type QueueOrDeadLetter = QueueName | `${QueueName}-dlq`;
@@ -119,6 +119,16 @@ export function tenantKeyStatements(stack: Stack, stage: string, actions: readon
     );
   }
   if (actions.includes('create')) {
+    // A retried provisioning looks up the key its alias already names before creating one.
+    statements.push(
+      new PolicyStatement({
+        sid: 'TenantKeyLookup',
+        effect: Effect.ALLOW,
+        actions: ['kms:DescribeKey'],
+        resources: [keys],
+        conditions: ofThisStage,
+      }),
+    );
     const taggedForThisStage = {
       StringEquals: { [`aws:RequestTag/${STAGE_KEY_TAG}`]: stage },
       Null: { [`aws:RequestTag/${TENANT_KEY_TAG}`]: 'false' },

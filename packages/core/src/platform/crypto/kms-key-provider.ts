@@ -32,10 +32,12 @@ export class KmsKeyProvider implements KeyProvider {
   async createTenantKey(tenantId: string): Promise<string> {
     // Provisioning may be retried after a failure half-way: reuse the key the alias names.
     const alias = `${tenantKeyAliasPrefix(this.stage)}${tenantId}`;
-    const existing = await this.kms.send(new DescribeKeyCommand({ KeyId: alias })).catch((error: unknown) => {
-      if ((error as { name?: string }).name === 'NotFoundException') return undefined;
-      throw error;
-    });
+    const existing = await this.whileTagsPropagate(() => this.kms.send(new DescribeKeyCommand({ KeyId: alias }))).catch(
+      (error: unknown) => {
+        if ((error as { name?: string }).name === 'NotFoundException') return undefined;
+        throw error;
+      },
+    );
     if (existing?.KeyMetadata?.Arn) return existing.KeyMetadata.Arn;
     const created = await this.kms.send(
       new CreateKeyCommand({

@@ -1,21 +1,13 @@
 import '@mantine/core/styles.css';
-import { Container, MantineProvider, Text, Title } from '@mantine/core';
+import '@mantine/notifications/styles.css';
+import './app/app.css';
+import './i18n';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
-
-function App() {
-  return (
-    <Container py="xl">
-      <Title order={1}>Asistone</Title>
-      <Text>Gelen kutusu, mağaza ve kampanyalar tek yerde.</Text>
-    </Container>
-  );
-}
+import { App } from './app/App';
 
 createRoot(document.getElementById('root') as HTMLElement).render(
   <StrictMode>
-    <MantineProvider>
-      <App />
-    </MantineProvider>
+    <App />
   </StrictMode>,
 );

@@ -1,0 +1,154 @@
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useSession } from '../session/SessionProvider';
+import { request } from './client';
+import { auditApi, authApi, billingApi, devApi, invitesApi, meApi, teamApi } from './endpoints';
+import type { AuditFilters, Role } from './types';
+
+/** Query keys in one place so mutations invalidate exactly what they change. */
+export const keys = {
+  me: ['me'] as const,
+  health: ['health'] as const,
+  sessions: ['sessions'] as const,
+  invite: (token: string) => ['invite', token] as const,
+  verify: (token: string) => ['verify-email', token] as const,
+  members: (tenantId: string) => ['members', tenantId] as const,
+  invites: (tenantId: string) => ['invites', tenantId] as const,
+  audit: (tenantId: string, filters: AuditFilters, cursor: string | undefined) =>
+    ['audit', tenantId, filters, cursor ?? null] as const,
+  billing: (tenantId: string) => ['billing', tenantId] as const,
+  outbox: ['outbox'] as const,
+};
+
+export function useMe() {
+  const { status } = useSession();
+  return useQuery({ queryKey: keys.me, queryFn: meApi.get, enabled: status === 'signedIn', staleTime: 30_000 });
+}
+
+/** The stage the API runs on (`local` shows developer helpers such as the outbox link). */
+export function useStage() {
+  return useQuery({
+    queryKey: keys.health,
+    queryFn: () => request<{ stage?: string }>('/health', { auth: false }),
+    select: (health) => health.stage,
+    staleTime: Number.POSITIVE_INFINITY,
+    retry: false,
+  });
+}
+
+export function useSessions() {
+  return useQuery({ queryKey: keys.sessions, queryFn: async () => (await authApi.sessions()).sessions });
+}
+
+export function useRevokeSession() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: authApi.revokeSession,
+    onSuccess: () => client.invalidateQueries({ queryKey: keys.sessions }),
+  });
+}
+
+export function useInvite(token: string) {
+  return useQuery({ queryKey: keys.invite(token), queryFn: () => invitesApi.get(token), retry: false });
+}
+
+/** The verification is one POST; a query keeps it to one call even when the page mounts twice. */
+export function useVerifyEmail(token: string | null) {
+  return useQuery({
+    queryKey: keys.verify(token ?? ''),
+    queryFn: () => authApi.verifyEmail(token ?? ''),
+    enabled: Boolean(token),
+    retry: false,
+    staleTime: Number.POSITIVE_INFINITY,
+    gcTime: Number.POSITIVE_INFINITY,
+  });
+}
+
+export function useMembers(tenantId: string, enabled = true) {
+  return useQuery({
+    queryKey: keys.members(tenantId),
+    queryFn: async () => (await teamApi.members(tenantId)).members,
+    enabled,
+  });
+}
+
+export function usePendingInvites(tenantId: string, enabled = true) {
+  return useQuery({
+    queryKey: keys.invites(tenantId),
+    queryFn: async () => (await teamApi.invites(tenantId)).invites,
+    enabled,
+  });
+}
+
+export function useInviteMember(tenantId: string) {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: ({ email, role }: { email: string; role: Role }) => teamApi.invite(tenantId, email, role),
+    onSuccess: () => client.invalidateQueries({ queryKey: keys.invites(tenantId) }),
+  });
+}
+
+export function useRevokeInvite(tenantId: string) {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (inviteId: string) => teamApi.revokeInvite(tenantId, inviteId),
+    onSuccess: () => client.invalidateQueries({ queryKey: keys.invites(tenantId) }),
+  });
+}
+
+export function useChangeRole(tenantId: string) {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: ({ userId, role }: { userId: string; role: Role }) => teamApi.changeRole(tenantId, userId, role),
+    onSettled: () => client.invalidateQueries({ queryKey: keys.members(tenantId) }),
+  });
+}
+
+export function useRemoveMember(tenantId: string) {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (userId: string) => teamApi.removeMember(tenantId, userId),
+    onSuccess: () => client.invalidateQueries({ queryKey: keys.members(tenantId) }),
+  });
+}
+
+export function useTransferOwnership(tenantId: string) {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (userId: string) => teamApi.transferOwnership(tenantId, userId),
+    onSuccess: async () => {
+      await client.invalidateQueries({ queryKey: keys.members(tenantId) });
+      await client.invalidateQueries({ queryKey: keys.me });
+    },
+  });
+}
+
+export function useAudit(tenantId: string, filters: AuditFilters, cursor: string | undefined) {
+  return useQuery({
+    queryKey: keys.audit(tenantId, filters, cursor),
+    queryFn: () => auditApi.list(tenantId, filters, cursor),
+    placeholderData: (previous) => previous,
+  });
+}
+
+export function useBilling(tenantId: string) {
+  return useQuery({ queryKey: keys.billing(tenantId), queryFn: () => billingApi.get(tenantId) });
+}
+
+export function useOutbox() {
+  return useQuery({
+    queryKey: keys.outbox,
+    queryFn: async () => (await devApi.outbox()).mails,
+    refetchInterval: 3_000,
+    retry: false,
+  });
+}
+
+export function useTotpMutations() {
+  const client = useQueryClient();
+  const refreshMe = () => client.invalidateQueries({ queryKey: keys.me });
+  return {
+    setup: useMutation({ mutationFn: authApi.totpSetup }),
+    enable: useMutation({ mutationFn: authApi.totpEnable, onSuccess: refreshMe }),
+    disable: useMutation({ mutationFn: authApi.totpDisable, onSuccess: refreshMe }),
+  };
+}

@@ -1,0 +1,70 @@
+import { useTranslation } from 'react-i18next';
+import { ApiError, NetworkError } from '../api/client';
+import type { tr } from '../i18n/tr';
+
+/** Messages without placeholders (rate_limited has its own branch). */
+type ErrorKey = Exclude<keyof typeof tr.errors, 'rate_limited'>;
+
+const KNOWN = new Set<string>([
+  'invalid_request',
+  'invalid_credentials',
+  'invalid_totp',
+  'totp_required',
+  'email_not_verified',
+  'unauthenticated',
+  'forbidden',
+  'not_found',
+  'conflict',
+  'payload_too_large',
+  'internal',
+  'invalid_token',
+  'token_expired',
+  'gone',
+  'account_exists',
+  'invite_wrong_account',
+  'already_member',
+  'terms_changed',
+] satisfies ErrorKey[]);
+
+/** Per-screen wording for an error code, e.g. `{ not_found: 'invalid_token' }` on a link landing page. */
+export type ErrorOverrides = Partial<Record<string, ErrorKey>>;
+
+/** Turns any thrown value into one sentence in the current language. */
+export function useDescribeError() {
+  const { t } = useTranslation();
+  const wait = (seconds: number) =>
+    seconds < 60
+      ? t('duration.seconds', { count: seconds })
+      : t('duration.minutes', { count: Math.ceil(seconds / 60) });
+
+  return (error: unknown, overrides: ErrorOverrides = {}): string => {
+    if (error instanceof NetworkError) return t('errors.network');
+    if (!(error instanceof ApiError)) return t('errors.generic');
+    const override = overrides[error.code];
+    if (override) return t(`errors.${override}`);
+    // The terms were updated after the page loaded: the person must see and accept them again.
+    if (error.code === 'invalid_request' && issuePaths(error.issues).includes('termsVersion')) {
+      return t('errors.terms_changed');
+    }
+    if (error.code === 'rate_limited') {
+      return error.retryAfterSeconds
+        ? t('errors.rate_limited', { wait: wait(error.retryAfterSeconds) })
+        : t('errors.rate_limited_soon');
+    }
+    if (KNOWN.has(error.code)) return t(`errors.${error.code as ErrorKey}`);
+    return error.status >= 500 ? t('errors.internal') : t('errors.generic');
+  };
+}
+
+function issuePaths(issues: unknown): string[] {
+  if (!Array.isArray(issues)) return [];
+  return issues.map((issue) => (issue && typeof issue === 'object' ? String((issue as { path?: unknown }).path) : ''));
+}
+
+export function isForbidden(error: unknown): boolean {
+  return error instanceof ApiError && error.status === 403;
+}
+
+export function hasCode(error: unknown, code: string): boolean {
+  return error instanceof ApiError && error.code === code;
+}

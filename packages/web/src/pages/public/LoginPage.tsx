@@ -1,0 +1,132 @@
+import { Alert, Anchor, Button, PasswordInput, Stack, Text, TextInput } from '@mantine/core';
+import { isEmail, isNotEmpty, useForm } from '@mantine/form';
+import { useMutation } from '@tanstack/react-query';
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Navigate, useSearchParams } from 'react-router';
+import { authApi } from '../../api/endpoints';
+import { useStage } from '../../api/queries';
+import type { LoginInput } from '../../api/types';
+import { ErrorAlert } from '../../components/ErrorAlert';
+import { hasCode } from '../../components/errors';
+import { PageHeader } from '../../components/PageHeader';
+import { PublicLayout } from '../../components/PublicLayout';
+import { RouterAnchor } from '../../components/RouterAnchor';
+import { safeNext } from '../../session/lastBusiness';
+import { useSession } from '../../session/SessionProvider';
+
+/** Sign in with email and password, then the TOTP code when the account asks for one. */
+export function LoginPage() {
+  const { t } = useTranslation();
+  const { status, expired, signIn } = useSession();
+  const [params] = useSearchParams();
+  const next = safeNext(params.get('next'));
+  const [credentials, setCredentials] = useState<LoginInput | null>(null);
+  const stage = useStage();
+
+  const login = useMutation({
+    mutationFn: authApi.login,
+    onSuccess: signIn,
+    onError: (error, input) => {
+      // The password was right; the account wants its second factor.
+      if (hasCode(error, 'totp_required') && !input.totp)
+        setCredentials({ email: input.email, password: input.password });
+    },
+  });
+
+  const form = useForm({
+    mode: 'uncontrolled',
+    initialValues: { email: '', password: '' },
+    validate: { email: isEmail(t('validation.email')), password: isNotEmpty(t('validation.required')) },
+  });
+  const totpForm = useForm({
+    mode: 'uncontrolled',
+    initialValues: { totp: '' },
+    validate: { totp: (value) => (/^\d{6}$/.test(value.trim()) ? null : t('validation.totpCode')) },
+  });
+
+  if (status === 'signedIn') return <Navigate to={next ?? '/'} replace />;
+
+  const showError = login.isError && !(credentials && hasCode(login.error, 'totp_required'));
+
+  return (
+    <PublicLayout>
+      {credentials ? (
+        <form
+          noValidate
+          onSubmit={totpForm.onSubmit((values) => login.mutate({ ...credentials, totp: values.totp.trim() }))}
+        >
+          <Stack>
+            <PageHeader title={t('auth.totpTitle')} description={t('auth.totpDescription')} />
+            {showError && <ErrorAlert error={login.error} overrides={{ invalid_credentials: 'invalid_totp' }} />}
+            <TextInput
+              label={t('auth.totpLabel')}
+              inputMode="numeric"
+              autoComplete="one-time-code"
+              maxLength={6}
+              required
+              data-autofocus
+              key={totpForm.key('totp')}
+              {...totpForm.getInputProps('totp')}
+            />
+            <Button type="submit" loading={login.isPending} fullWidth>
+              {t('auth.totpSubmit')}
+            </Button>
+            <Anchor
+              component="button"
+              type="button"
+              size="sm"
+              onClick={() => {
+                setCredentials(null);
+                login.reset();
+              }}
+            >
+              {t('auth.totpBack')}
+            </Anchor>
+          </Stack>
+        </form>
+      ) : (
+        <form noValidate onSubmit={form.onSubmit((values) => login.mutate({ ...values, email: values.email.trim() }))}>
+          <Stack>
+            <PageHeader title={t('auth.loginTitle')} description={t('auth.loginSubtitle')} />
+            {expired && !login.isError && (
+              <Alert color="yellow" variant="light" c="yellow.9">
+                {t('auth.sessionExpired')}
+              </Alert>
+            )}
+            {showError && <ErrorAlert error={login.error} />}
+            <TextInput
+              label={t('common.email')}
+              type="email"
+              autoComplete="username"
+              required
+              key={form.key('email')}
+              {...form.getInputProps('email')}
+            />
+            <PasswordInput
+              label={t('common.password')}
+              autoComplete="current-password"
+              required
+              key={form.key('password')}
+              {...form.getInputProps('password')}
+            />
+            <Button type="submit" loading={login.isPending} fullWidth>
+              {t('auth.loginSubmit')}
+            </Button>
+            <RouterAnchor to="/forgot-password" size="sm">
+              {t('auth.forgotPassword')}
+            </RouterAnchor>
+            <Text size="sm">
+              {t('auth.noAccount')} <RouterAnchor to="/signup">{t('auth.signupLink')}</RouterAnchor>
+            </Text>
+            {stage.data === 'local' && (
+              <Text size="sm">
+                <RouterAnchor to="/dev/outbox">{t('outbox.title')}</RouterAnchor>
+              </Text>
+            )}
+          </Stack>
+        </form>
+      )}
+    </PublicLayout>
+  );
+}

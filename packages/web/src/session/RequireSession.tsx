@@ -1,0 +1,16 @@
+import { Navigate, Outlet, useLocation } from 'react-router';
+import { FullPageLoader } from '../components/FullPageLoader';
+import { useSession } from './SessionProvider';
+
+/** Routes behind sign-in: waits for the session check, else sends to login and back. */
+export function RequireSession() {
+  const { status, signedOutByUser } = useSession();
+  const location = useLocation();
+  if (status === 'checking') return <FullPageLoader />;
+  if (status === 'signedOut') {
+    if (signedOutByUser) return <Navigate to="/login" replace />;
+    const next = `${location.pathname}${location.search}`;
+    return <Navigate to={`/login?next=${encodeURIComponent(next)}`} replace />;
+  }
+  return <Outlet />;
+}

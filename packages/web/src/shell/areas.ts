@@ -1,0 +1,29 @@
+import type { Permission } from '../session/permissions';
+
+export type AreaId = 'inbox' | 'contacts' | 'campaigns' | 'ai' | 'store' | 'inventory' | 'ads' | 'privacy' | 'settings';
+
+export interface Area {
+  id: AreaId;
+  /** Path segment under `/b/:tenantId/`. */
+  path: string;
+  /** Hidden from roles without it (the API refuses them anyway). */
+  permission?: Permission;
+}
+
+/** Every area of the product, in navigation order. */
+export const AREAS: readonly Area[] = [
+  { id: 'inbox', path: 'inbox', permission: 'conversations.read' },
+  { id: 'contacts', path: 'contacts', permission: 'conversations.read' },
+  { id: 'campaigns', path: 'campaigns', permission: 'campaigns.send' },
+  { id: 'ai', path: 'ai', permission: 'ai.manage' },
+  { id: 'store', path: 'store' },
+  { id: 'inventory', path: 'inventory' },
+  { id: 'ads', path: 'ads', permission: 'insights.read' },
+  { id: 'privacy', path: 'privacy', permission: 'data.export' },
+  { id: 'settings', path: 'settings' },
+];
+
+/** The first area a role can use: where signing in and the business link land. */
+export function homeArea(allowed: (permission: Permission) => boolean): Area {
+  return AREAS.find((area) => !area.permission || allowed(area.permission)) ?? (AREAS.at(-1) as Area);
+}

@@ -20,6 +20,14 @@ export default defineConfig({
       {
         extends: true,
         test: {
+          name: 'static',
+          include: ['tests/static/**/*.test.ts'],
+          testTimeout: 180_000,
+        },
+      },
+      {
+        extends: true,
+        test: {
           name: 'infra',
           include: ['tests/infra/**/*.test.ts'],
           // SST skips its AWS credential look-up only when NODE_ENV is test.

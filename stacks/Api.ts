@@ -1,46 +1,39 @@
 import { API } from '@asistone/core/platform/functions';
 import { deadLetterQueueName, queueNames } from '@asistone/core/platform/queue/declarations';
-import { Effect, PolicyStatement } from 'aws-cdk-lib/aws-iam';
-import { Config, type StackContext, use } from 'sst/constructs';
-import { getParameterPath } from 'sst/constructs/util/binding.js';
+import { type StackContext, use } from 'sst/constructs';
 import { baseline, productFunction } from './lambda.js';
+import { type AppSecret, appUrlParameter, parameterAccess, secretParameter } from './parameters.js';
 import type { Access } from './permissions.js';
 import { Queues } from './Queues.js';
-import { appUrlParameterName } from './Web.js';
 
-/** App-level secrets the API reads (set with `npx sst secrets set <NAME> <value> --stage <stage>`). */
-export const API_SECRETS = ['AUTH_TOKEN_SECRET', 'RESEND_API_KEY'] as const;
+export { secretParameterVariable } from './parameters.js';
 
-/** The variable that tells the API where a secret's SSM parameter is: `AUTH_TOKEN_SECRET_PARAMETER`. */
-export const secretParameterVariable = (secret: string) => `${secret}_PARAMETER` as const;
+/** App-level secrets the API reads. It sends no mail (it queues it), so Resend's key is not one. */
+export const API_SECRETS = ['AUTH_TOKEN_SECRET'] as const satisfies readonly AppSecret[];
 
 const API_ACCESS: Access = {
   // Health: DescribeTable, HeadBucket, the depth of every queue and dead-letter queue.
   // Tenants: records read and written, a KMS key created per tenant and used for its data key.
+  // Mail: sign-up, password reset and invitations queue their mail for the mail worker.
   table: ['DescribeTable', 'GetItem', 'PutItem', 'UpdateItem', 'DeleteItem', 'Query'],
   headBucket: true,
+  sends: ['mail'],
   inspects: queueNames.flatMap((queue) => [queue, deadLetterQueueName(queue)]),
   tenantKeys: ['create', 'GenerateDataKey', 'Decrypt'],
 };
 
 /**
  * The one API router behind `/api/*` (CloudFront forwards it there, same origin as the SPA).
- * Secrets are SST `Config.Secret`s; instead of `bind` (whose client would join the bundle), the
- * function gets each parameter's name and may read exactly those parameters.
+ * Its secrets and the app's URL come from SSM at runtime (stacks/parameters.ts).
  */
 export function Api({ stack }: StackContext) {
   baseline(stack);
   const { resources } = use(Queues);
-
-  const parameterArn = (path: string) => `arn:${stack.partition}:ssm:${stack.region}:${stack.account}:parameter${path}`;
-  const secrets = [
-    ...API_SECRETS.map((name) => {
-      const path = getParameterPath(new Config.Secret(stack, name), 'value');
-      return { name, path, arn: parameterArn(path) };
-    }),
-    // Written by the Web stack once CloudFront has a URL (read at runtime: no stack cycle).
-    { name: 'APP_URL', path: appUrlParameterName(stack.stage), arn: parameterArn(appUrlParameterName(stack.stage)) },
-  ];
+  const { environment, statements } = parameterAccess([
+    ...API_SECRETS.map((name) => secretParameter(stack, name)),
+    // Invitation links point at the web app.
+    appUrlParameter(stack),
+  ]);
 
   const api = productFunction(stack, {
     name: 'api',
@@ -50,15 +43,8 @@ export function Api({ stack }: StackContext) {
     access: API_ACCESS,
     resources,
     url: true,
-    environment: Object.fromEntries(secrets.map((secret) => [secretParameterVariable(secret.name), secret.path])),
-    statements: [
-      new PolicyStatement({
-        sid: 'AppSecrets',
-        effect: Effect.ALLOW,
-        actions: ['ssm:GetParameter', 'ssm:GetParameters'],
-        resources: secrets.map((secret) => secret.arn),
-      }),
-    ],
+    environment,
+    statements,
   });
   if (!api.url) throw new Error('the API function needs a URL for CloudFront');
   stack.addOutputs({ ApiFunctionUrl: api.url.url });

@@ -2,6 +2,7 @@ import {
   deadLetterQueueName,
   MAX_MESSAGE_BYTES,
   QUEUES,
+  type QueueDeclaration,
   type QueueName,
   queueNames,
 } from '@asistone/core/platform/queue/declarations';
@@ -12,6 +13,7 @@ import { type IQueue, Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { type StackContext, use } from 'sst/constructs';
 import { Keys } from './Keys.js';
 import { baseline, productFunction } from './lambda.js';
+import { type AppSecret, appUrlParameter, parameterAccess, secretParameter } from './parameters.js';
 import { type Access, mergeAccess, type QueueOrDeadLetter, type SharedResources } from './permissions.js';
 import { Storage } from './Storage.js';
 
@@ -22,6 +24,16 @@ const EVERY_WORKER: Access = { blobs: ['GetObject', 'DeleteObject'] };
 const WORKER_ACCESS: Record<QueueName, Access> = {
   // Turns deliveries into contacts, conversations and messages; opens sealed fields.
   'meta-events': { table: ['GetItem', 'PutItem', 'UpdateItem', 'Query'], tenantKeys: ['Decrypt'] },
+  // Looks accounts up, writes pending sign-ups, reset links and send receipts; opens sealed
+  // fields with existing tenant keys (it never creates one).
+  mail: { table: ['GetItem', 'PutItem'], tenantKeys: ['Decrypt'] },
+};
+
+/** Settings a consumer reads from SSM at runtime (stacks/parameters.ts); none unless named here. */
+export const WORKER_SETTINGS: Record<QueueName, { secrets: readonly AppSecret[]; appUrl: boolean }> = {
+  'meta-events': { secrets: [], appUrl: false },
+  // The one function that sends mail holds Resend's key; links in mails point at the web app.
+  mail: { secrets: ['RESEND_API_KEY'], appUrl: true },
 };
 
 /**
@@ -63,7 +75,12 @@ export function Queues({ stack }: StackContext) {
 
   const resources: SharedResources = { stageKey, table, bucket, queues };
   for (const name of queueNames) {
-    const declaration = QUEUES[name];
+    const declaration: QueueDeclaration = QUEUES[name];
+    const settings = WORKER_SETTINGS[name];
+    const { environment, statements } = parameterAccess([
+      ...settings.secrets.map((secret) => secretParameter(stack, secret)),
+      ...(settings.appUrl ? [appUrlParameter(stack)] : []),
+    ]);
     const { fn: consumer } = productFunction(stack, {
       name: `worker-${name}`,
       handler: declaration.consumer,
@@ -71,9 +88,15 @@ export function Queues({ stack }: StackContext) {
       timeoutSeconds: declaration.consumerTimeoutSeconds,
       access: mergeAccess(EVERY_WORKER, { sends: [deadLetterQueueName(name)] }, WORKER_ACCESS[name]),
       resources,
+      environment,
+      statements,
     });
     consumer.addEventSource(
-      new SqsEventSource(queues[name], { batchSize: declaration.batchSize, reportBatchItemFailures: true }),
+      new SqsEventSource(queues[name], {
+        batchSize: declaration.batchSize,
+        reportBatchItemFailures: true,
+        maxConcurrency: declaration.maxConcurrency,
+      }),
     );
   }
 

@@ -18,6 +18,7 @@ import { StringParameter } from 'aws-cdk-lib/aws-ssm';
 import { type StackContext, StaticSite, use } from 'sst/constructs';
 import { Api } from './Api.js';
 import { baseline } from './lambda.js';
+import { appUrlParameterName } from './parameters.js';
 import { cloudFrontSecurityHeaders } from './security-headers.js';
 
 /** Client-side routes (no file extension) get the SPA's index; files are served as they are. */
@@ -38,8 +39,7 @@ const VIEWER_ADDRESS = `function handler(event) {
   return event.request;
 }`;
 
-/** Where the Web stack publishes the site's URL for the API (links in mails point there). */
-export const appUrlParameterName = (stage: string) => `/asistone/${stage}/app-url`;
+export { appUrlParameterName } from './parameters.js';
 
 /**
  * The merchant SPA on CloudFront, with the API on the same origin under `/api/*` (so session
@@ -126,7 +126,8 @@ export function Web({ stack }: StackContext) {
   new StringParameter(stack, 'AppUrl', {
     parameterName: appUrlParameterName(stack.stage),
     description: 'Where the Asistone web app is served; links in mails point there',
-    stringValue: site.customDomainUrl ?? site.url,
+    // `url` is undefined only under `sst dev`, which deploys no site.
+    stringValue: site.customDomainUrl ?? site.url ?? 'http://localhost:3000',
   });
 
   stack.addOutputs({ SiteUrl: site.url });

@@ -62,23 +62,42 @@ export function newEmail(label: string): string {
   return `${label}.${randomBytes(4).toString('hex')}@example.com`;
 }
 
-interface OutboxMail {
+export interface OutboxMail {
   kind: string;
   to: string;
   text: string;
   links: string[];
 }
 
+/** The dev outbox, newest first. */
+export async function readOutbox(api: ApiClient): Promise<OutboxMail[]> {
+  const { body } = await api.call<{ mails: OutboxMail[] }>('GET', '/dev/outbox');
+  return body.mails;
+}
+
+/** The kinds of the mails an address got so far, newest first. */
+export async function mailsTo(api: ApiClient, email: string): Promise<string[]> {
+  return (await readOutbox(api)).filter((mail) => mail.to === email.toLowerCase()).map((mail) => mail.kind);
+}
+
+/**
+ * The newest mail of that kind to that address. Mail goes out through the mail queue, so it
+ * lands in the outbox a moment after the request that caused it: this polls until it does.
+ */
+export async function waitForMail(api: ApiClient, kind: string, to: string, timeoutMs = 10_000): Promise<OutboxMail> {
+  return eventually(async () => {
+    const mails = await readOutbox(api);
+    return mails.find((candidate) => candidate.kind === kind && candidate.to === to.toLowerCase());
+  }, timeoutMs);
+}
+
 /** The token in the newest mail's link of that kind to that address (`?token=` or the last segment). */
 export async function tokenFromOutbox(api: ApiClient, kind: string, to: string): Promise<string> {
-  return eventually(async () => {
-    const { body } = await api.call<{ mails: OutboxMail[] }>('GET', '/dev/outbox');
-    const mail = body.mails.find((candidate) => candidate.kind === kind && candidate.to === to.toLowerCase());
-    const link = mail?.links[0] ? new URL(mail.links[0]) : undefined;
-    return link
-      ? (link.searchParams.get('token') ?? decodeURIComponent(link.pathname.split('/').pop() ?? ''))
-      : undefined;
-  }, 5_000);
+  const mail = await waitForMail(api, kind, to);
+  const link = mail.links[0] ? new URL(mail.links[0]) : undefined;
+  expect(link, `a link in the ${kind} mail`).toBeDefined();
+  const url = link as URL;
+  return url.searchParams.get('token') ?? decodeURIComponent(url.pathname.split('/').pop() ?? '');
 }
 
 export interface SignedInPerson {

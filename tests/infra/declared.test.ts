@@ -1,6 +1,12 @@
 import { queueUrlVariable } from '@asistone/core/platform/config';
 import { WEBHOOKS } from '@asistone/core/platform/functions';
-import { deadLetterQueueName, MAX_MESSAGE_BYTES, QUEUES, queueNames } from '@asistone/core/platform/queue/declarations';
+import {
+  deadLetterQueueName,
+  MAX_MESSAGE_BYTES,
+  QUEUES,
+  type QueueDeclaration,
+  queueNames,
+} from '@asistone/core/platform/queue/declarations';
 import { SCHEDULES, toEventBridgeCron } from '@asistone/core/platform/schedules';
 import { resourceName } from '@asistone/core/platform/store/table';
 import type { Template } from 'aws-cdk-lib/assertions';
@@ -89,9 +95,21 @@ describe.each(queueNames)('queue %s', (name) => {
     expect(mapping.Enabled ?? true).toBe(true);
   });
 
+  it('runs at most the declared number of consumers at once (unlimited when none is declared)', () => {
+    const [queueId] = queue();
+    const [, mapping] = resourcesIn(app.templates.Queues, 'AWS::Lambda::EventSourceMapping').find(
+      ([, candidate]) => referencedId(candidate.EventSourceArn) === queueId,
+    )!;
+    const declaredConcurrency = (declared as QueueDeclaration).maxConcurrency;
+    expect(mapping.ScalingConfig?.MaximumConcurrency).toBe(declaredConcurrency);
+    if (declaredConcurrency !== undefined) expect(declaredConcurrency).toBeGreaterThanOrEqual(2);
+  });
+
   it('gives the consumer its declared timeout, within the visibility timeout', () => {
     expect(consumer()[1].Timeout).toBe(declared.consumerTimeoutSeconds);
     expect(consumer()[1].Timeout).toBeLessThanOrEqual(queue()[1].VisibilityTimeout);
+    // AWS advises a visibility timeout of at least six times the function's timeout.
+    expect(queue()[1].VisibilityTimeout).toBeGreaterThanOrEqual(6 * declared.consumerTimeoutSeconds);
   });
 
   it('lets the consumer send failures to its own dead-letter queue, and tells it where that is', () => {

@@ -1,30 +1,25 @@
 import type { AccountsDeps } from '@asistone/core/accounts/deps';
-import { chooseMailer } from '@asistone/core/notify/choose-mailer';
+import { mailQueue } from '@asistone/core/notify/outbound';
 import { readAccountsConfig } from '@asistone/core/platform/config';
 import { platform } from '@asistone/core/platform/context';
 import { createLogger } from '@asistone/core/platform/log';
-import { withSecrets } from './secrets.js';
+import { withSecrets } from '../../lib/secrets.js';
 
 export const log = createLogger('api');
 
 let loading: Promise<AccountsDeps> | undefined;
 
 async function build(): Promise<AccountsDeps> {
-  const { store, keyring, config } = platform();
+  const { store, keyring, producer } = platform();
   const settings = readAccountsConfig(await withSecrets(process.env));
   return {
     store,
     keyring,
     log,
     tokenSecret: settings.AUTH_TOKEN_SECRET,
-    appUrl: settings.APP_URL.replace(/\/+$/, ''),
-    mailer: chooseMailer({
-      stage: config.STAGE,
-      resendApiKey: settings.RESEND_API_KEY,
-      from: settings.MAIL_FROM,
-      store,
-      keyring,
-    }),
+    appUrl: settings.APP_URL,
+    // Requests only enqueue mail; the mail worker sends it.
+    mails: mailQueue(producer),
   };
 }
 

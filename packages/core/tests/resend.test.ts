@@ -1,74 +1,15 @@
-import { randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createResendClient, ResendRateLimitedError, ResendRejectedError } from '../src/notify/resend.js';
+import { type FakeResend, startFakeResend } from './support/fake-resend.js';
 
-/**
- * A stand-in for api.resend.com on loopback, answering with Resend's documented shapes: 403
- * (error 1010) without a User-Agent, 401 without a key, `{ id }` on success, the original
- * answer for a repeated Idempotency-Key, and 429 with `retry-after` when told to.
- */
-interface Received {
-  headers: IncomingMessage['headers'];
-  body: Record<string, unknown>;
-}
-
-const API_KEY = 're_test_0123456789abcdef';
-let server: Server;
-let baseUrl: string;
-let received: Received[] = [];
-let sentById = new Map<string, string>();
-let rateLimitNext = 0;
-let failNextWith: { status: number; body: unknown } | undefined;
+/** The client against a loopback stand-in for api.resend.com speaking Resend's shapes. */
+let resendApi: FakeResend;
 
 beforeAll(async () => {
-  server = createServer((request, response) => {
-    let raw = '';
-    request.on('data', (chunk) => (raw += chunk));
-    request.on('end', () => {
-      const reply = (status: number, body: unknown, headers: Record<string, string> = {}) => {
-        response.writeHead(status, { 'content-type': 'application/json', ...headers });
-        response.end(JSON.stringify(body));
-      };
-      if (!request.headers['user-agent']) return reply(403, { error_code: 1010, message: 'Forbidden' });
-      if (request.headers.authorization !== `Bearer ${API_KEY}`) {
-        return reply(401, {
-          statusCode: 401,
-          name: 'missing_api_key',
-          message: 'Missing API key in the authorization header.',
-        });
-      }
-      received.push({ headers: request.headers, body: JSON.parse(raw) });
-      if (rateLimitNext > 0) {
-        rateLimitNext--;
-        return reply(
-          429,
-          { statusCode: 429, name: 'rate_limit_exceeded', message: 'Too many requests.' },
-          { 'retry-after': '1', 'ratelimit-limit': '2', 'ratelimit-remaining': '0', 'ratelimit-reset': '1' },
-        );
-      }
-      if (failNextWith) {
-        const { status, body } = failNextWith;
-        failNextWith = undefined;
-        return reply(status, body);
-      }
-      const key = request.headers['idempotency-key'] as string | undefined;
-      const id = (key && sentById.get(key)) ?? randomUUID();
-      if (key) sentById.set(key, id);
-      return reply(200, { id });
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  resendApi = await startFakeResend();
 });
-afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
-beforeEach(() => {
-  received = [];
-  sentById = new Map();
-  rateLimitNext = 0;
-  failNextWith = undefined;
-});
+afterAll(() => resendApi.close());
+beforeEach(() => resendApi.reset());
 
 const email = {
   from: 'Asistone <no-reply@mail.example.com>',
@@ -82,8 +23,8 @@ const email = {
 function client(overrides: Partial<Parameters<typeof createResendClient>[0]> = {}) {
   const waits: number[] = [];
   const resend = createResendClient({
-    apiKey: API_KEY,
-    baseUrl,
+    apiKey: resendApi.apiKey,
+    baseUrl: resendApi.baseUrl,
     sleep: async (ms) => {
       waits.push(ms);
     },
@@ -97,7 +38,7 @@ describe('Resend client', () => {
     const { resend } = client();
     const { id } = await resend.sendEmail(email, 'password-reset/r1');
     expect(id).toMatch(/^[0-9a-f-]{36}$/);
-    const [request] = received;
+    const [request] = resendApi.received;
     expect(request?.headers['user-agent']).toBe('asistone/1.0');
     expect(request?.headers['idempotency-key']).toBe('password-reset/r1');
     expect(request?.headers['content-type']).toBe('application/json');
@@ -112,12 +53,12 @@ describe('Resend client', () => {
   });
 
   it('waits out a 429 for as long as retry-after says, then sends', async () => {
-    rateLimitNext = 2;
+    resendApi.rateLimit(2);
     const { resend, waits } = client();
     const { id } = await resend.sendEmail(email, 'verify-email/v1');
     expect(id).toBeTruthy();
     expect(waits).toEqual([1000, 1000]);
-    expect(received.map((request) => request.headers['idempotency-key'])).toEqual([
+    expect(resendApi.received.map((request) => request.headers['idempotency-key'])).toEqual([
       'verify-email/v1',
       'verify-email/v1',
       'verify-email/v1',
@@ -125,18 +66,39 @@ describe('Resend client', () => {
   });
 
   it('gives up with the wait Resend asked for once the retries are spent', async () => {
-    rateLimitNext = 5;
+    resendApi.rateLimit(5);
     const { resend } = client({ retries: 1 });
     const error = await resend.sendEmail(email, 'verify-email/v2').catch((thrown: unknown) => thrown);
     expect(error).toBeInstanceOf(ResendRateLimitedError);
     expect((error as ResendRateLimitedError).retryAfterSeconds).toBe(1);
   });
 
+  it('tries again later when a request with the same key is still in progress, and refuses a reused key', async () => {
+    resendApi.failNext(409, {
+      statusCode: 409,
+      name: 'concurrent_idempotent_requests',
+      message: 'Same idempotency key used while original request is still in progress.',
+    });
+    const { resend, waits } = client();
+    expect((await resend.sendEmail(email, 'invite/i5')).id).toBeTruthy();
+    expect(waits).toEqual([1000]);
+
+    resendApi.failNext(409, {
+      statusCode: 409,
+      name: 'invalid_idempotent_request',
+      message: 'Same idempotency key used with a different request payload.',
+    });
+    const error = await resend.sendEmail(email, 'invite/i5').catch((thrown: unknown) => thrown);
+    expect(error).toBeInstanceOf(ResendRejectedError);
+    expect((error as ResendRejectedError).resendName).toBe('invalid_idempotent_request');
+  });
+
   it('reports a refused mail with Resend’s error name, without echoing the address', async () => {
-    failNextWith = {
-      status: 422,
-      body: { statusCode: 422, name: 'validation_error', message: 'Invalid `to` field: ayse@example.com' },
-    };
+    resendApi.failNext(422, {
+      statusCode: 422,
+      name: 'validation_error',
+      message: 'Invalid `to` field: ayse@example.com',
+    });
     const { resend } = client();
     const error = await resend.sendEmail(email, 'invite/i2').catch((thrown: unknown) => thrown);
     expect(error).toBeInstanceOf(ResendRejectedError);
@@ -146,9 +108,9 @@ describe('Resend client', () => {
   });
 
   it('is refused without a User-Agent, which is why it always sends one', async () => {
-    const response = await fetch(`${baseUrl}/emails`, {
+    const response = await fetch(`${resendApi.baseUrl}/emails`, {
       method: 'POST',
-      headers: { authorization: `Bearer ${API_KEY}`, 'user-agent': '' },
+      headers: { authorization: `Bearer ${resendApi.apiKey}`, 'user-agent': '' },
       body: JSON.stringify(email),
     });
     expect(response.status).toBe(403);
@@ -156,9 +118,19 @@ describe('Resend client', () => {
     await expect(resend.sendEmail(email, 'invite/i3')).rejects.toThrow(ResendRejectedError);
   });
 
+  it('abandons a request that gets no answer in time, so a caller can retry it later', async () => {
+    resendApi.delayNext(2_000);
+    const { resend } = client({ timeoutMs: 200 });
+    const started = Date.now();
+    const error = await resend.sendEmail(email, 'invite/i4').catch((thrown: unknown) => thrown);
+    expect((error as Error).name).toBe('TimeoutError');
+    expect(error).not.toBeInstanceOf(ResendRejectedError);
+    expect(Date.now() - started).toBeLessThan(1_500);
+  });
+
   it('refuses an idempotency key longer than Resend accepts', async () => {
     const { resend } = client();
     await expect(resend.sendEmail(email, 'x'.repeat(257))).rejects.toThrow(RangeError);
-    expect(received).toHaveLength(0);
+    expect(resendApi.received).toHaveLength(0);
   });
 });

@@ -74,6 +74,8 @@ export async function withLocalEnvironment<T>(dataDir: string, work: () => Promi
   }
   const emulators = await startEmulators(dataDir);
   Object.assign(process.env, handlerEnvironment(dataDir, emulators.env));
+  // Where `npm start` would serve the web app: links in mails a CLI run makes point there.
+  process.env.APP_URL ??= `http://localhost:${process.env.PORT ?? 3000}`;
   try {
     await seedLocalData();
     return await work();

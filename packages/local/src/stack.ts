@@ -83,8 +83,10 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   });
   const port = (server.address() as AddressInfo).port;
   const url = `http://localhost:${port}`;
-  // Links in mails point at this gateway, unless `.env` names another address.
+  // Links in mails point at this gateway, unless `.env` names another address; CLI commands
+  // (`npm run invoke -- worker-mail ...`) read it from the announcement.
   process.env.APP_URL ??= url;
+  await announceRunning(dataDir, { ...handlerEnv, APP_URL: process.env.APP_URL });
 
   return {
     url,

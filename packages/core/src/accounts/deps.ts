@@ -1,5 +1,5 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
-import type { Mailer } from '../notify/mailer.js';
+import type { DeliveryDeps, MailQueue } from '../notify/outbound.js';
 import type { TenantKeyring } from '../platform/crypto/keyring.js';
 import type { Store } from '../platform/store/service.js';
 
@@ -7,11 +7,17 @@ import type { Store } from '../platform/store/service.js';
 export interface AccountsDeps {
   store: Store;
   keyring: TenantKeyring;
-  mailer: Mailer;
+  /** Mail is never sent from a request: it is queued for the mail worker. */
+  mails: MailQueue;
   log: Logger;
   /** HS256 key of access tokens. */
   tokenSecret: string;
   /** The web app's origin; links in mails point there. */
+  appUrl: string;
+}
+
+/** What the mail worker needs to finish the accounts' mail requests. */
+export interface AccountsMailDeps extends DeliveryDeps {
   appUrl: string;
 }
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { recordAuditEvent } from '../audit/audit-log.js';
+import { sealMail } from '../notify/outbound.js';
 import type { TenantKeys } from '../platform/crypto/keyring.js';
 import type { AccountsDeps, Actor } from './deps.js';
 import { ConflictError, ForbiddenError, InvalidLinkError, NotFoundError } from './errors.js';
@@ -8,6 +9,7 @@ import { hashPassword, passwordSchema } from './passwords.js';
 import {
   accountKeys,
   createAccount,
+  emailIndexOf,
   findUserByEmail,
   ignoreExisting,
   loadUser,
@@ -16,6 +18,7 @@ import {
   profileOf,
 } from './people.js';
 import { ASSIGNABLE_ROLES, type AssignableRole, type Role } from './permissions.js';
+import { ACCOUNTS_TENANT } from './records.js';
 import { newId, newSecret, sameSecretHash, secretHash } from './secrets.js';
 import { CURRENT_TERMS_VERSION, consentSchema } from './terms.js';
 
@@ -24,6 +27,8 @@ import { CURRENT_TERMS_VERSION, consentSchema } from './terms.js';
  * looking it up stays inside the business's keys; only the hash of its secret part is stored.
  */
 const INVITE_SECONDS = 7 * 24 * 3600;
+/** Stands in for the user id when an address has no account; real ids have no hyphen. */
+const NO_ACCOUNT = 'u-none';
 
 export const inviteSchema = z.object({ email: z.email().max(254), role: z.enum(ASSIGNABLE_ROLES) });
 export const acceptAsNewAccountSchema = z
@@ -40,6 +45,10 @@ function businessName(keys: TenantKeys, tenant: { tenantId: string; name: string
   return keys.open('tenant', 'name', tenant.tenantId, tenant.name);
 }
 
+/**
+ * Invites an address to the business: the invitation is stored (sealed) and its mail queued.
+ * Only an address that already belongs to a member is refused (409).
+ */
 export async function inviteMember(
   deps: AccountsDeps,
   actor: Actor,
@@ -47,10 +56,15 @@ export async function inviteMember(
   input: z.infer<typeof inviteSchema>,
 ): Promise<{ inviteId: string }> {
   const email = normalizeEmail(input.email);
-  const existing = await findUserByEmail(deps, email);
-  if (existing && (await deps.store.entities.membership.get({ tenantId, userId: existing.userId }).go()).data) {
-    throw new ConflictError('This person is already a member');
-  }
+  // The membership is read whether or not the address has an account (under an id no account
+  // has), so the time this takes tells an inviter nothing about addresses outside the business.
+  const account = await deps.store.entities.accountEmail
+    .get({ tenantId: ACCOUNTS_TENANT, emailIndex: emailIndexOf(await accountKeys(deps), email) })
+    .go();
+  const membership = await deps.store.entities.membership
+    .get({ tenantId, userId: account.data?.userId ?? NO_ACCOUNT })
+    .go();
+  if (account.data && membership.data) throw new ConflictError('This person is already a member');
   const keys = await deps.keyring.forTenant(tenantId);
   const emailIndex = keys.blindIndex('email', email);
   // A new invitation to the same address replaces the pending one.
@@ -74,7 +88,7 @@ export async function inviteMember(
   const tenant = await deps.store.entities.tenant.get({ tenantId }).go();
   const name = tenant.data ? businessName(keys, tenant.data) : 'a business';
   const link = `${deps.appUrl}/invite/${inviteToken(tenantId, inviteId, secret)}`;
-  await deps.mailer.send(inviteMail(email, name, input.role, link, inviteId));
+  await deps.mails.enqueue(sealMail(keys, inviteMail(email, name, input.role, link, inviteId)));
   await recordAuditEvent(deps.store, tenantId, {
     action: 'team.invite_sent',
     actorId: actor.userId,

@@ -1,13 +1,15 @@
 import { z } from 'zod';
 import { recordInBusinesses } from '../audit/audit-log.js';
+import { deliverOnce } from '../notify/outbound.js';
 import { businessIdsOf } from './businesses.js';
-import type { AccountsDeps, RequestOrigin } from './deps.js';
+import type { AccountsDeps, AccountsMailDeps, RequestOrigin } from './deps.js';
 import { InvalidLinkError } from './errors.js';
+import { type PasswordResetRequest, SEALED_RESET_REQUEST } from './mail-requests.js';
 import { passwordResetMail } from './mails.js';
 import { hashPassword, passwordSchema } from './passwords.js';
-import { accountKeys, emailIndexOf, findUserByEmail, profileOf } from './people.js';
+import { accountKeys, emailIndexOf, findUserByEmailIndex, ignoreExisting, profileOf } from './people.js';
 import { ACCOUNTS_TENANT } from './records.js';
-import { newSecret, secretHash } from './secrets.js';
+import { newId, newSecret, secretHash } from './secrets.js';
 import { revokeAllSessions } from './sessions.js';
 import { POLICIES, takeAttempt } from './throttle.js';
 
@@ -17,21 +19,41 @@ export const resetRequestSchema = z.object({ email: z.email().max(254) });
 export const resetConfirmSchema = z.object({ token: z.string().min(20).max(200), password: passwordSchema });
 
 /**
- * Mails a reset link when the address has an account, and silently does nothing otherwise:
- * the caller always gets the same answer.
+ * Asks for a reset link. The answer and the work are the same whether the address has an
+ * account or not: the limits are counted, then one message goes on the mail queue, where the
+ * worker looks the account up ({@link sendPasswordResetLink}). Nothing here reads the account,
+ * so neither the answer nor its timing tells whether one exists.
  */
 export async function requestPasswordReset(deps: AccountsDeps, email: string, origin: RequestOrigin): Promise<void> {
   const keys = await accountKeys(deps);
+  const emailIndex = emailIndexOf(keys, email);
   if (origin.sourceAddress) {
     await takeAttempt(deps.store, POLICIES.resetAddress, keys.blindIndex('address', origin.sourceAddress));
   }
-  await takeAttempt(deps.store, POLICIES.resetAccount, emailIndexOf(keys, email));
-  const user = await findUserByEmail(deps, email);
+  await takeAttempt(deps.store, POLICIES.resetAccount, emailIndex);
+  const requestId = newId('r');
+  await deps.mails.enqueue({
+    kind: 'password-reset-request',
+    tenantId: ACCOUNTS_TENANT,
+    requestId,
+    emailIndex,
+    token: keys.seal(SEALED_RESET_REQUEST, 'token', requestId, newSecret()),
+  });
+  deps.log.info('password reset requested', { requestId });
+}
+
+/**
+ * The mail worker's half: mails a reset link when the address has an account, and does
+ * nothing otherwise. A redelivered request finds its link and its mail already made.
+ */
+export async function sendPasswordResetLink(deps: AccountsMailDeps, request: PasswordResetRequest): Promise<void> {
+  const user = await findUserByEmailIndex(deps, request.emailIndex);
   if (!user) {
-    deps.log.info('password reset requested for no account');
+    deps.log.info('password reset requested for no account', { requestId: request.requestId });
     return;
   }
-  const token = newSecret();
+  const keys = await deps.keyring.forTenant(ACCOUNTS_TENANT);
+  const token = keys.open(SEALED_RESET_REQUEST, 'token', request.requestId, request.token);
   const tokenHash = secretHash(token);
   await deps.store.entities.passwordReset
     .create({
@@ -40,10 +62,15 @@ export async function requestPasswordReset(deps: AccountsDeps, email: string, or
       userId: user.userId,
       expiresAt: Math.floor(Date.now() / 1000) + RESET_SECONDS,
     })
-    .go();
+    .go()
+    .catch(ignoreExisting);
   const to = profileOf(keys, user).email;
-  await deps.mailer.send(passwordResetMail(to, `${deps.appUrl}/reset-password?token=${token}`, tokenHash));
-  deps.log.info('password reset link sent', { userId: user.userId });
+  await deliverOnce(
+    deps,
+    ACCOUNTS_TENANT,
+    passwordResetMail(to, `${deps.appUrl}/reset-password?token=${token}`, tokenHash),
+  );
+  deps.log.info('password reset link sent', { userId: user.userId, requestId: request.requestId });
 }
 
 /**

@@ -43,9 +43,12 @@ export function emailIndexOf(keys: TenantKeys, email: string): string {
 
 export async function findUserByEmail(deps: Pick<AccountsDeps, 'store' | 'keyring'>, email: string) {
   const keys = await accountKeys(deps);
-  const lookup = await deps.store.entities.accountEmail
-    .get({ tenantId: ACCOUNTS_TENANT, emailIndex: emailIndexOf(keys, email) })
-    .go();
+  return findUserByEmailIndex(deps, emailIndexOf(keys, email));
+}
+
+/** The account behind an address's blind index, for code that never holds the address itself. */
+export async function findUserByEmailIndex(deps: Pick<AccountsDeps, 'store'>, emailIndex: string) {
+  const lookup = await deps.store.entities.accountEmail.get({ tenantId: ACCOUNTS_TENANT, emailIndex }).go();
   return lookup.data ? loadUser(deps, lookup.data.userId) : undefined;
 }
 

@@ -1,10 +1,19 @@
 import { z } from 'zod';
+import { deliverOnce } from '../notify/outbound.js';
 import { createBusiness } from './businesses.js';
-import type { AccountsDeps, RequestOrigin } from './deps.js';
+import type { AccountsDeps, AccountsMailDeps, RequestOrigin } from './deps.js';
 import { InvalidLinkError } from './errors.js';
+import { SEALED_SIGN_UP_REQUEST, type SignUpRequest } from './mail-requests.js';
 import { signUpNoticeMail, verifyEmailMail } from './mails.js';
 import { hashPassword, passwordSchema } from './passwords.js';
-import { accountKeys, createAccount, emailIndexOf, findUserByEmail, normalizeEmail } from './people.js';
+import {
+  accountKeys,
+  createAccount,
+  emailIndexOf,
+  findUserByEmailIndex,
+  ignoreExisting,
+  normalizeEmail,
+} from './people.js';
 import { ACCOUNTS_TENANT } from './records.js';
 import { newId, newSecret, secretHash } from './secrets.js';
 import { consentSchema } from './terms.js';
@@ -24,48 +33,86 @@ export const signUpSchema = z
 export type SignUp = z.infer<typeof signUpSchema>;
 
 /**
- * Starts a sign-up. Answers the same way whether the address is new or taken: a new address
- * gets a confirmation link, a taken one a notice; both paths hash the password, so the time
- * taken tells nothing either.
+ * Starts a sign-up. Answers the same way, after the same work, whether the address is new or
+ * taken: the limit is counted, the password hashed, and one message goes on the mail queue.
+ * The mail worker ({@link answerSignUpRequest}) then looks the address up: a new address gets
+ * a confirmation link, a taken one a notice. Nothing here reads the accounts, so neither the
+ * answer nor its timing tells whether the address has one.
  */
 export async function signUp(deps: AccountsDeps, input: SignUp, origin: RequestOrigin): Promise<void> {
   const keys = await accountKeys(deps);
   if (origin.sourceAddress) {
     await takeAttempt(deps.store, POLICIES.signUpAddress, keys.blindIndex('address', origin.sourceAddress));
   }
-  const [passwordHash, existing] = await Promise.all([
-    hashPassword(input.password),
-    findUserByEmail(deps, input.email),
-  ]);
-  const email = normalizeEmail(input.email);
+  const passwordHash = await hashPassword(input.password);
+  const requestId = newId('r');
+  const seal = (field: keyof SignUpRequest['sealed'], value: string) =>
+    keys.seal(SEALED_SIGN_UP_REQUEST, field, requestId, value);
+  await deps.mails.enqueue({
+    kind: 'sign-up-request',
+    tenantId: ACCOUNTS_TENANT,
+    requestId,
+    requestedAt: Date.now(),
+    termsVersion: input.termsVersion,
+    sealed: {
+      email: seal('email', normalizeEmail(input.email)),
+      name: seal('name', input.name),
+      businessName: seal('businessName', input.businessName),
+      passwordHash: seal('passwordHash', passwordHash),
+      token: seal('token', newSecret()),
+    },
+  });
+  deps.log.info('sign-up requested', { requestId });
+}
+
+/**
+ * The mail worker's half of a sign-up: an address that already has an account gets a notice
+ * (and no second account); a new one gets its pending sign-up and a confirmation link, valid
+ * 24 hours from the request. A redelivered request finds its sign-up and its mail already made.
+ */
+export async function answerSignUpRequest(deps: AccountsMailDeps, request: SignUpRequest): Promise<void> {
+  const keys = await deps.keyring.forTenant(ACCOUNTS_TENANT);
+  const open = (field: keyof SignUpRequest['sealed']) =>
+    keys.open(SEALED_SIGN_UP_REQUEST, field, request.requestId, request.sealed[field]);
+  const email = open('email');
+  const emailIndex = emailIndexOf(keys, email);
+  const existing = await findUserByEmailIndex(deps, emailIndex);
   if (existing) {
-    await deps.mailer.send(signUpNoticeMail(email, deps.appUrl, newId('n')));
-    deps.log.info('sign-up for an existing account: notice sent', { userId: existing.userId });
+    await deliverOnce(deps, ACCOUNTS_TENANT, signUpNoticeMail(email, deps.appUrl, request.requestId));
+    deps.log.info('sign-up for an existing account: notice sent', {
+      userId: existing.userId,
+      requestId: request.requestId,
+    });
     return;
   }
-  const token = newSecret();
+  const token = open('token');
   const tokenHash = secretHash(token);
+  const name = open('name');
   const seal = (field: string, value: string) => keys.seal('signUp', field, tokenHash, value);
-  const nowMs = Date.now();
   await deps.store.entities.signUp
     .create({
       tenantId: ACCOUNTS_TENANT,
       tokenHash,
       userId: newId('u'),
       businessId: newId('b'),
-      name: seal('name', input.name),
+      name: seal('name', name),
       email: seal('email', email),
-      emailIndex: emailIndexOf(keys, email),
-      businessName: seal('businessName', input.businessName),
-      passwordHash,
-      termsVersion: input.termsVersion,
-      acceptedAt: nowMs,
-      createdAt: nowMs,
-      expiresAt: Math.floor(nowMs / 1000) + CONFIRMATION_SECONDS,
+      emailIndex,
+      businessName: seal('businessName', open('businessName')),
+      passwordHash: open('passwordHash'),
+      termsVersion: request.termsVersion,
+      acceptedAt: request.requestedAt,
+      createdAt: request.requestedAt,
+      expiresAt: Math.floor(request.requestedAt / 1000) + CONFIRMATION_SECONDS,
     })
-    .go();
-  await deps.mailer.send(verifyEmailMail(email, input.name, `${deps.appUrl}/verify-email?token=${token}`, tokenHash));
-  deps.log.info('sign-up started: confirmation sent');
+    .go()
+    .catch(ignoreExisting);
+  await deliverOnce(
+    deps,
+    ACCOUNTS_TENANT,
+    verifyEmailMail(email, name, `${deps.appUrl}/verify-email?token=${token}`, tokenHash),
+  );
+  deps.log.info('sign-up started: confirmation sent', { requestId: request.requestId });
 }
 
 /** The newest unconfirmed sign-up for an address, if one is still valid. */

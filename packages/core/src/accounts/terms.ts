@@ -1,11 +1,8 @@
 import { z } from 'zod';
 
-/**
- * The version of the terms and privacy policy a person accepts today: the policy's "last
- * updated" date. Raise it when the published policy changes; sign-ups naming an older version
- * are refused, so the recorded version is always one the person was shown.
- */
-export const CURRENT_TERMS_VERSION = '2026-01-21';
+import { CURRENT_TERMS_VERSION } from './terms-version.js';
+
+export { CURRENT_TERMS_VERSION };
 
 /** Fields every new account sends: proof of age and the accepted terms. */
 export const consentSchema = z.object({

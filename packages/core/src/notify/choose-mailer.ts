@@ -3,11 +3,11 @@ import { ConfigError } from '../platform/errors.js';
 import type { Store } from '../platform/store/service.js';
 import { devOutbox } from './dev-outbox.js';
 import type { Mailer } from './mailer.js';
-import { createResendClient } from './resend.js';
+import { createResendClient, type ResendOptions } from './resend.js';
 
 /**
  * The mailer for this stage: the dev outbox locally (nothing leaves the machine), Resend
- * everywhere else.
+ * everywhere else. `resend` tunes the client (the mail worker keeps its waits short).
  */
 export function chooseMailer(deps: {
   stage: string;
@@ -15,13 +15,14 @@ export function chooseMailer(deps: {
   from: string;
   store: Store;
   keyring: TenantKeyring;
+  resend?: Omit<ResendOptions, 'apiKey'>;
 }): Mailer {
   if (deps.stage === 'local') return devOutbox(deps);
   if (!deps.resendApiKey) throw new ConfigError('invalid configuration: RESEND_API_KEY is required outside local');
-  const resend = createResendClient({ apiKey: deps.resendApiKey });
+  const resend = createResendClient({ ...deps.resend, apiKey: deps.resendApiKey });
   return {
     async send(mail) {
-      await resend.sendEmail(
+      return resend.sendEmail(
         {
           from: deps.from,
           to: [mail.to],

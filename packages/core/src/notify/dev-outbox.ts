@@ -32,6 +32,7 @@ export function devOutbox(deps: { store: Store; keyring: TenantKeyring }): Maile
       await deps.store.entities.devMail
         .put({ tenantId: OUTBOX_TENANT, mailId, sentAt: Date.now(), kind: mail.kind, ...sealed })
         .go();
+      return { id: mailId };
     },
   };
 }

@@ -1,5 +1,7 @@
 /** Transactional mails the product sends to people (not to merchants' customers). */
-export type MailKind = 'verify-email' | 'sign-up-notice' | 'password-reset' | 'invite';
+export const MAIL_KINDS = ['verify-email', 'sign-up-notice', 'password-reset', 'invite'] as const;
+
+export type MailKind = (typeof MAIL_KINDS)[number];
 
 export interface OutgoingMail {
   kind: MailKind;
@@ -11,7 +13,7 @@ export interface OutgoingMail {
   idempotencyKey: string;
 }
 
-/** Sends mail: Resend in AWS, the dev outbox on the local stage. */
+/** Sends mail: Resend in AWS, the dev outbox on the local stage. Answers the provider's id. */
 export interface Mailer {
-  send(mail: OutgoingMail): Promise<void>;
+  send(mail: OutgoingMail): Promise<{ id: string }>;
 }

@@ -23,3 +23,33 @@ export const DevMailRecord = new Entity({
     },
   },
 });
+
+/**
+ * A mail handed to the provider, by its idempotency key: a redelivered queue message finds it
+ * and sends nothing, even after Resend's 24-hour idempotency window. Ids only, nothing personal.
+ */
+export const MailReceiptRecord = new Entity({
+  model: { entity: 'mailReceipt', version: '1', service: 'asistone' },
+  attributes: {
+    tenantId: { type: 'string', required: true, readOnly: true },
+    /** The mail's idempotency key, `<kind>/<entity-id>`. */
+    mailKey: { type: 'string', required: true, readOnly: true },
+    kind: { type: 'string', required: true, readOnly: true },
+    /** The provider's id for the mail (Resend's email id; the outbox id locally). */
+    providerId: { type: 'string', required: true, readOnly: true },
+    sentAt: { type: 'number', required: true, readOnly: true },
+    /** Epoch seconds; cost clean-up once no queue or dead-letter replay can bring the mail back. */
+    expiresAt: { type: 'number', required: true },
+  },
+  indexes: {
+    byKey: {
+      pk: {
+        field: 'pk',
+        composite: ['tenantId', 'mailKey'],
+        template: 't#${tenantId}#mail#${mailKey}',
+        casing: 'none',
+      },
+      sk: { field: 'sk', composite: [], template: 'mail-receipt', casing: 'none' },
+    },
+  },
+});

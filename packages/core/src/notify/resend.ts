@@ -1,9 +1,11 @@
+import { PermanentError } from '../platform/errors.js';
 import { maskText } from '../platform/masking.js';
 
 /**
  * A small client for Resend's `POST /emails`: bearer key, the User-Agent Resend requires
  * (without one it answers 403), an Idempotency-Key so retries never send twice, and waiting
- * out 429s and 5xx for as long as Resend's `retry-after` asks, within a budget.
+ * out 429s, 5xx and a 409 for a request with the same key still in progress, for as long as
+ * Resend's `retry-after` asks, within a budget.
  */
 export interface ResendOptions {
   apiKey: string;
@@ -13,6 +15,8 @@ export interface ResendOptions {
   retries?: number;
   /** Longest single wait; a longer `retry-after` fails at once with {@link ResendRateLimitedError}. */
   maxWaitSeconds?: number;
+  /** Longest wait for one answer; a request that takes longer is abandoned (and may be retried). */
+  timeoutMs?: number;
   fetch?: typeof fetch;
   sleep?: (ms: number) => Promise<void>;
 }
@@ -27,8 +31,8 @@ export interface ResendEmail {
   tags?: { name: string; value: string }[];
 }
 
-/** Resend refused the mail; retrying the same request will not help. */
-export class ResendRejectedError extends Error {
+/** Resend refused the mail; retrying the same request will not help (a queued mail goes to the DLQ). */
+export class ResendRejectedError extends PermanentError {
   override name = 'ResendRejectedError';
   constructor(
     readonly status: number,
@@ -60,6 +64,7 @@ export function createResendClient(options: ResendOptions) {
   const sleep = options.sleep ?? defaultSleep;
   const retries = options.retries ?? 2;
   const maxWaitSeconds = options.maxWaitSeconds ?? 10;
+  const timeoutMs = options.timeoutMs ?? 10_000;
 
   async function sendEmail(email: ResendEmail, idempotencyKey: string): Promise<{ id: string }> {
     if (idempotencyKey.length === 0 || idempotencyKey.length > 256) {
@@ -75,15 +80,19 @@ export function createResendClient(options: ResendOptions) {
           'idempotency-key': idempotencyKey,
         },
         body: JSON.stringify(email),
+        signal: AbortSignal.timeout(timeoutMs),
       });
       if (response.ok) {
         const body = (await response.json()) as { id?: unknown };
         if (typeof body.id !== 'string') throw new ResendRejectedError(response.status, 'invalid_response', 'no id');
         return { id: body.id };
       }
-      const retryable = response.status === 429 || response.status >= 500;
-      if (!retryable) throw await rejection(response);
-      await response.body?.cancel();
+      const error = response.status === 429 || response.status >= 500 ? undefined : await errorBody(response);
+      // Another request with this key is still in progress: Resend asks to try again later.
+      if (error && !(response.status === 409 && error.name === CONCURRENT_SAME_KEY)) {
+        throw rejection(response, error);
+      }
+      await response.body?.cancel().catch(() => undefined);
       const waitSeconds = retryAfter(response, attempt);
       if (attempt >= retries || waitSeconds > maxWaitSeconds) throw new ResendRateLimitedError(waitSeconds);
       await sleep(waitSeconds * 1000);
@@ -99,9 +108,15 @@ function retryAfter(response: Response, attempt: number): number {
   return Number.isFinite(header) && header > 0 ? header : 2 ** attempt;
 }
 
+/** Resend's answer to a request whose idempotency key is still being processed (409). */
+const CONCURRENT_SAME_KEY = 'concurrent_idempotent_requests';
+
 /** Resend's error body is `{ statusCode, name, message }`; its message can echo an address. */
-async function rejection(response: Response): Promise<ResendRejectedError> {
-  const body = (await response.json().catch(() => ({}))) as { name?: unknown; message?: unknown };
+async function errorBody(response: Response): Promise<{ name?: unknown; message?: unknown }> {
+  return (await response.json().catch(() => ({}))) as { name?: unknown; message?: unknown };
+}
+
+function rejection(response: Response, body: { name?: unknown; message?: unknown }): ResendRejectedError {
   const name = typeof body.name === 'string' ? body.name : 'unknown';
   const message = typeof body.message === 'string' ? maskText(body.message) : response.statusText;
   return new ResendRejectedError(

@@ -59,33 +59,58 @@ export function readConfig(env: Record<string, string | undefined>): Config {
   };
 }
 
+/** Where the web app is served: links in mails point there (trailing slashes dropped). */
+const appUrl = z.url().transform((url) => url.replace(/\/+$/, ''));
+
 /**
- * What signing in and mailing people needs. Only the API reads it, so processes that never
- * issue a token (webhooks, workers) start without these secrets.
+ * What signing in needs. Only the API reads it, so processes that never issue a token
+ * (webhooks, workers) start without these secrets.
  */
 const accountsSchema = z.object({
   /** Signs access tokens (HS256); SSM in AWS, generated under the data folder locally. */
   AUTH_TOKEN_SECRET: z.string().min(32, 'must be at least 32 characters'),
-  /** Resend API key; unused on the local stage, where mails go to the dev outbox. */
-  RESEND_API_KEY: z.string().min(1).optional(),
-  MAIL_FROM: z.string().min(3).default('Asistone <no-reply@asistone.ai>'),
-  /** Where the web app is served: links in mails point there. */
-  APP_URL: z.url(),
+  /** Links in invitations, which the API renders. */
+  APP_URL: appUrl,
 });
 
 export type AccountsConfig = z.infer<typeof accountsSchema>;
 
-/**
- * Parses the accounts settings; errors name the variables, never their values.
- *
- * @example
- * const { AUTH_TOKEN_SECRET, APP_URL } = readAccountsConfig(process.env);
- */
-export function readAccountsConfig(env: Record<string, string | undefined>): AccountsConfig {
-  const parsed = accountsSchema.safeParse(env);
+/** What sending mail needs. Only the mail worker reads it: no other function holds the Resend key. */
+const mailSchema = z.object({
+  /** Resend API key; unused on the local stage, where mails go to the dev outbox. */
+  RESEND_API_KEY: z.string().min(1).optional(),
+  MAIL_FROM: z.string().min(3).default('Asistone <no-reply@asistone.ai>'),
+  APP_URL: appUrl,
+});
+
+export type MailConfig = z.infer<typeof mailSchema>;
+
+/** Parses settings; errors name the variables, never their values. */
+function parseSettings<T>(schema: z.ZodType<T>, env: Record<string, string | undefined>): T {
+  const parsed = schema.safeParse(env);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
     throw new ConfigError(`invalid configuration: ${problems.join('; ')}`);
   }
   return parsed.data;
+}
+
+/**
+ * The API's accounts settings.
+ *
+ * @example
+ * const { AUTH_TOKEN_SECRET, APP_URL } = readAccountsConfig(process.env);
+ */
+export function readAccountsConfig(env: Record<string, string | undefined>): AccountsConfig {
+  return parseSettings(accountsSchema, env);
+}
+
+/**
+ * The mail worker's settings.
+ *
+ * @example
+ * const { RESEND_API_KEY, MAIL_FROM, APP_URL } = readMailConfig(process.env);
+ */
+export function readMailConfig(env: Record<string, string | undefined>): MailConfig {
+  return parseSettings(mailSchema, env);
 }

@@ -14,6 +14,13 @@ export interface QueueDeclaration {
   batchSize: number;
   /** Receives before a message is moved to the dead-letter queue. */
   maxReceiveCount: number;
+  /**
+   * Most consumer instances at once (Lambda's SQS maximum concurrency, 2 or more), for
+   * consumers that call a rate-limited provider. Locally each queue has one poller anyway.
+   */
+  maxConcurrency?: number;
+  /** Handle a batch's messages one after another instead of in parallel (rate-limited providers). */
+  sequential?: boolean;
 }
 
 export const QUEUES = {
@@ -24,6 +31,20 @@ export const QUEUES = {
     consumerTimeoutSeconds: 30,
     batchSize: 10,
     maxReceiveCount: 5,
+  },
+  mail: {
+    description: 'Mails to people (sign-up, password reset, invitations): decided, rendered and sent through Resend',
+    consumer: 'functions/workers/mail.handler',
+    // A Resend call is bounded (5 s, one short retry-after wait); a batch of 5 in turn fits in 30 s.
+    visibilityTimeoutSeconds: 180,
+    consumerTimeoutSeconds: 30,
+    batchSize: 5,
+    // A failed send comes back after the visibility timeout: 8 receives ride out ~25 minutes of a
+    // Resend outage or rate limiting before the mail waits in the dead-letter queue for a replay.
+    maxReceiveCount: 8,
+    // Resend allows a few requests per second per team: two consumers sending one mail at a time.
+    maxConcurrency: 2,
+    sequential: true,
   },
 } as const satisfies Record<string, QueueDeclaration>;
 

@@ -3,7 +3,7 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import type { Blobs } from '../blobs.js';
 import { PermanentError } from '../errors.js';
 import type { DeadLetterSink } from './dead-letters.js';
-import { QUEUES, type QueueName } from './declarations.js';
+import { QUEUES, type QueueDeclaration, type QueueName } from './declarations.js';
 import { QUEUE_MESSAGES, type QueueMessage } from './messages.js';
 import type { ClaimCheck } from './producer.js';
 
@@ -41,7 +41,8 @@ export class PoisonMessageError extends PermanentError {
  * Wraps a per-message handler into an SQS batch consumer with partial batch failures
  * (Powertools). A message that fails permanently, or fails on its last allowed receive, is
  * sent to the queue's DLQ with its reason and removed; other failures return to the queue
- * and are retried after the visibility timeout.
+ * and are retried after the visibility timeout. A queue declared `sequential` has its batch
+ * handled one message at a time.
  *
  * @example
  * export const handler = queueWorker('meta-events', deps, async (delivery) => { ... });
@@ -51,7 +52,8 @@ export function queueWorker<Q extends QueueName>(
   deps: () => WorkerDeps | Promise<WorkerDeps>,
   handle: (message: QueueMessage<Q>, delivery: Delivery) => Promise<void>,
 ) {
-  const maxReceives = QUEUES[queue].maxReceiveCount;
+  const declared: QueueDeclaration = QUEUES[queue];
+  const maxReceives = declared.maxReceiveCount;
   const processor = new BatchProcessor(EventType.SQS);
 
   return async (event: { Records: QueueRecord[] }): Promise<PartialBatchResponse> => {
@@ -98,6 +100,9 @@ export function queueWorker<Q extends QueueName>(
       }
     }
 
-    return processPartialResponse(event, processRecord, processor, { throwOnFullBatchFailure: false });
+    return processPartialResponse(event, processRecord, processor, {
+      throwOnFullBatchFailure: false,
+      processInParallel: !declared.sequential,
+    });
   };
 }

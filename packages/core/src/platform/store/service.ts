@@ -15,7 +15,7 @@ import {
 } from '../../accounts/records.js';
 import { AuditEventRecord } from '../../audit/records.js';
 import { ContactRecord, ConversationRecord, MessageRecord } from '../../inbox/records.js';
-import { DevMailRecord } from '../../notify/records.js';
+import { DevMailRecord, MailReceiptRecord } from '../../notify/records.js';
 import { ChannelRecord, MetaAppRecord, TenantKeyRecord, TenantRecord } from '../../tenancy/records.js';
 
 /**
@@ -50,6 +50,7 @@ export function createStore(client: DynamoDBClient, table: string) {
       invite: InviteRecord,
       auditEvent: AuditEventRecord,
       devMail: DevMailRecord,
+      mailReceipt: MailReceiptRecord,
     },
     { client: documents, table },
   );

@@ -1,8 +1,9 @@
 import { GetParametersCommand, SSMClient } from '@aws-sdk/client-ssm';
 
 /**
- * Settings the API reads from SSM in AWS (`<NAME>_PARAMETER` names the path) and from the
- * environment locally: the app secrets, and the web app's URL, which the Web stack publishes.
+ * Settings functions read from SSM in AWS (`<NAME>_PARAMETER` names the path; the stack gives
+ * each function only the ones it needs) and from the environment locally: the app secrets, and
+ * the web app's URL, which the Web stack publishes.
  */
 const SECRETS = ['AUTH_TOKEN_SECRET', 'RESEND_API_KEY', 'APP_URL'] as const;
 

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 
 /**
- * In AWS the stack hands the API each secret's SSM parameter path, not its value. A loopback
+ * In AWS the stack hands a function each secret's SSM parameter path, not its value. A loopback
  * stand-in for SSM's JSON API (`AmazonSSM.GetParameters`) answers here.
  */
 const asked: { names: string[]; decrypt: boolean }[] = [];
@@ -34,7 +34,7 @@ afterAll(async () => {
 
 describe('withSecrets', () => {
   it('reads secrets from their SSM parameters, decrypted, unless the environment already has them', async () => {
-    const { withSecrets } = await import('./lib/secrets.js');
+    const { withSecrets } = await import('./secrets.js');
     const env = await withSecrets({
       AUTH_TOKEN_SECRET_PARAMETER: '/sst/asistone/prod/Secret/AUTH_TOKEN_SECRET/value',
       RESEND_API_KEY: 're_from_env',
@@ -46,7 +46,7 @@ describe('withSecrets', () => {
   });
 
   it('asks nothing when the environment holds the values (local stage)', async () => {
-    const { withSecrets } = await import('./lib/secrets.js');
+    const { withSecrets } = await import('./secrets.js');
     const env = { AUTH_TOKEN_SECRET: 'x'.repeat(40) };
     expect(await withSecrets(env)).toBe(env);
     expect(asked).toHaveLength(1);

@@ -1,0 +1,46 @@
+import { chooseMailer } from '@asistone/core/notify/choose-mailer';
+import { type MailWorkerDeps, processMailMessage, WORKER_RESEND_LIMITS } from '@asistone/core/notify/mail-worker';
+import { readMailConfig } from '@asistone/core/platform/config';
+import { platform } from '@asistone/core/platform/context';
+import { createLogger } from '@asistone/core/platform/log';
+import { queueWorker } from '@asistone/core/platform/queue/worker';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import middy from '@middy/core';
+import { withSecrets } from '../lib/secrets.js';
+
+/** Consumes `mail`: decides the accounts' mails, renders and sends them, each once. */
+const log = createLogger('mail');
+
+let loading: Promise<MailWorkerDeps> | undefined;
+
+/** Built on first message: the Resend key is read from SSM once per cold start, again after a failure. */
+function mailDeps(): Promise<MailWorkerDeps> {
+  loading ??= (async () => {
+    const { store, keyring, config } = platform();
+    const settings = readMailConfig(await withSecrets(process.env));
+    const mailer = chooseMailer({
+      stage: config.STAGE,
+      resendApiKey: settings.RESEND_API_KEY,
+      from: settings.MAIL_FROM,
+      store,
+      keyring,
+      resend: WORKER_RESEND_LIMITS,
+    });
+    return { store, keyring, log, mailer, appUrl: settings.APP_URL };
+  })().catch((error: unknown) => {
+    loading = undefined;
+    throw error;
+  });
+  return loading;
+}
+
+const worker = queueWorker(
+  'mail',
+  () => {
+    const { blobs, deadLetters } = platform();
+    return { blobs, deadLetters, log };
+  },
+  async (message) => processMailMessage(await mailDeps(), message),
+);
+
+export const handler = middy(worker).use(injectLambdaContext(log, { resetKeys: true }));

@@ -1,0 +1,411 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+import { DeleteMessageBatchCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describeWork, recordAwsCalls } from '../../../tests/support/aws-calls.js';
+import { createBusiness } from '../src/accounts/businesses.js';
+import type { AccountsDeps } from '../src/accounts/deps.js';
+import { inviteMember } from '../src/accounts/invites.js';
+import { confirmPasswordReset, requestPasswordReset } from '../src/accounts/password-reset.js';
+import { createAccount } from '../src/accounts/people.js';
+import { ACCOUNTS_TENANT } from '../src/accounts/records.js';
+import { secretHash } from '../src/accounts/secrets.js';
+import { confirmSignUp, type SignUp, signUp } from '../src/accounts/sign-up.js';
+import { CURRENT_TERMS_VERSION } from '../src/accounts/terms.js';
+import { chooseMailer } from '../src/notify/choose-mailer.js';
+import { processMailMessage, WORKER_RESEND_LIMITS } from '../src/notify/mail-worker.js';
+import { mailQueue, sealMail } from '../src/notify/outbound.js';
+import { listDeadLetters } from '../src/ops/dead-letters.js';
+import { type QueueRecord, queueWorker } from '../src/platform/queue/worker.js';
+import { type FakeResend, startFakeResend } from './support/fake-resend.js';
+import { startTestPlatform, type TestPlatform } from './support/platform.js';
+
+/**
+ * The mail queue end to end inside one process: the accounts code enqueues through the real
+ * producer to the emulated SQS, the mail worker (queueWorker + processMailMessage, as
+ * functions/workers/mail.ts builds it) takes the messages as Lambda would deliver them, and a
+ * loopback stand-in for Resend answers with Resend's shapes.
+ */
+const log = new Logger({ logLevel: 'SILENT' });
+const APP_URL = 'https://app.asistone.test';
+const KNOWN = 'ayse.kaya@example.com';
+const UNKNOWN = 'nobody.here@example.com';
+const ORIGIN = { sourceAddress: '85.105.1.2', userAgent: 'vitest' };
+const PASSWORD = 'correct horse battery staple';
+
+let test: TestPlatform;
+let resendApi: FakeResend;
+let api: AccountsDeps;
+let worker: ReturnType<typeof buildWorker>;
+
+function buildWorker() {
+  const { store, keyring, blobs, deadLetters } = test.platform;
+  const mailer = chooseMailer({
+    stage: 'test',
+    resendApiKey: resendApi.apiKey,
+    from: 'Asistone <no-reply@mail.example.com>',
+    store,
+    keyring,
+    resend: { ...WORKER_RESEND_LIMITS, baseUrl: resendApi.baseUrl },
+  });
+  const deps = { store, keyring, log, mailer, appUrl: APP_URL };
+  return queueWorker(
+    'mail',
+    () => ({ blobs, deadLetters, log }),
+    (message) => processMailMessage(deps, message),
+  );
+}
+
+beforeAll(async () => {
+  test = await startTestPlatform();
+  resendApi = await startFakeResend();
+  const { store, keyring, producer } = test.platform;
+  api = { store, keyring, log, tokenSecret: 'x'.repeat(40), appUrl: APP_URL, mails: mailQueue(producer) };
+  worker = buildWorker();
+  await createAccount(test.platform, { userId: 'u_known', name: 'Ayşe Kaya', email: KNOWN, passwordHash: 'unused' });
+});
+afterAll(async () => {
+  await resendApi?.close();
+  await test?.stop();
+});
+beforeEach(() => resendApi.reset());
+
+/** Takes what waits on the mail queue, as Lambda's event source delivers it (first receive). */
+async function takeQueued(): Promise<QueueRecord[]> {
+  const { aws, config } = test.platform;
+  const out = await aws.sqs.send(
+    new ReceiveMessageCommand({
+      QueueUrl: config.queueUrl('mail'),
+      MaxNumberOfMessages: 10,
+      WaitTimeSeconds: 0,
+      MessageSystemAttributeNames: ['All'],
+    }),
+  );
+  const messages = out.Messages ?? [];
+  if (messages.length > 0) {
+    // The test redelivers by hand; nothing should come back on its own.
+    await aws.sqs.send(
+      new DeleteMessageBatchCommand({
+        QueueUrl: config.queueUrl('mail'),
+        Entries: messages.map((message, index) => ({ Id: String(index), ReceiptHandle: message.ReceiptHandle })),
+      }),
+    );
+  }
+  return messages.map((message) => ({
+    messageId: message.MessageId as string,
+    body: message.Body as string,
+    attributes: { ApproximateReceiveCount: '1', ...message.Attributes },
+    eventSource: 'aws:sqs',
+  }));
+}
+
+/** The same record delivered again, as SQS does after a failure or a lost acknowledgement. */
+function redelivered(record: QueueRecord, receiveCount: number): QueueRecord {
+  return { ...record, attributes: { ...record.attributes, ApproximateReceiveCount: String(receiveCount) } };
+}
+
+async function takeOne(): Promise<QueueRecord> {
+  const records = await takeQueued();
+  expect(records).toHaveLength(1);
+  return records[0] as QueueRecord;
+}
+
+function mailsTo(address: string) {
+  return resendApi.accepted.filter((request) => (request.body.to as string[]).includes(address));
+}
+
+function linkIn(request: { body: Record<string, unknown> }): URL {
+  const match = /https:\/\/\S+/.exec(String(request.body.text));
+  expect(match).not.toBeNull();
+  return new URL(match?.[0] as string);
+}
+
+async function deadLetters() {
+  const { aws, config } = test.platform;
+  return listDeadLetters({ sqs: aws.sqs, queueUrl: (queue) => config.queueUrl(queue) }, 'mail');
+}
+
+describe('password reset through the mail queue', () => {
+  it('asks for the same work in the request for a known and an unknown address: two counters and one message', async () => {
+    // Prepare: warm the keyring, so neither request pays for the first key unwrap.
+    await requestPasswordReset(api, 'warm.up@example.com', ORIGIN);
+    await takeQueued();
+    const { aws } = test.platform;
+    const recorder = recordAwsCalls({ dynamo: aws.dynamo, sqs: aws.sqs, kms: aws.kms });
+
+    // Act
+    await requestPasswordReset(api, KNOWN, ORIGIN);
+    const known = describeWork(recorder.calls);
+    recorder.clear();
+    await requestPasswordReset(api, UNKNOWN, ORIGIN);
+    const unknown = describeWork(recorder.calls);
+    recorder.clear();
+
+    // Assess: the very same calls, none of which reads an account.
+    expect(known).toEqual(unknown);
+    expect(known).toEqual([
+      'UpdateItemCommand t#accounts#throttle#reset-address#… window##',
+      'UpdateItemCommand t#accounts#throttle#reset-account#… window##',
+      `SendMessageCommand ${test.platform.config.queueUrl('mail').split('/').pop()}`,
+    ]);
+    const [first, second] = await takeQueued();
+    const shape = (record: QueueRecord | undefined) => Object.keys(JSON.parse(record?.body ?? '{}')).sort();
+    expect(shape(first)).toEqual(shape(second));
+    expect(shape(first)).toEqual(['emailIndex', 'kind', 'requestId', 'tenantId', 'token']);
+  });
+
+  it('mails a working link to an address with an account, once, however often the message comes', async () => {
+    // Prepare
+    await requestPasswordReset(api, KNOWN, ORIGIN);
+    const record = await takeOne();
+
+    // Act: the first delivery, then two redeliveries (a lost acknowledgement, a replay).
+    const outcomes = [
+      await worker({ Records: [record] }),
+      await worker({ Records: [redelivered(record, 2)] }),
+      await worker({ Records: [redelivered(record, 3)] }),
+    ];
+
+    // Assess
+    expect(outcomes).toEqual([{ batchItemFailures: [] }, { batchItemFailures: [] }, { batchItemFailures: [] }]);
+    expect(resendApi.received).toHaveLength(1);
+    const [mail] = mailsTo(KNOWN);
+    expect(mail?.body.tags).toEqual([{ name: 'kind', value: 'password-reset' }]);
+    const link = linkIn(mail as { body: Record<string, unknown> });
+    expect(`${link.origin}${link.pathname}`).toBe(`${APP_URL}/reset-password`);
+    const token = link.searchParams.get('token') as string;
+    expect(mail?.headers['idempotency-key']).toBe(`password-reset/${secretHash(token)}`);
+    await confirmPasswordReset(api, token, 'a brand new passphrase', ORIGIN);
+  });
+
+  it('sends nothing and writes nothing for an address without an account', async () => {
+    // Prepare
+    await requestPasswordReset(api, UNKNOWN, ORIGIN);
+    const record = await takeOne();
+    const recorder = recordAwsCalls({ dynamo: test.platform.aws.dynamo });
+
+    // Act
+    const outcome = await worker({ Records: [record] });
+
+    // Assess: one lookup, no write, no mail.
+    expect(outcome.batchItemFailures).toEqual([]);
+    expect(describeWork(recorder.calls)).toEqual(['GetItemCommand t#accounts#email#… account']);
+    recorder.clear();
+    expect(resendApi.received).toEqual([]);
+  });
+
+  it('carries no address or secret in clear on the queue', async () => {
+    await requestPasswordReset(api, KNOWN, ORIGIN);
+    const record = await takeOne();
+    await worker({ Records: [record] });
+    const token = linkIn(mailsTo(KNOWN)[0] as { body: Record<string, unknown> }).searchParams.get('token') as string;
+    for (const secret of [KNOWN, 'ayse.kaya', token]) expect(record.body).not.toContain(secret);
+  });
+});
+
+describe('sign-up through the mail queue', () => {
+  const request = (email: string): SignUp => ({
+    businessName: 'Kahve Dükkanı',
+    name: 'Mehmet Demir',
+    email,
+    password: PASSWORD,
+    ageConfirmed: true as const,
+    acceptTerms: true as const,
+    termsVersion: CURRENT_TERMS_VERSION,
+  });
+
+  it('asks for the same work in the request for a new and a taken address', async () => {
+    await signUp(api, request('warm.sign.up@example.com'), ORIGIN);
+    await takeQueued();
+    const recorder = recordAwsCalls({ dynamo: test.platform.aws.dynamo, sqs: test.platform.aws.sqs });
+
+    await signUp(api, request('new.person@example.com'), ORIGIN);
+    const fresh = describeWork(recorder.calls);
+    recorder.clear();
+    await signUp(api, request(KNOWN), ORIGIN);
+    const taken = describeWork(recorder.calls);
+    recorder.clear();
+
+    expect(fresh).toEqual(taken);
+    expect(fresh.filter((call) => call.startsWith('SendMessageCommand'))).toHaveLength(1);
+    expect(fresh.filter((call) => !call.startsWith('UpdateItemCommand t#accounts#throttle#'))).toEqual([
+      `SendMessageCommand ${test.platform.config.queueUrl('mail').split('/').pop()}`,
+    ]);
+    await takeQueued();
+  });
+
+  it('sends a new address a confirmation link that creates the account, once per request', async () => {
+    const email = 'Zeynep.Yildiz@Example.com';
+    await signUp(api, request(email), ORIGIN);
+    const record = await takeOne();
+
+    await worker({ Records: [record] });
+    await worker({ Records: [redelivered(record, 2)] });
+
+    expect(resendApi.accepted).toHaveLength(1);
+    const [mail] = mailsTo('zeynep.yildiz@example.com');
+    expect(mail?.body.tags).toEqual([{ name: 'kind', value: 'verify-email' }]);
+    expect(String(mail?.body.text)).toContain('Hello Mehmet Demir,');
+    for (const secret of ['zeynep.yildiz', 'Mehmet', 'Kahve', PASSWORD]) expect(record.body).not.toContain(secret);
+    const token = linkIn(mail as { body: Record<string, unknown> }).searchParams.get('token') as string;
+    const { tenantId } = await confirmSignUp(api, token);
+    expect(tenantId).toMatch(/^b/);
+  });
+
+  it('sends a taken address a notice instead, and no second sign-up', async () => {
+    await signUp(api, request(KNOWN), ORIGIN);
+    const record = await takeOne();
+
+    await worker({ Records: [record] });
+    await worker({ Records: [redelivered(record, 2)] });
+
+    expect(resendApi.accepted.map((mail) => mail.body.tags)).toEqual([[{ name: 'kind', value: 'sign-up-notice' }]]);
+    const pending = await test.platform.store.entities.signUp.query
+      .byEmail({
+        tenantId: ACCOUNTS_TENANT,
+        emailIndex: (await test.platform.keyring.forTenant(ACCOUNTS_TENANT)).blindIndex('email', KNOWN),
+      })
+      .go();
+    expect(pending.data).toEqual([]);
+  });
+});
+
+describe('delivering rendered mails', () => {
+  it('queues an invitation sealed under the business key and sends it once', async () => {
+    await createBusiness(test.platform, { tenantId: 'b_mail', name: 'Çiçek Evi', ownerId: 'u_known' });
+    const { inviteId } = await inviteMember(api, { userId: 'u_known' }, 'b_mail', {
+      email: 'new.member@example.com',
+      role: 'agent',
+    });
+    const record = await takeOne();
+    expect(JSON.parse(record.body)).toMatchObject({
+      kind: 'deliver',
+      tenantId: 'b_mail',
+      mail: { kind: 'invite', idempotencyKey: `invite/${inviteId}` },
+    });
+    expect(record.body).not.toContain('new.member');
+
+    await worker({ Records: [record] });
+    await worker({ Records: [redelivered(record, 2)] });
+
+    expect(resendApi.received).toHaveLength(1);
+    expect(mailsTo('new.member@example.com')[0]?.body.subject).toBe('Join Çiçek Evi on Asistone');
+  });
+
+  it('invites an address with an account and one without after the same work, so an inviter learns nothing', async () => {
+    await createBusiness(test.platform, { tenantId: 'b_parity', name: 'Pastane', ownerId: 'u_known' });
+    await createAccount(test.platform, {
+      userId: 'u_elsewhere',
+      name: 'Deniz',
+      email: 'has.account@example.com',
+      passwordHash: 'unused',
+    });
+    const owner = { userId: 'u_known' };
+    await inviteMember(api, owner, 'b_parity', { email: 'warm.invite@example.com', role: 'agent' });
+    const recorder = recordAwsCalls({ dynamo: test.platform.aws.dynamo, sqs: test.platform.aws.sqs });
+
+    await inviteMember(api, owner, 'b_parity', { email: 'has.account@example.com', role: 'agent' });
+    const withAccount = recorder.calls.map((call) => call.command);
+    recorder.clear();
+    await inviteMember(api, owner, 'b_parity', { email: 'no.account@example.com', role: 'agent' });
+    const withoutAccount = recorder.calls.map((call) => call.command);
+    recorder.clear();
+
+    expect(withAccount).toEqual(withoutAccount);
+    expect(withAccount.filter((command) => command === 'SendMessageCommand')).toHaveLength(1);
+    await takeQueued();
+  });
+
+  it('sends a mail back to the queue on a Resend 429 without waiting long, and sends it on a later receive', async () => {
+    const keys = await test.platform.keyring.forTenant(ACCOUNTS_TENANT);
+    const message = sealMail(keys, {
+      kind: 'password-reset',
+      to: KNOWN,
+      subject: 'Reset your Asistone password',
+      text: 'Follow the link.',
+      html: '<p>Follow the link.</p>',
+      idempotencyKey: 'password-reset/rate-limited',
+    });
+    await api.mails.enqueue(message);
+    const record = await takeOne();
+    // Resend asks for 30 s: more than a function may wait.
+    resendApi.rateLimit(1, 30);
+
+    const started = Date.now();
+    const first = await worker({ Records: [record] });
+    const waited = Date.now() - started;
+    const second = await worker({ Records: [redelivered(record, 2)] });
+
+    expect(first.batchItemFailures).toEqual([{ itemIdentifier: record.messageId }]);
+    expect(waited).toBeLessThan(WORKER_RESEND_LIMITS.maxWaitSeconds * 1000);
+    expect(second.batchItemFailures).toEqual([]);
+    expect(resendApi.received).toHaveLength(2);
+    expect(resendApi.accepted).toHaveLength(1);
+    expect(await deadLetters()).toEqual([]);
+  });
+
+  it('waits out a short retry-after once inside the function', async () => {
+    const keys = await test.platform.keyring.forTenant(ACCOUNTS_TENANT);
+    await api.mails.enqueue(
+      sealMail(keys, {
+        kind: 'sign-up-notice',
+        to: KNOWN,
+        subject: 'You already have an Asistone account',
+        text: 'Sign in.',
+        html: '<p>Sign in.</p>',
+        idempotencyKey: 'sign-up-notice/short-wait',
+      }),
+    );
+    const record = await takeOne();
+    resendApi.rateLimit(1, 1);
+
+    const outcome = await worker({ Records: [record] });
+
+    expect(outcome.batchItemFailures).toEqual([]);
+    expect(resendApi.received).toHaveLength(2);
+    expect(resendApi.accepted).toHaveLength(1);
+  });
+});
+
+describe('messages that can never be sent', () => {
+  it('go to the dead-letter queue with their reason, naming no address', async () => {
+    const accountsKeys = await test.platform.keyring.forTenant(ACCOUNTS_TENANT);
+    const mail = {
+      kind: 'invite' as const,
+      to: 'someone@example.com',
+      subject: 'Join',
+      text: 'Join us.',
+      html: '<p>Join us.</p>',
+    };
+    // An address in clear: the schema refuses it before anything is opened or sent.
+    const clear = { kind: 'deliver', tenantId: 'b_poison', mail: { ...mail, idempotencyKey: 'invite/clear' } };
+    // Sealed under the accounts key but claiming another tenant: does not open.
+    await test.platform.keyring.provision('b_poison');
+    const moved = { ...sealMail(accountsKeys, { ...mail, idempotencyKey: 'invite/moved' }), tenantId: 'b_poison' };
+    // Resend refuses the address: retrying cannot help.
+    const refused = sealMail(accountsKeys, { ...mail, idempotencyKey: 'invite/refused' });
+    resendApi.failNext(422, {
+      statusCode: 422,
+      name: 'validation_error',
+      message: 'Invalid `to` field: someone@example.com',
+    });
+    const records = [clear, moved, refused].map((body, index) => ({
+      messageId: `poison-${index}`,
+      body: JSON.stringify(body),
+      attributes: { ApproximateReceiveCount: '1' },
+      eventSource: 'aws:sqs',
+    }));
+
+    const outcome = await worker({ Records: records });
+
+    expect(outcome.batchItemFailures).toEqual([]);
+    const letters = await deadLetters();
+    const reasons = letters.map((letter) => letter.reason).sort();
+    expect(reasons).toEqual([
+      expect.stringMatching(/^PoisonMessageError: message does not match the mail schema at .*mail\.to/),
+      expect.stringMatching(/^ResendRejectedError: Resend refused the mail \(422 validation_error\)/),
+      'UnreadableMailError: a sealed field does not open: sealed value failed authentication',
+    ]);
+    for (const reason of reasons) expect(reason).not.toContain('someone@example.com');
+    expect(resendApi.accepted).toEqual([]);
+  });
+});

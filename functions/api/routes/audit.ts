@@ -1,6 +1,6 @@
 import { AUDIT_ACTIONS } from '@asistone/core/audit/actions';
 import { readAuditLog } from '@asistone/core/audit/audit-log';
-import { z } from 'zod';
+import * as z from 'zod';
 import { accounts } from '../lib/deps.js';
 import { defineRoute } from '../lib/route.js';
 

@@ -9,7 +9,7 @@ import { disableTotp, enableTotp, setUpTotp, totpCodeSchema } from '@asistone/co
 import { endSessionOf, listSessions, refreshSession, revokeOwnSession } from '@asistone/core/accounts/sessions';
 import { signIn, signInSchema } from '@asistone/core/accounts/sign-in';
 import { confirmSignUp, signUp, signUpSchema } from '@asistone/core/accounts/sign-up';
-import { z } from 'zod';
+import * as z from 'zod';
 import { accounts } from '../lib/deps.js';
 import { clearRefreshCookie, refreshCookie, setRefreshCookie } from '../lib/request.js';
 import { defineRoute } from '../lib/route.js';

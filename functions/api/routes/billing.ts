@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { defineRoute } from '../lib/route.js';
 
 /** The subscription of a business. Billing (iyzico) is not connected yet: no subscription. */

@@ -1,6 +1,6 @@
 import { readOutbox } from '@asistone/core/notify/dev-outbox';
 import { platform } from '@asistone/core/platform/context';
-import { z } from 'zod';
+import * as z from 'zod';
 import { problem } from '../lib/problems.js';
 import { defineRoute } from '../lib/route.js';
 

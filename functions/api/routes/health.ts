@@ -1,6 +1,6 @@
 import { platform } from '@asistone/core/platform/context';
 import { checkHealth, registeredHealthChecks, storageHealthChecks } from '@asistone/core/platform/health';
-import { z } from 'zod';
+import * as z from 'zod';
 import { defineRoute } from '../lib/route.js';
 
 const report = z.object({

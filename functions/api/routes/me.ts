@@ -1,6 +1,6 @@
 import { acceptAsNewAccountSchema, acceptInvite, describeInvite } from '@asistone/core/accounts/invites';
 import { describeMe } from '@asistone/core/accounts/me';
-import { z } from 'zod';
+import * as z from 'zod';
 import { accounts } from '../lib/deps.js';
 import { invalidRequest } from '../lib/problems.js';
 import { authenticateIfPresent } from '../lib/request.js';

@@ -1,5 +1,5 @@
 import { ROLES } from '@asistone/core/accounts/permissions';
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** Answer shapes shared by several routes, for the OpenAPI document. */
 

@@ -8,7 +8,7 @@ import {
   roleChangeSchema,
   transferOwnership,
 } from '@asistone/core/accounts/team';
-import { z } from 'zod';
+import * as z from 'zod';
 import { accounts } from '../lib/deps.js';
 import { defineRoute } from '../lib/route.js';
 import { role } from './schemas.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { recordAuditEvent } from '../audit/audit-log.js';
 import { sealMail } from '../notify/outbound.js';
 import type { TenantKeys } from '../platform/crypto/keyring.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { sealedText } from '../notify/mail-messages.js';
 import { ACCOUNTS_TENANT } from './records.js';
 

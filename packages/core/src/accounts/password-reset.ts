@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { recordInBusinesses } from '../audit/audit-log.js';
 import { deliverOnce } from '../notify/outbound.js';
 import { businessIdsOf } from './businesses.js';

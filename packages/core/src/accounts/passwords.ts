@@ -1,5 +1,5 @@
 import { randomBytes, type ScryptOptions, scrypt, timingSafeEqual } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * Password hashing with scrypt from node:crypto at OWASP's parameters (N=2^17, r=8, p=1):

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { recordInBusinesses } from '../audit/audit-log.js';
 import { ValidationError } from '../platform/errors.js';
 import { isConditionFailure } from '../platform/store/service.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { recordInBusinesses } from '../audit/audit-log.js';
 import { type BusinessSummary, businessesOf, businessIdsOf } from './businesses.js';
 import type { AccountsDeps, RequestOrigin } from './deps.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { deliverOnce } from '../notify/outbound.js';
 import { createBusiness } from './businesses.js';
 import type { AccountsDeps, AccountsMailDeps, RequestOrigin } from './deps.js';

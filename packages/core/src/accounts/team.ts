@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { recordAuditEvent } from '../audit/audit-log.js';
 import { isConditionFailure } from '../platform/store/service.js';
 import { effectiveRole, ownerOf } from './businesses.js';

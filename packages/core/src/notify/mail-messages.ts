@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { isSealed } from '../platform/crypto/sealing.js';
 import { MAIL_KINDS } from './mailer.js';
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** What the Meta webhook puts on the `meta-events` queue: the signed body, untouched. */
 export const MetaDelivery = z.object({

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { PasswordResetRequest, SignUpRequest } from '../../accounts/mail-requests.js';
 import { MetaDelivery } from '../../channels/meta/envelope.js';
 import { DeliverMailMessage } from '../../notify/mail-messages.js';

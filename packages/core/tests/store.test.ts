@@ -1,0 +1,41 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { describe, expect, it } from 'vitest';
+import { ACCOUNTS_TENANT } from '../src/accounts/records.js';
+import { createStore } from '../src/platform/store/service.js';
+import { TABLE } from '../src/platform/store/table.js';
+
+const store = createStore(new DynamoDBClient({ region: 'eu-central-1' }), 'asistone-test-records');
+
+type IndexKey = { field: string; composite: string[]; template?: string };
+type Index = { index?: string; pk: IndexKey; sk: IndexKey };
+
+/**
+ * No query can forget the tenant: every key of every record type, table and index alike,
+ * starts with the tenant id. Checked over the whole service, so a new record type is covered.
+ */
+describe('store', () => {
+  const entities = Object.entries(store.entities) as [string, { schema: { indexes: Record<string, Index> } }][];
+
+  it('has record types to check', () => {
+    expect(entities.length).toBeGreaterThan(5);
+  });
+
+  it.each(entities)('%s: every partition key starts with the tenant id', (_name, entity) => {
+    for (const index of Object.values(entity.schema.indexes)) {
+      // One exception by design: a person's businesses, listed in the accounts space.
+      if (index.pk.template?.startsWith(`t#${ACCOUNTS_TENANT}#`)) continue;
+      expect(index.pk.composite[0]).toBe('tenantId');
+      expect(index.pk.template?.startsWith('t#${tenantId}')).toBe(true);
+    }
+  });
+
+  it.each(entities)('%s: keys live in the fields the table declares', (_name, entity) => {
+    for (const index of Object.values(entity.schema.indexes)) {
+      const declared = index.index
+        ? TABLE.indexes[index.index as keyof typeof TABLE.indexes]
+        : { partitionKey: TABLE.partitionKey, sortKey: TABLE.sortKey };
+      expect(declared, `index ${index.index}`).toBeDefined();
+      expect([index.pk.field, index.sk.field]).toEqual([declared.partitionKey, declared.sortKey]);
+    }
+  });
+});

@@ -72,6 +72,7 @@ export async function bundle(name: string, kind: Bundle['kind'], entry: string, 
   const result = await build({
     ...ESBUILD_OPTIONS,
     mainFields: [...ESBUILD_OPTIONS.mainFields],
+    plugins: [...ESBUILD_OPTIONS.plugins],
     entryPoints: [entry],
     outfile: file,
     absWorkingDir: REPO_ROOT,

@@ -18,6 +18,8 @@ export const LOG_RETENTION: RetentionDays = (() => {
   return days;
 })();
 
+type SstEsbuildPlugins = NonNullable<NonNullable<NonNullable<SstFunctionProps['nodejs']>['esbuild']>['plugins']>;
+
 /** What SST hands esbuild when it bundles a function at deploy (`sst deploy` runs the build). */
 export const NODEJS_BUNDLING: NonNullable<SstFunctionProps['nodejs']> = {
   format: ESBUILD_OPTIONS.format,
@@ -25,7 +27,13 @@ export const NODEJS_BUNDLING: NonNullable<SstFunctionProps['nodejs']> = {
   sourcemap: ESBUILD_OPTIONS.sourcemap,
   // Spread last by SST over its own options: target node22, our banner (one `require` shim),
   // tree-shaking, no legal comments. The AWS SDK is not external, so it is bundled.
-  esbuild: { ...ESBUILD_OPTIONS, mainFields: [...ESBUILD_OPTIONS.mainFields], banner: { ...ESBUILD_OPTIONS.banner } },
+  esbuild: {
+    ...ESBUILD_OPTIONS,
+    mainFields: [...ESBUILD_OPTIONS.mainFields],
+    // SST builds with its own esbuild, whose Plugin type is older but the same contract.
+    plugins: [...ESBUILD_OPTIONS.plugins] as unknown as SstEsbuildPlugins,
+    banner: { ...ESBUILD_OPTIONS.banner },
+  },
 };
 
 export interface ProductFunctionSpec {

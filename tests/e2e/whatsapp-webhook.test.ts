@@ -139,6 +139,25 @@ describe('WhatsApp webhook → queue → inbox, on the local stack', () => {
     expect(cli.stdout).toContain(
       'reason: PoisonMessageError: message does not match the meta-events schema at receivedAt, body',
     );
+
+    // Replayed, it is tried again; still poison, it comes back with its reason.
+    const replay = spawnSync('npm', ['run', '--silent', 'dlq', '--', 'replay', 'meta-events'], {
+      cwd: ROOT,
+      env: { ...process.env, ASISTONE_DATA_DIR: stack.dataDir },
+      encoding: 'utf8',
+    });
+    expect(replay.stdout).toContain('replayed 1 messages to meta-events');
+    await eventually(async () =>
+      (stack.output().match(/message moved to dead-letter queue/g) ?? []).length === 2 ? true : undefined,
+    );
+  });
+
+  it('refuses oversized bodies and unknown providers', async () => {
+    const big = `{"object":"whatsapp_business_account","pad":"${'x'.repeat(5 * 1024 * 1024)}"}`;
+    expect((await post(big, { 'x-hub-signature-256': sign(big) })).status).toBe(413);
+    const huge = 'x'.repeat(7 * 1024 * 1024);
+    expect((await post(huge, { 'x-hub-signature-256': sign(huge) })).status).toBe(413);
+    expect((await fetch(`${stack.url}/webhooks/nobody/demo`, { method: 'POST', body: '{}' })).status).toBe(404);
   });
 
   it('keeps personal data and secrets out of every log line', () => {

@@ -40,17 +40,19 @@ export async function countDeadLetters(ops: DeadLetterOps): Promise<Record<Queue
 }
 
 /**
- * Lists dead letters without consuming them: each is received with a short visibility
- * timeout and left in place. Bodies are not shown (they hold personal data), only sizes.
+ * Lists dead letters without consuming or hiding them: they are received with a visibility
+ * timeout of zero, so a replay right after a listing finds them all. SQS samples its servers,
+ * so receiving stops only after a few calls in a row bring nothing new. Bodies are not shown
+ * (they hold personal data), only sizes.
  */
 export async function listDeadLetters(ops: DeadLetterOps, queue: QueueName, max = 100): Promise<DeadLetterView[]> {
   const seen = new Map<string, DeadLetterView>();
-  while (seen.size < max) {
+  for (let idle = 0; seen.size < max && idle < 3; ) {
     const out = await ops.sqs.send(
       new ReceiveMessageCommand({
         QueueUrl: ops.queueUrl(deadLetterQueueName(queue)),
         MaxNumberOfMessages: 10,
-        VisibilityTimeout: 5,
+        VisibilityTimeout: 0,
         WaitTimeSeconds: 0,
         MessageAttributeNames: ['All'],
         MessageSystemAttributeNames: ['ApproximateReceiveCount'],
@@ -58,7 +60,7 @@ export async function listDeadLetters(ops: DeadLetterOps, queue: QueueName, max 
     );
     const messages = out.Messages ?? [];
     const fresh = messages.filter((message) => message.MessageId && !seen.has(message.MessageId));
-    if (fresh.length === 0) break;
+    idle = fresh.length === 0 ? idle + 1 : 0;
     for (const message of fresh) {
       const attribute = (name: string) => message.MessageAttributes?.[name]?.StringValue;
       seen.set(message.MessageId as string, {
@@ -88,11 +90,10 @@ export async function replayDeadLetters(
   queue: QueueName,
   options: { dryRun?: boolean; max?: number } = {},
 ): Promise<{ replayed: number; dryRun: boolean }> {
-  const max = options.max ?? Number.POSITIVE_INFINITY;
-  if (options.dryRun) {
-    const counts = await countDeadLetters(ops);
-    return { replayed: Math.min(counts[queue], max), dryRun: true };
-  }
+  // Only what waits now: a message that fails again comes back, and must not be replayed twice.
+  const waiting = (await countDeadLetters(ops))[queue];
+  const max = Math.min(options.max ?? Number.POSITIVE_INFINITY, waiting);
+  if (options.dryRun) return { replayed: max, dryRun: true };
   let replayed = 0;
   while (replayed < max) {
     const out = await ops.sqs.send(

@@ -552,6 +552,13 @@ describe('merchant onboarding in the browser', () => {
     expect(await page.getByTestId('audit-table').textContent()).toContain('Temsilci → Analist');
   });
 
+  it('left no password, name or email address of the run in the product’s logs', () => {
+    const logs = stack.output();
+    expect(logs).toContain('signed in');
+    const secrets = [owner.email, teammate.email, owner.password, 'mehmet-temsilci-2', teammate.password];
+    for (const secret of [...secrets, owner.name, teammate.name]) expect(logs).not.toContain(secret);
+  });
+
   it('produced readable screenshots, no page errors or CSP violations, and no accessibility gaps', () => {
     for (const path of screenshots) expect(existsSync(path) && statSync(path).size > 5_000).toBe(true);
     expect(problems.flat()).toEqual([]);

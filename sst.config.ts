@@ -8,7 +8,9 @@ import { Web } from './stacks/Web.js';
 import { Webhooks } from './stacks/Webhooks.js';
 
 export default {
-  config() {
+  config(input) {
+    // `local` names the embedded stack on one machine; a cloud stage by that name would be confusing.
+    if (input.stage === 'local') throw new Error('the stage name "local" is reserved for npm start');
     return { name: 'asistone', region: 'eu-central-1' };
   },
   stacks(app) {

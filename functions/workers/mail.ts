@@ -1,6 +1,6 @@
 import { chooseMailer } from '@asistone/core/notify/choose-mailer';
 import { type MailWorkerDeps, processMailMessage, WORKER_RESEND_LIMITS } from '@asistone/core/notify/mail-worker';
-import { readMailConfig } from '@asistone/core/platform/config';
+import { isLocalStack, readMailConfig } from '@asistone/core/platform/config';
 import { platform } from '@asistone/core/platform/context';
 import { createLogger } from '@asistone/core/platform/log';
 import { queueWorker } from '@asistone/core/platform/queue/worker';
@@ -19,7 +19,7 @@ function mailDeps(): Promise<MailWorkerDeps> {
     const { store, keyring, config } = platform();
     const settings = readMailConfig(await withSecrets(process.env));
     const mailer = chooseMailer({
-      stage: config.STAGE,
+      local: isLocalStack(config),
       resendApiKey: settings.RESEND_API_KEY,
       from: settings.MAIL_FROM,
       store,

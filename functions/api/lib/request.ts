@@ -2,6 +2,7 @@ import { type AccessClaims, verifyAccessToken } from '@asistone/core/accounts/ac
 import type { RequestOrigin } from '@asistone/core/accounts/deps';
 import { UnauthenticatedError } from '@asistone/core/accounts/errors';
 import { REFRESH_TOKEN_SECONDS, requireActiveSession } from '@asistone/core/accounts/sessions';
+import { isLocalStack } from '@asistone/core/platform/config';
 import { platform } from '@asistone/core/platform/context';
 import type { Context } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
@@ -16,7 +17,7 @@ import { accounts } from './deps.js';
 export function originOf(c: Context): RequestOrigin {
   const env = c.env as { requestContext?: { http?: { sourceIp?: string } } } | undefined;
   const viewer = c.req.header('x-asistone-viewer-address');
-  const fromCloudFront = platform().config.STAGE !== 'local' && viewer ? viewer : undefined;
+  const fromCloudFront = !isLocalStack(platform().config) && viewer ? viewer : undefined;
   return {
     sourceAddress: fromCloudFront ?? env?.requestContext?.http?.sourceIp,
     userAgent: c.req.header('user-agent'),

@@ -1,4 +1,5 @@
 import { readOutbox } from '@asistone/core/notify/dev-outbox';
+import { isLocalStack } from '@asistone/core/platform/config';
 import { platform } from '@asistone/core/platform/context';
 import * as z from 'zod';
 import { problem } from '../lib/problems.js';
@@ -34,7 +35,7 @@ export const devOutboxRoutes = [
     },
     async handle({ c }) {
       const { store, keyring, config } = platform();
-      if (config.STAGE !== 'local') return problem(c, 404, 'not_found', 'No such API route');
+      if (!isLocalStack(config)) return problem(c, 404, 'not_found', 'No such API route');
       const mails = await readOutbox({ store, keyring });
       c.header('cache-control', 'no-store');
       return c.json({ mails: mails.map((mail) => ({ ...mail, links: mail.text.match(LINK) ?? [] })) });

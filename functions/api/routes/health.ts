@@ -1,3 +1,4 @@
+import { isLocalStack } from '@asistone/core/platform/config';
 import { platform } from '@asistone/core/platform/context';
 import { checkHealth, registeredHealthChecks, storageHealthChecks } from '@asistone/core/platform/health';
 import * as z from 'zod';
@@ -33,7 +34,7 @@ export const healthRoutes = [
         }),
         ...registeredHealthChecks(),
       });
-      const showDetail = config.STAGE === 'local';
+      const showDetail = isLocalStack(config);
       const components = Object.fromEntries(
         Object.entries(checked.components).map(([name, health]) => [
           name,

@@ -40,7 +40,7 @@ let worker: ReturnType<typeof buildWorker>;
 function buildWorker() {
   const { store, keyring, blobs, deadLetters } = test.platform;
   const mailer = chooseMailer({
-    stage: 'test',
+    local: false,
     resendApiKey: resendApi.apiKey,
     from: 'Asistone <no-reply@mail.example.com>',
     store,

@@ -6,18 +6,19 @@ import type { Mailer } from './mailer.js';
 import { createResendClient, type ResendOptions } from './resend.js';
 
 /**
- * The mailer for this stage: the dev outbox locally (nothing leaves the machine), Resend
+ * The mailer: the dev outbox on the local stack (nothing leaves the machine), Resend
  * everywhere else. `resend` tunes the client (the mail worker keeps its waits short).
  */
 export function chooseMailer(deps: {
-  stage: string;
+  /** On the embedded local stack: mails go to the dev outbox. */
+  local: boolean;
   resendApiKey: string | undefined;
   from: string;
   store: Store;
   keyring: TenantKeyring;
   resend?: Omit<ResendOptions, 'apiKey'>;
 }): Mailer {
-  if (deps.stage === 'local') return devOutbox(deps);
+  if (deps.local) return devOutbox(deps);
   if (!deps.resendApiKey) throw new ConfigError('invalid configuration: RESEND_API_KEY is required outside local');
   const resend = createResendClient({ ...deps.resend, apiKey: deps.resendApiKey });
   return {

@@ -27,6 +27,14 @@ export type Config = z.infer<typeof schema> & {
   queueUrl(queue: string): string;
 };
 
+/**
+ * True only on the embedded local stack (keys in local files): never in AWS, whatever the
+ * stage is called. Gates what exists only there, such as the dev outbox.
+ */
+export function isLocalStack(config: Pick<Config, 'KEY_PROVIDER'>): boolean {
+  return config.KEY_PROVIDER === 'local';
+}
+
 /** The env variable carrying a queue's URL: `meta-events` → `QUEUE_URL_META_EVENTS`. */
 export function queueUrlVariable(queue: string): string {
   return `QUEUE_URL_${queue.toUpperCase().replaceAll('-', '_')}`;

@@ -13,7 +13,12 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'unit',
-          include: ['packages/*/tests/**/*.test.ts', 'functions/**/*.test.ts', 'bench/**/*.test.ts'],
+          include: [
+            'packages/*/tests/**/*.test.ts',
+            'functions/**/*.test.ts',
+            'bench/**/*.test.ts',
+            'tests/support/**/*.test.ts',
+          ],
           testTimeout: 20_000,
         },
       },

@@ -1,17 +1,121 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { accessSync, constants, existsSync, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { ROOT } from '../support/local-stack';
 
-/** Debian's chromium, headless; on a fresh machine: `apt-get install -y --no-install-recommends chromium`. */
-export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+/** Where a system Chrome or Chromium is looked for, first found wins. */
+const SYSTEM_BROWSERS: ReadonlyArray<readonly [source: string, path: string | undefined]> = [
+  ['CHROME_PATH', process.env.CHROME_PATH],
+  ['CHROMIUM_PATH', process.env.CHROMIUM_PATH],
+  ['system', '/usr/bin/chromium'],
+  ['system', '/usr/bin/chromium-browser'],
+  ['system', '/usr/bin/google-chrome'],
+  ['system', '/Applications/Google Chrome.app/Contents/MacOS/Google Chrome'],
+];
 
-export function launchBrowser(): Promise<Browser> {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(`no Chromium at ${CHROMIUM}: apt-get install -y --no-install-recommends chromium`);
+/** The browser launchBrowser() drives: its path, extra environment, and a line saying why it was chosen. */
+interface Choice {
+  executablePath: string;
+  env?: Record<string, string>;
+  description: string;
+}
+
+let choice: Promise<Choice> | undefined;
+
+function isExecutable(path: string): boolean {
+  try {
+    accessSync(path, constants.X_OK);
+    return statSync(path).isFile();
+  } catch {
+    return false;
   }
+}
+
+function versionOf(path: string): string {
+  return execFileSync(path, ['--version'], { encoding: 'utf8', timeout: 10_000 }).trim();
+}
+
+/**
+ * The Chromium inside the npm package `@sparticuz/chromium` (Linux x64 only): unpacked on first
+ * use to the temp folder (`/tmp/chromium`, fonts in `/tmp/fonts`) and reused afterwards.
+ */
+async function bundledChromium(skipped: string[]): Promise<Choice> {
+  if (process.platform !== 'linux' || process.arch !== 'x64') {
+    throw new Error(
+      `no Chrome or Chromium found (${skipped.join('; ') || 'looked in CHROME_PATH, CHROMIUM_PATH and the usual places'}), ` +
+        `and @sparticuz/chromium only runs on Linux x64: install Chrome or set CHROME_PATH`,
+    );
+  }
+  const { default: Chromium } = await import('@sparticuz/chromium');
+  const unpacked = existsSync(join(tmpdir(), 'chromium'));
+  const started = performance.now();
+  let executablePath = await Chromium.executablePath();
+  let version: string;
+  try {
+    version = versionOf(executablePath);
+  } catch {
+    // A previous unpack was interrupted and left a partial binary behind: unpack again.
+    rmSync(executablePath, { force: true });
+    executablePath = await Chromium.executablePath();
+    version = versionOf(executablePath);
+  }
+  const ready = unpacked ? 'already unpacked' : `unpacked in ${((performance.now() - started) / 1000).toFixed(1)} s`;
+  // Its fonts (Open Sans) are used alongside the system's, so text renders even where the
+  // machine has no fonts at all.
+  const fontsConf = join(tmpdir(), 'asistone-chromium-fonts.conf');
+  writeFileSync(
+    fontsConf,
+    [
+      '<?xml version="1.0"?>',
+      '<!DOCTYPE fontconfig SYSTEM "fonts.dtd">',
+      '<fontconfig>',
+      '  <include ignore_missing="yes">/etc/fonts/fonts.conf</include>',
+      `  <dir>${join(tmpdir(), 'fonts')}</dir>`,
+      `  <cachedir>${join(tmpdir(), 'fonts-cache')}</cachedir>`,
+      '</fontconfig>',
+      '',
+    ].join('\n'),
+  );
+  return {
+    executablePath,
+    env: { FONTCONFIG_FILE: fontsConf },
+    description:
+      `${version} from @sparticuz/chromium at ${executablePath} (${ready})` +
+      (skipped.length > 0 ? `; skipped ${skipped.join('; ')}` : ''),
+  };
+}
+
+async function chooseBrowser(): Promise<Choice> {
+  const skipped: string[] = [];
+  for (const [source, path] of SYSTEM_BROWSERS) {
+    if (!path) continue;
+    if (isExecutable(path)) {
+      return { executablePath: path, description: `${source === 'system' ? 'the system browser' : source} ${path}` };
+    }
+    if (source !== 'system') skipped.push(`${source}=${path} (not an executable file)`);
+  }
+  return bundledChromium(skipped);
+}
+
+/**
+ * Headless Chromium for the browser tests: a system Chrome or Chromium when one is present
+ * (CHROME_PATH, CHROMIUM_PATH, then the usual paths), otherwise the one shipped in the npm
+ * package `@sparticuz/chromium`. Which one is logged once per process.
+ */
+export async function launchBrowser(): Promise<Browser> {
+  if (!choice) {
+    choice = chooseBrowser();
+    choice.then(
+      (chosen) => console.info(`browser tests use ${chosen.description}`),
+      () => {},
+    );
+  }
+  const { executablePath, env } = await choice;
   return chromium.launch({
-    executablePath: CHROMIUM,
+    executablePath,
+    ...(env ? { env: { ...process.env, ...env } } : {}),
     args: [
       '--no-sandbox',
       '--headless',

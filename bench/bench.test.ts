@@ -4,9 +4,21 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bundle, bundleEmptyHandler, measureInit } from './bundles.js';
+import { pageAssets } from './first-page.js';
 import { benchWebhookHandler } from './handler.js';
 import { lambdaEnvironment } from './lib/lambda.js';
-import { type Comparison, compare, median } from './lib/measure.js';
+import { atLeast, atMost, type Comparison, compare, median } from './lib/measure.js';
+import {
+  check,
+  type Figure,
+  figure,
+  figureTable,
+  mergeResults,
+  type Results,
+  ratioGoal,
+  selectBenchmarks,
+  valueGoal,
+} from './lib/report.js';
 import { escapeUnicode } from './lib/whatsapp.js';
 import { benchSealing } from './seal.js';
 import { benchWebhook } from './webhook.js';
@@ -99,5 +111,99 @@ describe('bundles', () => {
       expect(sample.importMs).toBeGreaterThan(0);
       expect(sample.readyMs).toBeGreaterThanOrEqual(sample.importMs);
     }
+  });
+});
+
+describe('choosing benchmarks and reporting figures', () => {
+  const NAMES = ['seal', 'webhook', 'bundles', 'first-page'];
+
+  it('runs every benchmark without a name, the named ones in their declared order, and reports unknown names', () => {
+    expect(selectBenchmarks(NAMES, [])).toEqual({ selected: NAMES, unknown: [] });
+    expect(selectBenchmarks(NAMES, ['first-page', 'seal', 'seal'])).toEqual({
+      selected: ['seal', 'first-page'],
+      unknown: [],
+    });
+    expect(selectBenchmarks(NAMES, ['seal', 'sael', 'firstpage']).unknown).toEqual(['sael', 'firstpage']);
+  });
+
+  it('checks ratio goals against the ratio and absolute goals against the value, limits included', () => {
+    expect(atLeast(0.5, 0.5, 'ops/s')).toMatchObject({ met: true, goal: { text: '≥ 0.5× floor ops/s' } });
+    expect(atLeast(0.49, 0.5, 'ops/s').met).toBe(false);
+    expect(atMost(2.01, 2, 'time')).toMatchObject({ met: false, goal: { text: '≤ 2× floor time' } });
+    expect(check(valueGoal('≤', 200, 'KB gzip'), { value: 200 })).toMatchObject({
+      met: true,
+      goal: { text: '≤ 200 KB gzip' },
+    });
+    expect(check(valueGoal('≤', 200, 'KB gzip'), { value: 200.1, ratio: 0.1 }).met).toBe(false);
+    expect(() => check(ratioGoal('≤', 2, 'floor time'), { value: 1, ratio: null })).toThrow(/needs a ratio/);
+  });
+
+  it('ends every figure line of a table with met or MISSED', () => {
+    // Act
+    const printed = figureTable(
+      ['figure', 'value'],
+      [
+        { cells: ['first-page JS', '147.1 KB'], check: check(valueGoal('≤', 200, 'KB gzip'), { value: 147.1 }) },
+        { cells: ['cold init', '8.40×'], check: atMost(8.4, 3, 'init') },
+      ],
+    );
+
+    // Assess
+    const [, , ...lines] = printed.split('\n');
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toMatch(/≤ 200 KB gzip +met$/);
+    expect(lines[1]).toMatch(/≤ 3× floor init +MISSED$/);
+  });
+
+  it("keeps the other benchmarks' latest figures when some are run again", () => {
+    // Prepare
+    const goal = ratioGoal('≥', 0.5, 'floor ops/s');
+    const old = (benchmark: string, value: number): Figure =>
+      figure({
+        benchmark,
+        name: 'x',
+        value,
+        unit: 'ops/s',
+        floor: { name: 'f', value: 1, unit: 'ops/s' },
+        ratio: value,
+        goal,
+      });
+    const record = { startedAt: 'then', seconds: 1, node: 'v22', cpus: 2, errors: [] };
+    const previous: Results = {
+      updatedAt: 'then',
+      figures: [old('seal', 0.9), old('webhook', 0.4)],
+      runs: { seal: record, webhook: record },
+      details: { seal: 'old seal', webhook: 'old webhook' },
+    };
+
+    // Act
+    const merged = mergeResults(
+      previous,
+      { figures: [old('seal', 0.3)], runs: { seal: { ...record, startedAt: 'now' } }, details: { seal: 'new' } },
+      new Date(0),
+    );
+
+    // Assess
+    expect(merged.figures.map((kept) => [kept.benchmark, kept.value, kept.met])).toEqual([
+      ['webhook', 0.4, false],
+      ['seal', 0.3, false],
+    ]);
+    expect(merged.runs.seal!.startedAt).toBe('now');
+    expect(merged.details).toEqual({ seal: 'new', webhook: 'old webhook' });
+  });
+
+  it('reads the entry, its module preloads and the stylesheets from a built index.html', () => {
+    const html = `<!doctype html><html><head>
+      <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
+      <script type="module" crossorigin src="/assets/index-a1.js"></script>
+      <link rel="modulepreload" crossorigin href="/assets/react-b2.js">
+      <link crossorigin rel='modulepreload' href='/assets/mantine-c3.js'>
+      <link rel="stylesheet" crossorigin href="/assets/index-d4.css">
+      </head><body><script src="/legacy.js"></script></body></html>`;
+
+    expect(pageAssets(html)).toEqual({
+      scripts: ['/assets/index-a1.js', '/assets/react-b2.js', '/assets/mantine-c3.js'],
+      styles: ['/assets/index-d4.css'],
+    });
   });
 });

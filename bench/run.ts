@@ -1,127 +1,318 @@
 /**
- * `npm run bench`: field sealing, the Meta webhook receiver and every function's bundle, each
- * reported as a ratio to a floor measured in the same run (absolute numbers on a shared
- * 2-core machine say little). Writes the same figures to `bench/results/latest.json`.
+ * `npm run bench` runs every benchmark; `npm run bench -- <name> [<name>...]` runs the named
+ * ones (`npm run bench -- --help` lists them). Speeds are reported as ratios to a floor
+ * measured in the same run (absolute numbers on a shared 2-core machine say little); sizes,
+ * which do not vary by run, against absolute goals. Every figure line ends in `met` or
+ * `MISSED`, and every figure goes to `bench/results/latest.json` with its floor, ratio and
+ * goal; running some benchmarks keeps the others' latest figures there.
+ *
  * A missed goal is reported, not failed: the exit code is 1 only when something could not be
- * measured.
+ * measured, 2 when a name is unknown.
  */
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type BundleFailure, type BundleRow, benchBundles, REPO_ROOT } from './bundles.js';
-import { benchWebhookHandler } from './handler.js';
 import type { MeasureOptions } from './lib/measure.js';
-import { num, ratio, table, verdict } from './lib/table.js';
-import { benchSealing, type SealRow } from './seal.js';
-import { benchWebhook, type WebhookRow } from './webhook.js';
+import { REPO_ROOT } from './lib/paths.js';
+import {
+  type Figure,
+  figure,
+  figureTable,
+  mergeResults,
+  type RunRecord,
+  readResults,
+  selectBenchmarks,
+  writeResults,
+} from './lib/report.js';
+import { num, ratio } from './lib/table.js';
 
 const THROUGHPUT: MeasureOptions = { rounds: 7, roundMs: 150 };
 const INIT_RUNS = 7;
+const RESULTS = join(REPO_ROOT, 'bench/results/latest.json');
 
 const say = (text: string) => process.stdout.write(`${text}\n`);
+const kb = (bytes: number) => `${num(bytes / 1024, 1)} KB`;
 
-function printSealing(rows: SealRow[]) {
-  say('1. Field sealing vs raw AES-256-GCM (cached key, random IV, same plaintext)');
-  say(
-    table(
-      ['operation', 'ops/s', 'floor ops/s', 'ratio', 'goal', ''],
-      rows.map((row) => [
-        row.name,
-        num(row.subject.opsPerSecond),
-        num(row.floor.opsPerSecond),
-        ratio(row.speedRatio),
-        row.goal,
-        verdict(row.met),
-      ]),
-    ),
-  );
+/** Breaks a long list after its commas, lines no wider than the tables. */
+function wrap(text: string, indent: string, hanging: string, width = 110): string {
+  const lines = [indent];
+  for (const word of text.split(/(?<=, )/)) {
+    if (lines.at(-1)!.length + word.length > width && lines.at(-1)!.trim()) lines.push(hanging);
+    lines[lines.length - 1] += word;
+  }
+  return lines.map((line) => line.trimEnd()).join('\n');
 }
 
-function printWebhook(rows: WebhookRow[]) {
-  say(`\n2. Meta webhook vs HMAC-SHA256 hex + JSON.parse (signed WhatsApp text, ${rows[0]!.bodyBytes} B)`);
+/** What one benchmark measured: its figures, its raw rows, and what it could not measure. */
+interface Outcome {
+  figures: Figure[];
+  details: unknown;
+  errors: string[];
+}
+
+interface Benchmark {
+  name: string;
+  about: string;
+  /** Prints its section and returns its figures. Loads its modules itself: one benchmark's imports cannot break another. */
+  run(heading: string): Promise<Outcome>;
+}
+
+async function seal(heading: string): Promise<Outcome> {
+  const { benchSealing } = await import('./seal.js');
+  const rows = await benchSealing(THROUGHPUT);
+  say(`${heading}: field sealing vs raw AES-256-GCM (cached key, random IV, same plaintext)`);
   say(
-    table(
-      ['path', 'µs/call', 'floor µs/call', 'ratio', 'goal', ''],
-      rows.map((row) => [
-        row.name,
-        num(row.subject.microsPerOp, 2),
-        num(row.floor.microsPerOp, 2),
-        ratio(row.timeRatio),
-        row.goal ?? 'information',
-        verdict(row.met),
-      ]),
+    figureTable(
+      ['operation', 'ops/s', 'floor ops/s', 'ratio'],
+      rows.map((row) => ({
+        cells: [row.name, num(row.subject.opsPerSecond), num(row.floor.opsPerSecond), ratio(row.speedRatio)],
+        check: row,
+      })),
+    ),
+  );
+  const figures = rows.map((row) =>
+    figure({
+      benchmark: 'seal',
+      name: row.name,
+      value: row.subject.opsPerSecond,
+      unit: 'ops/s',
+      floor: {
+        name: `raw AES-256-GCM ${/open/i.test(row.name) ? 'decrypt' : 'encrypt'}`,
+        value: row.floor.opsPerSecond,
+        unit: 'ops/s',
+      },
+      ratio: row.speedRatio,
+      goal: row.goal,
+    }),
+  );
+  return { figures, details: rows, errors: [] };
+}
+
+async function webhook(heading: string): Promise<Outcome> {
+  const { benchWebhook } = await import('./webhook.js');
+  const { benchWebhookHandler } = await import('./handler.js');
+  const rows = [...(await benchWebhook(THROUGHPUT)), await benchWebhookHandler(THROUGHPUT)];
+  say(`${heading}: Meta webhook vs HMAC-SHA256 hex + JSON.parse (signed WhatsApp text, ${rows[0]!.bodyBytes} B)`);
+  say(
+    figureTable(
+      ['path', 'µs/call', 'floor µs/call', 'ratio'],
+      rows.map((row) => ({
+        cells: [row.name, num(row.subject.microsPerOp, 2), num(row.floor.microsPerOp, 2), ratio(row.timeRatio)],
+        check: row,
+      })),
     ),
   );
   say(
     '   Lambda handler = functions/webhooks/meta.ts whole (middy, logger, producer, AWS SDK), AWS answered in memory.',
   );
+  const figures = rows.map((row) =>
+    figure({
+      benchmark: 'webhook',
+      name: row.name,
+      value: row.subject.microsPerOp,
+      unit: 'µs/call',
+      floor: { name: 'HMAC-SHA256 hex + JSON.parse', value: row.floor.microsPerOp, unit: 'µs/call' },
+      ratio: row.timeRatio,
+      goal: row.goal,
+    }),
+  );
+  return { figures, details: rows, errors: [] };
 }
 
-function printBundles(floor: BundleRow, functions: BundleRow[], failures: BundleFailure[]) {
-  say(
-    `\n3. Bundles (stacks' esbuild options) and cold init, median of ${INIT_RUNS} fresh Node ${floor.node} processes`,
-  );
-  say("   init = process start → handler ready (the ratio's basis); import = the `await import(bundle)` part of it");
-  say(
-    table(
-      ['function', 'size', 'import ms', 'init ms', 'ratio', '+ms vs empty', 'goal', '', 'largest parts'],
-      [floor, ...functions].map((row) => [
-        row.name,
-        `${num(row.kb, 1)} KB`,
-        num(row.importMs, 1),
-        num(row.initMs, 1),
-        ratio(row.ratio),
-        num(row.addedMs, 1),
-        row.goal ?? (row.kind === 'floor' ? 'floor' : 'report only'),
-        verdict(row.met),
-        row.largest.map((part) => `${part.part} ${num(part.bytes / 1024)}K`).join(', '),
-      ]),
-    ),
-  );
-  for (const row of functions.filter((fn) => fn.handler !== 'function' || fn.blocked.length > 0)) {
-    say(
-      `   ! ${row.name}: handler export is ${row.handler}; sockets tried during init: ${row.blocked.join(', ') || 'none'}`,
-    );
-  }
-  for (const failure of failures) say(`   ! ${failure.name} could not be measured: ${failure.error}`);
-}
-
-async function main() {
-  const startedAt = new Date();
-  say(`Asistone bench — Node ${process.version}, ${cpus().length} CPUs, ${startedAt.toISOString()}`);
-  say(
-    `Throughput: ${THROUGHPUT.rounds} alternating rounds of ${THROUGHPUT.roundMs} ms; ratio = median of per-round ratios.\n`,
-  );
-
-  const sealing = await benchSealing(THROUGHPUT);
-  printSealing(sealing);
-  const webhook = [...(await benchWebhook(THROUGHPUT)), await benchWebhookHandler(THROUGHPUT)];
-  printWebhook(webhook);
-
+async function bundles(heading: string): Promise<Outcome> {
+  const { benchBundles } = await import('./bundles.js');
   const outDir = await mkdtemp(join(tmpdir(), 'asistone-bench-'));
   try {
     const { floor, functions, failures } = await benchBundles(outDir, INIT_RUNS);
-    printBundles(floor, functions, failures);
-
-    const results = {
-      startedAt,
-      node: process.version,
-      cpus: cpus().length,
-      throughput: THROUGHPUT,
-      sealing,
-      webhook,
-      bundles: { runs: INIT_RUNS, floor, functions, failures },
+    say(`${heading}: function bundles (the stacks' esbuild options) and their cold init`);
+    say(
+      `   floor: an empty handler bundled the same way, ${kb(floor.bytes)}, init ${num(floor.initMs, 1)} ms ` +
+        `(median of ${INIT_RUNS} fresh Node ${floor.node} processes, as every init below)`,
+    );
+    say(
+      figureTable(
+        ['function', 'size', 'largest parts'],
+        functions.map((row) => ({
+          cells: [
+            row.name,
+            kb(row.bytes),
+            row.largest.map((part) => `${part.part} ${num(part.bytes / 1024)}K`).join(', '),
+          ],
+          check: row.sizeCheck,
+        })),
+      ),
+    );
+    say(
+      "\n   init = process start → handler ready (the ratio's basis); import = the `await import(bundle)` part of it",
+    );
+    say(
+      figureTable(
+        ['function', 'import ms', 'init ms', 'ratio', '+ms vs empty'],
+        functions.map((row) => ({
+          cells: [row.name, num(row.importMs, 1), num(row.initMs, 1), ratio(row.ratio), num(row.addedMs, 1)],
+          check: row.initCheck,
+        })),
+      ),
+    );
+    for (const row of functions.filter((fn) => fn.handler !== 'function' || fn.blocked.length > 0)) {
+      say(
+        `   ! ${row.name}: handler export is ${row.handler}; sockets tried during init: ${row.blocked.join(', ') || 'none'}`,
+      );
+    }
+    for (const failure of failures) say(`   ! ${failure.name} could not be measured: ${failure.error}`);
+    const figures = functions.flatMap((row) => [
+      figure({
+        benchmark: 'bundles',
+        name: `${row.name} size`,
+        value: row.kb,
+        unit: 'KB',
+        floor: null,
+        ratio: null,
+        goal: row.sizeCheck.goal,
+      }),
+      figure({
+        benchmark: 'bundles',
+        name: `${row.name} cold init`,
+        value: row.initMs,
+        unit: 'ms',
+        floor: { name: 'empty handler init', value: floor.initMs, unit: 'ms' },
+        ratio: row.ratio,
+        goal: row.initCheck.goal,
+      }),
+    ]);
+    return {
+      figures,
+      details: { runs: INIT_RUNS, floor, functions, failures },
+      errors: failures.map((failure) => `${failure.name}: ${failure.error}`),
     };
-    await mkdir(join(REPO_ROOT, 'bench/results'), { recursive: true });
-    await writeFile(join(REPO_ROOT, 'bench/results/latest.json'), `${JSON.stringify(results, null, 2)}\n`);
-    say(`\nWrote bench/results/latest.json in ${num((Date.now() - startedAt.getTime()) / 1000, 1)} s.`);
-    if (failures.length > 0) process.exitCode = 1;
   } finally {
     await rm(outDir, { recursive: true, force: true });
   }
 }
 
-main().catch((error: unknown) => {
+async function firstPage(heading: string): Promise<Outcome> {
+  const { benchFirstPage } = await import('./first-page.js');
+  const page = await benchFirstPage();
+  say(`${heading}: what the web app's index.html has a first visit download before any page's own code`);
+  say(`   measured: ${page.build}; gzip at zlib's default level; KB = 1,024 bytes`);
+  say(
+    figureTable(
+      ['figure', 'files', 'size', 'gzip'],
+      [
+        {
+          cells: ['first-page JS', String(page.scripts.length), kb(page.js.bytes), kb(page.js.gzipBytes)],
+          check: page.js.check,
+        },
+        {
+          cells: ['first-page CSS', String(page.styles.length), kb(page.css.bytes), kb(page.css.gzipBytes)],
+          check: page.css.check,
+        },
+      ],
+    ),
+  );
+  const [entry, ...preloads] = page.scripts;
+  const list = (assets: { file: string; gzipBytes: number }[]) =>
+    assets.map((asset) => `${asset.file} ${kb(asset.gzipBytes)}`).join(', ') || 'none';
+  say(wrap(`JS: entry ${list([entry!])}; preloaded ${list(preloads)}`, '   ', '       '));
+  say(wrap(`CSS: ${list(page.styles)}`, '   ', '       '));
+  const figures = [
+    figure({
+      benchmark: 'first-page',
+      name: 'first-page JS (entry + modulepreload, gzip)',
+      value: page.js.gzipBytes / 1024,
+      unit: 'KB gzip',
+      floor: null,
+      ratio: null,
+      goal: page.js.check.goal,
+    }),
+    figure({
+      benchmark: 'first-page',
+      name: 'first-page CSS (stylesheets, gzip)',
+      value: page.css.gzipBytes / 1024,
+      unit: 'KB gzip',
+      floor: null,
+      ratio: null,
+      goal: page.css.check.goal,
+    }),
+  ];
+  return { figures, details: page, errors: [] };
+}
+
+/** Every benchmark, in the order `npm run bench` runs them. */
+const BENCHMARKS: readonly Benchmark[] = [
+  { name: 'seal', about: 'field sealing and opening vs raw AES-256-GCM', run: seal },
+  { name: 'webhook', about: "the Meta webhook's receiver and Lambda handler vs HMAC + JSON.parse", run: webhook },
+  { name: 'bundles', about: "every function's bundle size, and its cold init vs an empty handler", run: bundles },
+  { name: 'first-page', about: "the JavaScript and CSS the web app's first page downloads (gzip)", run: firstPage },
+];
+
+function listing(): string {
+  const width = Math.max(...BENCHMARKS.map((benchmark) => benchmark.name.length));
+  return BENCHMARKS.map((benchmark) => `  ${benchmark.name.padEnd(width)}  ${benchmark.about}`).join('\n');
+}
+
+const firstLine = (error: unknown) => String(error instanceof Error ? error.message : error).split('\n')[0]!;
+
+async function main(args: string[]) {
+  if (args.some((arg) => arg === '--help' || arg === '-h')) {
+    say(`npm run bench [-- <name>...]: runs every benchmark, or the named ones.\n\n${listing()}`);
+    return;
+  }
+  const names = BENCHMARKS.map((benchmark) => benchmark.name);
+  const { selected, unknown } = selectBenchmarks(names, args);
+  if (unknown.length > 0) {
+    process.stderr.write(
+      `Unknown benchmark ${unknown.map((name) => `"${name}"`).join(', ')}. The benchmarks are:\n${listing()}\n` +
+        'Run one with `npm run bench -- <name>`, all with `npm run bench`.\n',
+    );
+    process.exitCode = 2;
+    return;
+  }
+
+  const startedAt = new Date();
+  say(`Asistone bench — Node ${process.version}, ${cpus().length} CPUs, ${startedAt.toISOString()}`);
+  if (selected.includes('seal') || selected.includes('webhook')) {
+    say(
+      `Throughput: ${THROUGHPUT.rounds} alternating rounds of ${THROUGHPUT.roundMs} ms; ratio = median of per-round ratios.`,
+    );
+  }
+
+  const figures: Figure[] = [];
+  const runs: Record<string, RunRecord> = {};
+  const details: Record<string, unknown> = {};
+  for (const benchmark of BENCHMARKS.filter((candidate) => selected.includes(candidate.name))) {
+    const started = new Date();
+    say('');
+    let outcome: Outcome;
+    try {
+      outcome = await benchmark.run(`${names.indexOf(benchmark.name) + 1}. ${benchmark.name}`);
+    } catch (error) {
+      say(`${names.indexOf(benchmark.name) + 1}. ${benchmark.name}: could not be measured: ${firstLine(error)}`);
+      outcome = { figures: [], details: null, errors: [firstLine(error)] };
+    }
+    figures.push(...outcome.figures);
+    details[benchmark.name] = outcome.details;
+    runs[benchmark.name] = {
+      startedAt: started.toISOString(),
+      seconds: (Date.now() - started.getTime()) / 1000,
+      node: process.version,
+      cpus: cpus().length,
+      errors: outcome.errors,
+    };
+  }
+
+  await writeResults(RESULTS, mergeResults(await readResults(RESULTS), { figures, runs, details }, new Date()));
+  const missed = figures.filter((candidate) => !candidate.met);
+  const failed = Object.entries(runs).filter(([, record]) => record.errors.length > 0);
+  say(
+    `\n${figures.length} figures: ${figures.length - missed.length} met, ${missed.length} MISSED` +
+      (failed.length > 0 ? `; not measured: ${failed.map(([name]) => name).join(', ')}` : '') +
+      `. Wrote bench/results/latest.json in ${num((Date.now() - startedAt.getTime()) / 1000, 1)} s.`,
+  );
+  if (failed.length > 0) process.exitCode = 1;
+}
+
+main(process.argv.slice(2)).catch((error: unknown) => {
   process.stderr.write(`bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
   process.exitCode = 1;
 });

@@ -1,6 +1,7 @@
 import { createCipheriv, createDecipheriv, createSecretKey, randomBytes } from 'node:crypto';
 import type { KeyProvider } from '@asistone/core/platform/crypto/key-provider';
 import { TenantKeyring } from '@asistone/core/platform/crypto/keyring';
+import type { KEY_RECORDS } from '@asistone/core/platform/crypto/records';
 import { openField, type SealContext, sealField } from '@asistone/core/platform/crypto/sealing';
 import type { Store } from '@asistone/core/platform/store/service';
 import { atLeast, type Comparison, compare, type GoalCheck, type MeasureOptions } from './lib/measure.js';
@@ -51,7 +52,9 @@ async function inMemoryTenantKeys() {
     destroyTenantKey: async () => {},
   };
   const record = { data: { tenantId: TENANT_ID, keyRef: 'bench', wrappedDataKey: dataKey.toString('base64') } };
-  const store = { entities: { tenantKey: { get: () => ({ go: async () => record }) } } } as unknown as Store;
+  const store = { entities: { tenantKey: { get: () => ({ go: async () => record }) } } } as unknown as Store<
+    typeof KEY_RECORDS
+  >;
   return new TenantKeyring(provider, store, 60 * 60_000).forTenant(TENANT_ID);
 }
 

@@ -1,5 +1,6 @@
 import { createHmac } from 'node:crypto';
 import type { MetaDelivery } from '@asistone/core/channels/meta/envelope';
+import { META_EVENTS_QUEUE } from '@asistone/core/channels/meta/queue';
 import { metaReceiver } from '@asistone/core/channels/meta/receive';
 import { createProducer, type QueueSink } from '@asistone/core/platform/queue/producer';
 import { atMost, type Comparison, compare, type GoalCheck, type MeasureOptions } from './lib/measure.js';
@@ -15,7 +16,7 @@ export const webhookFloor = (body: Buffer) => () => {
   return JSON.parse(body.toString('utf8'));
 };
 
-export interface WebhookRow extends Comparison, Partial<GoalCheck> {
+export interface WebhookRow extends Comparison, GoalCheck {
   name: string;
   bodyBytes: number;
 }
@@ -36,7 +37,8 @@ function inMemorySink<T>() {
  * The Meta webhook's domain receiver (signature, routing, parse, enqueue) against the least
  * any receiver must do: HMAC-SHA256 of the body and one JSON.parse. Goal: at most twice the
  * floor's time per call. A second row enqueues through the real producer (zod-validated,
- * serialized) into an in-memory queue sink: the Lambda's path minus SQS, for information.
+ * serialized) into an in-memory queue sink: the Lambda's path minus SQS; validating and
+ * serializing the message may cost one more floor at most (goal: 3×).
  */
 export async function benchWebhook(options: MeasureOptions): Promise<WebhookRow[]> {
   const body = whatsappTextDelivery(MESSAGE_TEXT);
@@ -56,7 +58,7 @@ export async function benchWebhook(options: MeasureOptions): Promise<WebhookRow[
   const producer = createProducer(sink);
   const receiveWithProducer = metaReceiver({
     secretsFor: async () => SECRETS,
-    enqueue: (delivery) => producer.send('meta-events', delivery),
+    enqueue: (delivery) => producer.send(META_EVENTS_QUEUE, delivery),
   });
 
   for (const candidate of [receive, receiveWithProducer]) {
@@ -73,6 +75,11 @@ export async function benchWebhook(options: MeasureOptions): Promise<WebhookRow[
       ...direct,
       ...atMost(direct.timeRatio, 2, 'time'),
     },
-    { name: 'metaReceiver → producer → in-memory queue', bodyBytes: body.length, ...produced },
+    {
+      name: 'metaReceiver → producer → in-memory queue',
+      bodyBytes: body.length,
+      ...produced,
+      ...atMost(produced.timeRatio, 3, 'time'),
+    },
   ];
 }

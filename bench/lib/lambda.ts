@@ -1,11 +1,12 @@
 import { queueUrlVariable } from '@asistone/core/platform/config';
-import { deadLetterQueueName, queueNames } from '@asistone/core/platform/queue/declarations';
+import { deadLetterQueueName } from '@asistone/core/platform/queue/declarations';
 import type { WebhookRequest } from '@asistone/core/platform/webhook';
+import { PRODUCT } from '@asistone/core/product/areas';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 
 /** The environment a deployed function gets, with dummy values: nothing here can reach AWS. */
 export function lambdaEnvironment(keyDir: string): Record<string, string> {
-  const queueUrls = queueNames.flatMap((queue) =>
+  const queueUrls = PRODUCT.queueNames.flatMap((queue) =>
     [queue, deadLetterQueueName(queue)].map((name) => [
       queueUrlVariable(name),
       `https://sqs.eu-central-1.amazonaws.com/000000000000/asistone-bench-${name}`,

@@ -3,6 +3,7 @@
  * in alternating rounds (so a burst of load hits both), and the ratio is the median of the
  * per-round ratios rather than a ratio of two separately measured numbers.
  */
+import { check, type GoalCheck, ratioGoal } from './report.js';
 
 /** One unit of work. If it returns a promise, each call is awaited before the next. */
 export type Operation = () => unknown;
@@ -103,19 +104,12 @@ export async function compare(subject: Operation, floor: Operation, options: Mea
   return { subject: summarise(subjectRounds), floor: summarise(floorRounds), speedRatio, timeRatio };
 }
 
-/** A goal and whether a measured ratio meets it. */
-export interface GoalCheck {
-  /** e.g. `≥ 0.5× floor ops/s`. */
-  goal: string;
-  met: boolean;
-}
+export type { GoalCheck } from './report.js';
 
-export const atLeast = (ratio: number, goal: number, what: string): GoalCheck => ({
-  goal: `≥ ${goal}× floor ${what}`,
-  met: ratio >= goal,
-});
+/** `ratio` at least `limit` times the floor's `what` (for speeds: bigger is better). */
+export const atLeast = (ratio: number, limit: number, what: string): GoalCheck =>
+  check(ratioGoal('≥', limit, `floor ${what}`), { ratio });
 
-export const atMost = (ratio: number, goal: number, what: string): GoalCheck => ({
-  goal: `≤ ${goal}× floor ${what}`,
-  met: ratio <= goal,
-});
+/** `ratio` at most `limit` times the floor's `what` (for times: smaller is better). */
+export const atMost = (ratio: number, limit: number, what: string): GoalCheck =>
+  check(ratioGoal('≤', limit, `floor ${what}`), { ratio });

@@ -13,5 +13,3 @@ export const num = (value: number, decimals = 0) =>
   value.toLocaleString('en-US', { minimumFractionDigits: decimals, maximumFractionDigits: decimals });
 
 export const ratio = (value: number) => `${value.toFixed(2)}×`;
-
-export const verdict = (met: boolean | undefined) => (met === undefined ? '—' : met ? 'met' : 'MISSED');

@@ -1,7 +1,6 @@
 import { MantineProvider } from '@mantine/core';
-import { ModalsProvider } from '@mantine/modals';
-import { Notifications } from '@mantine/notifications';
 import { QueryClientProvider } from '@tanstack/react-query';
+import { lazy, Suspense } from 'react';
 import { useTranslation } from 'react-i18next';
 import { RouterProvider } from 'react-router/dom';
 import { SessionProvider } from '../session/SessionProvider';
@@ -9,20 +8,35 @@ import { queryClient } from './queryClient';
 import { router } from './router';
 import { cssVariablesResolver, theme } from './theme';
 
-/** Providers, outermost first: theme, data cache, session, dialogs, pages. */
+/*
+ * Dialogs and notifications are not needed to show a page, only to react to what the user does
+ * on it: they load right after the first page instead of holding it back. Both are driven by
+ * Mantine's global stores (`modals.openConfirmModal`, `notifications.show`), so they need to be
+ * mounted, not to wrap the pages.
+ */
+const ModalsProvider = lazy(() => import('@mantine/modals').then((module) => ({ default: module.ModalsProvider })));
+const Notifications = lazy(() =>
+  import('@mantine/notifications').then((module) => ({ default: module.Notifications })),
+);
+
+/** Providers, outermost first: theme, data cache, session; then the pages, dialogs and notifications. */
 export function App() {
   const { t } = useTranslation();
   return (
     <MantineProvider theme={theme} cssVariablesResolver={cssVariablesResolver} defaultColorScheme="light">
       <QueryClientProvider client={queryClient}>
         <SessionProvider>
-          <ModalsProvider
-            labels={{ confirm: t('common.confirm'), cancel: t('common.cancel') }}
-            modalProps={{ closeButtonProps: { 'aria-label': t('common.close') } }}
-          >
+          {/* Plain updates, not transitions: a clicked link or tab shows its page at once, even on a
+              busy device. Pages load through the router (route `lazy`), never by suspending, so
+              a transition would only delay the commit. */}
+          <RouterProvider router={router} useTransitions={false} />
+          <Suspense fallback={null}>
             <Notifications position="top-right" />
-            <RouterProvider router={router} />
-          </ModalsProvider>
+            <ModalsProvider
+              labels={{ confirm: t('common.confirm'), cancel: t('common.cancel') }}
+              modalProps={{ closeButtonProps: { 'aria-label': t('common.close') } }}
+            />
+          </Suspense>
         </SessionProvider>
       </QueryClientProvider>
     </MantineProvider>

@@ -1,68 +1,120 @@
-import { lazy } from 'react';
 import { createBrowserRouter, Navigate } from 'react-router';
-import { Lazy } from '../components/Lazy';
-import { AreaPage } from '../pages/areas/AreaPage';
-import { DevOutboxPage } from '../pages/public/DevOutboxPage';
-import { ForgotPasswordPage } from '../pages/public/ForgotPasswordPage';
-import { HomeRedirect } from '../pages/public/HomeRedirect';
-import { InvitePage } from '../pages/public/InvitePage';
-import { LegalPage } from '../pages/public/LegalPage';
-import { LoginPage } from '../pages/public/LoginPage';
-import { NotFoundPage, NotFoundState } from '../pages/public/NotFoundPage';
-import { ResetPasswordPage } from '../pages/public/ResetPasswordPage';
-import { SignupPage } from '../pages/public/SignupPage';
-import { VerifyEmailPage } from '../pages/public/VerifyEmailPage';
-import { BillingPage } from '../pages/settings/BillingPage';
-import { SecurityPage } from '../pages/settings/SecurityPage';
-import { SessionsPage } from '../pages/settings/SessionsPage';
-import { SettingsLayout } from '../pages/settings/SettingsLayout';
-import { TeamPage } from '../pages/settings/team/TeamPage';
+import { FullPageLoader } from '../components/FullPageLoader';
 import { RequireSession } from '../session/RequireSession';
-import { BusinessHome } from '../shell/BusinessHome';
-import { BusinessRoute } from '../shell/BusinessRoute';
 
-// The audit log brings the date picker (and dayjs): loaded when first opened.
-const AuditPage = lazy(() => import('../pages/audit/AuditPage').then((module) => ({ default: module.AuditPage })));
+/*
+ * Pages are not in the first download: the router loads them when first visited (the first
+ * page shows the loader meanwhile). They load by section, every page of a section at once, so
+ * moving within a section (sign-in → forgot password, one settings tab → another) stays
+ * instant as when the app was one bundle: the router never leaves the previous form on screen,
+ * still taking input, while the next one loads. Each page is still a chunk of its own.
+ */
+
+/** Sign-in, sign-up and the other pages seen before signing in. */
+const publicPages = async () => {
+  const [home, login, signup, verify, forgot, reset, invite, outbox, legal, notFound] = await Promise.all([
+    import('../pages/public/HomeRedirect'),
+    import('../pages/public/LoginPage'),
+    import('../pages/public/SignupPage'),
+    import('../pages/public/VerifyEmailPage'),
+    import('../pages/public/ForgotPasswordPage'),
+    import('../pages/public/ResetPasswordPage'),
+    import('../pages/public/InvitePage'),
+    import('../pages/public/DevOutboxPage'),
+    import('../pages/public/LegalPage'),
+    import('../pages/public/NotFoundPage'),
+  ]);
+  return { ...home, ...login, ...signup, ...verify, ...forgot, ...reset, ...invite, ...outbox, ...legal, ...notFound };
+};
+
+/** A business's frame (header, navigation) and its areas. */
+const businessPages = async () => {
+  const [route, home, area, notFound] = await Promise.all([
+    import('../shell/BusinessRoute'),
+    import('../shell/BusinessHome'),
+    import('../pages/areas/AreaPage'),
+    import('../pages/public/NotFoundPage'),
+  ]);
+  return { ...route, ...home, ...area, ...notFound };
+};
+
+/**
+ * Settings and its tabs: switching tabs swaps the page at once (remounting it, so it refetches).
+ * The audit log loads on its own: it brings the date picker (and dayjs).
+ */
+const settingsPages = async () => {
+  const [layout, team, sessions, security, billing] = await Promise.all([
+    import('../pages/settings/SettingsLayout'),
+    import('../pages/settings/team/TeamPage'),
+    import('../pages/settings/SessionsPage'),
+    import('../pages/settings/SecurityPage'),
+    import('../pages/settings/BillingPage'),
+  ]);
+  return { ...layout, ...team, ...sessions, ...security, ...billing };
+};
 
 const PLACEHOLDER_AREAS = ['inbox', 'contacts', 'campaigns', 'ai', 'store', 'inventory', 'ads', 'privacy'] as const;
 
 /** Every page of the app. Business pages live under `/b/:tenantId/`. */
 export const router = createBrowserRouter([
-  { path: '/', element: <HomeRedirect /> },
-  { path: '/login', element: <LoginPage /> },
-  { path: '/signup', element: <SignupPage /> },
-  { path: '/verify-email', element: <VerifyEmailPage /> },
-  { path: '/forgot-password', element: <ForgotPasswordPage /> },
-  { path: '/reset-password', element: <ResetPasswordPage /> },
-  { path: '/invite/:token', element: <InvitePage /> },
-  { path: '/dev/outbox', element: <DevOutboxPage /> },
-  { path: '/terms', element: <LegalPage kind="terms" /> },
-  { path: '/privacy', element: <LegalPage kind="privacy" /> },
   {
-    element: <RequireSession />,
+    HydrateFallback: FullPageLoader,
     children: [
+      { path: '/', lazy: { Component: async () => (await publicPages()).HomeRedirect } },
+      { path: '/login', lazy: { Component: async () => (await publicPages()).LoginPage } },
+      { path: '/signup', lazy: { Component: async () => (await publicPages()).SignupPage } },
+      { path: '/verify-email', lazy: { Component: async () => (await publicPages()).VerifyEmailPage } },
+      { path: '/forgot-password', lazy: { Component: async () => (await publicPages()).ForgotPasswordPage } },
+      { path: '/reset-password', lazy: { Component: async () => (await publicPages()).ResetPasswordPage } },
+      { path: '/invite/:token', lazy: { Component: async () => (await publicPages()).InvitePage } },
+      { path: '/dev/outbox', lazy: { Component: async () => (await publicPages()).DevOutboxPage } },
+      ...(['terms', 'privacy'] as const).map((kind) => ({
+        path: `/${kind}`,
+        lazy: {
+          element: async () => {
+            const { LegalPage } = await publicPages();
+            return <LegalPage kind={kind} />;
+          },
+        },
+      })),
       {
-        path: '/b/:tenantId',
-        element: <BusinessRoute />,
+        element: <RequireSession />,
         children: [
-          { index: true, element: <BusinessHome /> },
-          ...PLACEHOLDER_AREAS.map((area) => ({ path: area, element: <AreaPage area={area} /> })),
           {
-            path: 'settings',
-            element: <SettingsLayout />,
+            path: '/b/:tenantId',
+            lazy: { Component: async () => (await businessPages()).BusinessRoute },
             children: [
-              { index: true, element: <Navigate to="team" replace /> },
-              { path: 'team', element: <TeamPage /> },
-              { path: 'sessions', element: <SessionsPage /> },
-              { path: 'security', element: <SecurityPage /> },
-              { path: 'billing', element: <BillingPage /> },
-              { path: 'audit', element: <Lazy page={AuditPage} /> },
+              { index: true, lazy: { Component: async () => (await businessPages()).BusinessHome } },
+              ...PLACEHOLDER_AREAS.map((area) => ({
+                path: area,
+                lazy: {
+                  element: async () => {
+                    const { AreaPage } = await businessPages();
+                    return <AreaPage area={area} />;
+                  },
+                },
+              })),
+              {
+                path: 'settings',
+                lazy: { Component: async () => (await settingsPages()).SettingsLayout },
+                children: [
+                  { index: true, element: <Navigate to="team" replace /> },
+                  { path: 'team', lazy: { Component: async () => (await settingsPages()).TeamPage } },
+                  { path: 'sessions', lazy: { Component: async () => (await settingsPages()).SessionsPage } },
+                  { path: 'security', lazy: { Component: async () => (await settingsPages()).SecurityPage } },
+                  { path: 'billing', lazy: { Component: async () => (await settingsPages()).BillingPage } },
+                  {
+                    path: 'audit',
+                    lazy: { Component: async () => (await import('../pages/audit/AuditPage')).AuditPage },
+                  },
+                ],
+              },
+              { path: '*', lazy: { Component: async () => (await businessPages()).NotFoundState } },
             ],
           },
-          { path: '*', element: <NotFoundState /> },
         ],
       },
+      { path: '*', lazy: { Component: async () => (await publicPages()).NotFoundPage } },
     ],
   },
-  { path: '*', element: <NotFoundPage /> },
 ]);

@@ -1,0 +1,161 @@
+import { execFile } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { gzipSync } from 'node:zlib';
+import { NODE, REPO_ROOT } from './lib/paths.js';
+import { check, type GoalCheck, valueGoal } from './lib/report.js';
+
+const run = promisify(execFile);
+
+export const WEB_ROOT = join(REPO_ROOT, 'packages/web');
+const WEB_DIST = join(WEB_ROOT, 'dist');
+
+/** The JavaScript a first visit downloads before any page's own code, gzipped. */
+export const FIRST_PAGE_JS_GOAL_KB = 200;
+/** The styles the first page waits for (render-blocking), gzipped: all of Mantine's was 35 KB. */
+export const FIRST_PAGE_CSS_GOAL_KB = 25;
+
+/** What `index.html` makes the browser fetch: the entry, the chunks it preloads, the styles. */
+export interface PageAssets {
+  /** The entry script first, then every `<link rel="modulepreload">`, in document order. */
+  scripts: string[];
+  styles: string[];
+}
+
+const attribute = (tag: string, name: string) =>
+  new RegExp(`\\s${name}\\s*=\\s*(?:"([^"]*)"|'([^']*)'|([^\\s>]+))`, 'i').exec(tag)?.slice(1).find(Boolean);
+
+/**
+ * Reads the scripts and styles a built `index.html` loads up front (module entry scripts,
+ * module preloads, stylesheets). Addresses stay as written (`/assets/index-x.js`).
+ *
+ * @example
+ * pageAssets('<script type="module" src="/assets/index-a.js"></script>').scripts // ['/assets/index-a.js']
+ */
+export function pageAssets(html: string): PageAssets {
+  const entries: string[] = [];
+  const preloads: string[] = [];
+  const styles: string[] = [];
+  for (const [tag] of html.matchAll(/<(?:script|link)\b[^>]*>/gi)) {
+    const rel = attribute(tag, 'rel')?.toLowerCase();
+    if (tag.toLowerCase().startsWith('<script')) {
+      const src = attribute(tag, 'src');
+      if (src && attribute(tag, 'type') === 'module') entries.push(src);
+    } else if (rel === 'modulepreload') {
+      const href = attribute(tag, 'href');
+      if (href) preloads.push(href);
+    } else if (rel === 'stylesheet') {
+      const href = attribute(tag, 'href');
+      if (href) styles.push(href);
+    }
+  }
+  return { scripts: [...entries, ...preloads], styles };
+}
+
+export interface Asset {
+  file: string;
+  bytes: number;
+  gzipBytes: number;
+}
+
+/** Bytes as written and gzipped (zlib's default level, as servers and CDNs compress). */
+async function measureAsset(dist: string, address: string): Promise<Asset> {
+  if (/^(?:[a-z]+:)?\/\//i.test(address)) throw new Error(`index.html loads ${address} from elsewhere`);
+  const content = await readFile(join(dist, address.replace(/^\//, '')));
+  return { file: address.replace(/^\/?assets\//, ''), bytes: content.length, gzipBytes: gzipSync(content).length };
+}
+
+function newestChange(path: string): number {
+  if (!existsSync(path)) return 0;
+  const stat = statSync(path);
+  if (!stat.isDirectory()) return stat.mtimeMs;
+  let newest = 0;
+  for (const entry of readdirSync(path)) {
+    if (entry !== 'node_modules') newest = Math.max(newest, newestChange(join(path, entry)));
+  }
+  return newest;
+}
+
+/** The app's sources and those of the workspace packages it imports (core, contract, ...). */
+function webSources(): string[] {
+  const manifest = JSON.parse(readFileSync(join(WEB_ROOT, 'package.json'), 'utf8')) as {
+    dependencies?: Record<string, string>;
+  };
+  const workspaces = Object.keys(manifest.dependencies ?? {})
+    .filter((name) => name.startsWith('@asistone/'))
+    .map((name) => join(REPO_ROOT, 'node_modules', name))
+    .filter(existsSync)
+    .map((link) => realpathSync(link))
+    .flatMap((dir) => [join(dir, 'src'), join(dir, 'package.json')]);
+  return [
+    ...['src', 'public', 'index.html', 'vite.config.ts', 'package.json'].map((path) => join(WEB_ROOT, path)),
+    ...workspaces,
+  ];
+}
+
+/** True when `packages/web/dist` was built after every source of the app last changed. */
+export function distIsFresh(): boolean {
+  const index = join(WEB_DIST, 'index.html');
+  if (!existsSync(index)) return false;
+  const built = statSync(index).mtimeMs;
+  return webSources().every((path) => newestChange(path) <= built);
+}
+
+export interface FirstPageResult {
+  /** Which build was measured. */
+  build: string;
+  scripts: Asset[];
+  styles: Asset[];
+  js: { bytes: number; gzipBytes: number; check: GoalCheck };
+  css: { bytes: number; gzipBytes: number; check: GoalCheck };
+}
+
+const total = (assets: Asset[]) => ({
+  bytes: assets.reduce((sum, asset) => sum + asset.bytes, 0),
+  gzipBytes: assets.reduce((sum, asset) => sum + asset.gzipBytes, 0),
+});
+
+/** Measures a built app: what its index.html loads before any page's code. */
+export async function measureFirstPage(dist: string, build: string): Promise<FirstPageResult> {
+  const assets = pageAssets(await readFile(join(dist, 'index.html'), 'utf8'));
+  if (assets.scripts.length === 0) throw new Error(`no module script in ${join(dist, 'index.html')}`);
+  const scripts = await Promise.all(assets.scripts.map((address) => measureAsset(dist, address)));
+  const styles = await Promise.all(assets.styles.map((address) => measureAsset(dist, address)));
+  const js = total(scripts);
+  const css = total(styles);
+  return {
+    build,
+    scripts,
+    styles,
+    js: { ...js, check: check(valueGoal('≤', FIRST_PAGE_JS_GOAL_KB, 'KB gzip'), { value: js.gzipBytes / 1024 }) },
+    css: { ...css, check: check(valueGoal('≤', FIRST_PAGE_CSS_GOAL_KB, 'KB gzip'), { value: css.gzipBytes / 1024 }) },
+  };
+}
+
+/**
+ * The first page's weight: measures `packages/web/dist` when it is newer than the app's
+ * sources, else builds the app into a temporary folder and measures that (the served `dist`
+ * is left alone: `npm start` may be serving it).
+ */
+export async function benchFirstPage(): Promise<FirstPageResult> {
+  if (distIsFresh()) return measureFirstPage(WEB_DIST, 'packages/web/dist (newer than its sources)');
+  const outDir = await mkdtemp(join(tmpdir(), 'asistone-bench-web-'));
+  try {
+    try {
+      await run(
+        NODE,
+        [join(REPO_ROOT, 'node_modules/vite/bin/vite.js'), 'build', '--logLevel', 'warn', '--outDir', outDir],
+        { cwd: WEB_ROOT, timeout: 300_000, maxBuffer: 16 * 1024 * 1024 },
+      );
+    } catch (error) {
+      const { stdout = '', stderr = '' } = error as { stdout?: string; stderr?: string };
+      throw new Error(`the web app did not build: ${`${stderr}\n${stdout}`.trim().split('\n').slice(-5).join(' | ')}`);
+    }
+    return await measureFirstPage(outDir, 'a fresh build (packages/web/dist is older than its sources)');
+  } finally {
+    await rm(outDir, { recursive: true, force: true });
+  }
+}

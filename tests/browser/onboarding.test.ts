@@ -1,8 +1,14 @@
 import { existsSync, statSync } from 'node:fs';
-import { CURRENT_TERMS_VERSION as TERMS_VERSION } from '@asistone/core/accounts/terms';
+import {
+  PASSWORD_MESSAGES,
+  PASSWORD_MIN_LENGTH,
+  CURRENT_TERMS_VERSION as TERMS_VERSION,
+} from '@asistone/contract/accounts';
 import { totpCode, totpStep } from '@asistone/core/accounts/totp';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { en } from '../../packages/web/src/i18n/en';
+import { tr } from '../../packages/web/src/i18n/tr';
 import { eventually, type RunningStack, startStack } from '../support/local-stack';
 import { accessibilityProblems, launchBrowser, screenshot, watchProblems } from './browser';
 
@@ -21,6 +27,13 @@ const owner = {
   password: 'lale-butik-parola-1',
 };
 const teammate = { name: 'Mehmet Demir', email: `mehmet.${run}@example.com`, password: 'mehmet-temsilci-2' };
+/** Signs up with a password of exactly the API's minimum length, after one a character short. */
+const minimal = {
+  business: `Ayva Atölye ${run}`,
+  name: 'Elif Şahin',
+  email: `elif.${run}@example.com`,
+  password: 'ayva-parola1',
+};
 
 let stack: RunningStack;
 let browser: Browser;
@@ -134,6 +147,70 @@ describe('merchant onboarding in the browser', () => {
     await browser?.close();
     const code = await stack?.stop();
     if (code !== 0) console.error(stack?.output().slice(-4000));
+  });
+
+  it("refuses a password shorter than the API's minimum in the sign-up form, in the reader's language", async () => {
+    // The rule the API enforces: at least 12 characters, refused with this message.
+    expect(PASSWORD_MIN_LENGTH).toBe(12);
+    const elevenCharacters = minimal.password.slice(0, PASSWORD_MIN_LENGTH - 1);
+    const refused = await fetch(`${stack.url}/api/auth/signup`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        businessName: minimal.business,
+        name: minimal.name,
+        email: minimal.email,
+        password: elevenCharacters,
+        ageConfirmed: true,
+        acceptTerms: true,
+        termsVersion: TERMS_VERSION,
+      }),
+    });
+    expect(refused.status).toBe(400);
+    expect((await refused.json()).issues).toEqual([{ path: 'password', message: PASSWORD_MESSAGES.tooShort }]);
+
+    const page = await newPage(ownerContext);
+    const signUps: string[] = [];
+    page.on('request', (request) => {
+      if (request.url().endsWith('/api/auth/signup')) signUps.push(request.postData() ?? '');
+    });
+    await page.goto(`${stack.url}/signup`);
+    await expect.poll(() => language(page)).toBe('tr');
+    await page.getByLabel('İşletme adı').fill(minimal.business);
+    await page.getByLabel('Adınız ve soyadınız').fill(minimal.name);
+    await page.getByLabel(/^E-posta/).fill(minimal.email);
+    await page.getByRole('checkbox', { name: '18 yaşından büyüğüm' }).check();
+    await page.getByRole('checkbox', { name: /gizlilik politikasını okudum, kabul ediyorum/ }).check();
+    const password = page.getByLabel(/^Parola/);
+    await password.fill(elevenCharacters);
+    await page.getByRole('button', { name: 'Hesap oluştur' }).click();
+    // The form words the contract's rule in Turkish, with the contract's number; nothing is sent.
+    const turkish = tr.validation.password.tooShort.replace('{{minLength}}', String(PASSWORD_MIN_LENGTH));
+    expect(turkish).toBe('Parola en az 12 karakter olmalıdır.');
+    await expect.poll(() => page.getByText(turkish).isVisible()).toBe(true);
+    // It is the password field's own error, announced with it.
+    const errorId = (await page.getByText(turkish).getAttribute('id')) ?? 'no id';
+    expect(await password.getAttribute('aria-describedby')).toContain(errorId);
+    // In English it reads as the API's own message.
+    await chooseLanguage(page, 'English');
+    await page.getByRole('button', { name: 'Create account' }).click();
+    const english = en.validation.password.tooShort.replace('{{minLength}}', String(PASSWORD_MIN_LENGTH));
+    expect(english).toBe(`${PASSWORD_MESSAGES.tooShort}.`);
+    await expect.poll(() => page.getByText(english).isVisible()).toBe(true);
+    await chooseLanguage(page, 'Türkçe');
+    await expect.poll(() => language(page)).toBe('tr');
+    expect(signUps).toEqual([]);
+
+    // Twelve characters pass the form's check, and the API takes them.
+    expect(minimal.password).toHaveLength(PASSWORD_MIN_LENGTH);
+    await password.fill(minimal.password);
+    const answer = page.waitForResponse((response) => response.url().endsWith('/api/auth/signup'));
+    await page.getByRole('button', { name: 'Hesap oluştur' }).click();
+    expect((await answer).status()).toBe(202);
+    await expect.poll(() => page.getByRole('heading', { name: 'E-postanızı kontrol edin' }).isVisible()).toBe(true);
+    expect(signUps).toHaveLength(1);
+    expect(JSON.parse(signUps[0] ?? '{}').password).toBe(minimal.password);
+    await page.close();
   });
 
   it('signs up a business', async () => {
@@ -264,9 +341,13 @@ describe('merchant onboarding in the browser', () => {
     await page.goto(`${stack.url}/b/${tenantId}/settings/team`);
     const members = page.getByTestId('members-table');
     await expect.poll(() => members.textContent()).toContain(teammate.email);
+    // Away and back, each tab drawn before the next click, so the members list is fetched again.
     const reopenTeam = async () => {
-      await page.getByRole('tab', { name: 'Oturumlar' }).click();
-      await page.getByRole('tab', { name: 'Ekip' }).click();
+      for (const name of ['Oturumlar', 'Ekip']) {
+        const tab = page.getByRole('tab', { name });
+        await tab.click();
+        await expect.poll(() => tab.getAttribute('aria-selected')).toBe('true');
+      }
     };
 
     // The next members call is refused as an expired token would be: the app refreshes and retries.
@@ -302,11 +383,14 @@ describe('merchant onboarding in the browser', () => {
     const page = teammatePage;
     await page.goto(`${stack.url}/login`);
     await page.getByRole('link', { name: 'Parolanızı mı unuttunuz?' }).click();
+    // The page is loaded on demand: until it shows, the sign-in form (with its own E-posta) stays.
+    await expect.poll(() => page.getByRole('heading', { name: 'Parola sıfırlama' }).isVisible()).toBe(true);
     await page.getByLabel(/^E-posta/).fill(teammate.email);
     await page.getByRole('button', { name: 'Bağlantı gönder' }).click();
     await expect.poll(() => page.getByText(/parola sıfırlama bağlantısı gönderdik/).isVisible()).toBe(true);
 
     await page.goto(new URL(await mailLink(teammate.email, '/reset-password'), stack.url).toString());
+    await expect.poll(() => page.getByRole('heading', { name: 'Yeni parola belirleyin' }).isVisible()).toBe(true);
     await checkAccessibility(page, 'reset password');
     teammate.password = 'mehmet-yeni-parola-4';
     await page.getByLabel(/^Yeni parola\s*\*?$/).fill(teammate.password);
@@ -556,7 +640,8 @@ describe('merchant onboarding in the browser', () => {
     const logs = stack.output();
     expect(logs).toContain('signed in');
     const secrets = [owner.email, teammate.email, owner.password, 'mehmet-temsilci-2', teammate.password];
-    for (const secret of [...secrets, owner.name, teammate.name]) expect(logs).not.toContain(secret);
+    secrets.push(minimal.email, minimal.password);
+    for (const secret of [...secrets, owner.name, teammate.name, minimal.name]) expect(logs).not.toContain(secret);
   });
 
   it('produced readable screenshots, no page errors or CSP violations, and no accessibility gaps', () => {

@@ -1,4 +1,4 @@
-import { can, isPermission, type Permission, ROLES, type Role } from '@asistone/core/accounts/permissions';
+import { can, isPermission, type Permission, ROLES, type Role } from '@asistone/contract/roles';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BUSINESS_NOT_FOUND } from '../../functions/api/lib/mount.js';
 import { isBusinessRoute, type Route } from '../../functions/api/lib/route.js';

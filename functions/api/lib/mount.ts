@@ -1,6 +1,6 @@
+import { can, isPermission } from '@asistone/contract/roles';
 import { roleIn } from '@asistone/core/accounts/businesses';
-import { ForbiddenError, NotFoundError } from '@asistone/core/accounts/errors';
-import { can, isPermission } from '@asistone/core/accounts/permissions';
+import { ForbiddenError, NotFoundError } from '@asistone/core/platform/errors';
 import type { Context, Hono } from 'hono';
 import { accounts } from './deps.js';
 import { invalidRequest, zodIssues } from './problems.js';

@@ -1,6 +1,6 @@
+import type { Permission, Role } from '@asistone/contract/roles';
 import type { AccessClaims } from '@asistone/core/accounts/access-tokens';
 import type { RequestOrigin } from '@asistone/core/accounts/deps';
-import type { Permission, Role } from '@asistone/core/accounts/permissions';
 import type { Context } from 'hono';
 import type { z } from 'zod';
 

@@ -1,19 +1,28 @@
-import { UnauthenticatedError } from '@asistone/core/accounts/errors';
 import {
-  confirmPasswordReset,
-  requestPasswordReset,
-  resetConfirmSchema,
-  resetRequestSchema,
-} from '@asistone/core/accounts/password-reset';
-import { disableTotp, enableTotp, setUpTotp, totpCodeSchema } from '@asistone/core/accounts/second-factor';
+  accessTokenAnswer,
+  messageAnswer,
+  passwordResetConfirmBody,
+  passwordResetRequestBody,
+  sessionsAnswer,
+  signInAnswer,
+  signInBody,
+  signUpBody,
+  totpCodeBody,
+  totpDisableAnswer,
+  totpEnableAnswer,
+  totpSetupAnswer,
+  verifyEmailAnswer,
+  verifyEmailBody,
+} from '@asistone/contract/auth';
+import { confirmPasswordReset, requestPasswordReset } from '@asistone/core/accounts/password-reset';
+import { disableTotp, enableTotp, setUpTotp } from '@asistone/core/accounts/second-factor';
 import { endSessionOf, listSessions, refreshSession, revokeOwnSession } from '@asistone/core/accounts/sessions';
-import { signIn, signInSchema } from '@asistone/core/accounts/sign-in';
-import { confirmSignUp, signUp, signUpSchema } from '@asistone/core/accounts/sign-up';
-import * as z from 'zod';
+import { signIn } from '@asistone/core/accounts/sign-in';
+import { confirmSignUp, signUp } from '@asistone/core/accounts/sign-up';
+import { UnauthenticatedError } from '@asistone/core/platform/errors';
 import { accounts } from '../lib/deps.js';
 import { clearRefreshCookie, refreshCookie, setRefreshCookie } from '../lib/request.js';
 import { defineRoute } from '../lib/route.js';
-import { accessToken, businessSummary, message, profile } from './schemas.js';
 
 /** Sign-up, sign-in, sessions, password reset and the second factor: `/api/auth/*`. */
 
@@ -26,8 +35,8 @@ export const authRoutes = [
     path: '/auth/signup',
     access: 'public',
     summary: 'Start a sign-up: a confirmation link is mailed (same answer whether the address is taken or not)',
-    body: signUpSchema,
-    answers: { 202: { description: 'Accepted', schema: message } },
+    body: signUpBody,
+    answers: { 202: { description: 'Accepted', schema: messageAnswer } },
     async handle({ c, body, origin }) {
       await signUp(await accounts(), body, origin);
       return c.json({ message: SIGN_UP_ANSWER }, 202);
@@ -38,8 +47,8 @@ export const authRoutes = [
     path: '/auth/verify-email',
     access: 'public',
     summary: 'Confirm the email address: creates the account and the business',
-    body: z.object({ token: z.string().min(20).max(200) }),
-    answers: { 200: { description: 'Confirmed', schema: z.object({ verified: z.literal(true) }) } },
+    body: verifyEmailBody,
+    answers: { 200: { description: 'Confirmed', schema: verifyEmailAnswer } },
     async handle({ c, body }) {
       await confirmSignUp(await accounts(), body.token);
       return c.json({ verified: true as const });
@@ -50,13 +59,8 @@ export const authRoutes = [
     path: '/auth/login',
     access: 'public',
     summary: 'Sign in; sets the refresh cookie',
-    body: signInSchema,
-    answers: {
-      200: {
-        description: 'Signed in',
-        schema: accessToken.extend({ user: profile, businesses: z.array(businessSummary) }),
-      },
-    },
+    body: signInBody,
+    answers: { 200: { description: 'Signed in', schema: signInAnswer } },
     async handle({ c, body, origin }) {
       const { refreshToken, ...signedIn } = await signIn(await accounts(), body, origin);
       setRefreshCookie(c, refreshToken);
@@ -69,7 +73,7 @@ export const authRoutes = [
     path: '/auth/refresh',
     access: 'public',
     summary: 'A new access token for the refresh cookie, which is rotated',
-    answers: { 200: { description: 'Refreshed', schema: accessToken } },
+    answers: { 200: { description: 'Refreshed', schema: accessTokenAnswer } },
     async handle({ c, origin }) {
       const presented = refreshCookie(c);
       if (!presented) throw new UnauthenticatedError();
@@ -102,8 +106,8 @@ export const authRoutes = [
     path: '/auth/password-reset/request',
     access: 'public',
     summary: 'Mail a reset link (same answer whether the address has an account or not)',
-    body: resetRequestSchema,
-    answers: { 202: { description: 'Accepted', schema: message } },
+    body: passwordResetRequestBody,
+    answers: { 202: { description: 'Accepted', schema: messageAnswer } },
     async handle({ c, body, origin }) {
       await requestPasswordReset(await accounts(), body.email, origin);
       return c.json({ message: RESET_ANSWER }, 202);
@@ -114,8 +118,8 @@ export const authRoutes = [
     path: '/auth/password-reset/confirm',
     access: 'public',
     summary: 'Choose a new password; every session of the account ends',
-    body: resetConfirmSchema,
-    answers: { 200: { description: 'Password changed', schema: message } },
+    body: passwordResetConfirmBody,
+    answers: { 200: { description: 'Password changed', schema: messageAnswer } },
     async handle({ c, body, origin }) {
       await confirmPasswordReset(await accounts(), body.token, body.password, origin);
       return c.json({ message: 'Your password is changed. Sign in with it.' });
@@ -126,23 +130,7 @@ export const authRoutes = [
     path: '/auth/sessions',
     access: 'authenticated',
     summary: "The caller's live sessions",
-    answers: {
-      200: {
-        description: 'Sessions',
-        schema: z.object({
-          sessions: z.array(
-            z.object({
-              id: z.string(),
-              createdAt: z.string(),
-              lastUsedAt: z.string(),
-              userAgent: z.string().nullable(),
-              sourceAddress: z.string().nullable(),
-              current: z.boolean(),
-            }),
-          ),
-        }),
-      },
-    },
+    answers: { 200: { description: 'Sessions', schema: sessionsAnswer } },
     async handle({ c, caller }) {
       return c.json({ sessions: await listSessions(await accounts(), caller) });
     },
@@ -163,9 +151,7 @@ export const authRoutes = [
     path: '/auth/totp/setup',
     access: 'authenticated',
     summary: 'Start turning on two-step sign-in: a secret for the authenticator app',
-    answers: {
-      200: { description: 'Secret to scan', schema: z.object({ secret: z.string(), otpauthUrl: z.string() }) },
-    },
+    answers: { 200: { description: 'Secret to scan', schema: totpSetupAnswer } },
     async handle({ c, caller }) {
       c.header('cache-control', 'no-store');
       return c.json(await setUpTotp(await accounts(), caller.userId));
@@ -176,8 +162,8 @@ export const authRoutes = [
     path: '/auth/totp/enable',
     access: 'authenticated',
     summary: 'Turn on two-step sign-in with a first code from the app',
-    body: totpCodeSchema,
-    answers: { 200: { description: 'On', schema: z.object({ totpEnabled: z.literal(true) }) } },
+    body: totpCodeBody,
+    answers: { 200: { description: 'On', schema: totpEnableAnswer } },
     async handle({ c, caller, body, origin }) {
       await enableTotp(await accounts(), caller.userId, body.code, origin);
       return c.json({ totpEnabled: true as const });
@@ -188,8 +174,8 @@ export const authRoutes = [
     path: '/auth/totp/disable',
     access: 'authenticated',
     summary: 'Turn off two-step sign-in with a current code',
-    body: totpCodeSchema,
-    answers: { 200: { description: 'Off', schema: z.object({ totpEnabled: z.literal(false) }) } },
+    body: totpCodeBody,
+    answers: { 200: { description: 'Off', schema: totpDisableAnswer } },
     async handle({ c, caller, body, origin }) {
       await disableTotp(await accounts(), caller.userId, body.code, origin);
       return c.json({ totpEnabled: false as const });

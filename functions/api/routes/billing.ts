@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import { billingAnswer } from '@asistone/contract/billing';
 import { defineRoute } from '../lib/route.js';
 
 /** The subscription of a business. Billing (iyzico) is not connected yet: no subscription. */
@@ -8,7 +8,7 @@ export const billingRoutes = [
     path: '/businesses/:tenantId/billing',
     access: 'billing.manage',
     summary: 'The subscription (owner only)',
-    answers: { 200: { description: 'Subscription', schema: z.object({ subscription: z.null() }) } },
+    answers: { 200: { description: 'Subscription', schema: billingAnswer } },
     handle({ c }) {
       return c.json({ subscription: null });
     },

@@ -1,7 +1,8 @@
+import { outboxAnswer } from '@asistone/contract/dev-outbox';
 import { readOutbox } from '@asistone/core/notify/dev-outbox';
+import { MAIL_RECORDS } from '@asistone/core/notify/records';
 import { isLocalStack } from '@asistone/core/platform/config';
 import { platform } from '@asistone/core/platform/context';
-import * as z from 'zod';
 import { problem } from '../lib/problems.js';
 import { defineRoute } from '../lib/route.js';
 
@@ -14,29 +15,11 @@ export const devOutboxRoutes = [
     path: '/dev/outbox',
     access: 'public',
     summary: 'Mails the product would have sent, newest first (local stage only; 404 elsewhere)',
-    answers: {
-      200: {
-        description: 'Mails',
-        schema: z.object({
-          mails: z.array(
-            z.object({
-              id: z.string(),
-              kind: z.string(),
-              sentAt: z.string(),
-              to: z.string(),
-              subject: z.string(),
-              text: z.string(),
-              html: z.string(),
-              links: z.array(z.string()),
-            }),
-          ),
-        }),
-      },
-    },
+    answers: { 200: { description: 'Mails', schema: outboxAnswer } },
     async handle({ c }) {
-      const { store, keyring, config } = platform();
+      const { storeOf, keyring, config } = platform();
       if (!isLocalStack(config)) return problem(c, 404, 'not_found', 'No such API route');
-      const mails = await readOutbox({ store, keyring });
+      const mails = await readOutbox({ store: storeOf(MAIL_RECORDS), keyring });
       c.header('cache-control', 'no-store');
       return c.json({ mails: mails.map((mail) => ({ ...mail, links: mail.text.match(LINK) ?? [] })) });
     },

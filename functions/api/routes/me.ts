@@ -1,11 +1,11 @@
-import { acceptAsNewAccountSchema, acceptInvite, describeInvite } from '@asistone/core/accounts/invites';
+import { acceptInviteAnswer, acceptInviteBody, inviteDescriptionAnswer } from '@asistone/contract/invites';
+import { meAnswer } from '@asistone/contract/me';
+import { acceptInvite, describeInvite } from '@asistone/core/accounts/invites';
 import { describeMe } from '@asistone/core/accounts/me';
-import * as z from 'zod';
 import { accounts } from '../lib/deps.js';
 import { invalidRequest } from '../lib/problems.js';
 import { authenticateIfPresent } from '../lib/request.js';
 import { defineRoute } from '../lib/route.js';
-import { businessSummary, profile, role } from './schemas.js';
 
 /** The signed-in person, and the invitation pages anyone with a link can open. */
 export const meRoutes = [
@@ -14,9 +14,7 @@ export const meRoutes = [
     path: '/me',
     access: 'authenticated',
     summary: 'The signed-in person and their businesses',
-    answers: {
-      200: { description: 'Me', schema: z.object({ user: profile, businesses: z.array(businessSummary) }) },
-    },
+    answers: { 200: { description: 'Me', schema: meAnswer } },
     async handle({ c, caller }) {
       c.header('cache-control', 'no-store');
       return c.json(await describeMe(await accounts(), caller.userId));
@@ -27,12 +25,7 @@ export const meRoutes = [
     path: '/invites/:token',
     access: 'public',
     summary: 'What an invitation link offers',
-    answers: {
-      200: {
-        description: 'Invitation',
-        schema: z.object({ businessName: z.string(), role, email: z.string(), accountExists: z.boolean() }),
-      },
-    },
+    answers: { 200: { description: 'Invitation', schema: inviteDescriptionAnswer } },
     async handle({ c, params }) {
       return c.json(await describeInvite(await accounts(), params.token ?? ''));
     },
@@ -42,8 +35,8 @@ export const meRoutes = [
     path: '/invites/:token/accept',
     access: 'public',
     summary: 'Accept an invitation: signed in (Bearer token, no body) or with a new account (body)',
-    body: acceptAsNewAccountSchema.optional(),
-    answers: { 200: { description: 'Joined', schema: z.object({ tenantId: z.string(), role }) } },
+    body: acceptInviteBody.optional(),
+    answers: { 200: { description: 'Joined', schema: acceptInviteAnswer } },
     async handle({ c, body, params, origin }) {
       const caller = await authenticateIfPresent(c);
       const token = params.token ?? '';

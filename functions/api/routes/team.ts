@@ -1,17 +1,17 @@
-import { inviteMember, inviteSchema, listInvites, revokeInvite } from '@asistone/core/accounts/invites';
-import { ASSIGNABLE_ROLES } from '@asistone/core/accounts/permissions';
 import {
-  changeRole,
-  listMembers,
-  ownershipTransferSchema,
-  removeMember,
-  roleChangeSchema,
-  transferOwnership,
-} from '@asistone/core/accounts/team';
-import * as z from 'zod';
+  inviteAnswer,
+  inviteBody,
+  membersAnswer,
+  ownershipTransferAnswer,
+  ownershipTransferBody,
+  pendingInvitesAnswer,
+  roleChangeAnswer,
+  roleChangeBody,
+} from '@asistone/contract/team';
+import { inviteMember, listInvites, revokeInvite } from '@asistone/core/accounts/invites';
+import { changeRole, listMembers, removeMember, transferOwnership } from '@asistone/core/accounts/team';
 import { accounts } from '../lib/deps.js';
 import { defineRoute } from '../lib/route.js';
-import { role } from './schemas.js';
 
 /** The team of a business: members, roles, ownership, invitations. */
 export const teamRoutes = [
@@ -20,16 +20,7 @@ export const teamRoutes = [
     path: '/businesses/:tenantId/members',
     access: 'team.read',
     summary: 'The members of the business',
-    answers: {
-      200: {
-        description: 'Members',
-        schema: z.object({
-          members: z.array(
-            z.object({ userId: z.string(), name: z.string(), email: z.string(), role, joinedAt: z.string() }),
-          ),
-        }),
-      },
-    },
+    answers: { 200: { description: 'Members', schema: membersAnswer } },
     async handle({ c, business }) {
       return c.json({ members: await listMembers(await accounts(), business.tenantId) });
     },
@@ -39,10 +30,8 @@ export const teamRoutes = [
     path: '/businesses/:tenantId/members/:userId',
     access: 'team.manage',
     summary: "Change a member's role (not the owner's: transfer ownership instead)",
-    body: roleChangeSchema,
-    answers: {
-      200: { description: 'Changed', schema: z.object({ userId: z.string(), role: z.enum(ASSIGNABLE_ROLES) }) },
-    },
+    body: roleChangeBody,
+    answers: { 200: { description: 'Changed', schema: roleChangeAnswer } },
     async handle({ c, business, caller, body, params, origin }) {
       const userId = params.userId ?? '';
       await changeRole(await accounts(), { ...origin, userId: caller.userId }, business.tenantId, userId, body.role);
@@ -70,8 +59,8 @@ export const teamRoutes = [
     path: '/businesses/:tenantId/transfer-ownership',
     access: 'billing.manage',
     summary: 'Hand the business to another member; the former owner stays as admin',
-    body: ownershipTransferSchema,
-    answers: { 200: { description: 'Transferred', schema: z.object({ ownerId: z.string() }) } },
+    body: ownershipTransferBody,
+    answers: { 200: { description: 'Transferred', schema: ownershipTransferAnswer } },
     async handle({ c, business, caller, body, origin }) {
       await transferOwnership(await accounts(), { ...origin, userId: caller.userId }, business.tenantId, body.userId);
       return c.json({ ownerId: body.userId });
@@ -82,23 +71,7 @@ export const teamRoutes = [
     path: '/businesses/:tenantId/invites',
     access: 'team.manage',
     summary: 'Pending invitations',
-    answers: {
-      200: {
-        description: 'Invitations',
-        schema: z.object({
-          invites: z.array(
-            z.object({
-              id: z.string(),
-              email: z.string(),
-              role: z.enum(ASSIGNABLE_ROLES),
-              invitedBy: z.string(),
-              createdAt: z.string(),
-              expiresAt: z.string(),
-            }),
-          ),
-        }),
-      },
-    },
+    answers: { 200: { description: 'Invitations', schema: pendingInvitesAnswer } },
     async handle({ c, business }) {
       const invites = await listInvites(await accounts(), business.tenantId);
       return c.json({ invites: invites.map(({ inviteId, ...invite }) => ({ id: inviteId, ...invite })) });
@@ -109,8 +82,8 @@ export const teamRoutes = [
     path: '/businesses/:tenantId/invites',
     access: 'team.manage',
     summary: 'Invite someone by email; a new invitation to the same address replaces the pending one',
-    body: inviteSchema,
-    answers: { 201: { description: 'Invited', schema: z.object({ id: z.string() }) } },
+    body: inviteBody,
+    answers: { 201: { description: 'Invited', schema: inviteAnswer } },
     async handle({ c, business, caller, body, origin }) {
       const { inviteId } = await inviteMember(
         await accounts(),

@@ -8,14 +8,14 @@ export const WEB_ROOT = join(ROOT, 'packages', 'web');
 export const WEB_DIST = join(WEB_ROOT, 'dist');
 const NEXT_DIST = join(WEB_ROOT, 'dist.next');
 
-/** Everything the built app is made from, the core modules it imports included. */
+/** Everything the built app is made from, the API contract it imports included. */
 const SOURCES = [
   join(WEB_ROOT, 'src'),
   join(WEB_ROOT, 'public'),
   join(WEB_ROOT, 'index.html'),
   join(WEB_ROOT, 'vite.config.ts'),
   join(WEB_ROOT, 'package.json'),
-  join(ROOT, 'packages', 'core', 'src'),
+  join(ROOT, 'packages', 'contract', 'src'),
 ];
 
 function newestChange(path: string): number {

@@ -1,7 +1,7 @@
+import type { Role } from '@asistone/contract/roles';
 import { createTenant } from '../tenancy/tenants.js';
 import type { AccountsDeps } from './deps.js';
 import { ignoreExisting } from './people.js';
-import type { Role } from './permissions.js';
 
 type StoreDeps = Pick<AccountsDeps, 'store' | 'keyring'>;
 

@@ -1,11 +1,16 @@
-import * as z from 'zod';
+import { CURRENT_TERMS_VERSION } from '@asistone/contract/accounts';
+import type { acceptInviteBody } from '@asistone/contract/invites';
+import type { AssignableRole, Role } from '@asistone/contract/roles';
+import type { inviteBody } from '@asistone/contract/team';
+import type * as z from 'zod';
 import { recordAuditEvent } from '../audit/audit-log.js';
 import { sealMail } from '../notify/outbound.js';
 import type { TenantKeys } from '../platform/crypto/keyring.js';
+import { ConflictError, ForbiddenError, NotFoundError } from '../platform/errors.js';
 import type { AccountsDeps, Actor } from './deps.js';
-import { ConflictError, ForbiddenError, InvalidLinkError, NotFoundError } from './errors.js';
+import { InvalidLinkError } from './errors.js';
 import { inviteMail } from './mails.js';
-import { hashPassword, passwordSchema } from './passwords.js';
+import { hashPassword } from './passwords.js';
 import {
   accountKeys,
   createAccount,
@@ -17,10 +22,8 @@ import {
   normalizeEmail,
   profileOf,
 } from './people.js';
-import { ASSIGNABLE_ROLES, type AssignableRole, type Role } from './permissions.js';
 import { ACCOUNTS_TENANT } from './records.js';
 import { newId, newSecret, sameSecretHash, secretHash } from './secrets.js';
-import { CURRENT_TERMS_VERSION, consentSchema } from './terms.js';
 
 /**
  * Invitations to join a business. The link's token names the business and the invitation, so
@@ -29,11 +32,6 @@ import { CURRENT_TERMS_VERSION, consentSchema } from './terms.js';
 const INVITE_SECONDS = 7 * 24 * 3600;
 /** Stands in for the user id when an address has no account; real ids have no hyphen. */
 const NO_ACCOUNT = 'u-none';
-
-export const inviteSchema = z.object({ email: z.email().max(254), role: z.enum(ASSIGNABLE_ROLES) });
-export const acceptAsNewAccountSchema = z
-  .object({ name: z.string().trim().min(1).max(120), password: passwordSchema })
-  .extend(consentSchema.shape);
 
 type Deps = Pick<AccountsDeps, 'store' | 'keyring'>;
 
@@ -53,7 +51,7 @@ export async function inviteMember(
   deps: AccountsDeps,
   actor: Actor,
   tenantId: string,
-  input: z.infer<typeof inviteSchema>,
+  input: z.output<typeof inviteBody>,
 ): Promise<{ inviteId: string }> {
   const email = normalizeEmail(input.email);
   // The membership is read whether or not the address has an account (under an id no account
@@ -172,7 +170,7 @@ export async function describeInvite(deps: Deps, token: string) {
 
 export type Acceptance =
   | { kind: 'signed-in'; userId: string }
-  | { kind: 'new-account'; account: z.infer<typeof acceptAsNewAccountSchema> };
+  | { kind: 'new-account'; account: z.output<typeof acceptInviteBody> };
 
 /**
  * Joins the business. A signed-in person must hold the invited address; a newcomer gets an

@@ -1,5 +1,4 @@
 import { randomBytes, type ScryptOptions, scrypt, timingSafeEqual } from 'node:crypto';
-import * as z from 'zod';
 
 /**
  * Password hashing with scrypt from node:crypto at OWASP's parameters (N=2^17, r=8, p=1):
@@ -11,9 +10,6 @@ const SALT_BYTES = 32;
 const KEY_BYTES = 64;
 /** scrypt needs 128·N·r bytes; Node's default ceiling (32 MiB) is below that. */
 const MAX_MEMORY = 2 * 128 * COST.N * COST.r;
-
-/** What a person may choose: long enough to resist guessing, short enough to hash quickly. */
-export const passwordSchema = z.string().min(12, 'Use at least 12 characters').max(128, 'Use at most 128 characters');
 
 function derive(password: string, salt: Buffer, options: ScryptOptions, bytes: number): Promise<Buffer> {
   return new Promise((resolve, reject) => {

@@ -1,17 +1,13 @@
-import * as z from 'zod';
 import { recordInBusinesses } from '../audit/audit-log.js';
-import { ValidationError } from '../platform/errors.js';
+import { ConflictError, NotFoundError, ValidationError } from '../platform/errors.js';
 import { isConditionFailure } from '../platform/store/service.js';
 import { businessIdsOf } from './businesses.js';
 import type { AccountsDeps, RequestOrigin } from './deps.js';
-import { ConflictError, NotFoundError } from './errors.js';
 import { accountKeys, loadUser, profileOf, type UserItem } from './people.js';
 import { ACCOUNTS_TENANT } from './records.js';
 import { matchTotp, newTotpSecret, otpauthUrl } from './totp.js';
 
 /** Optional second factor: a TOTP secret sealed on the account, set up in two steps. */
-
-export const totpCodeSchema = z.object({ code: z.string().regex(/^\d{6}$/, 'A 6-digit code') });
 
 type Deps = Pick<AccountsDeps, 'store' | 'keyring'>;
 

@@ -1,4 +1,5 @@
-import * as z from 'zod';
+import type { signInBody } from '@asistone/contract/auth';
+import type * as z from 'zod';
 import { recordInBusinesses } from '../audit/audit-log.js';
 import { type BusinessSummary, businessesOf, businessIdsOf } from './businesses.js';
 import type { AccountsDeps, RequestOrigin } from './deps.js';
@@ -10,16 +11,7 @@ import { type IssuedTokens, startSession } from './sessions.js';
 import { pendingSignUpFor } from './sign-up.js';
 import { POLICIES, takeAttempt } from './throttle.js';
 
-export const signInSchema = z.object({
-  email: z.email().max(254),
-  password: z.string().min(1).max(128),
-  totp: z
-    .string()
-    .regex(/^\d{6}$/, 'A 6-digit code')
-    .optional(),
-});
-
-export type SignIn = z.infer<typeof signInSchema>;
+export type SignIn = z.output<typeof signInBody>;
 
 export interface SignedIn extends IssuedTokens {
   user: Profile;

@@ -1,11 +1,10 @@
-import * as z from 'zod';
+import type { AssignableRole, Role } from '@asistone/contract/roles';
 import { recordAuditEvent } from '../audit/audit-log.js';
+import { ConflictError, ForbiddenError, NotFoundError } from '../platform/errors.js';
 import { isConditionFailure } from '../platform/store/service.js';
 import { effectiveRole, ownerOf } from './businesses.js';
 import type { AccountsDeps, Actor } from './deps.js';
-import { ConflictError, ForbiddenError, NotFoundError } from './errors.js';
 import { accountKeys, loadUser, profileOf } from './people.js';
-import { ASSIGNABLE_ROLES, type AssignableRole, type Role } from './permissions.js';
 
 /**
  * The team of a business. There is always exactly one owner: the ownership record holds one
@@ -13,9 +12,6 @@ import { ASSIGNABLE_ROLES, type AssignableRole, type Role } from './permissions.
  */
 
 type Deps = Pick<AccountsDeps, 'store' | 'keyring'>;
-
-export const roleChangeSchema = z.object({ role: z.enum(ASSIGNABLE_ROLES) });
-export const ownershipTransferSchema = z.object({ userId: z.string().min(1).max(64) });
 
 export interface Member {
   userId: string;

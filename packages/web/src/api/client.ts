@@ -1,24 +1,26 @@
+import type { Problem } from '@asistone/contract/errors';
+import type { TokenResult } from './types';
+
 /**
  * The one place that talks HTTP to the API: keeps the access token in memory, refreshes it
  * once on a 401 (the refresh token lives in an HttpOnly cookie) and turns error bodies into
  * `ApiError`s the UI can translate.
  */
 
-export interface ApiErrorBody {
-  error: string;
-  message?: string;
-  retryAfterSeconds?: number;
-  issues?: unknown;
-}
+/** An error body as read off the wire: the contract's shape, though a proxy may send anything. */
+type ApiErrorBody = Partial<Omit<Problem, 'error'>> & { error?: string };
 
-/** An error answer of the API: `code` is the contract's `error` field. */
+/**
+ * An error answer of the API: `code` is the contract's `error` field (an `ErrorCode`), or
+ * `http_<status>` when the answer did not come from the API.
+ */
 export class ApiError extends Error {
   constructor(
     readonly status: number,
     readonly code: string,
     message: string,
     readonly retryAfterSeconds?: number,
-    readonly issues?: unknown,
+    readonly issues?: Problem['issues'],
   ) {
     super(message);
     this.name = 'ApiError';
@@ -62,9 +64,9 @@ export function setRequestLanguage(language: string) {
 }
 
 async function toApiError(response: Response): Promise<ApiError> {
-  let body: Partial<ApiErrorBody> = {};
+  let body: ApiErrorBody = {};
   try {
-    body = (await response.json()) as Partial<ApiErrorBody>;
+    body = (await response.json()) as ApiErrorBody;
   } catch {
     // Not JSON (a proxy page): the status still says enough.
   }
@@ -108,7 +110,7 @@ export function refreshAccessToken(): Promise<boolean> {
         accessToken = null;
         return false;
       }
-      const body = (await response.json()) as { accessToken: string };
+      const body = (await response.json()) as TokenResult;
       accessToken = body.accessToken;
       return true;
     } catch {

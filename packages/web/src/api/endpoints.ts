@@ -1,41 +1,68 @@
 import { query, request, seg } from './client';
 import type {
   AcceptInviteResult,
+  AssignableRole,
   AuditFilters,
   AuditPage,
   Billing,
   InviteInfo,
+  InviteInput,
+  InviteResult,
   LoginInput,
   LoginResult,
   Me,
   Member,
+  Message,
   NewAccountAcceptance,
   OutboxMail,
+  OwnershipTransferInput,
+  OwnershipTransferResult,
+  PasswordResetInput,
+  PasswordResetRequestInput,
   PendingInvite,
-  Role,
+  RoleChangeInput,
+  RoleChangeResult,
   Session,
   SignupInput,
+  TotpCodeInput,
+  TotpDisabled,
+  TotpEnabled,
   TotpSetup,
+  VerifyEmailInput,
+  VerifyEmailResult,
 } from './types';
 
-/** Typed calls, one per route of docs/api.md. */
+/** Typed calls, one per route of docs/api.md; bodies and answers are the contract's (./types). */
 
 export const authApi = {
-  signup: (input: SignupInput) =>
-    request<{ message: string }>('/auth/signup', { method: 'POST', body: input, auth: false }),
+  signup: (input: SignupInput) => request<Message>('/auth/signup', { method: 'POST', body: input, auth: false }),
   verifyEmail: (token: string) =>
-    request<{ verified: true }>('/auth/verify-email', { method: 'POST', body: { token }, auth: false }),
+    request<VerifyEmailResult>('/auth/verify-email', {
+      method: 'POST',
+      body: { token } satisfies VerifyEmailInput,
+      auth: false,
+    }),
   login: (input: LoginInput) => request<LoginResult>('/auth/login', { method: 'POST', body: input, auth: false }),
   logout: () => request<void>('/auth/logout', { method: 'POST', auth: false }),
   requestPasswordReset: (email: string) =>
-    request<void>('/auth/password-reset/request', { method: 'POST', body: { email }, auth: false }),
+    request<Message>('/auth/password-reset/request', {
+      method: 'POST',
+      body: { email } satisfies PasswordResetRequestInput,
+      auth: false,
+    }),
   confirmPasswordReset: (token: string, password: string) =>
-    request<unknown>('/auth/password-reset/confirm', { method: 'POST', body: { token, password }, auth: false }),
+    request<Message>('/auth/password-reset/confirm', {
+      method: 'POST',
+      body: { token, password } satisfies PasswordResetInput,
+      auth: false,
+    }),
   sessions: () => request<{ sessions: Session[] }>('/auth/sessions'),
   revokeSession: (sessionId: string) => request<void>(`/auth/sessions/${seg(sessionId)}`, { method: 'DELETE' }),
   totpSetup: () => request<TotpSetup>('/auth/totp/setup', { method: 'POST' }),
-  totpEnable: (code: string) => request<unknown>('/auth/totp/enable', { method: 'POST', body: { code } }),
-  totpDisable: (code: string) => request<unknown>('/auth/totp/disable', { method: 'POST', body: { code } }),
+  totpEnable: (code: string) =>
+    request<TotpEnabled>('/auth/totp/enable', { method: 'POST', body: { code } satisfies TotpCodeInput }),
+  totpDisable: (code: string) =>
+    request<TotpDisabled>('/auth/totp/disable', { method: 'POST', body: { code } satisfies TotpCodeInput }),
 };
 
 export const meApi = {
@@ -54,15 +81,24 @@ const business = (tenantId: string) => `/businesses/${seg(tenantId)}`;
 
 export const teamApi = {
   members: (tenantId: string) => request<{ members: Member[] }>(`${business(tenantId)}/members`),
-  changeRole: (tenantId: string, userId: string, role: Role) =>
-    request<unknown>(`${business(tenantId)}/members/${seg(userId)}`, { method: 'PATCH', body: { role } }),
+  changeRole: (tenantId: string, userId: string, role: AssignableRole) =>
+    request<RoleChangeResult>(`${business(tenantId)}/members/${seg(userId)}`, {
+      method: 'PATCH',
+      body: { role } satisfies RoleChangeInput,
+    }),
   removeMember: (tenantId: string, userId: string) =>
     request<void>(`${business(tenantId)}/members/${seg(userId)}`, { method: 'DELETE' }),
   transferOwnership: (tenantId: string, userId: string) =>
-    request<unknown>(`${business(tenantId)}/transfer-ownership`, { method: 'POST', body: { userId } }),
+    request<OwnershipTransferResult>(`${business(tenantId)}/transfer-ownership`, {
+      method: 'POST',
+      body: { userId } satisfies OwnershipTransferInput,
+    }),
   invites: (tenantId: string) => request<{ invites: PendingInvite[] }>(`${business(tenantId)}/invites`),
-  invite: (tenantId: string, email: string, role: Role) =>
-    request<unknown>(`${business(tenantId)}/invites`, { method: 'POST', body: { email, role } }),
+  invite: (tenantId: string, email: string, role: AssignableRole) =>
+    request<InviteResult>(`${business(tenantId)}/invites`, {
+      method: 'POST',
+      body: { email, role } satisfies InviteInput,
+    }),
   revokeInvite: (tenantId: string, inviteId: string) =>
     request<void>(`${business(tenantId)}/invites/${seg(inviteId)}`, { method: 'DELETE' }),
 };

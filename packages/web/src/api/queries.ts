@@ -2,7 +2,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useSession } from '../session/SessionProvider';
 import { request } from './client';
 import { auditApi, authApi, billingApi, devApi, invitesApi, meApi, teamApi } from './endpoints';
-import type { AuditFilters, Role } from './types';
+import type { AssignableRole, AuditFilters, Health } from './types';
 
 /** Query keys in one place so mutations invalidate exactly what they change. */
 export const keys = {
@@ -28,7 +28,7 @@ export function useMe() {
 export function useStage() {
   return useQuery({
     queryKey: keys.health,
-    queryFn: () => request<{ stage?: string }>('/health', { auth: false }),
+    queryFn: () => request<Health>('/health', { auth: false }),
     select: (health) => health.stage,
     staleTime: Number.POSITIVE_INFINITY,
     retry: false,
@@ -82,7 +82,7 @@ export function usePendingInvites(tenantId: string, enabled = true) {
 export function useInviteMember(tenantId: string) {
   const client = useQueryClient();
   return useMutation({
-    mutationFn: ({ email, role }: { email: string; role: Role }) => teamApi.invite(tenantId, email, role),
+    mutationFn: ({ email, role }: { email: string; role: AssignableRole }) => teamApi.invite(tenantId, email, role),
     onSuccess: () => client.invalidateQueries({ queryKey: keys.invites(tenantId) }),
   });
 }
@@ -98,7 +98,8 @@ export function useRevokeInvite(tenantId: string) {
 export function useChangeRole(tenantId: string) {
   const client = useQueryClient();
   return useMutation({
-    mutationFn: ({ userId, role }: { userId: string; role: Role }) => teamApi.changeRole(tenantId, userId, role),
+    mutationFn: ({ userId, role }: { userId: string; role: AssignableRole }) =>
+      teamApi.changeRole(tenantId, userId, role),
     onSettled: () => client.invalidateQueries({ queryKey: keys.members(tenantId) }),
   });
 }

@@ -1,153 +1,87 @@
-import type { AuditAction } from '@asistone/core/audit/actions';
+import type { Profile } from '@asistone/contract/accounts';
+import type { auditEntrySchema, auditPageAnswer, auditQuery } from '@asistone/contract/audit';
+import type {
+  accessTokenAnswer,
+  messageAnswer,
+  passwordResetConfirmBody,
+  passwordResetRequestBody,
+  sessionSchema,
+  signInAnswer,
+  signInBody,
+  signUpBody,
+  totpCodeBody,
+  totpDisableAnswer,
+  totpEnableAnswer,
+  totpSetupAnswer,
+  verifyEmailAnswer,
+  verifyEmailBody,
+} from '@asistone/contract/auth';
+import type { billingAnswer } from '@asistone/contract/billing';
+import type { outboxMailSchema } from '@asistone/contract/dev-outbox';
+import type { healthAnswer } from '@asistone/contract/health';
+import type { acceptInviteAnswer, acceptInviteBody, inviteDescriptionAnswer } from '@asistone/contract/invites';
+import type { meAnswer } from '@asistone/contract/me';
+import type {
+  inviteAnswer,
+  inviteBody,
+  memberSchema,
+  ownershipTransferAnswer,
+  ownershipTransferBody,
+  pendingInviteSchema,
+  roleChangeAnswer,
+  roleChangeBody,
+} from '@asistone/contract/team';
+import type * as z from 'zod';
 
-/** Shapes of the API contract (docs/api.md). */
+/**
+ * Shapes of the API, inferred from its contract (`@asistone/contract`): what the web app sends
+ * is a schema's input, what it reads is a schema's output, so neither can drift from the API.
+ */
 
-export type { AuditAction };
+export type { BusinessSummary as Membership } from '@asistone/contract/accounts';
+export type { AuditAction } from '@asistone/contract/audit';
+export type { AssignableRole, Permission, Role } from '@asistone/contract/roles';
 
-export const ROLES = ['owner', 'admin', 'agent', 'analyst'] as const;
-export type Role = (typeof ROLES)[number];
+export type User = Profile;
+export type Me = z.output<typeof meAnswer>;
 
-/** Roles an invitation can grant: ownership only changes hands by transfer. */
-export const INVITABLE_ROLES = ['admin', 'agent', 'analyst'] as const satisfies readonly Role[];
+export type Message = z.output<typeof messageAnswer>;
+export type SignupInput = z.input<typeof signUpBody>;
+export type VerifyEmailInput = z.input<typeof verifyEmailBody>;
+export type VerifyEmailResult = z.output<typeof verifyEmailAnswer>;
+export type LoginInput = z.input<typeof signInBody>;
+export type LoginResult = z.output<typeof signInAnswer>;
+export type TokenResult = z.output<typeof accessTokenAnswer>;
+export type PasswordResetRequestInput = z.input<typeof passwordResetRequestBody>;
+export type PasswordResetInput = z.input<typeof passwordResetConfirmBody>;
+/** `sourceAddress` is already masked by the API. */
+export type Session = z.output<typeof sessionSchema>;
+export type TotpSetup = z.output<typeof totpSetupAnswer>;
+export type TotpCodeInput = z.input<typeof totpCodeBody>;
+export type TotpEnabled = z.output<typeof totpEnableAnswer>;
+export type TotpDisabled = z.output<typeof totpDisableAnswer>;
 
-export interface User {
-  id: string;
-  name: string;
-  email: string;
-  totpEnabled: boolean;
-}
-
-export interface Membership {
-  tenantId: string;
-  name: string;
-  role: Role;
-}
-
-export interface Me {
-  user: User;
-  businesses: Membership[];
-}
-
-export interface SignupInput {
-  businessName: string;
-  name: string;
-  email: string;
-  password: string;
-  ageConfirmed: true;
-  acceptTerms: true;
-  termsVersion: string;
-}
-
-export interface LoginInput {
-  email: string;
-  password: string;
-  totp?: string;
-}
-
-export interface LoginResult {
-  accessToken: string;
-  expiresIn: number;
-  user: User;
-  businesses: Membership[];
-}
-
-export interface TokenResult {
-  accessToken: string;
-  expiresIn: number;
-}
-
-export interface Session {
-  id: string;
-  createdAt: string;
-  lastUsedAt: string | null;
-  userAgent: string | null;
-  /** Already masked by the API. */
-  sourceAddress: string | null;
-  current: boolean;
-}
-
-export interface TotpSetup {
-  secret: string;
-  otpauthUrl: string;
-}
-
-export interface InviteInfo {
-  businessName: string;
-  role: Role;
-  /** Masked by the API. */
-  email: string;
-  accountExists: boolean;
-}
-
+/** `email` is masked by the API. */
+export type InviteInfo = z.output<typeof inviteDescriptionAnswer>;
 /** A newcomer accepting an invitation gives the same consent as at sign-up. */
-export interface NewAccountAcceptance {
-  name: string;
-  password: string;
-  ageConfirmed: true;
-  acceptTerms: true;
-  termsVersion: string;
-}
+export type NewAccountAcceptance = z.input<typeof acceptInviteBody>;
+export type AcceptInviteResult = z.output<typeof acceptInviteAnswer>;
 
-export interface AcceptInviteResult {
-  tenantId: string;
-  role: Role;
-}
+export type Member = z.output<typeof memberSchema>;
+export type RoleChangeInput = z.input<typeof roleChangeBody>;
+export type RoleChangeResult = z.output<typeof roleChangeAnswer>;
+export type OwnershipTransferInput = z.input<typeof ownershipTransferBody>;
+export type OwnershipTransferResult = z.output<typeof ownershipTransferAnswer>;
+export type PendingInvite = z.output<typeof pendingInviteSchema>;
+export type InviteInput = z.input<typeof inviteBody>;
+export type InviteResult = z.output<typeof inviteAnswer>;
 
-export interface Member {
-  userId: string;
-  name: string;
-  email: string;
-  role: Role;
-  joinedAt?: string;
-}
+/** `target` reads `<type>:<id>`; `sourceAddress` only the network part (e.g. `85.105.x.x`). */
+export type AuditEntry = z.output<typeof auditEntrySchema>;
+/** ISO date-times, both inclusive; the page's cursor travels apart. */
+export type AuditFilters = Omit<z.input<typeof auditQuery>, 'cursor'>;
+export type AuditPage = z.output<typeof auditPageAnswer>;
 
-export interface PendingInvite {
-  id: string;
-  email: string;
-  role: Role;
-  invitedBy?: string;
-  createdAt?: string;
-  expiresAt?: string;
-}
-
-export interface AuditEntry {
-  id: string;
-  at: string;
-  action: AuditAction;
-  actorId: string;
-  /** `<type>:<id>`, e.g. `user:u123` or `invite:i456`. */
-  target: string | null;
-  /** Only the network part, as the API stored it (e.g. `85.105.x.x`). */
-  sourceAddress: string | null;
-  detail: Record<string, string> | null;
-}
-
-export interface AuditFilters {
-  action?: AuditAction;
-  actorId?: string;
-  /** ISO date-time, inclusive. */
-  from?: string;
-  /** ISO date-time, inclusive. */
-  to?: string;
-}
-
-export interface AuditPage {
-  entries: AuditEntry[];
-  nextCursor: string | null;
-}
-
-/** Billing (iyzico) is not connected yet: the API answers `{ subscription: null }`. */
-export interface Billing {
-  subscription: Record<string, unknown> | null;
-}
-
-export interface OutboxMail {
-  id: string;
-  kind?: string;
-  sentAt?: string;
-  to: string;
-  subject: string;
-  text: string;
-  html?: string;
-  links?: string[];
-}
+export type Billing = z.output<typeof billingAnswer>;
+export type OutboxMail = z.output<typeof outboxMailSchema>;
+export type Health = z.output<typeof healthAnswer>;

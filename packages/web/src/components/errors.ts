@@ -1,3 +1,4 @@
+import { ERROR_CODES, isErrorCode } from '@asistone/contract/errors';
 import { useTranslation } from 'react-i18next';
 import { ApiError, NetworkError } from '../api/client';
 import type { tr } from '../i18n/tr';
@@ -5,26 +6,8 @@ import type { tr } from '../i18n/tr';
 /** Messages without placeholders (rate_limited has its own branch). */
 type ErrorKey = Exclude<keyof typeof tr.errors, 'rate_limited'>;
 
-const KNOWN = new Set<string>([
-  'invalid_request',
-  'invalid_credentials',
-  'invalid_totp',
-  'totp_required',
-  'email_not_verified',
-  'unauthenticated',
-  'forbidden',
-  'not_found',
-  'conflict',
-  'payload_too_large',
-  'internal',
-  'invalid_token',
-  'token_expired',
-  'gone',
-  'account_exists',
-  'invite_wrong_account',
-  'already_member',
-  'terms_changed',
-] satisfies ErrorKey[]);
+/** Every code the API answers with has a message of its own (this fails to compile otherwise). */
+ERROR_CODES satisfies readonly (keyof typeof tr.errors)[];
 
 /** Per-screen wording for an error code, e.g. `{ not_found: 'invalid_token' }` on a link landing page. */
 export type ErrorOverrides = Partial<Record<string, ErrorKey>>;
@@ -51,7 +34,8 @@ export function useDescribeError() {
         ? t('errors.rate_limited', { wait: wait(error.retryAfterSeconds) })
         : t('errors.rate_limited_soon');
     }
-    if (KNOWN.has(error.code)) return t(`errors.${error.code as ErrorKey}`);
+    const { code } = error;
+    if (isErrorCode(code) && code !== 'rate_limited') return t(`errors.${code}`);
     return error.status >= 500 ? t('errors.internal') : t('errors.generic');
   };
 }

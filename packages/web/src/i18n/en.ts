@@ -37,7 +37,11 @@ export const en: Messages = {
   validation: {
     required: 'This field is required.',
     email: 'Enter a valid email address.',
-    passwordLength: 'The password must be at least {{min}} characters long.',
+    password: {
+      tooShort: 'Use at least {{minLength}} characters.',
+      tooLong: 'Use at most {{maxLength}} characters.',
+    },
+    nameTooLong: 'Enter at most {{maxLength}} characters.',
     passwordMismatch: 'The passwords do not match.',
     ageConfirmed: 'To continue, confirm that you are at least 18 years old.',
     acceptTerms: 'To continue, accept the terms of use and the privacy policy.',

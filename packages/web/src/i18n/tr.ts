@@ -36,7 +36,12 @@ export const tr = {
   validation: {
     required: 'Bu alan zorunludur.',
     email: 'Geçerli bir e-posta adresi girin.',
-    passwordLength: 'Parola en az {{min}} karakter olmalıdır.',
+    /** By the contract's password rule (`brokenPasswordRule`), with its numbers. */
+    password: {
+      tooShort: 'Parola en az {{minLength}} karakter olmalıdır.',
+      tooLong: 'Parola en fazla {{maxLength}} karakter olabilir.',
+    },
+    nameTooLong: 'En fazla {{maxLength}} karakter girin.',
     passwordMismatch: 'Parolalar birbiriyle eşleşmiyor.',
     ageConfirmed: 'Devam etmek için 18 yaşından büyük olduğunuzu onaylamalısınız.',
     acceptTerms: 'Devam etmek için koşulları ve gizlilik politikasını kabul etmelisiniz.',

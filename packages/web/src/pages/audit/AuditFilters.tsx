@@ -1,4 +1,4 @@
-import { AUDIT_ACTIONS } from '@asistone/core/audit/actions';
+import { AUDIT_ACTIONS } from '@asistone/contract/audit';
 import { Button, Group, Select } from '@mantine/core';
 import '@mantine/dates/styles.css';
 import 'dayjs/locale/tr';

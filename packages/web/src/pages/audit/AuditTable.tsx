@@ -1,6 +1,7 @@
+import { isRole } from '@asistone/contract/roles';
 import { Table, Text } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
-import { type AuditEntry, type Member, ROLES, type Role } from '../../api/types';
+import type { AuditEntry, Member } from '../../api/types';
 import { useFormatDateTime } from '../../components/format';
 
 interface AuditTableProps {
@@ -8,7 +9,6 @@ interface AuditTableProps {
   members: Member[] | undefined;
 }
 
-const isRole = (value: string): value is Role => (ROLES as readonly string[]).includes(value);
 const TARGET_TYPES = ['invite', 'user', 'session'] as const;
 const isTargetType = (value: string): value is (typeof TARGET_TYPES)[number] =>
   (TARGET_TYPES as readonly string[]).includes(value);

@@ -1,9 +1,10 @@
 import { Alert, Button, Stack, TextInput } from '@mantine/core';
-import { isEmail, useForm } from '@mantine/form';
+import { useForm } from '@mantine/form';
 import { useMutation } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { authApi } from '../../api/endpoints';
 import { ErrorAlert } from '../../components/ErrorAlert';
+import { useFormRules } from '../../components/formRules';
 import { PageHeader } from '../../components/PageHeader';
 import { PublicLayout } from '../../components/PublicLayout';
 import { RouterAnchor } from '../../components/RouterAnchor';
@@ -11,11 +12,12 @@ import { RouterAnchor } from '../../components/RouterAnchor';
 /** Asks for a password reset link (the answer never says whether the account exists). */
 export function ForgotPasswordPage() {
   const { t } = useTranslation();
+  const rules = useFormRules();
   const request = useMutation({ mutationFn: authApi.requestPasswordReset });
   const form = useForm({
     mode: 'uncontrolled',
     initialValues: { email: '' },
-    validate: { email: isEmail(t('validation.email')) },
+    validate: { email: rules.email },
   });
 
   return (

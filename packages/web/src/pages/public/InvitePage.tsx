@@ -1,5 +1,6 @@
+import { CURRENT_TERMS_VERSION } from '@asistone/contract/accounts';
 import { Alert, Button, Center, Loader, PasswordInput, Stack, Text, TextInput, Title } from '@mantine/core';
-import { hasLength, isNotEmpty, useForm } from '@mantine/form';
+import { useForm } from '@mantine/form';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -9,10 +10,10 @@ import { invitesApi } from '../../api/endpoints';
 import { keys, useInvite, useMe } from '../../api/queries';
 import type { AcceptInviteResult, InviteInfo } from '../../api/types';
 import { ErrorAlert } from '../../components/ErrorAlert';
+import { useFormRules } from '../../components/formRules';
 import { PageHeader } from '../../components/PageHeader';
 import { PublicLayout } from '../../components/PublicLayout';
 import { RouterAnchor } from '../../components/RouterAnchor';
-import { MIN_PASSWORD_LENGTH, TERMS_VERSION } from '../../session/password';
 import { useSession } from '../../session/SessionProvider';
 import { ConsentCheckboxes } from './ConsentCheckboxes';
 
@@ -25,13 +26,14 @@ const INVITE_ERRORS = {
 
 function NewAccountForm({ token, onAccepted }: { token: string; onAccepted(result: AcceptInviteResult): void }) {
   const { t } = useTranslation();
+  const rules = useFormRules();
   const accept = useMutation({
     mutationFn: (input: { name: string; password: string }) =>
       invitesApi.acceptWithNewAccount(token, {
         ...input,
         ageConfirmed: true,
         acceptTerms: true,
-        termsVersion: TERMS_VERSION,
+        termsVersion: CURRENT_TERMS_VERSION,
       }),
     onSuccess: onAccepted,
   });
@@ -39,8 +41,8 @@ function NewAccountForm({ token, onAccepted }: { token: string; onAccepted(resul
     mode: 'uncontrolled',
     initialValues: { name: '', password: '', ageConfirmed: false, acceptTerms: false },
     validate: {
-      name: isNotEmpty(t('validation.required')),
-      password: hasLength({ min: MIN_PASSWORD_LENGTH }, t('validation.passwordLength', { min: MIN_PASSWORD_LENGTH })),
+      name: rules.name,
+      password: rules.newPassword,
       ageConfirmed: (value) => (value ? null : t('validation.ageConfirmed')),
       acceptTerms: (value) => (value ? null : t('validation.acceptTerms')),
     },
@@ -65,7 +67,7 @@ function NewAccountForm({ token, onAccepted }: { token: string; onAccepted(resul
         />
         <PasswordInput
           label={t('common.password')}
-          description={t('auth.passwordHint', { min: MIN_PASSWORD_LENGTH })}
+          description={rules.newPasswordHint}
           autoComplete="new-password"
           required
           key={form.key('password')}

@@ -1,8 +1,8 @@
+import { CURRENT_TERMS_VERSION } from '@asistone/contract/accounts';
 import { List, Stack, Text } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import { PageHeader } from '../../components/PageHeader';
 import { PublicLayout } from '../../components/PublicLayout';
-import { TERMS_VERSION } from '../../session/password';
 
 const PRIVACY_POINTS = ['encryption', 'logs', 'ai', 'deletion', 'retention', 'meta'] as const;
 
@@ -13,7 +13,7 @@ export function LegalPage({ kind }: { kind: 'terms' | 'privacy' }) {
     <PublicLayout size="wide">
       <PageHeader
         title={kind === 'terms' ? t('legal.termsTitle') : t('legal.privacyTitle')}
-        description={t('legal.version', { version: TERMS_VERSION })}
+        description={t('legal.version', { version: CURRENT_TERMS_VERSION })}
       />
       {kind === 'terms' ? (
         <Text>{t('legal.termsIntro')}</Text>

@@ -1,5 +1,5 @@
 import { Alert, Anchor, Button, PasswordInput, Stack, Text, TextInput } from '@mantine/core';
-import { isEmail, isNotEmpty, useForm } from '@mantine/form';
+import { isNotEmpty, useForm } from '@mantine/form';
 import { useMutation } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -9,6 +9,7 @@ import { useStage } from '../../api/queries';
 import type { LoginInput } from '../../api/types';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { hasCode } from '../../components/errors';
+import { useFormRules } from '../../components/formRules';
 import { PageHeader } from '../../components/PageHeader';
 import { PublicLayout } from '../../components/PublicLayout';
 import { RouterAnchor } from '../../components/RouterAnchor';
@@ -23,6 +24,7 @@ export function LoginPage() {
   const next = safeNext(params.get('next'));
   const [credentials, setCredentials] = useState<LoginInput | null>(null);
   const stage = useStage();
+  const rules = useFormRules();
 
   const login = useMutation({
     mutationFn: authApi.login,
@@ -37,12 +39,12 @@ export function LoginPage() {
   const form = useForm({
     mode: 'uncontrolled',
     initialValues: { email: '', password: '' },
-    validate: { email: isEmail(t('validation.email')), password: isNotEmpty(t('validation.required')) },
+    validate: { email: rules.email, password: isNotEmpty(t('validation.required')) },
   });
   const totpForm = useForm({
     mode: 'uncontrolled',
     initialValues: { totp: '' },
-    validate: { totp: (value) => (/^\d{6}$/.test(value.trim()) ? null : t('validation.totpCode')) },
+    validate: { totp: rules.totpCode },
   });
 
   if (status === 'signedIn') return <Navigate to={next ?? '/'} replace />;

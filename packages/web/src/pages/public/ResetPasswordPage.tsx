@@ -1,14 +1,14 @@
 import { Alert, Button, PasswordInput, Stack } from '@mantine/core';
-import { hasLength, matchesField, useForm } from '@mantine/form';
+import { matchesField, useForm } from '@mantine/form';
 import { useMutation } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { useSearchParams } from 'react-router';
 import { authApi } from '../../api/endpoints';
 import { ErrorAlert } from '../../components/ErrorAlert';
+import { useFormRules } from '../../components/formRules';
 import { PageHeader } from '../../components/PageHeader';
 import { PublicLayout } from '../../components/PublicLayout';
 import { RouterAnchor } from '../../components/RouterAnchor';
-import { MIN_PASSWORD_LENGTH } from '../../session/password';
 import { useSession } from '../../session/SessionProvider';
 
 const LINK_ERRORS = { not_found: 'invalid_token', conflict: 'invalid_token' } as const;
@@ -19,6 +19,7 @@ export function ResetPasswordPage() {
   const [params] = useSearchParams();
   const token = params.get('token');
   const { forget } = useSession();
+  const rules = useFormRules();
   const confirm = useMutation({
     mutationFn: (password: string) => authApi.confirmPasswordReset(token ?? '', password),
     onSuccess: forget,
@@ -27,7 +28,7 @@ export function ResetPasswordPage() {
     mode: 'uncontrolled',
     initialValues: { password: '', confirmPassword: '' },
     validate: {
-      password: hasLength({ min: MIN_PASSWORD_LENGTH }, t('validation.passwordLength', { min: MIN_PASSWORD_LENGTH })),
+      password: rules.newPassword,
       confirmPassword: matchesField('password', t('validation.passwordMismatch')),
     },
   });
@@ -63,7 +64,7 @@ export function ResetPasswordPage() {
               )}
               <PasswordInput
                 label={t('auth.newPassword')}
-                description={t('auth.passwordHint', { min: MIN_PASSWORD_LENGTH })}
+                description={rules.newPasswordHint}
                 autoComplete="new-password"
                 required
                 key={form.key('password')}

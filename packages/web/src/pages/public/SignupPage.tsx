@@ -1,29 +1,31 @@
+import { CURRENT_TERMS_VERSION } from '@asistone/contract/accounts';
 import { Alert, Button, PasswordInput, Stack, Text, TextInput } from '@mantine/core';
-import { hasLength, isEmail, isNotEmpty, useForm } from '@mantine/form';
+import { useForm } from '@mantine/form';
 import { useMutation } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { authApi } from '../../api/endpoints';
 import { useStage } from '../../api/queries';
 import { ErrorAlert } from '../../components/ErrorAlert';
+import { useFormRules } from '../../components/formRules';
 import { PageHeader } from '../../components/PageHeader';
 import { PublicLayout } from '../../components/PublicLayout';
 import { RouterAnchor } from '../../components/RouterAnchor';
-import { MIN_PASSWORD_LENGTH, TERMS_VERSION } from '../../session/password';
 import { ConsentCheckboxes } from './ConsentCheckboxes';
 
 /** Opens a business account; the API then mails a verification link. */
 export function SignupPage() {
   const { t } = useTranslation();
   const stage = useStage();
+  const rules = useFormRules();
   const signup = useMutation({ mutationFn: authApi.signup });
   const form = useForm({
     mode: 'uncontrolled',
     initialValues: { businessName: '', name: '', email: '', password: '', ageConfirmed: false, acceptTerms: false },
     validate: {
-      businessName: isNotEmpty(t('validation.required')),
-      name: isNotEmpty(t('validation.required')),
-      email: isEmail(t('validation.email')),
-      password: hasLength({ min: MIN_PASSWORD_LENGTH }, t('validation.passwordLength', { min: MIN_PASSWORD_LENGTH })),
+      businessName: rules.name,
+      name: rules.name,
+      email: rules.email,
+      password: rules.newPassword,
       ageConfirmed: (value) => (value ? null : t('validation.ageConfirmed')),
       acceptTerms: (value) => (value ? null : t('validation.acceptTerms')),
     },
@@ -56,7 +58,7 @@ export function SignupPage() {
             password: values.password,
             ageConfirmed: true,
             acceptTerms: true,
-            termsVersion: TERMS_VERSION,
+            termsVersion: CURRENT_TERMS_VERSION,
           }),
         )}
       >
@@ -87,7 +89,7 @@ export function SignupPage() {
           />
           <PasswordInput
             label={t('common.password')}
-            description={t('auth.passwordHint', { min: MIN_PASSWORD_LENGTH })}
+            description={rules.newPasswordHint}
             autoComplete="new-password"
             required
             key={form.key('password')}

@@ -1,6 +1,7 @@
 import { Button, Group, TextInput } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { useTranslation } from 'react-i18next';
+import { useFormRules } from '../../components/formRules';
 
 interface TotpCodeFormProps {
   submitLabel: string;
@@ -12,10 +13,11 @@ interface TotpCodeFormProps {
 /** One 6-digit code from the authenticator app. */
 export function TotpCodeForm({ submitLabel, loading, color, onSubmit }: TotpCodeFormProps) {
   const { t } = useTranslation();
+  const rules = useFormRules();
   const form = useForm({
     mode: 'uncontrolled',
     initialValues: { code: '' },
-    validate: { code: (value) => (/^\d{6}$/.test(value.trim()) ? null : t('validation.totpCode')) },
+    validate: { code: rules.totpCode },
   });
   return (
     <form noValidate onSubmit={form.onSubmit((values) => onSubmit(values.code.trim()))}>

@@ -1,9 +1,10 @@
+import { ASSIGNABLE_ROLES, type AssignableRole } from '@asistone/contract/roles';
 import { Button, Group, Select, TextInput, Title } from '@mantine/core';
-import { isEmail, useForm } from '@mantine/form';
+import { useForm } from '@mantine/form';
 import { useTranslation } from 'react-i18next';
 import { useInviteMember } from '../../../api/queries';
-import { INVITABLE_ROLES, type Role } from '../../../api/types';
 import { ErrorAlert } from '../../../components/ErrorAlert';
+import { useFormRules } from '../../../components/formRules';
 import { notify } from '../../../components/notify';
 import { useBusiness } from '../../../shell/BusinessContext';
 
@@ -12,10 +13,11 @@ export function InviteForm() {
   const { t } = useTranslation();
   const { tenantId } = useBusiness();
   const invite = useInviteMember(tenantId);
+  const rules = useFormRules();
   const form = useForm({
     mode: 'uncontrolled',
-    initialValues: { email: '', role: 'agent' as Role },
-    validate: { email: isEmail(t('validation.email')) },
+    initialValues: { email: '', role: 'agent' as AssignableRole },
+    validate: { email: rules.email },
   });
 
   return (
@@ -49,7 +51,7 @@ export function InviteForm() {
         />
         <Select
           label={t('team.inviteRole')}
-          data={INVITABLE_ROLES.map((role) => ({ value: role, label: t(`roles.${role}`) }))}
+          data={ASSIGNABLE_ROLES.map((role) => ({ value: role, label: t(`roles.${role}`) }))}
           allowDeselect={false}
           w={{ base: '100%', xs: 180 }}
           key={form.key('role')}

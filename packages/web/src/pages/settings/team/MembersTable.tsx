@@ -1,8 +1,9 @@
+import { ASSIGNABLE_ROLES, type AssignableRole } from '@asistone/contract/roles';
 import { Badge, Button, Group, Select, Table, Text } from '@mantine/core';
 import { modals } from '@mantine/modals';
 import { useTranslation } from 'react-i18next';
 import { useChangeRole, useRemoveMember } from '../../../api/queries';
-import { INVITABLE_ROLES, type Member, type Role } from '../../../api/types';
+import type { Member } from '../../../api/types';
 import { useDescribeError } from '../../../components/errors';
 import { useFormatDateTime } from '../../../components/format';
 import { notify } from '../../../components/notify';
@@ -17,7 +18,7 @@ export function MembersTable({ members }: { members: Member[] }) {
   const changeRole = useChangeRole(tenantId);
   const removeMember = useRemoveMember(tenantId);
   const canManage = can('team.manage');
-  const roleOptions = INVITABLE_ROLES.map((role) => ({ value: role, label: t(`roles.${role}`) }));
+  const roleOptions = ASSIGNABLE_ROLES.map((role) => ({ value: role, label: t(`roles.${role}`) }));
 
   const onError = (error: unknown) => notify.error(describe(error));
 
@@ -76,7 +77,7 @@ export function MembersTable({ members }: { members: Member[] }) {
                       onChange={(role) =>
                         role &&
                         changeRole.mutate(
-                          { userId: member.userId, role: role as Role },
+                          { userId: member.userId, role: role as AssignableRole },
                           {
                             onSuccess: () => notify.success(t('team.roleChanged')),
                             onError,

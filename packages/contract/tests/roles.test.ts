@@ -1,5 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { can, GRANTS, PERMISSIONS, type Permission, permissionsOf, ROLES } from '../src/accounts/permissions.js';
+import {
+  ASSIGNABLE_ROLES,
+  can,
+  GRANTS,
+  isPermission,
+  isRole,
+  PERMISSIONS,
+  type Permission,
+  permissionsOf,
+  ROLES,
+} from '../src/roles.js';
 
 const permissions = Object.keys(PERMISSIONS) as Permission[];
 
@@ -12,6 +22,10 @@ describe('permission matrix', () => {
     for (const permission of ['billing.manage', 'data.delete'] as const) {
       expect(ROLES.filter((role) => can(role, permission))).toEqual(['owner']);
     }
+  });
+
+  it('lets admins do everything but billing and deletion', () => {
+    expect(permissions.filter((permission) => !can('admin', permission))).toEqual(['data.delete', 'billing.manage']);
   });
 
   it('lets agents work the inbox but not manage the business', () => {
@@ -32,5 +46,16 @@ describe('permission matrix', () => {
       expect(roles.every((role) => ROLES.includes(role))).toBe(true);
       expect(roles).toContain('owner');
     }
+  });
+
+  it('never offers ownership as a role to give: it only moves by transfer', () => {
+    expect(ASSIGNABLE_ROLES).toEqual(['admin', 'agent', 'analyst']);
+  });
+
+  it('tells permissions and roles from other strings', () => {
+    expect(isPermission('team.manage')).toBe(true);
+    expect(isPermission('toString')).toBe(false);
+    expect(isRole('analyst')).toBe(true);
+    expect(isRole('superuser')).toBe(false);
   });
 });

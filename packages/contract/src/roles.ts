@@ -1,3 +1,5 @@
+import * as z from 'zod';
+
 /**
  * Who may do what inside a business, declared once. The API checks it on every business
  * route, the web app reads it to hide what a role cannot use, and the authorization test
@@ -7,8 +9,11 @@ export const ROLES = ['owner', 'admin', 'agent', 'analyst'] as const;
 export type Role = (typeof ROLES)[number];
 
 /** Roles a member can be given; ownership only moves by transfer. */
-export const ASSIGNABLE_ROLES = ['admin', 'agent', 'analyst'] as const;
+export const ASSIGNABLE_ROLES = ['admin', 'agent', 'analyst'] as const satisfies readonly Role[];
 export type AssignableRole = (typeof ASSIGNABLE_ROLES)[number];
+
+export const roleSchema = z.enum(ROLES);
+export const assignableRoleSchema = z.enum(ASSIGNABLE_ROLES);
 
 export const PERMISSIONS = {
   'conversations.read': 'Read conversations and customer details in the inbox',
@@ -61,6 +66,10 @@ export function can(role: Role, permission: Permission): boolean {
 
 export function isPermission(value: string): value is Permission {
   return Object.hasOwn(PERMISSIONS, value);
+}
+
+export function isRole(value: string): value is Role {
+  return (ROLES as readonly string[]).includes(value);
 }
 
 /** Every permission a role holds, for the web app to shape its menus. */

@@ -1,0 +1,78 @@
+import * as z from 'zod';
+import { roleSchema } from './roles.js';
+
+/**
+ * The rules a person's details follow, and the shapes of a person and their businesses as the
+ * API answers them. The API validates with these schemas; the web app checks its forms with
+ * the same ones and words the broken rule in the reader's language.
+ */
+
+/** What a person may choose: long enough to resist guessing, short enough to hash quickly. */
+export const PASSWORD_MIN_LENGTH = 12;
+export const PASSWORD_MAX_LENGTH = 128;
+
+/** The API's message for each password rule (the `issues` of its 400), by rule. */
+export const PASSWORD_MESSAGES = {
+  tooShort: `Use at least ${PASSWORD_MIN_LENGTH} characters`,
+  tooLong: `Use at most ${PASSWORD_MAX_LENGTH} characters`,
+} as const;
+export type PasswordRule = keyof typeof PASSWORD_MESSAGES;
+
+export const passwordSchema = z
+  .string()
+  .min(PASSWORD_MIN_LENGTH, PASSWORD_MESSAGES.tooShort)
+  .max(PASSWORD_MAX_LENGTH, PASSWORD_MESSAGES.tooLong);
+
+/**
+ * The first password rule `password` breaks, or null when the API will take it. Forms use it
+ * to show the rule in their own language.
+ *
+ * @example
+ * brokenPasswordRule('short') // 'tooShort'
+ * brokenPasswordRule('correct horse battery') // null
+ */
+export function brokenPasswordRule(password: string): PasswordRule | null {
+  const result = passwordSchema.safeParse(password);
+  if (result.success) return null;
+  return result.error.issues[0]?.code === 'too_big' ? 'tooLong' : 'tooShort';
+}
+
+/** A person's or a business's name: trimmed, not empty, at most 120 characters. */
+export const NAME_MAX_LENGTH = 120;
+export const nameSchema = z.string().trim().min(1).max(NAME_MAX_LENGTH);
+
+export const EMAIL_MAX_LENGTH = 254;
+export const emailSchema = z.email().max(EMAIL_MAX_LENGTH);
+
+/** The secret of a mailed link (email verification, password reset). */
+export const linkTokenSchema = z.string().min(20).max(200);
+
+/** A code from an authenticator app: 6 digits, 30-second steps. */
+export const totpCodeSchema = z.string().regex(/^\d{6}$/, 'A 6-digit code');
+
+/**
+ * The version of the terms and privacy policy a person accepts today: the policy's "last
+ * updated" date. Raise it when the published policy changes; sign-ups naming an older version
+ * are refused, so the recorded version is always one the person was shown.
+ */
+export const CURRENT_TERMS_VERSION = '2026-01-21';
+
+/** Fields every new account sends: proof of age and the accepted terms. */
+export const consentSchema = z.object({
+  ageConfirmed: z.literal(true, 'Confirm that you are at least 18'),
+  acceptTerms: z.literal(true, 'Accept the terms and the privacy policy'),
+  termsVersion: z.literal(CURRENT_TERMS_VERSION, 'The terms have changed: reload the page and accept them again'),
+});
+
+/** The signed-in person, as `/api/me` and sign-in answer it. */
+export const profileSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  email: z.string(),
+  totpEnabled: z.boolean(),
+});
+export type Profile = z.output<typeof profileSchema>;
+
+/** A business the person belongs to, with their role in it. */
+export const businessSummarySchema = z.object({ tenantId: z.string(), name: z.string(), role: roleSchema });
+export type BusinessSummary = z.output<typeof businessSummarySchema>;

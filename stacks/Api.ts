@@ -1,52 +1,60 @@
-import { API } from '@asistone/core/platform/functions';
-import { deadLetterQueueName, queueNames } from '@asistone/core/platform/queue/declarations';
+import { ORIGIN_SECRET_ARN_VARIABLE } from '@asistone/core/platform/front-door';
+import { resourceName } from '@asistone/core/platform/store/table';
+import { PRODUCT } from '@asistone/core/product/areas';
+import { RemovalPolicy } from 'aws-cdk-lib';
+import { Effect, PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { type StackContext, use } from 'sst/constructs';
 import { baseline, productFunction } from './lambda.js';
-import { type AppSecret, appUrlParameter, parameterAccess, secretParameter } from './parameters.js';
-import type { Access } from './permissions.js';
 import { Queues } from './Queues.js';
 
 export { secretParameterVariable } from './parameters.js';
 
-/** App-level secrets the API reads. It sends no mail (it queues it), so Resend's key is not one. */
-export const API_SECRETS = ['AUTH_TOKEN_SECRET'] as const satisfies readonly AppSecret[];
-
-const API_ACCESS: Access = {
-  // Health: DescribeTable, HeadBucket, the depth of every queue and dead-letter queue.
-  // Tenants: records read and written, a KMS key created per tenant and used for its data key.
-  // Mail: sign-up, password reset and invitations queue their mail for the mail worker.
-  table: ['DescribeTable', 'GetItem', 'PutItem', 'UpdateItem', 'DeleteItem', 'Query'],
-  headBucket: true,
-  sends: ['mail'],
-  inspects: queueNames.flatMap((queue) => [queue, deadLetterQueueName(queue)]),
-  tenantKeys: ['create', 'GenerateDataKey', 'Decrypt'],
-};
-
 /**
  * The one API router behind `/api/*` (CloudFront forwards it there, same origin as the SPA).
- * Its secrets and the app's URL come from SSM at runtime (stacks/parameters.ts).
+ * What it may touch is the union of what each area's routes declare; its secrets and the app's
+ * URL come from SSM at runtime (stacks/parameters.ts).
+ *
+ * Its function URL is public (CloudFront calls it), so it answers only requests carrying the
+ * origin secret that CloudFront adds (functions/api/lib/front-door.ts). The secret is made here
+ * by Secrets Manager, never written in a template: CloudFront and the API both resolve it.
  */
 export function Api({ stack }: StackContext) {
   baseline(stack);
   const { resources } = use(Queues);
-  const { environment, statements } = parameterAccess([
-    ...API_SECRETS.map((name) => secretParameter(stack, name)),
-    // Invitation links point at the web app.
-    appUrlParameter(stack),
-  ]);
+  const declared = PRODUCT.fn('api');
+  if (!declared) throw new Error('the product declares no API function');
+
+  const originSecret = new Secret(stack, 'OriginSecret', {
+    secretName: resourceName(stack.stage, 'origin-secret'),
+    description: 'CloudFront adds it to every /api request; the API refuses requests without it',
+    generateSecretString: { passwordLength: 64, excludePunctuation: true },
+    encryptionKey: resources.stageKey,
+    removalPolicy: RemovalPolicy.DESTROY,
+  });
 
   const api = productFunction(stack, {
-    name: 'api',
-    handler: API.handler,
-    description: 'Asistone API: every /api/* request, one Hono router',
-    timeoutSeconds: API.timeoutSeconds,
-    access: API_ACCESS,
+    declared,
     resources,
     url: true,
-    environment,
-    statements,
+    environment: { [ORIGIN_SECRET_ARN_VARIABLE]: originSecret.secretArn },
+    statements: [
+      new PolicyStatement({
+        sid: 'OriginSecret',
+        effect: Effect.ALLOW,
+        actions: ['secretsmanager:GetSecretValue'],
+        resources: [originSecret.secretArn],
+      }),
+      new PolicyStatement({
+        sid: 'OriginSecretKey',
+        effect: Effect.ALLOW,
+        actions: ['kms:Decrypt'],
+        resources: [resources.stageKey.keyArn],
+        conditions: { StringEquals: { 'kms:ViaService': `secretsmanager.${stack.region}.amazonaws.com` } },
+      }),
+    ],
   });
   if (!api.url) throw new Error('the API function needs a URL for CloudFront');
   stack.addOutputs({ ApiFunctionUrl: api.url.url });
-  return { api: api.fn, apiUrl: api.url };
+  return { api: api.fn, apiUrl: api.url, originSecret };
 }

@@ -1,55 +1,29 @@
-import {
-  deadLetterQueueName,
-  MAX_MESSAGE_BYTES,
-  QUEUES,
-  type QueueDeclaration,
-  type QueueName,
-  queueNames,
-} from '@asistone/core/platform/queue/declarations';
+import { deadLetterQueueName, MAX_MESSAGE_BYTES } from '@asistone/core/platform/queue/declarations';
 import { resourceName } from '@asistone/core/platform/store/table';
+import { PRODUCT } from '@asistone/core/product/areas';
 import { Duration } from 'aws-cdk-lib';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { type IQueue, Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { type StackContext, use } from 'sst/constructs';
 import { Keys } from './Keys.js';
 import { baseline, productFunction } from './lambda.js';
-import { type AppSecret, appUrlParameter, parameterAccess, secretParameter } from './parameters.js';
-import { type Access, mergeAccess, type QueueOrDeadLetter, type SharedResources } from './permissions.js';
+import type { SharedResources } from './permissions.js';
 import { Storage } from './Storage.js';
 
-/** What every worker does, whatever it consumes: claim-checked bodies are read then removed. */
-const EVERY_WORKER: Access = { blobs: ['GetObject', 'DeleteObject'] };
-
-/** What each consumer does beyond that (its own dead-letter queue is added below). */
-const WORKER_ACCESS: Record<QueueName, Access> = {
-  // Turns deliveries into contacts, conversations and messages; opens sealed fields.
-  'meta-events': { table: ['GetItem', 'PutItem', 'UpdateItem', 'Query'], tenantKeys: ['Decrypt'] },
-  // Looks accounts up, writes pending sign-ups, reset links and send receipts; opens sealed
-  // fields with existing tenant keys (it never creates one).
-  mail: { table: ['GetItem', 'PutItem'], tenantKeys: ['Decrypt'] },
-};
-
-/** Settings a consumer reads from SSM at runtime (stacks/parameters.ts); none unless named here. */
-export const WORKER_SETTINGS: Record<QueueName, { secrets: readonly AppSecret[]; appUrl: boolean }> = {
-  'meta-events': { secrets: [], appUrl: false },
-  // The one function that sends mail holds Resend's key; links in mails point at the web app.
-  mail: { secrets: ['RESEND_API_KEY'], appUrl: true },
-};
-
 /**
- * Every declared queue with its dead-letter queue, both encrypted with the stage key, and its
- * consumer: its own Lambda with partial batch failures. Workers send a message that can never
- * succeed to the dead-letter queue themselves (with the reason); SQS redrives the rest after
- * `maxReceiveCount` receives.
+ * Every queue the areas declare, with its dead-letter queue, both encrypted with the stage key,
+ * and its consumer: its own Lambda with partial batch failures. Workers send a message that can
+ * never succeed to the dead-letter queue themselves (with the reason); SQS redrives the rest
+ * after `maxReceiveCount` receives.
  */
 export function Queues({ stack }: StackContext) {
   baseline(stack);
   const { stageKey } = use(Keys);
   const { table, bucket } = use(Storage);
 
-  const queues = {} as Record<QueueOrDeadLetter, IQueue>;
-  for (const name of queueNames) {
-    const declaration = QUEUES[name];
+  const queues: Record<string, IQueue> = {};
+  for (const declaration of PRODUCT.queues) {
+    const name = declaration.name;
     const deadLetter = new Queue(stack, deadLetterQueueName(name), {
       queueName: resourceName(stack.stage, deadLetterQueueName(name)),
       encryption: QueueEncryption.KMS,
@@ -58,7 +32,7 @@ export function Queues({ stack }: StackContext) {
       maxMessageSizeBytes: MAX_MESSAGE_BYTES,
       enforceSSL: true,
     });
-    const queue = new Queue(stack, name, {
+    queues[name] = new Queue(stack, name, {
       queueName: resourceName(stack.stage, name),
       encryption: QueueEncryption.KMS,
       encryptionMasterKey: stageKey,
@@ -69,30 +43,16 @@ export function Queues({ stack }: StackContext) {
       deadLetterQueue: { queue: deadLetter, maxReceiveCount: declaration.maxReceiveCount },
       enforceSSL: true,
     });
-    queues[name] = queue;
     queues[deadLetterQueueName(name)] = deadLetter;
   }
 
   const resources: SharedResources = { stageKey, table, bucket, queues };
-  for (const name of queueNames) {
-    const declaration: QueueDeclaration = QUEUES[name];
-    const settings = WORKER_SETTINGS[name];
-    const { environment, statements } = parameterAccess([
-      ...settings.secrets.map((secret) => secretParameter(stack, secret)),
-      ...(settings.appUrl ? [appUrlParameter(stack)] : []),
-    ]);
-    const { fn: consumer } = productFunction(stack, {
-      name: `worker-${name}`,
-      handler: declaration.consumer,
-      description: `Consumes ${name}: ${declaration.description}`.slice(0, 256),
-      timeoutSeconds: declaration.consumerTimeoutSeconds,
-      access: mergeAccess(EVERY_WORKER, { sends: [deadLetterQueueName(name)] }, WORKER_ACCESS[name]),
-      resources,
-      environment,
-      statements,
-    });
-    consumer.addEventSource(
-      new SqsEventSource(queues[name], {
+  for (const declaration of PRODUCT.queues) {
+    const consumer = PRODUCT.fn(`worker-${declaration.name}`);
+    if (!consumer) throw new Error(`no consumer for ${declaration.name}`);
+    const { fn } = productFunction(stack, { declared: consumer, resources });
+    fn.addEventSource(
+      new SqsEventSource(queues[declaration.name] as IQueue, {
         batchSize: declaration.batchSize,
         reportBatchItemFailures: true,
         maxConcurrency: declaration.maxConcurrency,

@@ -1,3 +1,4 @@
+import { ORIGIN_SECRET_HEADER } from '@asistone/core/platform/front-door';
 import { resourceName } from '@asistone/core/platform/store/table';
 import { RemovalPolicy } from 'aws-cdk-lib';
 import {
@@ -41,6 +42,9 @@ const VIEWER_ADDRESS = `function handler(event) {
 
 export { appUrlParameterName } from './parameters.js';
 
+/** Set by whoever rotates the origin secret (`ORIGIN_SECRET_ROTATED=<date> npx sst deploy`); see README. */
+const ORIGIN_ROTATION = process.env.ORIGIN_SECRET_ROTATED?.replace(/[^\w.:-]/g, '').slice(0, 40);
+
 /**
  * The merchant SPA on CloudFront, with the API on the same origin under `/api/*` (so session
  * cookies can be SameSite=Strict and no CORS is needed). Every response, API included, carries
@@ -53,7 +57,7 @@ export { appUrlParameterName } from './parameters.js';
 export function Web({ stack }: StackContext) {
   // The site uploader and the cache invalidation run through SST's custom-resource handler.
   baseline(stack, { keepCustomResourceHandler: true });
-  const { apiUrl } = use(Api);
+  const { apiUrl, originSecret } = use(Api);
 
   const headers = new ResponseHeadersPolicy(stack, 'SecurityHeaders', {
     responseHeadersPolicyName: resourceName(stack.stage, 'security-headers'),
@@ -79,7 +83,9 @@ export function Web({ stack }: StackContext) {
     cdk: {
       bucket: assets,
       distribution: {
-        comment: `Asistone ${stack.stage} web app and API`,
+        // A rotation of the origin secret changes nothing in the template; naming it here makes
+        // CloudFormation update the distribution, which resolves the secret's new value.
+        comment: `Asistone ${stack.stage} web app and API${ORIGIN_ROTATION ? ` (origin secret ${ORIGIN_ROTATION})` : ''}`,
         httpVersion: HttpVersion.HTTP2_AND_3,
         errorResponses: [],
         defaultBehavior: {
@@ -98,7 +104,10 @@ export function Web({ stack }: StackContext) {
         },
         additionalBehaviors: {
           '/api/*': {
-            origin: new FunctionUrlOrigin(apiUrl),
+            // CloudFront overwrites a header of the same name sent by the viewer.
+            origin: new FunctionUrlOrigin(apiUrl, {
+              customHeaders: { [ORIGIN_SECRET_HEADER]: originSecret.secretValue.unsafeUnwrap() },
+            }),
             viewerProtocolPolicy: ViewerProtocolPolicy.HTTPS_ONLY,
             allowedMethods: AllowedMethods.ALLOW_ALL,
             cachePolicy: CachePolicy.CACHING_DISABLED,

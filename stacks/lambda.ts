@@ -1,5 +1,8 @@
+import type { Access } from '@asistone/core/platform/access';
+import { type ProductFunction as DeclaredFunction, expandQueueRefs } from '@asistone/core/platform/area';
 import { queueUrlVariable } from '@asistone/core/platform/config';
 import { resourceName } from '@asistone/core/platform/store/table';
+import { PRODUCT } from '@asistone/core/product/areas';
 import { Aspects, type Stack as CdkStack, CfnResource, type IAspect } from 'aws-cdk-lib';
 import { Effect, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { CfnFunction, type FunctionUrl, FunctionUrlAuthType } from 'aws-cdk-lib/aws-lambda';
@@ -7,7 +10,8 @@ import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IConstruct } from 'constructs';
 import { Function as SstFunction, type FunctionProps as SstFunctionProps, type Stack } from 'sst/constructs';
 import { ESBUILD_OPTIONS, LAMBDA_ARCHITECTURE, LAMBDA_RUNTIME, LOG_RETENTION_DAYS } from './bundling.js';
-import { type Access, accessStatements, queuesUsed, type SharedResources } from './permissions.js';
+import { appUrlParameter, parameterAccess, secretParameter } from './parameters.js';
+import { accessStatements, type SharedResources } from './permissions.js';
 
 /** The one retention every log group gets; a value CloudWatch does not accept fails synthesis. */
 export const LOG_RETENTION: RetentionDays = (() => {
@@ -37,22 +41,24 @@ export const NODEJS_BUNDLING: NonNullable<SstFunctionProps['nodejs']> = {
 };
 
 export interface ProductFunctionSpec {
-  /** Logical name, unique in the app: the physical name is `asistone-<stage>-<name>`. */
-  name: string;
-  /** `<file>.<export>` relative to the repository root, from the core declarations. */
-  handler: string;
-  description: string;
-  timeoutSeconds: number;
-  /** What the function does with the shared resources; becomes its IAM and queue URLs. */
-  access: Access;
+  /**
+   * The function as its area declares it (from the composed product): name, handler, limits,
+   * what it may access (its IAM and queue URLs) and the settings it reads (its SSM parameters).
+   */
+  declared: DeclaredFunction;
   resources: SharedResources;
   /** A public function URL (auth NONE): webhooks check signatures, the API checks sessions. */
   url?: boolean;
   /** Variables beyond the ones every function reads. */
   environment?: Record<string, string>;
-  /** Statements beyond what `access` describes (e.g. the API's secrets). */
+  /** Statements beyond what the declaration describes. */
   statements?: PolicyStatement[];
-  memoryMb?: number;
+}
+
+/** The access with `*` and `*-dlq` replaced by the product's queues. */
+function expandQueues(access: Access): Access {
+  const expand = (refs: readonly string[] | undefined) => refs && expandQueueRefs(refs, PRODUCT.queueNames);
+  return { ...access, sends: expand(access.sends), inspects: expand(access.inspects) };
 }
 
 export interface ProductFunction {
@@ -68,12 +74,18 @@ export interface ProductFunction {
  */
 export function productFunction(stack: Stack, spec: ProductFunctionSpec): ProductFunction {
   const stage = stack.stage;
-  const functionName = resourceName(stage, spec.name);
-  const logGroup = new LogGroup(stack, `${spec.name}-logs`, {
+  const { declared } = spec;
+  const functionName = resourceName(stage, declared.name);
+  const access = expandQueues(declared.access);
+  const settings = parameterAccess([
+    ...(declared.settings?.secrets ?? []).map((secret) => secretParameter(stack, secret)),
+    ...(declared.settings?.appUrl ? [appUrlParameter(stack)] : []),
+  ]);
+  const logGroup = new LogGroup(stack, `${declared.name}-logs`, {
     logGroupName: `/aws/lambda/${functionName}`,
     retention: LOG_RETENTION,
   });
-  const role = new Role(stack, `${spec.name}-role`, {
+  const role = new Role(stack, `${declared.name}-role`, {
     assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
     description: `Runs ${functionName}`,
   });
@@ -88,17 +100,21 @@ export function productFunction(stack: Stack, spec: ProductFunctionSpec): Produc
 
   const { table, bucket, queues } = spec.resources;
   const queueUrls = Object.fromEntries(
-    queuesUsed(spec.access).map((name) => [queueUrlVariable(name), queues[name].queueUrl]),
+    [...new Set([...(access.sends ?? []), ...(access.inspects ?? [])])].map((name) => {
+      const queue = queues[name];
+      if (!queue) throw new Error(`${declared.name} names queue "${name}", which the Queues stack does not build`);
+      return [queueUrlVariable(name), queue.queueUrl];
+    }),
   );
 
-  const fn = new SstFunction(stack, spec.name, {
+  const fn = new SstFunction(stack, declared.name, {
     functionName,
-    description: spec.description,
-    handler: spec.handler,
+    description: declared.description.slice(0, 256),
+    handler: declared.handler,
     runtime: LAMBDA_RUNTIME,
     architecture: LAMBDA_ARCHITECTURE,
-    memorySize: spec.memoryMb ?? 1024,
-    timeout: spec.timeoutSeconds,
+    memorySize: declared.memoryMb ?? 1024,
+    timeout: declared.timeoutSeconds,
     // No tracer is used; active tracing would only add cost and X-Ray permissions.
     tracing: 'disabled',
     nodejs: NODEJS_BUNDLING,
@@ -111,9 +127,14 @@ export function productFunction(stack: Stack, spec: ProductFunctionSpec): Produc
       KEY_PROVIDER: 'kms',
       LOG_LEVEL: 'INFO',
       ...queueUrls,
+      ...settings.environment,
       ...spec.environment,
     },
-    permissions: [...accessStatements(stack, stage, spec.resources, spec.access), ...(spec.statements ?? [])],
+    permissions: [
+      ...accessStatements(stack, stage, spec.resources, access),
+      ...settings.statements,
+      ...(spec.statements ?? []),
+    ],
   });
   // Created here rather than through SST's `url` prop, which keeps the URL construct private.
   // No CORS: providers call webhooks server to server, and the browser reaches the API through

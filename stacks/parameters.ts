@@ -1,3 +1,4 @@
+import type { AppSecret } from '@asistone/core/platform/access';
 import { Effect, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { Config, type Stack } from 'sst/constructs';
 import { getParameterPath } from 'sst/constructs/util/binding.js';
@@ -10,8 +11,7 @@ import { getParameterPath } from 'sst/constructs/util/binding.js';
  * and may read exactly those parameters.
  */
 
-/** App-level secrets; each is declared in the stack of the function that reads it. */
-export type AppSecret = 'AUTH_TOKEN_SECRET' | 'RESEND_API_KEY';
+export type { AppSecret } from '@asistone/core/platform/access';
 
 /** Where the Web stack publishes the site's URL (links in mails point there). */
 export const appUrlParameterName = (stage: string) => `/asistone/${stage}/app-url`;
@@ -30,9 +30,11 @@ function parameterArn(stack: Stack, path: string): string {
   return `arn:${stack.partition}:ssm:${stack.region}:${stack.account}:parameter${path}`;
 }
 
-/** Declares an app secret in `stack` and names its parameter. */
+/** Declares an app secret in `stack` (once, however many of its functions read it) and names its parameter. */
 export function secretParameter(stack: Stack, name: AppSecret): RuntimeParameter {
-  const path = getParameterPath(new Config.Secret(stack, name), 'value');
+  const declared = stack.node.tryFindChild(name);
+  const secret = declared instanceof Config.Secret ? declared : new Config.Secret(stack, name);
+  const path = getParameterPath(secret, 'value');
   return { name, path, arn: parameterArn(stack, path) };
 }
 

@@ -1,5 +1,5 @@
+import type { Access, TenantKeyAction } from '@asistone/core/platform/access';
 import { STAGE_KEY_TAG, TENANT_KEY_TAG, tenantKeyAliasPrefix } from '@asistone/core/platform/crypto/kms-key-provider';
-import type { QueueName } from '@asistone/core/platform/queue/declarations';
 import type { Stack } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { Effect, PolicyStatement } from 'aws-cdk-lib/aws-iam';
@@ -9,64 +9,21 @@ import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 
 /**
  * Least-privilege IAM, written once: each function declares what it does in the product's
- * terms ({@link Access}) and these builders turn that into explicit statements on exact
- * resources. Nothing here grants `service:*`, and nothing uses SST `bind` (which grants
- * `dynamodb:*`, `sqs:*`, `s3:*` on the bound resource).
+ * terms (`Access`, declared by its area next to the function) and these builders turn that into
+ * explicit statements on exact resources. Nothing here grants `service:*`, and nothing uses SST
+ * `bind` (which grants `dynamodb:*`, `sqs:*`, `s3:*` on the bound resource).
  */
-
-export type TableAction = 'GetItem' | 'PutItem' | 'UpdateItem' | 'DeleteItem' | 'Query' | 'DescribeTable';
-export type BlobAction = 'GetObject' | 'PutObject' | 'DeleteObject';
-/** `create` covers what provisioning a tenant does: DescribeKey (by alias), CreateKey (tagged), TagResource, CreateAlias. */
-export type TenantKeyAction = 'create' | 'GenerateDataKey' | 'Decrypt';
-/** A queue or its dead-letter queue, by logical name (`meta-events`, `meta-events-dlq`). */
-export type QueueOrDeadLetter = QueueName | `${QueueName}-dlq`;
-
-/** What one function does with the shared resources. */
-export interface Access {
-  /** Item and table actions on the records table (Query includes its indexes). */
-  table?: readonly TableAction[];
-  /** Queues it sends messages to. */
-  sends?: readonly QueueOrDeadLetter[];
-  /** Queues whose attributes (depths) it reads. */
-  inspects?: readonly QueueOrDeadLetter[];
-  /** Object actions, only under `tenants/*` (every object lives under its tenant's prefix). */
-  blobs?: readonly BlobAction[];
-  /** HeadBucket on the media bucket (s3:ListBucket on the bucket itself). */
-  headBucket?: boolean;
-  /** What it does with per-tenant KMS keys (created at runtime, tagged with the stage). */
-  tenantKeys?: readonly TenantKeyAction[];
-}
 
 /** The shared resources a function's access is resolved against. */
 export interface SharedResources {
   stageKey: IKey;
   table: ITable;
   bucket: IBucket;
-  queues: Record<QueueOrDeadLetter, IQueue>;
+  /** Every queue and dead-letter queue, by logical name (`mail`, `mail-dlq`). */
+  queues: Record<string, IQueue>;
 }
 
-const ITEM_WRITES: ReadonlySet<TableAction> = new Set(['PutItem', 'UpdateItem', 'DeleteItem']);
-
-/** Unions several access declarations (e.g. what every worker does plus what one worker does). */
-export function mergeAccess(...parts: Access[]): Access {
-  const union = <T>(pick: (part: Access) => readonly T[] | undefined) => {
-    const values = [...new Set(parts.flatMap((part) => pick(part) ?? []))];
-    return values.length > 0 ? values : undefined;
-  };
-  return {
-    table: union((part) => part.table),
-    sends: union((part) => part.sends),
-    inspects: union((part) => part.inspects),
-    blobs: union((part) => part.blobs),
-    headBucket: parts.some((part) => part.headBucket) || undefined,
-    tenantKeys: union((part) => part.tenantKeys),
-  };
-}
-
-/** The queues a function needs URLs for: the ones it sends to and the ones it inspects. */
-export function queuesUsed(access: Access): QueueOrDeadLetter[] {
-  return [...new Set([...(access.sends ?? []), ...(access.inspects ?? [])])];
-}
+const ITEM_WRITES: ReadonlySet<string> = new Set(['PutItem', 'UpdateItem', 'DeleteItem']);
 
 /**
  * Uses of the stage key that happen through a service on the caller's behalf (DynamoDB, SQS
@@ -223,7 +180,7 @@ export function accessStatements(
         sid: 'QueueSend',
         effect: Effect.ALLOW,
         actions: ['sqs:SendMessage'],
-        resources: access.sends.map((name) => queues[name].queueArn),
+        resources: access.sends.map((name) => queueOf(queues, name).queueArn),
       }),
       stageKeyVia(stack, stageKey, 'sqs', ['kms:GenerateDataKey', 'kms:Decrypt']),
     );
@@ -235,7 +192,7 @@ export function accessStatements(
         sid: 'QueueInspect',
         effect: Effect.ALLOW,
         actions: ['sqs:GetQueueAttributes'],
-        resources: access.inspects.map((name) => queues[name].queueArn),
+        resources: access.inspects.map((name) => queueOf(queues, name).queueArn),
       }),
     );
   }
@@ -268,5 +225,23 @@ export function accessStatements(
   }
 
   if (access.tenantKeys?.length) statements.push(...tenantKeyStatements(stack, stage, access.tenantKeys));
+
+  if (access.keyService) {
+    statements.push(
+      // The health report's "KMS answers" check; ListAliases has no resource-level scope.
+      new PolicyStatement({
+        sid: 'KeyServiceHealth',
+        effect: Effect.ALLOW,
+        actions: ['kms:ListAliases'],
+        resources: ['*'],
+      }),
+    );
+  }
   return statements;
+}
+
+function queueOf(queues: Record<string, IQueue>, name: string): IQueue {
+  const queue = queues[name];
+  if (!queue) throw new Error(`no queue named "${name}" (wildcards are expanded before this point)`);
+  return queue;
 }

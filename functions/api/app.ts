@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { log } from './lib/deps.js';
+import { frontDoor } from './lib/front-door.js';
 import { mountRoutes } from './lib/mount.js';
 import { answerForClientError, problem } from './lib/problems.js';
 import { routes } from './registry.js';
@@ -10,6 +11,9 @@ const MAX_BODY_BYTES = 64 * 1024;
 
 /** The whole API as one Hono app: the same object serves Lambda and the local gateway. */
 export const api = new Hono().basePath('/api');
+
+// First of all: a request that did not come through CloudFront (or the local gateway) gets 403.
+api.use('*', frontDoor());
 
 api.use(
   '*',

@@ -12,7 +12,7 @@ const log = createLogger('dead-letter-watch');
 
 export const handler = middy(async () => {
   const { aws, config } = platform();
-  const counts = await countDeadLetters({ sqs: aws.sqs, queueUrl: config.queueUrl });
+  const counts = await countDeadLetters({ sqs: aws.sqs, queueUrls: config.queueUrls() });
   const total = Object.values(counts).reduce((sum, count) => sum + count, 0);
   if (total > 0) log.warn('dead letters waiting', { deadLetters: total, byQueue: counts });
   else log.info('no dead letters', { deadLetters: 0 });

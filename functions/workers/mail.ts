@@ -1,5 +1,7 @@
 import { chooseMailer } from '@asistone/core/notify/choose-mailer';
 import { type MailWorkerDeps, processMailMessage, WORKER_RESEND_LIMITS } from '@asistone/core/notify/mail-worker';
+import { MAIL_QUEUE } from '@asistone/core/notify/queue';
+import { MAIL_RECORDS } from '@asistone/core/notify/records';
 import { isLocalStack, readMailConfig } from '@asistone/core/platform/config';
 import { platform } from '@asistone/core/platform/context';
 import { createLogger } from '@asistone/core/platform/log';
@@ -8,7 +10,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import { withSecrets } from '../lib/secrets.js';
 
-/** Consumes `mail`: decides the accounts' mails, renders and sends them, each once. */
+/** Consumes `mail`: opens each finished mail and sends it once. */
 const log = createLogger('mail');
 
 let loading: Promise<MailWorkerDeps> | undefined;
@@ -16,7 +18,8 @@ let loading: Promise<MailWorkerDeps> | undefined;
 /** Built on first message: the Resend key is read from SSM once per cold start, again after a failure. */
 function mailDeps(): Promise<MailWorkerDeps> {
   loading ??= (async () => {
-    const { store, keyring, config } = platform();
+    const { storeOf, keyring, config } = platform();
+    const store = storeOf(MAIL_RECORDS);
     const settings = readMailConfig(await withSecrets(process.env));
     const mailer = chooseMailer({
       local: isLocalStack(config),
@@ -26,7 +29,7 @@ function mailDeps(): Promise<MailWorkerDeps> {
       keyring,
       resend: WORKER_RESEND_LIMITS,
     });
-    return { store, keyring, log, mailer, appUrl: settings.APP_URL };
+    return { store, keyring, log, mailer };
   })().catch((error: unknown) => {
     loading = undefined;
     throw error;
@@ -35,7 +38,7 @@ function mailDeps(): Promise<MailWorkerDeps> {
 }
 
 const worker = queueWorker(
-  'mail',
+  MAIL_QUEUE,
   () => {
     const { blobs, deadLetters } = platform();
     return { blobs, deadLetters, log };

@@ -1,7 +1,10 @@
 import { processMetaDelivery } from '@asistone/core/channels/meta/events';
+import { META_EVENTS_QUEUE } from '@asistone/core/channels/meta/queue';
+import { INBOX_RECORDS } from '@asistone/core/inbox/records';
 import { platform } from '@asistone/core/platform/context';
 import { createLogger } from '@asistone/core/platform/log';
 import { queueWorker } from '@asistone/core/platform/queue/worker';
+import { TENANCY_RECORDS } from '@asistone/core/tenancy/records';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 
@@ -9,14 +12,14 @@ import middy from '@middy/core';
 const log = createLogger('meta-events');
 
 const worker = queueWorker(
-  'meta-events',
+  META_EVENTS_QUEUE,
   () => {
     const { blobs, deadLetters } = platform();
     return { blobs, deadLetters, log };
   },
   async (delivery) => {
-    const { store, keyring } = platform();
-    await processMetaDelivery({ store, keyring, log }, delivery);
+    const { storeOf, keyring } = platform();
+    await processMetaDelivery({ store: storeOf({ ...INBOX_RECORDS, ...TENANCY_RECORDS }), keyring, log }, delivery);
   },
 );
 

@@ -1,5 +1,5 @@
 import { platform } from '@asistone/core/platform/context';
-import { API } from '@asistone/core/platform/functions';
+import { PRODUCT } from '@asistone/core/product/areas';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { toFunctionUrlEvent } from '../../packages/local/src/function-url.js';
 import { invoke } from '../../packages/local/src/lambda.js';
@@ -13,8 +13,8 @@ import { type ApiClient, apiClient, mailsTo, newEmail, newOwner, waitForMail } f
  * work behind it. Against a real `npm start`, the API function is also run in this process,
  * as Lambda would run it, on the stack's own emulators, with every AWS call it makes recorded:
  * a request for an address with an account and one for an address without do the very same
- * calls (two rate-limit counters, one message on the mail queue) and read no account. The
- * stack's mail worker then takes both messages: one mail for the account, none for the other.
+ * calls (two rate-limit counters, one message on the account-requests queue) and read no
+ * account. The stack's workers then take both: one mail for the account, none for the other.
  */
 let stack: RunningStack;
 let api: ApiClient;
@@ -38,11 +38,18 @@ async function requestReset(email: string): Promise<{ status: number; body: unkn
   recorder.clear();
   const request = new Request(`${stack.url}/api/auth/password-reset/request`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', 'user-agent': 'e2e' },
+    // As the gateway (CloudFront in AWS) would send it: with the front door's secret.
+    headers: {
+      'content-type': 'application/json',
+      'user-agent': 'e2e',
+      'x-asistone-origin-secret': process.env.ORIGIN_SECRET as string,
+    },
     body: JSON.stringify({ email }),
   });
   const event = await toFunctionUrlEvent(request, '203.0.113.9');
-  const result = await invoke<{ statusCode: number; body: string }>(API.handler, 'api', event, API.timeoutSeconds);
+  const api = PRODUCT.fn('api');
+  if (!api) throw new Error('no API function declared');
+  const result = await invoke<{ statusCode: number; body: string }>(api.handler, api.name, event, api.timeoutSeconds);
   const calls = [...recorder.calls];
   recorder.clear();
   return { status: result.statusCode, body: JSON.parse(result.body), calls };
@@ -66,10 +73,10 @@ describe('a password reset request', () => {
     expect(unknown.status).toBe(202);
     expect(unknown.body).toEqual(known.body);
     expect(describeWork(unknown.calls)).toEqual(describeWork(known.calls));
-    const mailQueue = localAws(stack.dataDir).env.QUEUE_URL_MAIL as string;
+    const requestQueue = localAws(stack.dataDir).env.QUEUE_URL_ACCOUNT_REQUESTS as string;
     for (const { calls } of [known, unknown]) {
-      // Exactly one message, on the mail queue.
-      expect(sentMessages(calls).map((call) => call.input.QueueUrl)).toEqual([mailQueue]);
+      // Exactly one message, on the account-requests queue.
+      expect(sentMessages(calls).map((call) => call.input.QueueUrl)).toEqual([requestQueue]);
       // Nothing else written but the rate-limit counters; no account, link or mail read or made.
       const others = calls.filter((call) => call.command !== 'SendMessageCommand');
       expect(describeWork(others)).toEqual([
@@ -90,7 +97,7 @@ describe('a password reset request', () => {
       expect(body).not.toContain(address.toLowerCase());
     }
 
-    // The stack's mail worker mails the account, and only the account.
+    // The stack's workers mail the account, and only the account.
     const mail = await waitForMail(api, 'password-reset', person.email);
     expect(mail.links[0]).toMatch(new RegExp(`^${stack.url}/reset-password\\?token=`));
     await eventually(async () =>

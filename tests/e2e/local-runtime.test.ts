@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import { PRODUCT } from '@asistone/core/product/areas';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SECURITY_HEADERS } from '../../packages/core/src/platform/security-headers.js';
 import { eventually, ROOT, type RunningStack, startStack } from '../support/local-stack.js';
@@ -55,7 +56,7 @@ describe('npm run invoke', () => {
     expect(run.status, run.stderr).toBe(0);
     expect(JSON.parse(run.stdout.slice(run.stdout.indexOf('{\n')))).toEqual({
       deadLetters: 0,
-      byQueue: { 'meta-events': 0, mail: 0 },
+      byQueue: Object.fromEntries(PRODUCT.queueNames.map((queue) => [queue, 0])),
     });
   });
 

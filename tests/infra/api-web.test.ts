@@ -2,10 +2,11 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CONTENT_SECURITY_POLICY, SECURITY_HEADERS } from '@asistone/core/platform/security-headers';
 import { resourceName } from '@asistone/core/platform/store/table';
+import { PRODUCT } from '@asistone/core/product/areas';
 import { Config, useSites } from 'sst/constructs';
 import { getParameterPath } from 'sst/constructs/util/binding.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { API_SECRETS, secretParameterVariable } from '../../stacks/Api.js';
+import { secretParameterVariable } from '../../stacks/Api.js';
 import { cloudFrontSecurityHeaders } from '../../stacks/security-headers.js';
 import { appUrlParameterName, VIEWER_ADDRESS_HEADER } from '../../stacks/Web.js';
 import {
@@ -24,6 +25,8 @@ const ROOT = join(import.meta.dirname, '..', '..');
 /** AWS managed cache and origin request policies (ids are fixed by AWS). */
 const CACHING_DISABLED = '4135ea2d-6df8-44a3-9df3-4b5a84be39ad';
 const ALL_VIEWER_EXCEPT_HOST_HEADER = 'b689b0a8-53d0-40ab-baf2-68738e2966ac';
+/** The app secrets the API reads: the union of what each area's routes declare. */
+const API_SECRETS = PRODUCT.fn('api')?.settings?.secrets ?? [];
 
 let app: Synthesized;
 beforeAll(async () => {
@@ -54,6 +57,8 @@ describe('Api', () => {
   });
 
   it('declares its app secrets as SST Config.Secret and tells the function where each parameter is', () => {
+    // Access tokens are signed with the token secret: the API reads it, whichever area declares it.
+    expect(API_SECRETS).toContain('AUTH_TOKEN_SECRET');
     const [, fn] = apiFunction();
     for (const name of API_SECRETS) {
       const secret = app.stacks.Api.node.tryFindChild(name);
@@ -74,6 +79,7 @@ describe('Api', () => {
     const resources = asArray<Json>(ssm[0].Resource).map((arn) => JSON.stringify(arn));
     expect(resources).toHaveLength(API_SECRETS.length + 1);
     // The web app's URL, published by the Web stack, is the one parameter outside SST's secrets.
+    expect(PRODUCT.fn('api')?.settings?.appUrl).toBe(true);
     expect(resources.some((arn) => arn.endsWith(`:parameter${appUrlParameterName(STAGE)}"]]}`))).toBe(true);
     expect(apiFunction()[1].Environment.Variables.APP_URL_PARAMETER).toBe(appUrlParameterName(STAGE));
     for (const name of API_SECRETS) {

@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { FunctionKind } from '@asistone/core/platform/area';
 import { Template } from 'aws-cdk-lib/assertions';
 import { App, getStack, type Stack } from 'sst/constructs';
 import { initProject, useProject } from 'sst/project.js';
@@ -28,6 +29,14 @@ import { Webhooks } from '../../stacks/Webhooks.js';
 export const STAGE = 'test';
 export const STACKS = { Keys, Storage, Queues, Webhooks, Jobs, Api, Web } as const;
 export type StackName = keyof typeof STACKS;
+
+/** The stack that builds each kind of product function (stacks/*.ts loop over PRODUCT by kind). */
+export const FUNCTION_STACK: Record<FunctionKind, StackName> = {
+  webhook: 'Webhooks',
+  api: 'Api',
+  worker: 'Queues',
+  schedule: 'Jobs',
+};
 
 export interface Synthesized {
   app: App;

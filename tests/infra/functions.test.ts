@@ -1,9 +1,10 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { splitHandler } from '@asistone/core/platform/area';
 import { queueUrlVariable, readConfig } from '@asistone/core/platform/config';
-import { allFunctions, splitHandler } from '@asistone/core/platform/functions';
-import { deadLetterQueueName, queueNames } from '@asistone/core/platform/queue/declarations';
+import { deadLetterQueueName } from '@asistone/core/platform/queue/declarations';
 import { resourceName } from '@asistone/core/platform/store/table';
+import { PRODUCT } from '@asistone/core/product/areas';
 import { App as CdkApp, Stack as CdkStack, RemovalPolicy } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { Code, Function as LambdaFunction, Runtime } from 'aws-cdk-lib/aws-lambda';
@@ -42,8 +43,8 @@ function sstFunctions(): { stack: StackName; id: string; props: FunctionProps }[
 }
 
 describe('the set of functions', () => {
-  it('is exactly the product functions core declares, each named asistone-<stage>-<name>', () => {
-    const declared = Object.keys(allFunctions()).map((name) => resourceName(STAGE, name));
+  it('is exactly the product functions the areas declare, each named asistone-<stage>-<name>', () => {
+    const declared = PRODUCT.functions.map((fn) => resourceName(STAGE, fn.name));
     const named = resources(app.templates, 'AWS::Lambda::Function')
       .map((fn) => fn.properties.FunctionName)
       .filter(Boolean);
@@ -57,12 +58,14 @@ describe('the set of functions', () => {
     ]);
   });
 
-  it('gives every product function the handler core declares, and that file exports it', () => {
-    const declared = allFunctions();
-    for (const { id: name, props } of sstFunctions()) {
-      expect(declared[name], `${name} is declared in core`).toBeDefined();
-      expect(props.handler).toBe(declared[name]!.handler);
-      const { file, exportName } = splitHandler(declared[name]!.handler);
+  it('gives every product function the handler its area declares, and that file exports it', () => {
+    const built = sstFunctions();
+    expect(built.map(({ id }) => id).sort()).toEqual(PRODUCT.functions.map((fn) => fn.name).sort());
+    for (const { id: name, props } of built) {
+      const declared = PRODUCT.fn(name);
+      expect(declared, `${name} is declared by an area`).toBeDefined();
+      expect(props.handler).toBe(declared!.handler);
+      const { file, exportName } = splitHandler(declared!.handler);
       const source = join(ROOT, `${file}.ts`);
       expect(existsSync(source), source).toBe(true);
       expect(readFileSync(source, 'utf8')).toMatch(
@@ -164,7 +167,8 @@ describe('environment', () => {
 
   it('gives the API every queue and dead-letter queue URL (its health route reads them all)', () => {
     const api = productFunctions().find((fn) => fn.properties.FunctionName === resourceName(STAGE, 'api'))!;
-    for (const queue of queueNames) {
+    expect(PRODUCT.queueNames.length).toBeGreaterThan(0);
+    for (const queue of PRODUCT.queueNames) {
       expect(api.properties.Environment.Variables[queueUrlVariable(queue)]).toBeDefined();
       expect(api.properties.Environment.Variables[queueUrlVariable(deadLetterQueueName(queue))]).toBeDefined();
     }
@@ -174,7 +178,7 @@ describe('environment', () => {
     const watch = productFunctions().find(
       (fn) => fn.properties.FunctionName === resourceName(STAGE, 'schedule-dead-letter-watch'),
     )!;
-    for (const queue of queueNames) {
+    for (const queue of PRODUCT.queueNames) {
       expect(watch.properties.Environment.Variables[queueUrlVariable(deadLetterQueueName(queue))]).toBeDefined();
     }
   });

@@ -1,7 +1,9 @@
 import { STAGE_KEY_TAG, TENANT_KEY_TAG, tenantKeyAliasPrefix } from '@asistone/core/platform/crypto/kms-key-provider';
+import { PRODUCT } from '@asistone/core/product/areas';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   asArray,
+  FUNCTION_STACK,
   type Json,
   type Resource,
   removeOutput,
@@ -100,9 +102,31 @@ describe('IAM across every stack', () => {
         document.kind === 'identity' && statement.Effect === 'Allow' && asArray<Json>(statement.Resource).includes('*'),
     );
     for (const { document, statement } of open) {
+      if (asArray(statement.Action).includes('kms:ListAliases')) {
+        // The one exception: kms:ListAliases (the API health check that KMS answers) has no
+        // resource-level scope in IAM, so it can only be granted on '*', and no condition key
+        // narrows it. It reveals alias names, no key material. Allowed as exactly this statement:
+        // that action alone, nothing added beside it.
+        expect(statement, document.where).toEqual({
+          Sid: 'KeyServiceHealth',
+          Effect: 'Allow',
+          Action: 'kms:ListAliases',
+          Resource: '*',
+        });
+        continue;
+      }
       expect(asArray(statement.Action), document.where).toEqual(['kms:CreateKey']);
       expect(statement.Condition, document.where).toBeDefined();
     }
+  });
+
+  it('grants kms:ListAliases (unscoped) only to the functions that declare the key-service check (the API)', () => {
+    const declaring = PRODUCT.functions.filter((fn) => fn.access.keyService);
+    expect(declaring.map((fn) => fn.name)).toContain('api');
+    const listing = statementsWhere((statement) => asArray<string>(statement.Action).includes('kms:ListAliases'));
+    expect(listing.map(({ document }) => [document.kind, document.where.split('/')[0]]).sort()).toEqual(
+      declaring.map((fn) => ['identity', FUNCTION_STACK[fn.kind]]).sort(),
+    );
   });
 
   it('uses unique statement ids within each document', () => {

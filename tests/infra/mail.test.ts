@@ -1,12 +1,12 @@
 import { resourceName } from '@asistone/core/platform/store/table';
+import { PRODUCT } from '@asistone/core/product/areas';
 import { Config } from 'sst/constructs';
 import { getParameterPath } from 'sst/constructs/util/binding.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { API_SECRETS } from '../../stacks/Api.js';
 import { appUrlParameterName, secretParameterVariable } from '../../stacks/parameters.js';
-import { WORKER_SETTINGS } from '../../stacks/Queues.js';
 import {
   asArray,
+  FUNCTION_STACK,
   type Json,
   type Resource,
   referencedId,
@@ -20,8 +20,10 @@ import {
 } from './app.js';
 
 /**
- * Mail leaves through the `mail` queue: the API may only queue it, and the mail worker alone
- * holds Resend's key. Settings read from SSM at runtime are granted per function, exactly.
+ * Mail leaves through the `mail` queue: the API queues invitations there and sign-up and
+ * password-reset requests on `account-requests`, whose worker decides the mail and queues it on
+ * `mail`; the mail worker alone holds Resend's key. Settings read from SSM at runtime are
+ * granted per function, exactly as its area declares them (PRODUCT.functions[*].settings).
  */
 let app: Synthesized;
 beforeAll(async () => {
@@ -67,20 +69,23 @@ function parameterVariables(fn: Resource): Record<string, string> {
 
 const secretPath = (name: string) => `/sst/asistone/${STAGE}/Secret/${name}/value`;
 
+/** The parameter paths a function's declared settings stand for. */
+const declaredPaths = (settings: { secrets?: readonly string[]; appUrl?: boolean } | undefined): string[] =>
+  [...(settings?.secrets ?? []).map(secretPath), ...(settings?.appUrl ? [appUrlParameterName(STAGE)] : [])].sort();
+
 describe('settings read from SSM', () => {
   it('are granted to each function exactly as it declares them, and to no other function', () => {
-    const expected: Record<string, string[]> = {
-      api: [...API_SECRETS.map(secretPath), appUrlParameterName(STAGE)],
-      ...Object.fromEntries(
-        Object.entries(WORKER_SETTINGS).map(([queue, settings]) => [
-          `worker-${queue}`,
-          [...settings.secrets.map(secretPath), ...(settings.appUrl ? [appUrlParameterName(STAGE)] : [])],
-        ]),
-      ),
-    };
+    const expected: Record<string, string[]> = Object.fromEntries(
+      PRODUCT.functions.map((fn) => [fn.name, declaredPaths(fn.settings)]),
+    );
+    // Something is declared, so the loop below checks grants, not only their absence.
+    expect(Object.values(expected).flat().length).toBeGreaterThan(0);
+    const seen: string[] = [];
     for (const fn of productFunctions()) {
       const name = String(fn.properties.FunctionName).replace(resourceName(STAGE, ''), '');
-      const paths = (expected[name] ?? []).slice().sort();
+      seen.push(name);
+      expect(expected[name], `${name} is declared by an area`).toBeDefined();
+      const paths = expected[name] ?? [];
       expect(readableParameters(fn), name).toEqual(paths);
       const variables = parameterVariables(fn);
       expect(Object.values(variables).sort(), name).toEqual(paths);
@@ -90,9 +95,20 @@ describe('settings read from SSM', () => {
         expect(path === appUrlParameterName(STAGE) ? setting === 'APP_URL' : path === secretPath(setting)).toBe(true);
       }
     }
+    expect(seen.sort()).toEqual(Object.keys(expected).sort());
   });
 
-  it('declares each app secret once, as an SST Config.Secret', () => {
+  it('are what each function needs and no more: the token secret for the API, Resend only for the mail worker', () => {
+    const read = (name: string) => readableParameters(fnNamed(name));
+    // The API signs access tokens and renders invitation links.
+    expect(read('api')).toEqual([appUrlParameterName(STAGE), secretPath('AUTH_TOKEN_SECRET')].sort());
+    // The mail worker sends finished mails: Resend's key, no links to render.
+    expect(read('worker-mail')).toEqual([secretPath('RESEND_API_KEY')]);
+    // The account-requests worker renders links into the mails it queues, and holds no secret.
+    expect(read('worker-account-requests')).toEqual([appUrlParameterName(STAGE)]);
+  });
+
+  it('declares each app secret once per stack that reads it, as an SST Config.Secret', () => {
     const secrets = (Object.entries(app.stacks) as [StackName, (typeof app.stacks)[StackName]][]).flatMap(
       ([stack, construct]) =>
         construct.node
@@ -100,6 +116,17 @@ describe('settings read from SSM', () => {
           .filter((node) => node instanceof Config.Secret)
           .map((node) => [stack, node.node.id, getParameterPath(node as InstanceType<typeof Config.Secret>, 'value')]),
     );
+    const expected = [
+      ...new Set(
+        PRODUCT.functions.flatMap((fn) =>
+          (fn.settings?.secrets ?? []).map((secret) =>
+            JSON.stringify([FUNCTION_STACK[fn.kind], secret, secretPath(secret)]),
+          ),
+        ),
+      ),
+    ].map((entry) => JSON.parse(entry));
+    expect(secrets.sort()).toEqual(expected.sort());
+    // Today: the token secret in the API stack, Resend's key in the Queues stack (mail worker).
     expect(secrets.sort()).toEqual(
       [
         ['Api', 'AUTH_TOKEN_SECRET', secretPath('AUTH_TOKEN_SECRET')],
@@ -112,24 +139,48 @@ describe('settings read from SSM', () => {
     const readers = productFunctions().filter((fn) => readableParameters(fn).includes(secretPath('RESEND_API_KEY')));
     expect(readers.map((fn) => fn.properties.FunctionName)).toEqual([resourceName(STAGE, 'worker-mail')]);
   });
+
+  it('lets the API alone read the token secret', () => {
+    const readers = productFunctions().filter((fn) => readableParameters(fn).includes(secretPath('AUTH_TOKEN_SECRET')));
+    expect(readers.map((fn) => fn.properties.FunctionName)).toEqual([resourceName(STAGE, 'api')]);
+  });
 });
 
-describe('the mail queue', () => {
-  const queueArn = (name: string): Json => {
-    const found = resources(app.templates, 'AWS::SQS::Queue').find(
-      (queue) => queue.stack === 'Queues' && queue.properties.QueueName === resourceName(STAGE, name),
-    );
-    expect(found, name).toBeDefined();
-    return { 'Fn::GetAtt': [found!.logicalId, 'Arn'] };
-  };
+const queueArn = (name: string): Json => {
+  const found = resources(app.templates, 'AWS::SQS::Queue').find(
+    (queue) => queue.stack === 'Queues' && queue.properties.QueueName === resourceName(STAGE, name),
+  );
+  expect(found, name).toBeDefined();
+  return { 'Fn::GetAtt': [found!.logicalId, 'Arn'] };
+};
 
-  it('takes messages from the API, which may send to it and to no other queue', () => {
-    const sends = statementsOf(fnNamed('api')).filter((statement) =>
-      asArray<string>(statement.Action).includes('sqs:SendMessage'),
-    );
-    expect(sends).toHaveLength(1);
-    const targets = asArray<Json>(sends[0].Resource).map((arn) => resolveAcrossStacks(app.templates, 'Api', arn));
-    expect(targets).toEqual([{ stack: 'Queues', value: queueArn('mail') }]);
+/** The queues (as ARNs in the Queues stack) a function may send to, in order of logical id. */
+function sendTargets(fn: Resource): Json[] {
+  const sends = statementsOf(fn).filter((statement) => asArray<string>(statement.Action).includes('sqs:SendMessage'));
+  expect(sends.length, `${fn.properties.FunctionName} has at most one send statement`).toBeLessThanOrEqual(1);
+  return sends
+    .flatMap((statement) => asArray<Json>(statement.Resource))
+    .map((arn) => {
+      const resolved = resolveAcrossStacks(app.templates, fn.stack, arn);
+      expect(resolved.stack).toBe('Queues');
+      return resolved.value;
+    })
+    .sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
+}
+const arns = (...names: string[]) =>
+  names.map(queueArn).sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
+
+describe('the mail queue', () => {
+  it('takes messages from the API (invitations) and the account-requests worker, and from no other function', () => {
+    const senders = productFunctions()
+      .filter((fn) => sendTargets(fn).some((arn) => JSON.stringify(arn) === JSON.stringify(queueArn('mail'))))
+      .map((fn) => fn.properties.FunctionName)
+      .sort();
+    expect(senders).toEqual([resourceName(STAGE, 'api'), resourceName(STAGE, 'worker-account-requests')].sort());
+  });
+
+  it('is one of the two queues the API may send to: mail, and account requests; no other', () => {
+    expect(sendTargets(fnNamed('api'))).toEqual(arns('mail', 'account-requests'));
   });
 
   it('is consumed by a worker that reads and writes items, opens sealed fields and never creates a key', () => {
@@ -140,5 +191,26 @@ describe('the mail queue', () => {
     expect(tenantKeys.map((statement) => [statement.Sid, statement.Action])).toEqual([['TenantKeyUse', 'kms:Decrypt']]);
     const sends = statements.filter((statement) => asArray<string>(statement.Action).includes('sqs:SendMessage'));
     expect(sends.map((statement) => statement.Resource)).toEqual([queueArn('mail-dlq')]);
+  });
+});
+
+describe('the account-requests queue', () => {
+  it('takes sign-up and password-reset requests from the API alone', () => {
+    const senders = productFunctions()
+      .filter((fn) =>
+        sendTargets(fn).some((arn) => JSON.stringify(arn) === JSON.stringify(queueArn('account-requests'))),
+      )
+      .map((fn) => fn.properties.FunctionName);
+    expect(senders).toEqual([resourceName(STAGE, 'api')]);
+  });
+
+  it('is consumed by a worker that reads and writes items, opens sealed fields, never creates a key and queues mail', () => {
+    const statements = statementsOf(fnNamed('worker-account-requests'));
+    const table = statements.find((statement) => statement.Sid === 'Table');
+    expect(asArray(table?.Action).sort()).toEqual(['dynamodb:GetItem', 'dynamodb:PutItem']);
+    const tenantKeys = statements.filter((statement) => String(statement.Sid).startsWith('TenantKey'));
+    expect(tenantKeys.map((statement) => [statement.Sid, statement.Action])).toEqual([['TenantKeyUse', 'kms:Decrypt']]);
+    // Its finished mails go to the mail queue; what can never succeed, to its own dead-letter queue.
+    expect(sendTargets(fnNamed('worker-account-requests'))).toEqual(arns('mail', 'account-requests-dlq'));
   });
 });

@@ -1,22 +1,17 @@
-import { AccountsError, type AccountsErrorCode, RateLimitedError } from '@asistone/core/accounts/errors';
-import { ValidationError } from '@asistone/core/platform/errors';
+import { ERROR_STATUS, type ErrorCode, type Issue } from '@asistone/contract/errors';
+import { ProductError, RateLimitedError, ValidationError } from '@asistone/core/platform/errors';
 import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { z } from 'zod';
 
 /**
- * Error answers, one shape for all: `{ error, message }` plus `issues` (400) or
- * `retryAfterSeconds` (429), as docs/api.md describes.
+ * Error answers, one shape for all (the contract's `problemSchema`): `{ error, message }` plus
+ * `issues` (400) or `retryAfterSeconds` (429), as docs/api.md describes.
  */
-export interface Issue {
-  path: string;
-  message: string;
-}
-
 export function problem(
   c: Context,
   status: ContentfulStatusCode,
-  error: string,
+  error: ErrorCode,
   message: string,
   extra: Record<string, unknown> = {},
 ) {
@@ -32,17 +27,21 @@ export function zodIssues(error: z.ZodError): Issue[] {
   return error.issues.map((issue) => ({ path: issue.path.join('.'), message: issue.message }));
 }
 
-/** Status and code of each domain error; a link that no longer works reads as not found. */
-const STATUS: Record<AccountsErrorCode, [ContentfulStatusCode, string]> = {
-  invalid_credentials: [401, 'invalid_credentials'],
-  totp_required: [401, 'totp_required'],
-  unauthenticated: [401, 'unauthenticated'],
-  email_not_verified: [403, 'email_not_verified'],
-  forbidden: [403, 'forbidden'],
-  not_found: [404, 'not_found'],
-  invalid_link: [404, 'not_found'],
-  conflict: [409, 'conflict'],
-  rate_limited: [429, 'rate_limited'],
+/**
+ * The code a domain error answers with (the contract's, with its status there); a link that no
+ * longer works reads as not found. A domain code not listed is our own failure (500), so a new
+ * error cannot leak by accident.
+ */
+const ANSWERED_AS: Record<string, ErrorCode> = {
+  invalid_credentials: 'invalid_credentials',
+  totp_required: 'totp_required',
+  unauthenticated: 'unauthenticated',
+  email_not_verified: 'email_not_verified',
+  forbidden: 'forbidden',
+  not_found: 'not_found',
+  invalid_link: 'not_found',
+  conflict: 'conflict',
+  rate_limited: 'rate_limited',
 };
 
 /** The answer for an error a caller caused, or undefined for our own failures. */
@@ -51,16 +50,16 @@ export function answerForClientError(c: Context, error: unknown): Response | und
     c.header('retry-after', String(error.retryAfterSeconds));
     return problem(c, 429, 'rate_limited', error.message, { retryAfterSeconds: error.retryAfterSeconds });
   }
-  if (error instanceof AccountsError) {
-    const [status, code] = STATUS[error.code];
-    return problem(c, status, code, error.message);
-  }
   if (error instanceof ValidationError) {
     return invalidRequest(
       c,
       error.message,
       error.issues.map((path) => ({ path, message: error.message })),
     );
+  }
+  if (error instanceof ProductError && Object.hasOwn(ANSWERED_AS, error.code)) {
+    const code = ANSWERED_AS[error.code] as ErrorCode;
+    return problem(c, ERROR_STATUS[code], code, error.message);
   }
   return undefined;
 }

@@ -1,9 +1,9 @@
 import { type AccessClaims, verifyAccessToken } from '@asistone/core/accounts/access-tokens';
 import type { RequestOrigin } from '@asistone/core/accounts/deps';
-import { UnauthenticatedError } from '@asistone/core/accounts/errors';
 import { REFRESH_TOKEN_SECONDS, requireActiveSession } from '@asistone/core/accounts/sessions';
 import { isLocalStack } from '@asistone/core/platform/config';
 import { platform } from '@asistone/core/platform/context';
+import { UnauthenticatedError } from '@asistone/core/platform/errors';
 import type { Context } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { accounts } from './deps.js';

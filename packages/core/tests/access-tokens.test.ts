@@ -1,7 +1,7 @@
 import { SignJWT } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { ACCESS_TOKEN_SECONDS, issueAccessToken, verifyAccessToken } from '../src/accounts/access-tokens.js';
-import { UnauthenticatedError } from '../src/accounts/errors.js';
+import { UnauthenticatedError } from '../src/platform/errors.js';
 
 const secret = 'a-test-secret-that-is-long-enough-for-hs256';
 const claims = { userId: 'u1', sessionId: 's1' };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { readAccountsConfig, readMailConfig } from '../src/platform/config.js';
+import { readAccountsConfig, readLinksConfig, readMailConfig } from '../src/platform/config.js';
 import { ConfigError } from '../src/platform/errors.js';
 
 describe('readAccountsConfig', () => {
@@ -24,15 +24,21 @@ describe('readAccountsConfig', () => {
 });
 
 describe('readMailConfig', () => {
-  it('needs the web app address; the Resend key is optional (the local stage has none) and the sender has a default', () => {
-    const config = readMailConfig({ APP_URL: 'https://app.asistone.ai//' });
-    expect(config.APP_URL).toBe('https://app.asistone.ai');
+  it('needs nothing on the local stack: the Resend key is optional (the local stage has none) and the sender has a default', () => {
+    const config = readMailConfig({});
     expect(config.MAIL_FROM).toBe('Asistone <no-reply@asistone.ai>');
     expect(config.RESEND_API_KEY).toBeUndefined();
   });
 
-  it('names a missing web app address', () => {
-    expect(() => readMailConfig({ RESEND_API_KEY: 're_secret_value' })).toThrow(/APP_URL/);
-    expect(() => readMailConfig({ RESEND_API_KEY: 're_secret_value' })).not.toThrow(/re_secret_value/);
+  it('never prints the Resend key in its errors', () => {
+    expect(() => readMailConfig({ RESEND_API_KEY: '', MAIL_FROM: 'x' })).toThrow(/RESEND_API_KEY/);
+    expect(() => readMailConfig({ RESEND_API_KEY: 're_secret_value', MAIL_FROM: 'x' })).not.toThrow(/re_secret_value/);
+  });
+});
+
+describe('readLinksConfig', () => {
+  it('needs the web app address, without trailing slashes', () => {
+    expect(readLinksConfig({ APP_URL: 'https://app.asistone.ai//' })).toEqual({ APP_URL: 'https://app.asistone.ai' });
+    expect(() => readLinksConfig({})).toThrow(/APP_URL/);
   });
 });

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { META_EVENTS_QUEUE } from '../src/channels/meta/queue.js';
 import { ValidationError } from '../src/platform/errors.js';
 import { MAX_MESSAGE_BYTES } from '../src/platform/queue/declarations.js';
 import { createProducer, type QueueSink } from '../src/platform/queue/producer.js';
@@ -39,7 +40,7 @@ describe('blobs', () => {
     const sent: string[] = [];
     const sink: QueueSink = { send: async (_q, body) => void sent.push(body), sendBatch: async () => ({ failed: [] }) };
     const body = `{"object":"whatsapp_business_account","pad":"${'x'.repeat(MAX_MESSAGE_BYTES)}"}`;
-    await createProducer(sink, test.platform.blobs).send('meta-events', { tenantId: 't_a', receivedAt: 1, body });
+    await createProducer(sink, test.platform.blobs).send(META_EVENTS_QUEUE, { tenantId: 't_a', receivedAt: 1, body });
     const pointer = JSON.parse(sent[0] as string);
     expect(pointer.tenantId).toBe('t_a');
     const stored = await test.platform.blobs.get('t_a', pointer.$claimCheck);

@@ -1,3 +1,4 @@
+import { CURRENT_TERMS_VERSION } from '@asistone/contract/accounts';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { DeleteMessageBatchCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -7,23 +8,26 @@ import type { AccountsDeps } from '../src/accounts/deps.js';
 import { inviteMember } from '../src/accounts/invites.js';
 import { confirmPasswordReset, requestPasswordReset } from '../src/accounts/password-reset.js';
 import { createAccount } from '../src/accounts/people.js';
+import { ACCOUNT_REQUESTS_QUEUE } from '../src/accounts/queue.js';
 import { ACCOUNTS_TENANT } from '../src/accounts/records.js';
+import { accountRequestQueue, answerAccountRequest } from '../src/accounts/requests.js';
 import { secretHash } from '../src/accounts/secrets.js';
 import { confirmSignUp, type SignUp, signUp } from '../src/accounts/sign-up.js';
-import { CURRENT_TERMS_VERSION } from '../src/accounts/terms.js';
 import { chooseMailer } from '../src/notify/choose-mailer.js';
 import { processMailMessage, WORKER_RESEND_LIMITS } from '../src/notify/mail-worker.js';
 import { mailQueue, sealMail } from '../src/notify/outbound.js';
+import { MAIL_QUEUE } from '../src/notify/queue.js';
 import { listDeadLetters } from '../src/ops/dead-letters.js';
 import { type QueueRecord, queueWorker } from '../src/platform/queue/worker.js';
 import { type FakeResend, startFakeResend } from './support/fake-resend.js';
 import { startTestPlatform, type TestPlatform } from './support/platform.js';
 
 /**
- * The mail queue end to end inside one process: the accounts code enqueues through the real
- * producer to the emulated SQS, the mail worker (queueWorker + processMailMessage, as
- * functions/workers/mail.ts builds it) takes the messages as Lambda would deliver them, and a
- * loopback stand-in for Resend answers with Resend's shapes.
+ * Account mail end to end inside one process: the accounts code enqueues through the real
+ * producer to the emulated SQS; the account-requests worker (as functions/workers/account-requests.ts
+ * builds it) decides and queues the finished mail; the mail worker (as functions/workers/mail.ts
+ * builds it) sends it; each takes its messages as Lambda would deliver them, and a loopback
+ * stand-in for Resend answers with Resend's shapes.
  */
 const log = new Logger({ logLevel: 'SILENT' });
 const APP_URL = 'https://app.asistone.test';
@@ -36,6 +40,17 @@ let test: TestPlatform;
 let resendApi: FakeResend;
 let api: AccountsDeps;
 let worker: ReturnType<typeof buildWorker>;
+let requestsWorker: ReturnType<typeof buildRequestsWorker>;
+
+function buildRequestsWorker() {
+  const { store, keyring, blobs, deadLetters, producer } = test.platform;
+  const deps = { store, keyring, log, mails: mailQueue(producer), appUrl: APP_URL };
+  return queueWorker(
+    ACCOUNT_REQUESTS_QUEUE,
+    () => ({ blobs, deadLetters, log }),
+    (request) => answerAccountRequest(deps, request),
+  );
+}
 
 function buildWorker() {
   const { store, keyring, blobs, deadLetters } = test.platform;
@@ -47,9 +62,9 @@ function buildWorker() {
     keyring,
     resend: { ...WORKER_RESEND_LIMITS, baseUrl: resendApi.baseUrl },
   });
-  const deps = { store, keyring, log, mailer, appUrl: APP_URL };
+  const deps = { store, keyring, log, mailer };
   return queueWorker(
-    'mail',
+    MAIL_QUEUE,
     () => ({ blobs, deadLetters, log }),
     (message) => processMailMessage(deps, message),
   );
@@ -59,8 +74,17 @@ beforeAll(async () => {
   test = await startTestPlatform();
   resendApi = await startFakeResend();
   const { store, keyring, producer } = test.platform;
-  api = { store, keyring, log, tokenSecret: 'x'.repeat(40), appUrl: APP_URL, mails: mailQueue(producer) };
+  api = {
+    store,
+    keyring,
+    log,
+    tokenSecret: 'x'.repeat(40),
+    appUrl: APP_URL,
+    mails: mailQueue(producer),
+    requests: accountRequestQueue(producer),
+  };
   worker = buildWorker();
+  requestsWorker = buildRequestsWorker();
   await createAccount(test.platform, { userId: 'u_known', name: 'Ayşe Kaya', email: KNOWN, passwordHash: 'unused' });
 });
 afterAll(async () => {
@@ -69,12 +93,12 @@ afterAll(async () => {
 });
 beforeEach(() => resendApi.reset());
 
-/** Takes what waits on the mail queue, as Lambda's event source delivers it (first receive). */
-async function takeQueued(): Promise<QueueRecord[]> {
+/** Takes what waits on a queue, as Lambda's event source delivers it (first receive). */
+async function takeQueued(queue: string = MAIL_QUEUE.name): Promise<QueueRecord[]> {
   const { aws, config } = test.platform;
   const out = await aws.sqs.send(
     new ReceiveMessageCommand({
-      QueueUrl: config.queueUrl('mail'),
+      QueueUrl: config.queueUrl(queue),
       MaxNumberOfMessages: 10,
       WaitTimeSeconds: 0,
       MessageSystemAttributeNames: ['All'],
@@ -85,7 +109,7 @@ async function takeQueued(): Promise<QueueRecord[]> {
     // The test redelivers by hand; nothing should come back on its own.
     await aws.sqs.send(
       new DeleteMessageBatchCommand({
-        QueueUrl: config.queueUrl('mail'),
+        QueueUrl: config.queueUrl(queue),
         Entries: messages.map((message, index) => ({ Id: String(index), ReceiptHandle: message.ReceiptHandle })),
       }),
     );
@@ -103,10 +127,22 @@ function redelivered(record: QueueRecord, receiveCount: number): QueueRecord {
   return { ...record, attributes: { ...record.attributes, ApproximateReceiveCount: String(receiveCount) } };
 }
 
-async function takeOne(): Promise<QueueRecord> {
-  const records = await takeQueued();
+async function takeOne(queue: string = MAIL_QUEUE.name): Promise<QueueRecord> {
+  const records = await takeQueued(queue);
   expect(records).toHaveLength(1);
   return records[0] as QueueRecord;
+}
+
+const takeRequest = () => takeOne(ACCOUNT_REQUESTS_QUEUE.name);
+
+/** Runs the account-requests worker on each delivery, then the mail worker on what it queued. */
+async function answerThenSend(...deliveries: QueueRecord[]) {
+  const answered = [];
+  for (const delivery of deliveries) answered.push(await requestsWorker({ Records: [delivery] }));
+  const mails = await takeQueued();
+  const sent = [];
+  for (const mail of mails) sent.push(await worker({ Records: [mail] }));
+  return { answered, mails, sent };
 }
 
 function mailsTo(address: string) {
@@ -124,11 +160,11 @@ async function deadLetters() {
   return listDeadLetters({ sqs: aws.sqs, queueUrl: (queue) => config.queueUrl(queue) }, 'mail');
 }
 
-describe('password reset through the mail queue', () => {
+describe('password reset through the account-requests and mail queues', () => {
   it('asks for the same work in the request for a known and an unknown address: two counters and one message', async () => {
     // Prepare: warm the keyring, so neither request pays for the first key unwrap.
     await requestPasswordReset(api, 'warm.up@example.com', ORIGIN);
-    await takeQueued();
+    await takeQueued(ACCOUNT_REQUESTS_QUEUE.name);
     const { aws } = test.platform;
     const recorder = recordAwsCalls({ dynamo: aws.dynamo, sqs: aws.sqs, kms: aws.kms });
 
@@ -145,9 +181,9 @@ describe('password reset through the mail queue', () => {
     expect(known).toEqual([
       'UpdateItemCommand t#accounts#throttle#reset-address#… window##',
       'UpdateItemCommand t#accounts#throttle#reset-account#… window##',
-      `SendMessageCommand ${test.platform.config.queueUrl('mail').split('/').pop()}`,
+      `SendMessageCommand ${test.platform.config.queueUrl(ACCOUNT_REQUESTS_QUEUE.name).split('/').pop()}`,
     ]);
-    const [first, second] = await takeQueued();
+    const [first, second] = await takeQueued(ACCOUNT_REQUESTS_QUEUE.name);
     const shape = (record: QueueRecord | undefined) => Object.keys(JSON.parse(record?.body ?? '{}')).sort();
     expect(shape(first)).toEqual(shape(second));
     expect(shape(first)).toEqual(['emailIndex', 'kind', 'requestId', 'tenantId', 'token']);
@@ -156,17 +192,16 @@ describe('password reset through the mail queue', () => {
   it('mails a working link to an address with an account, once, however often the message comes', async () => {
     // Prepare
     await requestPasswordReset(api, KNOWN, ORIGIN);
-    const record = await takeOne();
+    const record = await takeRequest();
 
     // Act: the first delivery, then two redeliveries (a lost acknowledgement, a replay).
-    const outcomes = [
-      await worker({ Records: [record] }),
-      await worker({ Records: [redelivered(record, 2)] }),
-      await worker({ Records: [redelivered(record, 3)] }),
-    ];
+    const { answered, mails, sent } = await answerThenSend(record, redelivered(record, 2), redelivered(record, 3));
 
-    // Assess
-    expect(outcomes).toEqual([{ batchItemFailures: [] }, { batchItemFailures: [] }, { batchItemFailures: [] }]);
+    // Assess: each delivery queues the same mail (same key); it is sent once.
+    const ok = { batchItemFailures: [] };
+    expect(answered).toEqual([ok, ok, ok]);
+    expect(sent).toEqual([ok, ok, ok]);
+    expect(new Set(mails.map((mail) => JSON.parse(mail.body).mail.idempotencyKey)).size).toBe(1);
     expect(resendApi.received).toHaveLength(1);
     const [mail] = mailsTo(KNOWN);
     expect(mail?.body.tags).toEqual([{ name: 'kind', value: 'password-reset' }]);
@@ -180,29 +215,32 @@ describe('password reset through the mail queue', () => {
   it('sends nothing and writes nothing for an address without an account', async () => {
     // Prepare
     await requestPasswordReset(api, UNKNOWN, ORIGIN);
-    const record = await takeOne();
+    const record = await takeRequest();
     const recorder = recordAwsCalls({ dynamo: test.platform.aws.dynamo });
 
     // Act
-    const outcome = await worker({ Records: [record] });
+    const outcome = await requestsWorker({ Records: [record] });
 
     // Assess: one lookup, no write, no mail.
     expect(outcome.batchItemFailures).toEqual([]);
     expect(describeWork(recorder.calls)).toEqual(['GetItemCommand t#accounts#email#… account']);
     recorder.clear();
+    expect(await takeQueued()).toEqual([]);
     expect(resendApi.received).toEqual([]);
   });
 
   it('carries no address or secret in clear on the queue', async () => {
     await requestPasswordReset(api, KNOWN, ORIGIN);
-    const record = await takeOne();
-    await worker({ Records: [record] });
+    const record = await takeRequest();
+    const { mails } = await answerThenSend(record);
     const token = linkIn(mailsTo(KNOWN)[0] as { body: Record<string, unknown> }).searchParams.get('token') as string;
-    for (const secret of [KNOWN, 'ayse.kaya', token]) expect(record.body).not.toContain(secret);
+    for (const body of [record.body, ...mails.map((mail) => mail.body)]) {
+      for (const secret of [KNOWN, 'ayse.kaya', token]) expect(body).not.toContain(secret);
+    }
   });
 });
 
-describe('sign-up through the mail queue', () => {
+describe('sign-up through the account-requests and mail queues', () => {
   const request = (email: string): SignUp => ({
     businessName: 'Kahve Dükkanı',
     name: 'Mehmet Demir',
@@ -215,7 +253,7 @@ describe('sign-up through the mail queue', () => {
 
   it('asks for the same work in the request for a new and a taken address', async () => {
     await signUp(api, request('warm.sign.up@example.com'), ORIGIN);
-    await takeQueued();
+    await takeQueued(ACCOUNT_REQUESTS_QUEUE.name);
     const recorder = recordAwsCalls({ dynamo: test.platform.aws.dynamo, sqs: test.platform.aws.sqs });
 
     await signUp(api, request('new.person@example.com'), ORIGIN);
@@ -228,18 +266,17 @@ describe('sign-up through the mail queue', () => {
     expect(fresh).toEqual(taken);
     expect(fresh.filter((call) => call.startsWith('SendMessageCommand'))).toHaveLength(1);
     expect(fresh.filter((call) => !call.startsWith('UpdateItemCommand t#accounts#throttle#'))).toEqual([
-      `SendMessageCommand ${test.platform.config.queueUrl('mail').split('/').pop()}`,
+      `SendMessageCommand ${test.platform.config.queueUrl(ACCOUNT_REQUESTS_QUEUE.name).split('/').pop()}`,
     ]);
-    await takeQueued();
+    await takeQueued(ACCOUNT_REQUESTS_QUEUE.name);
   });
 
   it('sends a new address a confirmation link that creates the account, once per request', async () => {
     const email = 'Zeynep.Yildiz@Example.com';
     await signUp(api, request(email), ORIGIN);
-    const record = await takeOne();
+    const record = await takeRequest();
 
-    await worker({ Records: [record] });
-    await worker({ Records: [redelivered(record, 2)] });
+    await answerThenSend(record, redelivered(record, 2));
 
     expect(resendApi.accepted).toHaveLength(1);
     const [mail] = mailsTo('zeynep.yildiz@example.com');
@@ -253,10 +290,9 @@ describe('sign-up through the mail queue', () => {
 
   it('sends a taken address a notice instead, and no second sign-up', async () => {
     await signUp(api, request(KNOWN), ORIGIN);
-    const record = await takeOne();
+    const record = await takeRequest();
 
-    await worker({ Records: [record] });
-    await worker({ Records: [redelivered(record, 2)] });
+    await answerThenSend(record, redelivered(record, 2));
 
     expect(resendApi.accepted.map((mail) => mail.body.tags)).toEqual([[{ name: 'kind', value: 'sign-up-notice' }]]);
     const pending = await test.platform.store.entities.signUp.query

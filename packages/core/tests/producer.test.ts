@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { META_EVENTS_QUEUE } from '../src/channels/meta/queue.js';
 import { ValidationError } from '../src/platform/errors.js';
 import { MAX_MESSAGE_BYTES } from '../src/platform/queue/declarations.js';
 import { chunkForSqs, createProducer, type QueueSink } from '../src/platform/queue/producer.js';
@@ -48,21 +49,21 @@ describe('createProducer', () => {
   it('validates each message against its queue schema before sending', async () => {
     const { sent, sink } = memorySink();
     const producer = createProducer(sink);
-    await expect(producer.send('meta-events', { tenantId: '', receivedAt: 1, body: '{}' })).rejects.toThrow(
+    await expect(producer.send(META_EVENTS_QUEUE, { tenantId: '', receivedAt: 1, body: '{}' })).rejects.toThrow(
       ValidationError,
     );
     expect(sent).toHaveLength(0);
-    await producer.send('meta-events', delivery(1));
+    await producer.send(META_EVENTS_QUEUE, delivery(1));
     expect(JSON.parse(sent[0] as string)).toEqual(delivery(1));
   });
 
   it('retries entries SQS refused once, and fails loudly if they are refused again', async () => {
     const once = memorySink(2);
-    await createProducer(once.sink).sendBatch('meta-events', [1, 2, 3].map(delivery));
+    await createProducer(once.sink).sendBatch(META_EVENTS_QUEUE, [1, 2, 3].map(delivery));
     expect(once.sent.map((body) => JSON.parse(body).receivedAt).sort()).toEqual([2, 3, 4]);
 
     const always = memorySink(100);
-    await expect(createProducer(always.sink).sendBatch('meta-events', [delivery(1)])).rejects.toThrow(
+    await expect(createProducer(always.sink).sendBatch(META_EVENTS_QUEUE, [delivery(1)])).rejects.toThrow(
       /could not be queued/,
     );
   });
@@ -70,6 +71,6 @@ describe('createProducer', () => {
   it('refuses a message too large for SQS when there is nowhere to offload it', async () => {
     const { sink } = memorySink();
     const big = { ...delivery(1), body: 'x'.repeat(MAX_MESSAGE_BYTES) };
-    await expect(createProducer(sink).send('meta-events', big)).rejects.toThrow(/too large/);
+    await expect(createProducer(sink).send(META_EVENTS_QUEUE, big)).rejects.toThrow(/too large/);
   });
 });

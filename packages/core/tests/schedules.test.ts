@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { SCHEDULES, toEventBridgeCron } from '../src/platform/schedules.js';
+import { toEventBridgeCron } from '../src/platform/schedules.js';
+import { PRODUCT } from '../src/product/areas.js';
 
 describe('toEventBridgeCron', () => {
   it.each([
@@ -19,6 +20,6 @@ describe('toEventBridgeCron', () => {
   });
 
   it('converts every declared schedule', () => {
-    for (const job of Object.values(SCHEDULES)) expect(toEventBridgeCron(job.cron)).toMatch(/^cron\(/);
+    for (const job of PRODUCT.schedules) expect(toEventBridgeCron(job.cron)).toMatch(/^cron\(/);
   });
 });

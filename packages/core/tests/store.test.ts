@@ -3,15 +3,16 @@ import { describe, expect, it } from 'vitest';
 import { ACCOUNTS_TENANT } from '../src/accounts/records.js';
 import { createStore } from '../src/platform/store/service.js';
 import { TABLE } from '../src/platform/store/table.js';
+import { PRODUCT } from '../src/product/areas.js';
 
-const store = createStore(new DynamoDBClient({ region: 'eu-central-1' }), 'asistone-test-records');
+const store = createStore(new DynamoDBClient({ region: 'eu-central-1' }), 'asistone-test-records', PRODUCT.records);
 
 type IndexKey = { field: string; composite: string[]; template?: string };
 type Index = { index?: string; pk: IndexKey; sk: IndexKey };
 
 /**
  * No query can forget the tenant: every key of every record type, table and index alike,
- * starts with the tenant id. Checked over the whole service, so a new record type is covered.
+ * starts with the tenant id. Checked over every record the product composes, so a new record type is covered.
  */
 describe('store', () => {
   const entities = Object.entries(store.entities) as [string, { schema: { indexes: Record<string, Index> } }][];

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBusiness, effectiveRole, roleIn } from '../src/accounts/businesses.js';
-import { ConflictError, ForbiddenError } from '../src/accounts/errors.js';
 import { createAccount } from '../src/accounts/people.js';
 import { changeRole, listMembers, removeMember, transferOwnership } from '../src/accounts/team.js';
 import { readAuditLog } from '../src/audit/audit-log.js';
+import { ConflictError, ForbiddenError } from '../src/platform/errors.js';
 import { startTestPlatform, type TestPlatform } from './support/platform.js';
 
 let test: TestPlatform;

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RateLimitedError } from '../src/accounts/errors.js';
 import { takeAttempt } from '../src/accounts/throttle.js';
+import { RateLimitedError } from '../src/platform/errors.js';
 import { startTestPlatform, type TestPlatform } from './support/platform.js';
 
 let test: TestPlatform;

@@ -1,9 +1,9 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { describe, expect, it } from 'vitest';
+import { META_EVENTS_QUEUE } from '../src/channels/meta/queue.js';
 import type { Blobs } from '../src/platform/blobs.js';
 import { PermanentError } from '../src/platform/errors.js';
 import type { DeadLetter } from '../src/platform/queue/dead-letters.js';
-import { QUEUES } from '../src/platform/queue/declarations.js';
 import { type QueueRecord, queueWorker } from '../src/platform/queue/worker.js';
 
 const log = new Logger({ logLevel: 'SILENT' });
@@ -27,7 +27,7 @@ function setup(handle: (body: string) => Promise<void>, stored: Record<string, s
     },
   } as unknown as Blobs;
   const worker = queueWorker(
-    'meta-events',
+    META_EVENTS_QUEUE,
     () => ({ blobs, log, deadLetters: { send: async (letter) => void dead.push(letter) } }),
     async (message) => handle(message.body),
   );
@@ -64,7 +64,7 @@ describe('queueWorker', () => {
       if (body.includes('1')) throw new PermanentError('no whatsapp channel 123 for this tenant');
       throw new Error('timeout');
     });
-    const last = QUEUES['meta-events'].maxReceiveCount;
+    const last = META_EVENTS_QUEUE.maxReceiveCount;
     const out = await worker({ Records: [record('a', good(1)), record('b', good(2), last), record('c', good(3), 1)] });
     expect(out.batchItemFailures).toEqual([{ itemIdentifier: 'c' }]);
     expect(dead.map((letter) => [letter.reason, letter.receiveCount])).toEqual([

@@ -2,8 +2,9 @@ import { mkdir } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { queueUrlVariable } from '@asistone/core/platform/config';
-import { deadLetterQueueName, QUEUES, queueNames } from '@asistone/core/platform/queue/declarations';
+import { deadLetterQueueName } from '@asistone/core/platform/queue/declarations';
 import { resourceName, TABLE } from '@asistone/core/platform/store/table';
+import { PRODUCT } from '@asistone/core/product/areas';
 import {
   CreateTableCommand,
   DescribeTableCommand,
@@ -77,28 +78,28 @@ export async function startEmulators(dataDir: string): Promise<Emulators> {
   };
   // setup() creates only what is missing: queued messages from an earlier run stay.
   const deadLetters = fauxqs.setup({
-    queues: queueNames.map((queue) => ({
-      name: resourceName(LOCAL_STAGE, deadLetterQueueName(queue)),
+    queues: PRODUCT.queues.map((queue) => ({
+      name: resourceName(LOCAL_STAGE, deadLetterQueueName(queue.name)),
       region: LOCAL_REGION,
       attributes: { MessageRetentionPeriod: String(14 * 24 * 3600) },
     })),
     buckets: [bucket],
   }).queues;
   const mains = fauxqs.setup({
-    queues: queueNames.map((queue, index) => ({
-      name: resourceName(LOCAL_STAGE, queue),
+    queues: PRODUCT.queues.map((queue, index) => ({
+      name: resourceName(LOCAL_STAGE, queue.name),
       region: LOCAL_REGION,
       attributes: {
-        VisibilityTimeout: String(QUEUES[queue].visibilityTimeoutSeconds),
+        VisibilityTimeout: String(queue.visibilityTimeoutSeconds),
         MessageRetentionPeriod: String(4 * 24 * 3600),
         RedrivePolicy: JSON.stringify({
           deadLetterTargetArn: deadLetters[index]?.arn,
-          maxReceiveCount: String(QUEUES[queue].maxReceiveCount),
+          maxReceiveCount: String(queue.maxReceiveCount),
         }),
       },
     })),
   }).queues;
-  queueNames.forEach((queue, index) => {
+  PRODUCT.queueNames.forEach((queue, index) => {
     env[queueUrlVariable(queue)] = mains[index]?.url as string;
     env[queueUrlVariable(deadLetterQueueName(queue))] = deadLetters[index]?.url as string;
   });

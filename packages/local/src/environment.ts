@@ -3,10 +3,13 @@ import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { platform } from '@asistone/core/platform/context';
 import { seedDemoTenant } from '@asistone/core/tenancy/demo';
+import { TENANCY_RECORDS } from '@asistone/core/tenancy/records';
 import { LOCAL_REGION, LOCAL_STAGE, startEmulators } from './emulators.js';
 
 /** Written by a running `npm start`, so CLI commands reuse its emulators instead of the files. */
 const RUNNING_FILE = 'running.json';
+/** Rewritten every second by a running `npm start`: what `/api/health` reports about the runtime. */
+export const RUNTIME_STATUS_FILE = 'runtime.json';
 
 interface Running {
   pid: number;
@@ -22,6 +25,7 @@ export function handlerEnvironment(dataDir: string, emulatorEnv: Record<string, 
     AWS_SECRET_ACCESS_KEY: 'local',
     KEY_PROVIDER: 'local',
     LOCAL_KEY_DIR: join(dataDir, 'keys'),
+    LOCAL_RUNTIME_STATUS: join(dataDir, RUNTIME_STATUS_FILE),
     ...emulatorEnv,
   };
 }
@@ -36,8 +40,8 @@ export function demoSecretsFromEnv() {
 
 /** Seeds what a fresh local data folder needs (the demo tenant); later calls change nothing. */
 export async function seedLocalData(): Promise<void> {
-  const { store, keyring } = platform();
-  await seedDemoTenant({ store, keyring }, demoSecretsFromEnv());
+  const { storeOf, keyring } = platform();
+  await seedDemoTenant({ store: storeOf(TENANCY_RECORDS), keyring }, demoSecretsFromEnv());
 }
 
 export async function announceRunning(dataDir: string, env: Record<string, string>): Promise<void> {

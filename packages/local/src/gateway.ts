@@ -1,8 +1,9 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { extname, join, normalize } from 'node:path';
-import { API, WEBHOOKS, type WebhookProvider } from '@asistone/core/platform/functions';
+import { ORIGIN_SECRET_HEADER } from '@asistone/core/platform/front-door';
 import { SECURITY_HEADERS } from '@asistone/core/platform/security-headers';
+import { PRODUCT } from '@asistone/core/product/areas';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import { Hono } from 'hono';
 import { fromFunctionUrlResult, toFunctionUrlEvent } from './function-url.js';
@@ -32,7 +33,7 @@ export interface GatewayState {
  * The one local HTTP entry: `/webhooks/<provider>/*` and `/api/*` become function-URL events
  * for the same handlers Lambda runs; everything else is the built web app.
  */
-export function createGateway(webDist: string, state: GatewayState) {
+export function createGateway(webDist: string, state: GatewayState, originSecret: string) {
   const app = new Hono();
 
   app.use('*', async (c, next) => {
@@ -44,17 +45,21 @@ export function createGateway(webDist: string, state: GatewayState) {
 
   const toLambda = (declared: string, name: string, timeoutSeconds: number) => async (c: import('hono').Context) => {
     const event = await toFunctionUrlEvent(c.req.raw, getConnInfo(c).remote.address ?? '127.0.0.1');
+    // As CloudFront does for the API: the door's own secret, overwriting whatever the caller sent.
+    if (name === 'api') event.headers[ORIGIN_SECRET_HEADER] = originSecret;
+    else delete event.headers[ORIGIN_SECRET_HEADER];
     if (event.body && Buffer.byteLength(event.body, 'base64') > MAX_BODY_BYTES) return c.text('payload too large', 413);
     return fromFunctionUrlResult(await invoke(declared, name, event, timeoutSeconds));
   };
 
+  const api = PRODUCT.fn('api');
+  if (!api) throw new Error('the product declares no API function');
   app.all('/webhooks/:provider/*', (c) => {
-    const provider = c.req.param('provider') as WebhookProvider;
-    const webhook = WEBHOOKS[provider];
-    if (!Object.hasOwn(WEBHOOKS, provider) || !webhook) return c.text('not found', 404);
-    return toLambda(webhook.handler, `webhook-${provider}`, webhook.timeoutSeconds)(c);
+    const webhook = PRODUCT.fn(`webhook-${c.req.param('provider')}`);
+    if (webhook?.kind !== 'webhook') return c.text('not found', 404);
+    return toLambda(webhook.handler, webhook.name, webhook.timeoutSeconds)(c);
   });
-  app.all('/api/*', toLambda(API.handler, 'api', API.timeoutSeconds));
+  app.all('/api/*', toLambda(api.handler, api.name, api.timeoutSeconds));
 
   app.get('*', async (c) => {
     const index = join(webDist, 'index.html');

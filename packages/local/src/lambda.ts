@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { splitHandler } from '@asistone/core/platform/functions';
+import { splitHandler } from '@asistone/core/platform/area';
 import type { Context } from 'aws-lambda';
 import { LOCAL_REGION } from './emulators.js';
 

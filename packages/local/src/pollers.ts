@@ -1,4 +1,5 @@
-import { QUEUES, type QueueName } from '@asistone/core/platform/queue/declarations';
+import type { QueueDeclaration } from '@asistone/core/platform/queue/declarations';
+import type { PollerStatus } from '@asistone/core/platform/runtime-status';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import {
   DeleteMessageBatchCommand,
@@ -10,9 +11,9 @@ import { LOCAL_REGION } from './emulators.js';
 import { invoke } from './lambda.js';
 
 export interface Poller {
-  queue: QueueName;
-  /** Batches delivered since start. */
-  readonly delivered: number;
+  queue: string;
+  /** What the health report says about it. */
+  status(): PollerStatus;
   /** Stops once the queue has nothing visible and no batch is in flight. */
   drain(deadlineMs: number): Promise<void>;
   stop(): void;
@@ -23,13 +24,16 @@ export interface Poller {
  * the declared size, partial batch failures honoured, failed messages left to reappear after
  * the visibility timeout (and redriven to the DLQ by the queue after max receives).
  */
-export function startPoller(sqs: SQSClient, queue: QueueName, queueUrl: string, log: Logger): Poller {
-  const declared = QUEUES[queue];
+export function startPoller(sqs: SQSClient, declared: QueueDeclaration, queueUrl: string, log: Logger): Poller {
+  const queue = declared.name;
   let running = true;
   let delivered = 0;
+  let lastPollAt = Date.now();
+  let busySince: number | undefined;
   let inFlight: Promise<void> = Promise.resolve();
 
   async function deliverOnce(): Promise<number> {
+    lastPollAt = Date.now();
     const out = await sqs.send(
       new ReceiveMessageCommand({
         QueueUrl: queueUrl,
@@ -59,16 +63,19 @@ export function startPoller(sqs: SQSClient, queue: QueueName, queueUrl: string, 
       awsRegion: LOCAL_REGION,
     }));
     let failed = new Set(records.map((record) => record.messageId));
+    busySince = Date.now();
     try {
       const result = await invoke<{ batchItemFailures?: { itemIdentifier: string }[] } | undefined>(
-        declared.consumer,
+        declared.consumer.handler,
         `worker-${queue}`,
         { Records: records },
-        declared.consumerTimeoutSeconds,
+        declared.consumer.timeoutSeconds,
       );
       failed = new Set((result?.batchItemFailures ?? []).map((failure) => failure.itemIdentifier));
     } catch (error) {
       log.error('consumer failed the whole batch', { queue, error: error as Error });
+    } finally {
+      busySince = undefined;
     }
     const done = messages.filter((message) => !failed.has(message.MessageId as string));
     if (done.length > 0) {
@@ -99,9 +106,13 @@ export function startPoller(sqs: SQSClient, queue: QueueName, queueUrl: string, 
 
   return {
     queue,
-    get delivered() {
-      return delivered;
-    },
+    status: () => ({
+      running,
+      lastPollAt,
+      busySince,
+      consumerTimeoutSeconds: declared.consumer.timeoutSeconds,
+      batches: delivered,
+    }),
     async drain(deadlineMs) {
       while (Date.now() < deadlineMs) {
         const out = await sqs.send(

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { SCHEDULES, type ScheduleName } from '@asistone/core/platform/schedules';
+import type { ScheduleDeclaration } from '@asistone/core/platform/schedules';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { Cron } from 'croner';
 import { LOCAL_REGION } from './emulators.js';
@@ -21,20 +21,25 @@ export function scheduledEvent(name: string, time = new Date()) {
 }
 
 /** Runs every declared schedule with croner, in UTC, never overlapping itself. */
-export function startScheduler(log: Logger) {
-  const jobs = (Object.keys(SCHEDULES) as ScheduleName[]).map((name) => {
-    const job = SCHEDULES[name];
-    return new Cron(job.cron, { timezone: 'UTC', protect: true, name }, async () => {
-      try {
-        await invoke(job.handler, `schedule-${name}`, scheduledEvent(name), job.timeoutSeconds);
-      } catch (error) {
-        log.error('scheduled job failed', { schedule: name, error: error as Error });
-      }
-    });
-  });
+export function startScheduler(schedules: readonly ScheduleDeclaration[], log: Logger) {
+  let running = true;
+  const jobs = schedules.map(
+    (job) =>
+      new Cron(job.cron, { timezone: 'UTC', protect: true, name: job.name }, async () => {
+        try {
+          await invoke(job.handler, `schedule-${job.name}`, scheduledEvent(job.name), job.timeoutSeconds);
+        } catch (error) {
+          log.error('scheduled job failed', { schedule: job.name, error: error as Error });
+        }
+      }),
+  );
   return {
-    jobs: jobs.map((job) => ({ name: job.name ?? '', next: job.nextRun()?.toISOString() })),
+    status: () => ({
+      running,
+      jobs: jobs.map((job) => ({ name: job.name ?? '', next: job.nextRun()?.toISOString() })),
+    }),
     stop: () => {
+      running = false;
       for (const job of jobs) job.stop();
     },
   };

@@ -1,10 +1,14 @@
 import { randomBytes } from 'node:crypto';
-import { chmod, open, readFile } from 'node:fs/promises';
+import { chmod, open, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
 interface LocalSecrets {
   authTokenSecret: string;
+  /** What the gateway, standing in for CloudFront, proves itself to the API with. */
+  originSecret: string;
 }
+
+const newSecret = () => randomBytes(48).toString('base64url');
 
 /**
  * Secrets the local stack makes for itself on first start and keeps under the data folder
@@ -12,7 +16,7 @@ interface LocalSecrets {
  */
 export async function localSecrets(dataDir: string): Promise<LocalSecrets> {
   const path = join(dataDir, 'secrets.json');
-  const fresh: LocalSecrets = { authTokenSecret: randomBytes(48).toString('base64url') };
+  const fresh: LocalSecrets = { authTokenSecret: newSecret(), originSecret: newSecret() };
   const file = await open(path, 'wx', 0o600).catch((error: NodeJS.ErrnoException) => {
     if (error.code === 'EEXIST') return undefined;
     throw error;
@@ -23,5 +27,10 @@ export async function localSecrets(dataDir: string): Promise<LocalSecrets> {
     return fresh;
   }
   await chmod(path, 0o600);
-  return JSON.parse(await readFile(path, 'utf8')) as LocalSecrets;
+  const kept = JSON.parse(await readFile(path, 'utf8')) as Partial<LocalSecrets>;
+  if (kept.authTokenSecret && kept.originSecret) return kept as LocalSecrets;
+  // A data folder from before a secret existed: keep what is there, add what is missing.
+  const completed = { ...fresh, ...kept } as LocalSecrets;
+  await writeFile(path, `${JSON.stringify(completed, null, 2)}\n`, { mode: 0o600 });
+  return completed;
 }

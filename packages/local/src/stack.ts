@@ -1,17 +1,23 @@
 import { mkdir } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { queueUrlVariable } from '@asistone/core/platform/config';
 import { platform } from '@asistone/core/platform/context';
-import { registerHealthCheck } from '@asistone/core/platform/health';
 import { createLogger } from '@asistone/core/platform/log';
-import { queueNames } from '@asistone/core/platform/queue/declarations';
+import { writeRuntimeStatus } from '@asistone/core/platform/runtime-status';
+import { PRODUCT } from '@asistone/core/product/areas';
 import { serve } from '@hono/node-server';
 import { startEmulators } from './emulators.js';
-import { announceRunning, clearRunning, handlerEnvironment, seedLocalData } from './environment.js';
+import {
+  announceRunning,
+  clearRunning,
+  handlerEnvironment,
+  RUNTIME_STATUS_FILE,
+  seedLocalData,
+} from './environment.js';
 import { createGateway, type GatewayState } from './gateway.js';
 import { ROOT } from './lambda.js';
-import { startPoller } from './pollers.js';
+import { type Poller, startPoller } from './pollers.js';
 import { startScheduler } from './scheduler.js';
 import { localSecrets } from './secrets.js';
 import { ensureWebBuild, WEB_DIST, type WebBuildState } from './web-build.js';
@@ -28,6 +34,8 @@ export interface LocalStackOptions {
 export interface LocalStack {
   url: string;
   dataDir: string;
+  /** Each queue's poller, by queue name (ops and tests can stop one and watch health degrade). */
+  pollers: ReadonlyMap<string, Poller>;
   /** Stops taking requests, drains the queues, then stops everything. */
   stop(): Promise<void>;
 }
@@ -42,10 +50,13 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   const log = createLogger('local');
 
   const emulators = await startEmulators(dataDir);
+  const secrets = await localSecrets(dataDir);
   const handlerEnv = {
     ...handlerEnvironment(dataDir, emulators.env),
     // Generated once per data folder, so sessions survive restarts; `.env` may set its own.
-    AUTH_TOKEN_SECRET: process.env.AUTH_TOKEN_SECRET ?? (await localSecrets(dataDir)).authTokenSecret,
+    AUTH_TOKEN_SECRET: process.env.AUTH_TOKEN_SECRET ?? secrets.authTokenSecret,
+    // The gateway stands in for CloudFront and proves it to the API the same way.
+    ORIGIN_SECRET: secrets.originSecret,
   };
   Object.assign(process.env, handlerEnv);
   await announceRunning(dataDir, handlerEnv);
@@ -62,25 +73,33 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     });
   }
 
-  const pollers = queueNames.map((queue) =>
-    startPoller(aws.sqs, queue, process.env[queueUrlVariable(queue)] as string, log),
+  const pollers = PRODUCT.queues.map((queue) =>
+    startPoller(aws.sqs, queue, process.env[queueUrlVariable(queue.name)] as string, log),
   );
-  const scheduler = startScheduler(log);
-
-  registerHealthCheck('gateway', async () => ({ status: 'ok' }));
-  registerHealthCheck('web', async () => ({ status: web === 'failed' ? 'down' : 'ok', detail: { build: web } }));
-  registerHealthCheck('pollers', async () => ({
-    status: 'ok',
-    detail: Object.fromEntries(pollers.map((poller) => [poller.queue, { batches: poller.delivered }])),
-  }));
-  registerHealthCheck('scheduler', async () => ({ status: 'ok', detail: { jobs: scheduler.jobs } }));
-  registerHealthCheck('keys', async () => ({ status: 'ok', detail: { provider: 'local' } }));
+  const scheduler = startScheduler(PRODUCT.schedules, log);
 
   const state: GatewayState = { stopping: false };
-  const gateway = createGateway(WEB_DIST, state);
+  let listening = false;
+  // What AWS would run for us, reported every second for `/api/health` (a stopped part goes stale).
+  const statusFile = join(dataDir, RUNTIME_STATUS_FILE);
+  const report = () =>
+    writeRuntimeStatus(statusFile, {
+      writtenAt: Date.now(),
+      gateway: { listening, stopping: state.stopping },
+      web: { build: web },
+      pollers: Object.fromEntries(pollers.map((poller) => [poller.queue, poller.status()])),
+      scheduler: scheduler.status(),
+    }).catch((error: unknown) => log.warn('runtime status not written', { error: error as Error }));
+  await report();
+  const reporting = setInterval(report, 1000);
+  reporting.unref();
+
+  const gateway = createGateway(WEB_DIST, state, secrets.originSecret);
   const server = await new Promise<ReturnType<typeof serve>>((resolveServer) => {
     const s = serve({ fetch: gateway.fetch, port: options.port, hostname: '127.0.0.1' }, () => resolveServer(s));
   });
+  listening = true;
+  await report();
   const port = (server.address() as AddressInfo).port;
   const url = `http://localhost:${port}`;
   // Links in mails point at this gateway, unless `.env` names another address; CLI commands
@@ -91,8 +110,10 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   return {
     url,
     dataDir,
+    pollers: new Map(pollers.map((poller) => [poller.queue, poller])),
     async stop() {
       state.stopping = true;
+      clearInterval(reporting);
       await new Promise<void>((done) => server.close(() => done()));
       scheduler.stop();
       const deadline = Date.now() + 15_000;

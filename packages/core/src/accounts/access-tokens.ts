@@ -1,5 +1,5 @@
 import { errors, jwtVerify, SignJWT } from 'jose';
-import { UnauthenticatedError } from './errors.js';
+import { UnauthenticatedError } from '../platform/errors.js';
 
 /**
  * Short-lived access tokens: HS256 JWTs naming the person and their session. Kept in memory

@@ -1,14 +1,17 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
-import type { DeliveryDeps, MailQueue } from '../notify/outbound.js';
+import type { MailQueue } from '../notify/outbound.js';
 import type { TenantKeyring } from '../platform/crypto/keyring.js';
-import type { Store } from '../platform/store/service.js';
+import type { AccountsStore } from './records.js';
+import type { AccountRequestQueue } from './requests.js';
 
 /** What the accounts area needs from the platform; handlers build it once per process. */
 export interface AccountsDeps {
-  store: Store;
+  store: AccountsStore;
   keyring: TenantKeyring;
-  /** Mail is never sent from a request: it is queued for the mail worker. */
+  /** Rendered mails (invitations) are queued for the mail worker, never sent from a request. */
   mails: MailQueue;
+  /** Requests whose mail depends on whether an account exists, decided by their own worker. */
+  requests: AccountRequestQueue;
   log: Logger;
   /** HS256 key of access tokens. */
   tokenSecret: string;
@@ -16,8 +19,12 @@ export interface AccountsDeps {
   appUrl: string;
 }
 
-/** What the mail worker needs to finish the accounts' mail requests. */
-export interface AccountsMailDeps extends DeliveryDeps {
+/** What the account-requests worker needs: it looks accounts up and queues the finished mail. */
+export interface AccountRequestDeps {
+  store: AccountsStore;
+  keyring: TenantKeyring;
+  mails: MailQueue;
+  log: Logger;
   appUrl: string;
 }
 

@@ -1,27 +1,19 @@
-import { PermanentError } from '../platform/errors.js';
+import { ProductError } from '../platform/errors.js';
 
 /**
- * What can go wrong for a person signing in or managing a team. Each error carries a stable
- * `code` the API turns into a status; messages are safe to show and never name an account.
+ * What can go wrong only for a person signing in. Errors every area shares (not found,
+ * conflict, forbidden, unauthenticated, rate limited, invalid) live in platform/errors.ts.
+ * Messages are safe to show and never name an account.
  */
-export type AccountsErrorCode =
-  | 'invalid_credentials'
-  | 'totp_required'
-  | 'email_not_verified'
-  | 'unauthenticated'
-  | 'forbidden'
-  | 'not_found'
-  | 'conflict'
-  | 'invalid_link'
-  | 'rate_limited';
+export type AccountsErrorCode = 'invalid_credentials' | 'totp_required' | 'email_not_verified' | 'invalid_link';
 
-export class AccountsError extends PermanentError {
+export class AccountsError extends ProductError {
   override name = 'AccountsError';
   constructor(
-    readonly code: AccountsErrorCode,
+    override readonly code: AccountsErrorCode,
     message: string,
   ) {
-    super(message);
+    super(code, message);
   }
 }
 
@@ -46,48 +38,10 @@ export class EmailNotVerifiedError extends AccountsError {
   }
 }
 
-export class UnauthenticatedError extends AccountsError {
-  override name = 'UnauthenticatedError';
-  constructor(message = 'Sign in to continue') {
-    super('unauthenticated', message);
-  }
-}
-
-export class ForbiddenError extends AccountsError {
-  override name = 'ForbiddenError';
-  constructor(message = 'Your role does not allow this') {
-    super('forbidden', message);
-  }
-}
-
-export class NotFoundError extends AccountsError {
-  override name = 'NotFoundError';
-  constructor(message: string) {
-    super('not_found', message);
-  }
-}
-
-export class ConflictError extends AccountsError {
-  override name = 'ConflictError';
-  constructor(message: string) {
-    super('conflict', message);
-  }
-}
-
 /** A verification, reset or invitation link that is unknown, used or expired. */
 export class InvalidLinkError extends AccountsError {
   override name = 'InvalidLinkError';
   constructor(message = 'This link is invalid or has expired') {
     super('invalid_link', message);
-  }
-}
-
-export class RateLimitedError extends AccountsError {
-  override name = 'RateLimitedError';
-  constructor(
-    readonly retryAfterSeconds: number,
-    message: string,
-  ) {
-    super('rate_limited', message);
   }
 }

@@ -1,6 +1,6 @@
+import { UnauthenticatedError } from '../platform/errors.js';
 import { type BusinessSummary, businessesOf } from './businesses.js';
 import type { AccountsDeps } from './deps.js';
-import { UnauthenticatedError } from './errors.js';
 import { accountKeys, loadUser, type Profile, profileOf } from './people.js';
 
 /** The signed-in person and the businesses they can open. */

@@ -1,12 +1,11 @@
-import * as z from 'zod';
 import { recordInBusinesses } from '../audit/audit-log.js';
-import { deliverOnce } from '../notify/outbound.js';
+import { sealMail } from '../notify/outbound.js';
 import { businessIdsOf } from './businesses.js';
-import type { AccountsDeps, AccountsMailDeps, RequestOrigin } from './deps.js';
+import type { AccountRequestDeps, AccountsDeps, RequestOrigin } from './deps.js';
 import { InvalidLinkError } from './errors.js';
 import { type PasswordResetRequest, SEALED_RESET_REQUEST } from './mail-requests.js';
 import { passwordResetMail } from './mails.js';
-import { hashPassword, passwordSchema } from './passwords.js';
+import { hashPassword } from './passwords.js';
 import { accountKeys, emailIndexOf, findUserByEmailIndex, ignoreExisting, profileOf } from './people.js';
 import { ACCOUNTS_TENANT } from './records.js';
 import { newId, newSecret, secretHash } from './secrets.js';
@@ -15,13 +14,10 @@ import { POLICIES, takeAttempt } from './throttle.js';
 
 const RESET_SECONDS = 60 * 60;
 
-export const resetRequestSchema = z.object({ email: z.email().max(254) });
-export const resetConfirmSchema = z.object({ token: z.string().min(20).max(200), password: passwordSchema });
-
 /**
  * Asks for a reset link. The answer and the work are the same whether the address has an
- * account or not: the limits are counted, then one message goes on the mail queue, where the
- * worker looks the account up ({@link sendPasswordResetLink}). Nothing here reads the account,
+ * account or not: the limits are counted, then one message goes on the account-requests queue,
+ * whose worker looks the account up ({@link sendPasswordResetLink}). Nothing here reads the account,
  * so neither the answer nor its timing tells whether one exists.
  */
 export async function requestPasswordReset(deps: AccountsDeps, email: string, origin: RequestOrigin): Promise<void> {
@@ -32,7 +28,7 @@ export async function requestPasswordReset(deps: AccountsDeps, email: string, or
   }
   await takeAttempt(deps.store, POLICIES.resetAccount, emailIndex);
   const requestId = newId('r');
-  await deps.mails.enqueue({
+  await deps.requests.enqueue({
     kind: 'password-reset-request',
     tenantId: ACCOUNTS_TENANT,
     requestId,
@@ -43,10 +39,10 @@ export async function requestPasswordReset(deps: AccountsDeps, email: string, or
 }
 
 /**
- * The mail worker's half: mails a reset link when the address has an account, and does
+ * The account-requests worker's half: mails a reset link when the address has an account, and does
  * nothing otherwise. A redelivered request finds its link and its mail already made.
  */
-export async function sendPasswordResetLink(deps: AccountsMailDeps, request: PasswordResetRequest): Promise<void> {
+export async function sendPasswordResetLink(deps: AccountRequestDeps, request: PasswordResetRequest): Promise<void> {
   const user = await findUserByEmailIndex(deps, request.emailIndex);
   if (!user) {
     deps.log.info('password reset requested for no account', { requestId: request.requestId });
@@ -65,10 +61,8 @@ export async function sendPasswordResetLink(deps: AccountsMailDeps, request: Pas
     .go()
     .catch(ignoreExisting);
   const to = profileOf(keys, user).email;
-  await deliverOnce(
-    deps,
-    ACCOUNTS_TENANT,
-    passwordResetMail(to, `${deps.appUrl}/reset-password?token=${token}`, tokenHash),
+  await deps.mails.enqueue(
+    sealMail(keys, passwordResetMail(to, `${deps.appUrl}/reset-password?token=${token}`, tokenHash)),
   );
   deps.log.info('password reset link sent', { userId: user.userId, requestId: request.requestId });
 }

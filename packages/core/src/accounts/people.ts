@@ -1,7 +1,7 @@
 import type { TenantKeys } from '../platform/crypto/keyring.js';
+import { ConflictError } from '../platform/errors.js';
 import { isConditionFailure } from '../platform/store/service.js';
 import type { AccountsDeps } from './deps.js';
-import { ConflictError } from './errors.js';
 import { ACCOUNTS_TENANT } from './records.js';
 
 /** Addresses compare case-insensitively and without surrounding spaces. */

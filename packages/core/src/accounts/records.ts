@@ -1,5 +1,8 @@
+import { ROLES } from '@asistone/contract/roles';
 import { Entity } from 'electrodb';
-import { ROLES } from './permissions.js';
+import type { AUDIT_RECORDS } from '../audit/records.js';
+import type { Store } from '../platform/store/service.js';
+import type { TENANCY_RECORDS } from '../tenancy/records.js';
 
 /**
  * People are not owned by one business: their accounts live under this reserved tenant, so
@@ -286,3 +289,20 @@ export const InviteRecord = new Entity({
     },
   },
 });
+
+/** The accounts area's records: people, their sign-in, and their memberships in businesses. */
+export const ACCOUNT_RECORDS = {
+  user: UserRecord,
+  accountEmail: EmailLookupRecord,
+  signUp: SignUpRecord,
+  session: SessionRecord,
+  refreshToken: RefreshTokenRecord,
+  passwordReset: PasswordResetRecord,
+  throttle: ThrottleRecord,
+  membership: MembershipRecord,
+  ownership: OwnershipRecord,
+  invite: InviteRecord,
+};
+
+/** Accounts create businesses (tenancy) and write the audit log. */
+export type AccountsStore = Store<typeof ACCOUNT_RECORDS & typeof TENANCY_RECORDS & typeof AUDIT_RECORDS>;

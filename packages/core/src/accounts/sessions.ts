@@ -1,8 +1,8 @@
 import { maskSourceAddress } from '../audit/source-address.js';
+import { NotFoundError, UnauthenticatedError } from '../platform/errors.js';
 import { isConditionFailure } from '../platform/store/service.js';
 import { ACCESS_TOKEN_SECONDS, type AccessClaims, issueAccessToken } from './access-tokens.js';
 import type { AccountsDeps, RequestOrigin } from './deps.js';
-import { NotFoundError, UnauthenticatedError } from './errors.js';
 import { ACCOUNTS_TENANT } from './records.js';
 import { newId, newSecret, secretHash } from './secrets.js';
 

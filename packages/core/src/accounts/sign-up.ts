@@ -1,11 +1,12 @@
-import * as z from 'zod';
-import { deliverOnce } from '../notify/outbound.js';
+import type { signUpBody } from '@asistone/contract/auth';
+import type * as z from 'zod';
+import { sealMail } from '../notify/outbound.js';
 import { createBusiness } from './businesses.js';
-import type { AccountsDeps, AccountsMailDeps, RequestOrigin } from './deps.js';
+import type { AccountRequestDeps, AccountsDeps, RequestOrigin } from './deps.js';
 import { InvalidLinkError } from './errors.js';
 import { SEALED_SIGN_UP_REQUEST, type SignUpRequest } from './mail-requests.js';
 import { signUpNoticeMail, verifyEmailMail } from './mails.js';
-import { hashPassword, passwordSchema } from './passwords.js';
+import { hashPassword } from './passwords.js';
 import {
   accountKeys,
   createAccount,
@@ -16,26 +17,16 @@ import {
 } from './people.js';
 import { ACCOUNTS_TENANT } from './records.js';
 import { newId, newSecret, secretHash } from './secrets.js';
-import { consentSchema } from './terms.js';
 import { POLICIES, takeAttempt } from './throttle.js';
 
 const CONFIRMATION_SECONDS = 24 * 3600;
 
-export const signUpSchema = z
-  .object({
-    businessName: z.string().trim().min(1).max(120),
-    name: z.string().trim().min(1).max(120),
-    email: z.email().max(254),
-    password: passwordSchema,
-  })
-  .extend(consentSchema.shape);
-
-export type SignUp = z.infer<typeof signUpSchema>;
+export type SignUp = z.output<typeof signUpBody>;
 
 /**
  * Starts a sign-up. Answers the same way, after the same work, whether the address is new or
- * taken: the limit is counted, the password hashed, and one message goes on the mail queue.
- * The mail worker ({@link answerSignUpRequest}) then looks the address up: a new address gets
+ * taken: the limit is counted, the password hashed, and one message goes on the account-requests
+ * queue. Its worker ({@link answerSignUpRequest}) then looks the address up: a new address gets
  * a confirmation link, a taken one a notice. Nothing here reads the accounts, so neither the
  * answer nor its timing tells whether the address has one.
  */
@@ -48,7 +39,7 @@ export async function signUp(deps: AccountsDeps, input: SignUp, origin: RequestO
   const requestId = newId('r');
   const seal = (field: keyof SignUpRequest['sealed'], value: string) =>
     keys.seal(SEALED_SIGN_UP_REQUEST, field, requestId, value);
-  await deps.mails.enqueue({
+  await deps.requests.enqueue({
     kind: 'sign-up-request',
     tenantId: ACCOUNTS_TENANT,
     requestId,
@@ -66,11 +57,11 @@ export async function signUp(deps: AccountsDeps, input: SignUp, origin: RequestO
 }
 
 /**
- * The mail worker's half of a sign-up: an address that already has an account gets a notice
+ * The account-requests worker's half of a sign-up: an address that already has an account gets a notice
  * (and no second account); a new one gets its pending sign-up and a confirmation link, valid
  * 24 hours from the request. A redelivered request finds its sign-up and its mail already made.
  */
-export async function answerSignUpRequest(deps: AccountsMailDeps, request: SignUpRequest): Promise<void> {
+export async function answerSignUpRequest(deps: AccountRequestDeps, request: SignUpRequest): Promise<void> {
   const keys = await deps.keyring.forTenant(ACCOUNTS_TENANT);
   const open = (field: keyof SignUpRequest['sealed']) =>
     keys.open(SEALED_SIGN_UP_REQUEST, field, request.requestId, request.sealed[field]);
@@ -78,7 +69,7 @@ export async function answerSignUpRequest(deps: AccountsMailDeps, request: SignU
   const emailIndex = emailIndexOf(keys, email);
   const existing = await findUserByEmailIndex(deps, emailIndex);
   if (existing) {
-    await deliverOnce(deps, ACCOUNTS_TENANT, signUpNoticeMail(email, deps.appUrl, request.requestId));
+    await deps.mails.enqueue(sealMail(keys, signUpNoticeMail(email, deps.appUrl, request.requestId)));
     deps.log.info('sign-up for an existing account: notice sent', {
       userId: existing.userId,
       requestId: request.requestId,
@@ -107,10 +98,8 @@ export async function answerSignUpRequest(deps: AccountsMailDeps, request: SignU
     })
     .go()
     .catch(ignoreExisting);
-  await deliverOnce(
-    deps,
-    ACCOUNTS_TENANT,
-    verifyEmailMail(email, name, `${deps.appUrl}/verify-email?token=${token}`, tokenHash),
+  await deps.mails.enqueue(
+    sealMail(keys, verifyEmailMail(email, name, `${deps.appUrl}/verify-email?token=${token}`, tokenHash)),
   );
   deps.log.info('sign-up started: confirmation sent', { requestId: request.requestId });
 }

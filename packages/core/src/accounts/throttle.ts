@@ -1,5 +1,6 @@
-import { isConditionFailure, type Store } from '../platform/store/service.js';
-import { RateLimitedError } from './errors.js';
+import { RateLimitedError } from '../platform/errors.js';
+import { isConditionFailure } from '../platform/store/service.js';
+import type { AccountsStore } from './records.js';
 import { ACCOUNTS_TENANT } from './records.js';
 
 /**
@@ -56,7 +57,7 @@ export const POLICIES = {
  * await takeAttempt(store, POLICIES.signInAccount, emailIndex);
  */
 export async function takeAttempt(
-  store: Store,
+  store: AccountsStore,
   policy: ThrottlePolicy,
   subject: string,
   nowMs = Date.now(),

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import type { AuditAction } from '@asistone/contract/audit';
 import { ValidationError } from '../platform/errors.js';
-import type { Store } from '../platform/store/service.js';
-import type { AuditAction } from './actions.js';
+import type { AuditStore } from './records.js';
 import { maskSourceAddress } from './source-address.js';
 
 const RETENTION_SECONDS = 3 * 365 * 24 * 3600;
@@ -34,7 +34,7 @@ export interface AuditEntry {
  * await recordAuditEvent(store, tenantId, { action: 'team.role_changed', actorId, target: { type: 'user', id } });
  */
 export async function recordAuditEvent(
-  store: Store,
+  store: AuditStore,
   tenantId: string,
   event: AuditEvent,
   nowMs = Date.now(),
@@ -56,7 +56,11 @@ export async function recordAuditEvent(
 }
 
 /** Appends the same event to several businesses: a person's sign-in shows in each of theirs. */
-export async function recordInBusinesses(store: Store, tenantIds: readonly string[], event: AuditEvent): Promise<void> {
+export async function recordInBusinesses(
+  store: AuditStore,
+  tenantIds: readonly string[],
+  event: AuditEvent,
+): Promise<void> {
   const nowMs = Date.now();
   await Promise.all(tenantIds.map((tenantId) => recordAuditEvent(store, tenantId, event, nowMs)));
 }
@@ -74,7 +78,7 @@ export interface AuditFilter {
  * never scans: by action (then actor as a filter), by actor, or by time alone.
  */
 export async function readAuditLog(
-  store: Store,
+  store: AuditStore,
   tenantId: string,
   filter: AuditFilter,
 ): Promise<{ events: AuditEntry[]; cursor: string | null }> {

@@ -1,5 +1,6 @@
+import { AUDIT_ACTIONS } from '@asistone/contract/audit';
 import { Entity } from 'electrodb';
-import { AUDIT_ACTIONS } from './actions.js';
+import type { Store } from '../platform/store/service.js';
 
 /**
  * One audit event in a business's log. Written once, never updated. The main index reads the
@@ -52,3 +53,8 @@ export const AuditEventRecord = new Entity({
     },
   },
 });
+
+/** The audit log's records. */
+export const AUDIT_RECORDS = { auditEvent: AuditEventRecord };
+
+export type AuditStore = Store<typeof AUDIT_RECORDS>;

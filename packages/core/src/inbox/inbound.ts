@@ -1,6 +1,7 @@
 import type { TenantKeys } from '../platform/crypto/keyring.js';
 import { PermanentError } from '../platform/errors.js';
-import { isConditionFailure, type Store } from '../platform/store/service.js';
+import { isConditionFailure } from '../platform/store/service.js';
+import type { InboxStore } from './records.js';
 
 export type ChannelKind = 'whatsapp' | 'instagram' | 'messenger';
 
@@ -41,7 +42,7 @@ function idsFor(keys: TenantKeys, message: InboundMessage) {
  * message changes nothing twice and never moves a conversation backwards.
  */
 export async function recordInbound(
-  deps: { store: Store; keys: TenantKeys },
+  deps: { store: InboxStore; keys: TenantKeys },
   message: InboundMessage,
 ): Promise<RecordedMessage> {
   const { store, keys } = deps;

@@ -1,4 +1,6 @@
 import { Entity } from 'electrodb';
+import type { Store } from '../platform/store/service.js';
+import type { TENANCY_RECORDS } from '../tenancy/records.js';
 
 /** A customer the business talks to. Personal fields are sealed; lookups use blind indexes. */
 export const ContactRecord = new Entity({
@@ -94,3 +96,9 @@ export const MessageRecord = new Entity({
     },
   },
 });
+
+/** The inbox's records. */
+export const INBOX_RECORDS = { contact: ContactRecord, conversation: ConversationRecord, message: MessageRecord };
+
+/** The inbox reads channels (tenancy) to route a message to its conversation. */
+export type InboxStore = Store<typeof INBOX_RECORDS & typeof TENANCY_RECORDS>;

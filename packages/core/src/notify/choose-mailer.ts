@@ -1,8 +1,8 @@
 import type { TenantKeyring } from '../platform/crypto/keyring.js';
 import { ConfigError } from '../platform/errors.js';
-import type { Store } from '../platform/store/service.js';
 import { devOutbox } from './dev-outbox.js';
 import type { Mailer } from './mailer.js';
+import type { MailStore } from './records.js';
 import { createResendClient, type ResendOptions } from './resend.js';
 
 /**
@@ -14,7 +14,7 @@ export function chooseMailer(deps: {
   local: boolean;
   resendApiKey: string | undefined;
   from: string;
-  store: Store;
+  store: MailStore;
   keyring: TenantKeyring;
   resend?: Omit<ResendOptions, 'apiKey'>;
 }): Mailer {

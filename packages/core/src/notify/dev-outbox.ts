@@ -1,6 +1,6 @@
 import type { TenantKeyring } from '../platform/crypto/keyring.js';
-import type { Store } from '../platform/store/service.js';
 import type { Mailer, MailKind } from './mailer.js';
+import type { MailStore } from './records.js';
 
 /** The dev outbox's own reserved tenant: its mails are sealed under a key of their own. */
 export const OUTBOX_TENANT = 'dev-outbox';
@@ -20,7 +20,7 @@ export interface OutboxMail {
  * A mailer that keeps mails in the table instead of sending them, so a developer can follow
  * verification, reset and invitation links without a mail provider.
  */
-export function devOutbox(deps: { store: Store; keyring: TenantKeyring }): Mailer {
+export function devOutbox(deps: { store: MailStore; keyring: TenantKeyring }): Mailer {
   return {
     async send(mail) {
       await deps.keyring.provision(OUTBOX_TENANT);
@@ -38,7 +38,10 @@ export function devOutbox(deps: { store: Store; keyring: TenantKeyring }): Maile
 }
 
 /** The newest mails first. */
-export async function readOutbox(deps: { store: Store; keyring: TenantKeyring }, limit = 50): Promise<OutboxMail[]> {
+export async function readOutbox(
+  deps: { store: MailStore; keyring: TenantKeyring },
+  limit = 50,
+): Promise<OutboxMail[]> {
   const page = await deps.store.entities.devMail.query.byTime({ tenantId: OUTBOX_TENANT }).go({ order: 'desc', limit });
   if (page.data.length === 0) return [];
   const keys = await deps.keyring.forTenant(OUTBOX_TENANT);

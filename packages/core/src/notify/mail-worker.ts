@@ -1,12 +1,9 @@
-import type { AccountsMailDeps } from '../accounts/deps.js';
-import { sendPasswordResetLink } from '../accounts/password-reset.js';
-import { answerSignUpRequest } from '../accounts/sign-up.js';
 import { PermanentError, SealedDataError } from '../platform/errors.js';
-import type { QueueMessage } from '../platform/queue/messages.js';
-import { deliverSealedMail } from './outbound.js';
+import type { DeliverMailMessage } from './mail-messages.js';
+import { type DeliveryDeps, deliverSealedMail } from './outbound.js';
 
-/** What the mail worker needs: receipts and the mailer, plus the app's URL for links. */
-export type MailWorkerDeps = AccountsMailDeps;
+/** What the mail worker needs: receipts, the keyring and the mailer. */
+export type MailWorkerDeps = DeliveryDeps;
 
 /**
  * How the mail worker calls Resend: waits inside a function stay short (one retry after at
@@ -21,24 +18,17 @@ export class UnreadableMailError extends PermanentError {
 }
 
 /**
- * Handles one message of the `mail` queue: a rendered mail to deliver, or an accounts request
- * whose mail depends on whether an account exists. Every path is idempotent, so a redelivered
- * message sends nothing twice. A provider rate limit or outage throws a transient error (the
- * message comes back after the visibility timeout); a refusal is permanent (dead-letter queue).
+ * Handles one message of the `mail` queue: opens the finished mail and sends it once. A
+ * redelivered message finds its receipt and sends nothing. A provider rate limit or outage
+ * throws a transient error (the message comes back after the visibility timeout); a refusal is
+ * permanent (dead-letter queue).
  *
  * @example
- * export const handler = queueWorker('mail', workerDeps, (message) => processMailMessage(deps, message));
+ * export const handler = queueWorker(MAIL_QUEUE, workerDeps, (message) => processMailMessage(deps, message));
  */
-export async function processMailMessage(deps: MailWorkerDeps, message: QueueMessage<'mail'>): Promise<void> {
+export async function processMailMessage(deps: MailWorkerDeps, message: DeliverMailMessage): Promise<void> {
   try {
-    switch (message.kind) {
-      case 'deliver':
-        return await deliverSealedMail(deps, message);
-      case 'password-reset-request':
-        return await sendPasswordResetLink(deps, message);
-      case 'sign-up-request':
-        return await answerSignUpRequest(deps, message);
-    }
+    await deliverSealedMail(deps, message);
   } catch (error) {
     if (error instanceof SealedDataError)
       throw new UnreadableMailError(`a sealed field does not open: ${error.message}`);

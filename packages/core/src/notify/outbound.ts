@@ -1,10 +1,11 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { TenantKeyring, TenantKeys } from '../platform/crypto/keyring.js';
-import type { QueueMessage } from '../platform/queue/messages.js';
 import type { Producer } from '../platform/queue/producer.js';
-import { isConditionFailure, type Store } from '../platform/store/service.js';
+import { isConditionFailure } from '../platform/store/service.js';
 import { type DeliverMailMessage, SEALED_MAIL, type SEALED_MAIL_FIELDS } from './mail-messages.js';
 import type { Mailer, OutgoingMail } from './mailer.js';
+import { MAIL_QUEUE } from './queue.js';
+import type { MailStore } from './records.js';
 
 /**
  * Mail leaves through the `mail` queue, never from inside a request: the request only
@@ -13,9 +14,9 @@ import type { Mailer, OutgoingMail } from './mailer.js';
  * dead-letter queue) instead of being lost.
  */
 
-/** Where producers put mail work: the `mail` queue (or a recording stand-in in tests). */
+/** Where producers put finished mails: the `mail` queue (or a recording stand-in in tests). */
 export interface MailQueue {
-  enqueue(message: QueueMessage<'mail'>): Promise<void>;
+  enqueue(message: DeliverMailMessage): Promise<void>;
 }
 
 /**
@@ -24,7 +25,7 @@ export interface MailQueue {
  * await mails.enqueue(sealMail(keys, passwordResetMail(to, url, id)));
  */
 export function mailQueue(producer: Pick<Producer, 'send'>): MailQueue {
-  return { enqueue: (message) => producer.send('mail', message) };
+  return { enqueue: (message) => producer.send(MAIL_QUEUE, message) };
 }
 
 /** The "deliver" message for a rendered mail, sealed under `keys`' tenant. */
@@ -62,7 +63,7 @@ export function openMail(keys: TenantKeys, message: DeliverMailMessage): Outgoin
 
 /** What sending needs: where receipts are kept, and the stage's mailer. */
 export interface DeliveryDeps {
-  store: Store;
+  store: MailStore;
   keyring: TenantKeyring;
   mailer: Mailer;
   log: Logger;

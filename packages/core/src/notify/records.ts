@@ -1,4 +1,5 @@
 import { Entity } from 'electrodb';
+import type { Store } from '../platform/store/service.js';
 
 /**
  * On the local stage, the mails the product would have sent, sealed like any personal data
@@ -53,3 +54,8 @@ export const MailReceiptRecord = new Entity({
     },
   },
 });
+
+/** The mail area's records. */
+export const MAIL_RECORDS = { devMail: DevMailRecord, mailReceipt: MailReceiptRecord };
+
+export type MailStore = Store<typeof MAIL_RECORDS>;

@@ -6,7 +6,7 @@ import {
   type SQSClient,
 } from '@aws-sdk/client-sqs';
 import { FAILURE_ATTRIBUTES } from '../platform/queue/dead-letters.js';
-import { deadLetterQueueName, type QueueName, queueNames } from '../platform/queue/declarations.js';
+import { deadLetterQueueName } from '../platform/queue/declarations.js';
 
 export interface DeadLetterView {
   messageId: string;
@@ -22,19 +22,22 @@ export interface DeadLetterOps {
   queueUrl: (queue: string) => string;
 }
 
-/** How many messages wait in each dead-letter queue. */
-export async function countDeadLetters(ops: DeadLetterOps): Promise<Record<QueueName, number>> {
-  const counts = {} as Record<QueueName, number>;
-  for (const queue of queueNames) {
-    const out = await ops.sqs.send(
-      new GetQueueAttributesCommand({
-        QueueUrl: ops.queueUrl(deadLetterQueueName(queue)),
-        AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
-      }),
+/**
+ * How many messages wait in each dead-letter queue, by the name of the queue they came from.
+ * `queueUrls` is every queue the caller knows (the watch job gets exactly the dead-letter queues).
+ */
+export async function countDeadLetters(ops: {
+  sqs: SQSClient;
+  queueUrls: Record<string, string>;
+}): Promise<Record<string, number>> {
+  const counts: Record<string, number> = {};
+  const deadLetterQueues = Object.keys(ops.queueUrls).filter((name) => name.endsWith('-dlq'));
+  for (const deadLetterQueue of deadLetterQueues.sort()) {
+    const queue = deadLetterQueue.slice(0, -'-dlq'.length);
+    counts[queue] = await waitingIn(
+      { sqs: ops.sqs, queueUrl: (name) => ops.queueUrls[name] as string },
+      deadLetterQueue,
     );
-    counts[queue] =
-      Number(out.Attributes?.ApproximateNumberOfMessages ?? 0) +
-      Number(out.Attributes?.ApproximateNumberOfMessagesNotVisible ?? 0);
   }
   return counts;
 }
@@ -45,7 +48,7 @@ export async function countDeadLetters(ops: DeadLetterOps): Promise<Record<Queue
  * so receiving stops only after a few calls in a row bring nothing new. Bodies are not shown
  * (they hold personal data), only sizes.
  */
-export async function listDeadLetters(ops: DeadLetterOps, queue: QueueName, max = 100): Promise<DeadLetterView[]> {
+export async function listDeadLetters(ops: DeadLetterOps, queue: string, max = 100): Promise<DeadLetterView[]> {
   const seen = new Map<string, DeadLetterView>();
   for (let idle = 0; seen.size < max && idle < 3; ) {
     const out = await ops.sqs.send(
@@ -87,11 +90,11 @@ export async function listDeadLetters(ops: DeadLetterOps, queue: QueueName, max 
  */
 export async function replayDeadLetters(
   ops: DeadLetterOps,
-  queue: QueueName,
+  queue: string,
   options: { dryRun?: boolean; max?: number } = {},
 ): Promise<{ replayed: number; dryRun: boolean }> {
   // Only what waits now: a message that fails again comes back, and must not be replayed twice.
-  const waiting = (await countDeadLetters(ops))[queue];
+  const waiting = await waitingIn(ops, deadLetterQueueName(queue));
   const max = Math.min(options.max ?? Number.POSITIVE_INFINITY, waiting);
   if (options.dryRun) return { replayed: max, dryRun: true };
   let replayed = 0;
@@ -127,4 +130,18 @@ export async function replayDeadLetters(
       throw new Error(`${messages.length - done.length} messages could not be replayed`);
   }
   return { replayed, dryRun: false };
+}
+
+/** Messages in a queue now, visible or in flight. */
+async function waitingIn(ops: DeadLetterOps, queue: string): Promise<number> {
+  const out = await ops.sqs.send(
+    new GetQueueAttributesCommand({
+      QueueUrl: ops.queueUrl(queue),
+      AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
+    }),
+  );
+  return (
+    Number(out.Attributes?.ApproximateNumberOfMessages ?? 0) +
+    Number(out.Attributes?.ApproximateNumberOfMessagesNotVisible ?? 0)
+  );
 }

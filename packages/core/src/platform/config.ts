@@ -13,6 +13,8 @@ const schema = z.object({
   KEY_PROVIDER: z.enum(['local', 'kms']),
   /** Folder holding the local wrapping keys (KEY_PROVIDER=local). */
   LOCAL_KEY_DIR: z.string().optional(),
+  /** The local runtime's status report (`npm start` only): gateway, pollers, scheduler. */
+  LOCAL_RUNTIME_STATUS: z.string().optional(),
   /** Minutes an unwrapped tenant data key stays in memory. */
   DATA_KEY_CACHE_MINUTES: z.coerce.number().int().min(1).max(60).default(5),
   LOG_LEVEL: z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR', 'SILENT']).default('INFO'),
@@ -25,6 +27,8 @@ const schema = z.object({
 export type Config = z.infer<typeof schema> & {
   /** URL of a declared queue, from `QUEUE_URL_<NAME>`; throws a clear error if unset. */
   queueUrl(queue: string): string;
+  /** Every queue this process was given a URL for, by logical name (what it may send to or watch). */
+  queueUrls(): Record<string, string>;
 };
 
 /**
@@ -35,9 +39,11 @@ export function isLocalStack(config: Pick<Config, 'KEY_PROVIDER'>): boolean {
   return config.KEY_PROVIDER === 'local';
 }
 
+const QUEUE_URL_PREFIX = 'QUEUE_URL_';
+
 /** The env variable carrying a queue's URL: `meta-events` → `QUEUE_URL_META_EVENTS`. */
 export function queueUrlVariable(queue: string): string {
-  return `QUEUE_URL_${queue.toUpperCase().replaceAll('-', '_')}`;
+  return `${QUEUE_URL_PREFIX}${queue.toUpperCase().replaceAll('-', '_')}`;
 }
 
 /**
@@ -64,6 +70,14 @@ export function readConfig(env: Record<string, string | undefined>): Config {
       if (!url) throw new ConfigError(`invalid configuration: ${variable} is not set`);
       return url;
     },
+    queueUrls() {
+      // Queue names are lower-case words joined by hyphens, so the variable name maps back.
+      return Object.fromEntries(
+        Object.entries(env)
+          .filter((entry): entry is [string, string] => entry[0].startsWith(QUEUE_URL_PREFIX) && Boolean(entry[1]))
+          .map(([variable, url]) => [variable.slice(QUEUE_URL_PREFIX.length).toLowerCase().replaceAll('_', '-'), url]),
+      );
+    },
   };
 }
 
@@ -88,7 +102,6 @@ const mailSchema = z.object({
   /** Resend API key; unused on the local stage, where mails go to the dev outbox. */
   RESEND_API_KEY: z.string().min(1).optional(),
   MAIL_FROM: z.string().min(3).default('Asistone <no-reply@asistone.ai>'),
-  APP_URL: appUrl,
 });
 
 export type MailConfig = z.infer<typeof mailSchema>;
@@ -117,8 +130,21 @@ export function readAccountsConfig(env: Record<string, string | undefined>): Acc
  * The mail worker's settings.
  *
  * @example
- * const { RESEND_API_KEY, MAIL_FROM, APP_URL } = readMailConfig(process.env);
+ * const { RESEND_API_KEY, MAIL_FROM } = readMailConfig(process.env);
  */
 export function readMailConfig(env: Record<string, string | undefined>): MailConfig {
   return parseSettings(mailSchema, env);
+}
+
+/** What the account-requests worker needs: links in the mails it queues point at the web app. */
+const linksSchema = z.object({ APP_URL: appUrl });
+
+export type LinksConfig = z.infer<typeof linksSchema>;
+
+/**
+ * @example
+ * const { APP_URL } = readLinksConfig(process.env);
+ */
+export function readLinksConfig(env: Record<string, string | undefined>): LinksConfig {
+  return parseSettings(linksSchema, env);
 }

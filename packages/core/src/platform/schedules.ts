@@ -1,26 +1,4 @@
-/**
- * Every scheduled job, declared once. The Jobs stack turns each into an EventBridge rule
- * targeting its own function; the local runtime runs the same handler with croner.
- */
-export interface ScheduleDeclaration {
-  description: string;
-  /** Entry point, relative to the repository root: `<file>.<export>`. */
-  handler: string;
-  /** Five-field cron in UTC: minute hour day-of-month month day-of-week. */
-  cron: string;
-  timeoutSeconds: number;
-}
-
-export const SCHEDULES = {
-  'dead-letter-watch': {
-    description: 'Counts messages waiting in every dead-letter queue and reports them, so none sit unnoticed',
-    handler: 'functions/schedules/dead-letter-watch.handler',
-    cron: '7 * * * *',
-    timeoutSeconds: 60,
-  },
-} as const satisfies Record<string, ScheduleDeclaration>;
-
-export type ScheduleName = keyof typeof SCHEDULES;
+export type { ScheduleDeclaration } from './area.js';
 
 /**
  * Converts a five-field cron to EventBridge's six-field form, which wants a year and a `?`

@@ -1,5 +1,5 @@
 import type { TenantKeyring } from '../platform/crypto/keyring.js';
-import type { Store } from '../platform/store/service.js';
+import type { TenancyStore } from './records.js';
 
 export interface MetaAppSecrets {
   appSecret: string;
@@ -8,7 +8,7 @@ export interface MetaAppSecrets {
 
 /** Stores a tenant's Meta app credentials, sealed with the tenant's key. */
 export async function saveMetaApp(
-  deps: { store: Store; keyring: TenantKeyring },
+  deps: { store: TenancyStore; keyring: TenantKeyring },
   tenantId: string,
   secrets: MetaAppSecrets,
 ): Promise<void> {
@@ -26,7 +26,7 @@ export async function saveMetaApp(
  * Reads tenants' Meta app credentials, keeping them in memory for a few minutes: every
  * webhook call needs them, and a webhook must answer in milliseconds.
  */
-export function metaAppDirectory(deps: { store: Store; keyring: TenantKeyring }, cacheMs = 5 * 60_000) {
+export function metaAppDirectory(deps: { store: TenancyStore; keyring: TenantKeyring }, cacheMs = 5 * 60_000) {
   const cache = new Map<string, { secrets: MetaAppSecrets | undefined; expiresAt: number }>();
   return async function secretsFor(tenantId: string): Promise<MetaAppSecrets | undefined> {
     const hit = cache.get(tenantId);

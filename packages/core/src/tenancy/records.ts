@@ -1,4 +1,5 @@
 import { Entity } from 'electrodb';
+import type { Store } from '../platform/store/service.js';
 
 /** A business using Asistone. Everything it owns carries its `tenantId`. */
 export const TenantRecord = new Entity({
@@ -14,25 +15,6 @@ export const TenantRecord = new Entity({
     byId: {
       pk: { field: 'pk', composite: ['tenantId'], template: 't#${tenantId}', casing: 'none' },
       sk: { field: 'sk', composite: [], template: 'tenant', casing: 'none' },
-    },
-  },
-});
-
-/** The tenant's data key, wrapped by its key provider. Deleted first when the tenant is. */
-export const TenantKeyRecord = new Entity({
-  model: { entity: 'tenantKey', version: '1', service: 'asistone' },
-  attributes: {
-    tenantId: { type: 'string', required: true, readOnly: true },
-    provider: { type: ['local', 'kms'] as const, required: true },
-    keyRef: { type: 'string', required: true },
-    /** base64 of the wrapped data key. */
-    wrappedDataKey: { type: 'string', required: true },
-    createdAt: { type: 'number', required: true, readOnly: true, default: () => Date.now() },
-  },
-  indexes: {
-    byTenant: {
-      pk: { field: 'pk', composite: ['tenantId'], template: 't#${tenantId}', casing: 'none' },
-      sk: { field: 'sk', composite: [], template: 'key', casing: 'none' },
     },
   },
 });
@@ -82,3 +64,8 @@ export const ChannelRecord = new Entity({
     },
   },
 });
+
+/** The tenancy area's records. */
+export const TENANCY_RECORDS = { tenant: TenantRecord, metaApp: MetaAppRecord, channel: ChannelRecord };
+
+export type TenancyStore = Store<typeof TENANCY_RECORDS>;

@@ -1,8 +1,9 @@
 import type { TenantKeyring } from '../platform/crypto/keyring.js';
-import { isConditionFailure, type Store } from '../platform/store/service.js';
+import { isConditionFailure } from '../platform/store/service.js';
+import type { TenancyStore } from './records.js';
 
 export interface TenancyDeps {
-  store: Store;
+  store: TenancyStore;
   keyring: TenantKeyring;
 }
 

@@ -3,8 +3,31 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startEmulators } from '../../../local/src/emulators.js';
 import { handlerEnvironment } from '../../../local/src/environment.js';
+import { ACCOUNT_RECORDS } from '../../src/accounts/records.js';
+import { AUDIT_RECORDS } from '../../src/audit/records.js';
+import { INBOX_RECORDS } from '../../src/inbox/records.js';
+import { MAIL_RECORDS } from '../../src/notify/records.js';
 import { readConfig } from '../../src/platform/config.js';
-import { createPlatform, type Platform } from '../../src/platform/context.js';
+import { createPlatform } from '../../src/platform/context.js';
+import { KEY_RECORDS } from '../../src/platform/crypto/records.js';
+import { TENANCY_RECORDS } from '../../src/tenancy/records.js';
+
+/** Every record type, typed, so a test can read what any area wrote. */
+const ALL_RECORDS = {
+  ...KEY_RECORDS,
+  ...TENANCY_RECORDS,
+  ...ACCOUNT_RECORDS,
+  ...AUDIT_RECORDS,
+  ...INBOX_RECORDS,
+  ...MAIL_RECORDS,
+};
+
+function testPlatform(env: Record<string, string>) {
+  const platform = createPlatform(readConfig(env));
+  return { ...platform, store: platform.storeOf(ALL_RECORDS) };
+}
+
+export type Platform = ReturnType<typeof testPlatform>;
 
 export interface TestPlatform {
   platform: Platform;
@@ -20,7 +43,7 @@ export async function startTestPlatform(): Promise<TestPlatform> {
   const dataDir = mkdtempSync(join(tmpdir(), 'asistone-unit-'));
   const emulators = await startEmulators(dataDir);
   const env = handlerEnvironment(dataDir, emulators.env);
-  const platform = createPlatform(readConfig(env));
+  const platform = testPlatform(env);
   return {
     platform,
     env,

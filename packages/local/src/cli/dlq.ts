@@ -1,8 +1,8 @@
 import { resolve } from 'node:path';
 import { listDeadLetters, replayDeadLetters } from '@asistone/core/ops/dead-letters';
 import { queueUrlVariable } from '@asistone/core/platform/config';
-import { type QueueName, queueNames } from '@asistone/core/platform/queue/declarations';
 import { resourceName } from '@asistone/core/platform/store/table';
+import { PRODUCT } from '@asistone/core/product/areas';
 import { GetQueueUrlCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { withLocalEnvironment } from '../environment.js';
 import { ROOT } from '../lambda.js';
@@ -10,7 +10,7 @@ import { ROOT } from '../lambda.js';
 const USAGE = `usage: npm run dlq -- list <queue> [--stage <name>]
        npm run dlq -- replay <queue> [--stage <name>] [--dry-run] [--max <n>]
 Without --stage it works on the local stack (.asistone); with it, on that AWS stage.
-queues: ${queueNames.join(', ')}
+queues: ${PRODUCT.queueNames.join(', ')}
 `;
 
 function option(name: string): string | undefined {
@@ -19,7 +19,7 @@ function option(name: string): string | undefined {
 }
 
 const [command, queue] = process.argv.slice(2);
-if (!command || !['list', 'replay'].includes(command) || !queueNames.includes(queue as QueueName)) {
+if (!command || !['list', 'replay'].includes(command) || !PRODUCT.queueNames.includes(queue as string)) {
   process.stderr.write(USAGE);
   process.exit(2);
 }
@@ -28,7 +28,7 @@ const stage = option('stage');
 async function run(sqs: SQSClient, queueUrl: (name: string) => string) {
   const ops = { sqs, queueUrl };
   if (command === 'list') {
-    const letters = await listDeadLetters(ops, queue as QueueName);
+    const letters = await listDeadLetters(ops, queue as string);
     if (letters.length === 0) process.stdout.write(`no dead letters on ${queue}\n`);
     for (const letter of letters) {
       process.stdout.write(
@@ -37,7 +37,7 @@ async function run(sqs: SQSClient, queueUrl: (name: string) => string) {
     }
   } else {
     const max = option('max') ? Number(option('max')) : undefined;
-    const result = await replayDeadLetters(ops, queue as QueueName, {
+    const result = await replayDeadLetters(ops, queue as string, {
       dryRun: process.argv.includes('--dry-run'),
       max,
     });

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { allFunctions } from '@asistone/core/platform/functions';
+import { PRODUCT } from '@asistone/core/product/areas';
 import { withLocalEnvironment } from '../environment.js';
 import { invoke, ROOT } from '../lambda.js';
 
@@ -9,18 +9,19 @@ import { invoke, ROOT } from '../lambda.js';
  * event, against the local stack's data (the running `npm start`, or its files).
  */
 const [name, eventFile] = process.argv.slice(2);
-const functions = allFunctions();
-const target = name ? functions[name] : undefined;
+const target = name ? PRODUCT.fn(name) : undefined;
 
 if (!target || !eventFile) {
   process.stderr.write(
-    `usage: npm run invoke -- <function> <event.json>\nfunctions: ${Object.keys(functions).join(', ')}\n`,
+    `usage: npm run invoke -- <function> <event.json>\nfunctions: ${PRODUCT.functions.map((fn) => fn.name).join(', ')}\n`,
   );
   process.exit(2);
 }
 
 const event = JSON.parse(await readFile(resolve(process.env.INIT_CWD ?? ROOT, eventFile), 'utf8'));
 const dataDir = resolve(ROOT, process.env.ASISTONE_DATA_DIR ?? '.asistone');
-const result = await withLocalEnvironment(dataDir, () => invoke(target.handler, name as string, event, 60));
+const result = await withLocalEnvironment(dataDir, () =>
+  invoke(target.handler, target.name, event, target.timeoutSeconds),
+);
 process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
 process.exit(0);

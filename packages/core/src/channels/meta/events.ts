@@ -1,14 +1,14 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { recordInbound } from '../../inbox/inbound.js';
+import type { InboxStore } from '../../inbox/records.js';
 import type { TenantKeyring } from '../../platform/crypto/keyring.js';
 import { PermanentError } from '../../platform/errors.js';
-import type { Store } from '../../platform/store/service.js';
 import type { MetaDelivery } from './envelope.js';
 import { inboundFromWhatsApp } from './whatsapp-inbound.js';
 import { WhatsAppValue, WhatsAppWebhook } from './whatsapp-payload.js';
 
 export interface MetaEventDeps {
-  store: Store;
+  store: InboxStore;
   keyring: TenantKeyring;
   log: Logger;
 }

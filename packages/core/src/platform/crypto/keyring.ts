@@ -3,6 +3,7 @@ import { TenantKeyMissingError } from '../errors.js';
 import type { Store } from '../store/service.js';
 import { blindIndex } from './blind-index.js';
 import type { KeyProvider } from './key-provider.js';
+import type { KEY_RECORDS } from './records.js';
 import { openField, type SealContext, sealField } from './sealing.js';
 
 /** What a tenant's unwrapped data key lets code do. */
@@ -49,7 +50,7 @@ export class TenantKeyring {
 
   constructor(
     private readonly provider: KeyProvider,
-    private readonly store: Store,
+    private readonly store: Store<typeof KEY_RECORDS>,
     private readonly cacheMs: number,
   ) {}
 

@@ -1,6 +1,6 @@
 import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { maskText } from '../masking.js';
-import { deadLetterQueueName, type QueueName } from './declarations.js';
+import { deadLetterQueueName } from './declarations.js';
 
 /** Message attributes a dead letter carries, so `dlq list` can say why it is there. */
 export const FAILURE_ATTRIBUTES = {
@@ -11,7 +11,7 @@ export const FAILURE_ATTRIBUTES = {
 } as const;
 
 export interface DeadLetter {
-  queue: QueueName;
+  queue: string;
   body: string;
   reason: string;
   receiveCount: number;

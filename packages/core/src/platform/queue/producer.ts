@@ -2,8 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { SendMessageBatchCommand, SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { Blobs } from '../blobs.js';
 import { ValidationError } from '../errors.js';
-import { MAX_MESSAGE_BYTES, type QueueName } from './declarations.js';
-import { QUEUE_MESSAGES, type QueueMessage } from './messages.js';
+import { MAX_MESSAGE_BYTES, type MessageOf, type QueueDeclaration } from './declarations.js';
 
 /** A body too large for SQS is stored in S3 and the queue carries this pointer instead. */
 export interface ClaimCheck {
@@ -17,8 +16,8 @@ const BATCH_BYTES = MAX_MESSAGE_BYTES - 8 * 1024;
 
 /** Where the producer sends: real SQS, or anything with the same contract (benchmarks). */
 export interface QueueSink {
-  send(queue: QueueName, body: string): Promise<void>;
-  sendBatch(queue: QueueName, bodies: string[]): Promise<{ failed: number[] }>;
+  send(queue: string, body: string): Promise<void>;
+  sendBatch(queue: string, bodies: string[]): Promise<{ failed: number[] }>;
 }
 
 /** The SQS sink: queue URLs come from config. */
@@ -45,40 +44,40 @@ export function sqsSink(sqs: SQSClient, queueUrl: (queue: string) => string): Qu
  *
  * @example
  * const producer = createProducer(sqsSink(sqs, config.queueUrl), blobs);
- * await producer.send('meta-events', { tenantId, receivedAt: Date.now(), body });
+ * await producer.send(META_EVENTS_QUEUE, { tenantId, receivedAt: Date.now(), body });
  */
 export function createProducer(sink: QueueSink, blobs?: Blobs) {
-  async function encode<Q extends QueueName>(queue: Q, message: QueueMessage<Q>): Promise<string> {
-    const parsed = QUEUE_MESSAGES[queue].safeParse(message);
+  async function encode<Q extends QueueDeclaration>(queue: Q, message: MessageOf<Q>): Promise<string> {
+    const parsed = queue.message.safeParse(message);
     if (!parsed.success) {
       throw new ValidationError(
-        `invalid ${queue} message`,
+        `invalid ${queue.name} message`,
         parsed.error.issues.map((i) => i.message),
       );
     }
     const body = JSON.stringify(parsed.data);
     if (Buffer.byteLength(body) <= BATCH_BYTES) return body;
-    if (!blobs) throw new ValidationError(`${queue} message too large and no blob store to offload it`);
-    const key = `queue/${queue}/${randomUUID()}.json`;
+    if (!blobs) throw new ValidationError(`${queue.name} message too large and no blob store to offload it`);
+    const key = `queue/${queue.name}/${randomUUID()}.json`;
     await blobs.put(parsed.data.tenantId, key, body, 'application/json');
     return JSON.stringify({ $claimCheck: key, tenantId: parsed.data.tenantId } satisfies ClaimCheck);
   }
 
   return {
-    async send<Q extends QueueName>(queue: Q, message: QueueMessage<Q>): Promise<void> {
-      await sink.send(queue, await encode(queue, message));
+    async send<Q extends QueueDeclaration>(queue: Q, message: MessageOf<Q>): Promise<void> {
+      await sink.send(queue.name, await encode(queue, message));
     },
 
     /** Sends many messages; retries entries SQS refused, once, then throws naming how many failed. */
-    async sendBatch<Q extends QueueName>(queue: Q, messages: QueueMessage<Q>[]): Promise<void> {
+    async sendBatch<Q extends QueueDeclaration>(queue: Q, messages: MessageOf<Q>[]): Promise<void> {
       const bodies = await Promise.all(messages.map((message) => encode(queue, message)));
       for (const chunk of chunkForSqs(bodies)) {
         let pending = chunk;
         for (let attempt = 0; attempt < 2 && pending.length > 0; attempt++) {
-          const { failed } = await sink.sendBatch(queue, pending);
+          const { failed } = await sink.sendBatch(queue.name, pending);
           pending = failed.map((index) => pending[index] as string);
         }
-        if (pending.length > 0) throw new Error(`${pending.length} messages could not be queued on ${queue}`);
+        if (pending.length > 0) throw new Error(`${pending.length} messages could not be queued on ${queue.name}`);
       }
     },
   };

@@ -3,8 +3,7 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import type { Blobs } from '../blobs.js';
 import { PermanentError } from '../errors.js';
 import type { DeadLetterSink } from './dead-letters.js';
-import { QUEUES, type QueueDeclaration, type QueueName } from './declarations.js';
-import { QUEUE_MESSAGES, type QueueMessage } from './messages.js';
+import type { MessageOf, QueueDeclaration } from './declarations.js';
 import type { ClaimCheck } from './producer.js';
 
 /** The parts of an SQS record a worker reads (the same shape Lambda delivers). */
@@ -45,21 +44,21 @@ export class PoisonMessageError extends PermanentError {
  * handled one message at a time.
  *
  * @example
- * export const handler = queueWorker('meta-events', deps, async (delivery) => { ... });
+ * export const handler = queueWorker(META_EVENTS_QUEUE, deps, async (delivery) => { ... });
  */
-export function queueWorker<Q extends QueueName>(
-  queue: Q,
+export function queueWorker<Q extends QueueDeclaration>(
+  declared: Q,
   deps: () => WorkerDeps | Promise<WorkerDeps>,
-  handle: (message: QueueMessage<Q>, delivery: Delivery) => Promise<void>,
+  handle: (message: MessageOf<Q>, delivery: Delivery) => Promise<void>,
 ) {
-  const declared: QueueDeclaration = QUEUES[queue];
+  const queue = declared.name;
   const maxReceives = declared.maxReceiveCount;
   const processor = new BatchProcessor(EventType.SQS);
 
   return async (event: { Records: QueueRecord[] }): Promise<PartialBatchResponse> => {
     const { blobs, deadLetters, log } = await deps();
 
-    async function decode(record: QueueRecord): Promise<{ message: QueueMessage<Q>; claimCheck?: ClaimCheck }> {
+    async function decode(record: QueueRecord): Promise<{ message: MessageOf<Q>; claimCheck?: ClaimCheck }> {
       let json: unknown;
       try {
         json = JSON.parse(record.body);
@@ -73,12 +72,12 @@ export function queueWorker<Q extends QueueName>(
         if (!stored) throw new PoisonMessageError('claim-checked body is missing from storage');
         json = JSON.parse(stored.toString('utf8'));
       }
-      const parsed = QUEUE_MESSAGES[queue].safeParse(json);
+      const parsed = declared.message.safeParse(json);
       if (!parsed.success) {
         const where = parsed.error.issues.map((issue) => issue.path.join('.') || '(root)').join(', ');
         throw new PoisonMessageError(`message does not match the ${queue} schema at ${where}`);
       }
-      return { message: parsed.data as QueueMessage<Q>, claimCheck };
+      return { message: parsed.data as MessageOf<Q>, claimCheck };
     }
 
     async function processRecord(record: QueueRecord): Promise<void> {

@@ -1,62 +1,37 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { Service } from 'electrodb';
-import {
-  EmailLookupRecord,
-  InviteRecord,
-  MembershipRecord,
-  OwnershipRecord,
-  PasswordResetRecord,
-  RefreshTokenRecord,
-  SessionRecord,
-  SignUpRecord,
-  ThrottleRecord,
-  UserRecord,
-} from '../../accounts/records.js';
-import { AuditEventRecord } from '../../audit/records.js';
-import { ContactRecord, ConversationRecord, MessageRecord } from '../../inbox/records.js';
-import { DevMailRecord, MailReceiptRecord } from '../../notify/records.js';
-import { ChannelRecord, MetaAppRecord, TenantKeyRecord, TenantRecord } from '../../tenancy/records.js';
+import { type Entity, Service } from 'electrodb';
+
+/** Record types by name, as an area declares them: ElectroDB entities without a client yet. */
+// biome-ignore lint/suspicious/noExplicitAny: ElectroDB entities differ in all four type parameters.
+export type Records = Record<string, Entity<any, any, any, any>>;
 
 /**
- * Every record type in the one table, as an ElectroDB service.
+ * The records one piece of code works with, bound to the table. Code asks for the records it
+ * uses (`Store<typeof MAIL_RECORDS>`), so a store holding more records satisfies it, and a
+ * function's bundle carries only the records its code names.
+ */
+export interface Store<R extends Records> {
+  entities: R;
+}
+
+/**
+ * Binds records to the one table.
+ *
+ * ElectroDB binds the client and table name onto the entity objects themselves, so every store
+ * of a process shares them: a process works with one table.
  *
  * @example
- * const store = createStore(dynamo, config.TABLE_NAME);
+ * const store = createStore(dynamo, config.TABLE_NAME, { ...TENANCY_RECORDS });
  * await store.entities.tenant.get({ tenantId }).go();
  */
-export function createStore(client: DynamoDBClient, table: string) {
+export function createStore<R extends Records>(client: DynamoDBClient, table: string, records: R): Store<R> {
   const documents = DynamoDBDocumentClient.from(client, {
     marshallOptions: { removeUndefinedValues: true },
   });
-  return new Service(
-    {
-      tenant: TenantRecord,
-      tenantKey: TenantKeyRecord,
-      metaApp: MetaAppRecord,
-      channel: ChannelRecord,
-      contact: ContactRecord,
-      conversation: ConversationRecord,
-      message: MessageRecord,
-      user: UserRecord,
-      accountEmail: EmailLookupRecord,
-      signUp: SignUpRecord,
-      session: SessionRecord,
-      refreshToken: RefreshTokenRecord,
-      passwordReset: PasswordResetRecord,
-      throttle: ThrottleRecord,
-      membership: MembershipRecord,
-      ownership: OwnershipRecord,
-      invite: InviteRecord,
-      auditEvent: AuditEventRecord,
-      devMail: DevMailRecord,
-      mailReceipt: MailReceiptRecord,
-    },
-    { client: documents, table },
-  );
+  const service = new Service(records, { client: documents, table });
+  return { entities: service.entities as unknown as R };
 }
-
-export type Store = ReturnType<typeof createStore>;
 
 /** True when a conditional write lost because the item already exists (or the condition failed). */
 export function isConditionFailure(error: unknown): boolean {

@@ -1,0 +1,71 @@
+/**
+ * What a function does with the shared resources, in the product's terms. Areas declare it
+ * next to the function; the stacks turn it into least-privilege IAM (stacks/permissions.ts) and
+ * into the queue URLs the function is given. Plain data: no AWS construct is imported here.
+ */
+
+export type TableAction = 'GetItem' | 'PutItem' | 'UpdateItem' | 'DeleteItem' | 'Query' | 'DescribeTable';
+export type BlobAction = 'GetObject' | 'PutObject' | 'DeleteObject';
+/** `create` covers what provisioning a tenant does: DescribeKey (by alias), CreateKey (tagged), TagResource, CreateAlias. */
+export type TenantKeyAction = 'create' | 'GenerateDataKey' | 'Decrypt';
+
+/**
+ * A queue by logical name (`mail`), its dead-letter queue (`mail-dlq`), or every declared queue
+ * (`*`) or dead-letter queue (`*-dlq`), for functions that watch them all.
+ */
+export type QueueRef = string;
+export const EVERY_QUEUE = '*';
+export const EVERY_DEAD_LETTER_QUEUE = '*-dlq';
+
+export interface Access {
+  /** Item and table actions on the records table (Query includes its indexes). */
+  table?: readonly TableAction[];
+  /** Queues it sends messages to. */
+  sends?: readonly QueueRef[];
+  /** Queues whose attributes (depths) it reads. */
+  inspects?: readonly QueueRef[];
+  /** Object actions, only under `tenants/*` (every object lives under its tenant's prefix). */
+  blobs?: readonly BlobAction[];
+  /** HeadBucket on the media bucket (s3:ListBucket on the bucket itself). */
+  headBucket?: boolean;
+  /** What it does with per-tenant KMS keys (created at runtime, tagged with the stage). */
+  tenantKeys?: readonly TenantKeyAction[];
+  /** Whether it may check that KMS answers (kms:ListAliases), for the health report. */
+  keyService?: boolean;
+}
+
+/** App-level secrets, read at runtime from SSM in AWS and from `.env` or the data folder locally. */
+export type AppSecret = 'AUTH_TOKEN_SECRET' | 'RESEND_API_KEY';
+
+/** Settings a function reads at runtime beyond the ones every function gets. */
+export interface FunctionSettings {
+  secrets?: readonly AppSecret[];
+  /** The web app's URL (links in mails point there). */
+  appUrl?: boolean;
+}
+
+/** Unions several access declarations (e.g. what every worker does plus what one worker does). */
+export function mergeAccess(...parts: Access[]): Access {
+  const union = <T>(pick: (part: Access) => readonly T[] | undefined) => {
+    const values = [...new Set(parts.flatMap((part) => pick(part) ?? []))];
+    return values.length > 0 ? values : undefined;
+  };
+  return {
+    table: union((part) => part.table),
+    sends: union((part) => part.sends),
+    inspects: union((part) => part.inspects),
+    blobs: union((part) => part.blobs),
+    headBucket: parts.some((part) => part.headBucket) || undefined,
+    tenantKeys: union((part) => part.tenantKeys),
+    keyService: parts.some((part) => part.keyService) || undefined,
+  };
+}
+
+/** Unions several settings declarations. */
+export function mergeSettings(...parts: (FunctionSettings | undefined)[]): FunctionSettings {
+  const secrets = [...new Set(parts.flatMap((part) => part?.secrets ?? []))];
+  return {
+    ...(secrets.length > 0 ? { secrets } : {}),
+    ...(parts.some((part) => part?.appUrl) ? { appUrl: true } : {}),
+  };
+}

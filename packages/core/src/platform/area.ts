@@ -1,0 +1,234 @@
+import type * as z from 'zod';
+import {
+  type Access,
+  EVERY_DEAD_LETTER_QUEUE,
+  EVERY_QUEUE,
+  type FunctionSettings,
+  mergeAccess,
+  mergeSettings,
+} from './access.js';
+import type { Platform } from './context.js';
+import type { HealthCheck } from './health.js';
+import type { Records } from './store/service.js';
+
+/**
+ * How an area of the product (accounts, inbox, mail, ...) declares what it brings: its records,
+ * queues, schedules, webhooks, what each of its functions may do, and its health checks. The
+ * platform knows no area: a composition module above the areas lists them, and the stacks, the
+ * local runtime and the tools read that one composed list.
+ */
+
+/** One Lambda: its entry point, its limits, and what it may touch. */
+export interface FunctionDeclaration {
+  description: string;
+  /** Entry point relative to the repository root: `<file>.<export>`. */
+  handler: string;
+  timeoutSeconds: number;
+  access: Access;
+  settings?: FunctionSettings;
+  memoryMb?: number;
+}
+
+/** A queue message always names its tenant: claim-checked bodies are stored under it. */
+export type QueueMessageSchema = z.ZodType<{ tenantId: string }>;
+
+/**
+ * A queue with its dead-letter queue and its consumer. The Queues stack builds all three from
+ * this; the local runtime creates the same queues and polls them with the same settings.
+ */
+export interface QueueDeclaration<M extends QueueMessageSchema = QueueMessageSchema> {
+  /** Logical name; the physical one is `asistone-<stage>-<name>`. */
+  name: string;
+  description: string;
+  /** Producers and the consumer both validate against it. */
+  message: M;
+  /** Seconds a received message stays hidden; at least 6x the consumer's timeout, as AWS advises. */
+  visibilityTimeoutSeconds: number;
+  batchSize: number;
+  /** Receives before a message is moved to the dead-letter queue. */
+  maxReceiveCount: number;
+  /**
+   * Most consumer instances at once (Lambda's SQS maximum concurrency, 2 or more), for
+   * consumers that call a rate-limited provider. Locally each queue has one poller anyway.
+   */
+  maxConcurrency?: number;
+  /** Handle a batch's messages one after another instead of in parallel (rate-limited providers). */
+  sequential?: boolean;
+  /** The consumer; it may always read and delete claim-checked bodies and feed its own dead-letter queue. */
+  consumer: FunctionDeclaration;
+}
+
+/** What a queue's messages look like, from its declaration. */
+export type MessageOf<Q extends QueueDeclaration> = z.infer<Q['message']>;
+
+/** An EventBridge schedule (UTC) with its own function; croner runs the same handler locally. */
+export interface ScheduleDeclaration extends FunctionDeclaration {
+  name: string;
+  /** Five-field cron in UTC: minute hour day-of-month month day-of-week. */
+  cron: string;
+}
+
+/** A provider's webhook: one function with a public URL, `/webhooks/<name>/*` on the local gateway. */
+export interface WebhookDeclaration extends FunctionDeclaration {
+  name: string;
+}
+
+/** A health check built from the running process's platform. */
+export type HealthCheckFactory = (platform: Platform) => HealthCheck;
+
+export interface AreaDeclaration {
+  name: string;
+  /** Its records in the one table. */
+  records?: Records;
+  queues?: readonly QueueDeclaration[];
+  schedules?: readonly ScheduleDeclaration[];
+  webhooks?: readonly WebhookDeclaration[];
+  /** What the API function does for this area's routes. */
+  api?: { access: Access; settings?: FunctionSettings };
+  health?: Readonly<Record<string, HealthCheckFactory>>;
+}
+
+/**
+ * Declares an area; the identity function keeps the literal types.
+ *
+ * @example
+ * export const mailArea = defineArea({ name: 'mail', records: MAIL_RECORDS, queues: [MAIL_QUEUE] });
+ */
+export function defineArea<const A extends AreaDeclaration>(area: A): A {
+  return area;
+}
+
+export type FunctionKind = 'webhook' | 'api' | 'worker' | 'schedule';
+
+/** A Lambda of the product, with the name the stacks, `npm run invoke` and the benchmarks use. */
+export interface ProductFunction extends FunctionDeclaration {
+  name: string;
+  kind: FunctionKind;
+}
+
+/** What every consumer does, whatever it consumes: claim-checked bodies are read then removed. */
+const EVERY_CONSUMER: Access = { blobs: ['GetObject', 'DeleteObject'] };
+
+/** The dead-letter queue's logical name. */
+export const deadLetterQueueName = (queue: string) => `${queue}-dlq` as const;
+
+/**
+ * Gathers areas into the product: every record, queue, schedule, webhook and function, with
+ * the API's access the union of what each area's routes need. Throws on a name used twice or
+ * on access to a queue nobody declares, so a mistake fails at the first import, not in AWS.
+ */
+export function composeAreas(areas: readonly AreaDeclaration[], api: FunctionDeclaration) {
+  const unique = (kind: string, names: string[]) => {
+    const seen = new Set<string>();
+    for (const name of names) {
+      if (seen.has(name)) throw new Error(`${kind} "${name}" is declared twice`);
+      seen.add(name);
+    }
+  };
+  unique(
+    'area',
+    areas.map((area) => area.name),
+  );
+  const queues = areas.flatMap((area) => area.queues ?? []);
+  const schedules = areas.flatMap((area) => area.schedules ?? []);
+  const webhooks = areas.flatMap((area) => area.webhooks ?? []);
+  unique(
+    'queue',
+    queues.map((queue) => queue.name),
+  );
+  unique(
+    'schedule',
+    schedules.map((schedule) => schedule.name),
+  );
+  unique(
+    'webhook',
+    webhooks.map((webhook) => webhook.name),
+  );
+
+  const records: Records = {};
+  for (const area of areas) {
+    for (const [name, record] of Object.entries(area.records ?? {})) {
+      if (name in records) throw new Error(`record "${name}" is declared twice`);
+      records[name] = record;
+    }
+  }
+
+  const health: Record<string, HealthCheckFactory> = {};
+  for (const area of areas) {
+    for (const [name, check] of Object.entries(area.health ?? {})) {
+      if (name in health) throw new Error(`health check "${name}" is declared twice`);
+      health[name] = check;
+    }
+  }
+
+  const queueNames = queues.map((queue) => queue.name);
+  const functions: ProductFunction[] = [
+    ...webhooks.map(({ name, ...fn }) => ({ ...fn, name: `webhook-${name}`, kind: 'webhook' as const })),
+    {
+      ...api,
+      name: 'api',
+      kind: 'api' as const,
+      access: mergeAccess(api.access, ...areas.map((area) => area.api?.access ?? {})),
+      settings: mergeSettings(api.settings, ...areas.map((area) => area.api?.settings)),
+    },
+    ...queues.map((queue) => ({
+      ...queue.consumer,
+      name: `worker-${queue.name}`,
+      kind: 'worker' as const,
+      access: mergeAccess(EVERY_CONSUMER, { sends: [deadLetterQueueName(queue.name)] }, queue.consumer.access),
+    })),
+    ...schedules.map(({ name, cron: _cron, ...fn }) => ({
+      ...fn,
+      name: `schedule-${name}`,
+      kind: 'schedule' as const,
+    })),
+  ];
+  unique(
+    'function',
+    functions.map((fn) => fn.name),
+  );
+
+  const known = new Set([
+    EVERY_QUEUE,
+    EVERY_DEAD_LETTER_QUEUE,
+    ...queueNames,
+    ...queueNames.map((name) => deadLetterQueueName(name)),
+  ]);
+  for (const fn of functions) {
+    for (const ref of [...(fn.access.sends ?? []), ...(fn.access.inspects ?? [])]) {
+      if (!known.has(ref)) throw new Error(`${fn.name} names queue "${ref}", which no area declares`);
+    }
+  }
+
+  return {
+    areas,
+    records,
+    queues,
+    queueNames,
+    schedules,
+    webhooks,
+    functions,
+    health,
+    /** A function by name (`worker-mail`), or undefined. */
+    fn: (name: string) => functions.find((fn) => fn.name === name),
+  };
+}
+
+export type Product = ReturnType<typeof composeAreas>;
+
+/** Queue references with `*` and `*-dlq` replaced by the queues they stand for. */
+export function expandQueueRefs(refs: readonly string[], queueNames: readonly string[]): string[] {
+  const expand = (ref: string) =>
+    ref === EVERY_QUEUE
+      ? [...queueNames]
+      : ref === EVERY_DEAD_LETTER_QUEUE
+        ? queueNames.map((name) => deadLetterQueueName(name))
+        : [ref];
+  return [...new Set(refs.flatMap(expand))];
+}
+
+/** Splits `functions/x/y.handler` into the source file (without extension) and the export. */
+export function splitHandler(handler: string): { file: string; exportName: string } {
+  const dot = handler.lastIndexOf('.');
+  return { file: handler.slice(0, dot), exportName: handler.slice(dot + 1) };
+}

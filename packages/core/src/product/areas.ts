@@ -1,0 +1,42 @@
+import { accountsArea } from '../accounts/area.js';
+import { auditArea } from '../audit/area.js';
+import { channelsArea } from '../channels/area.js';
+import { inboxArea } from '../inbox/area.js';
+import { mailArea } from '../notify/area.js';
+import { opsArea } from '../ops/area.js';
+import { EVERY_DEAD_LETTER_QUEUE, EVERY_QUEUE } from '../platform/access.js';
+import { composeAreas, defineArea } from '../platform/area.js';
+import { KEY_RECORDS } from '../platform/crypto/records.js';
+import { tenancyArea } from '../tenancy/area.js';
+
+/**
+ * The product: every area, composed. The stacks, the local runtime, `npm run invoke`, the
+ * benchmarks and the infrastructure tests read this one list; adding an area means adding it
+ * here, and adding a queue or schedule to an area touches only that area's folder and the
+ * handler file.
+ *
+ * Handlers do not import this module: each imports only its own area's declarations, so a
+ * function's bundle carries only what its code uses.
+ */
+
+/** What the platform itself keeps in the table: each tenant's wrapped data key. */
+const keysArea = defineArea({ name: 'keys', records: KEY_RECORDS });
+
+/** The one API router behind `/api/*`; each area adds what its routes need. */
+const API_FUNCTION = {
+  description: 'Asistone API: every /api/* request, one Hono router',
+  handler: 'functions/api/router.handler',
+  timeoutSeconds: 29,
+  // Health: DescribeTable, HeadBucket, the depth of every queue and dead-letter queue, KMS answers.
+  access: {
+    table: ['DescribeTable'],
+    headBucket: true,
+    inspects: [EVERY_QUEUE, EVERY_DEAD_LETTER_QUEUE],
+    keyService: true,
+  },
+} as const;
+
+export const PRODUCT = composeAreas(
+  [keysArea, tenancyArea, accountsArea, auditArea, inboxArea, channelsArea, mailArea, opsArea],
+  API_FUNCTION,
+);

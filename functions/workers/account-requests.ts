@@ -10,23 +10,14 @@ import { queueWorker } from '@asistone/core/platform/queue/worker';
 import { TENANCY_RECORDS } from '@asistone/core/tenancy/records';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
+import { once } from '../lib/once.js';
 import { withSecrets } from '../lib/secrets.js';
 
 /** Consumes `account-requests`: looks each sign-up or reset request's account up and queues its mail. */
 const log = createLogger('account-requests');
 
-let appUrl: Promise<string> | undefined;
-
 /** The web app's URL, read from SSM once per cold start (again after a failure). */
-function linksTo(): Promise<string> {
-  appUrl ??= withSecrets(process.env)
-    .then((env) => readLinksConfig(env).APP_URL)
-    .catch((error: unknown) => {
-      appUrl = undefined;
-      throw error;
-    });
-  return appUrl;
-}
+const linksTo = once(async () => readLinksConfig(await withSecrets(process.env)).APP_URL);
 
 const worker = queueWorker(
   ACCOUNT_REQUESTS_QUEUE,

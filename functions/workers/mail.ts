@@ -8,34 +8,27 @@ import { createLogger } from '@asistone/core/platform/log';
 import { queueWorker } from '@asistone/core/platform/queue/worker';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
+import { once } from '../lib/once.js';
 import { withSecrets } from '../lib/secrets.js';
 
 /** Consumes `mail`: opens each finished mail and sends it once. */
 const log = createLogger('mail');
 
-let loading: Promise<MailWorkerDeps> | undefined;
-
 /** Built on first message: the Resend key is read from SSM once per cold start, again after a failure. */
-function mailDeps(): Promise<MailWorkerDeps> {
-  loading ??= (async () => {
-    const { storeOf, keyring, config } = platform();
-    const store = storeOf(MAIL_RECORDS);
-    const settings = readMailConfig(await withSecrets(process.env));
-    const mailer = chooseMailer({
-      local: isLocalStack(config),
-      resendApiKey: settings.RESEND_API_KEY,
-      from: settings.MAIL_FROM,
-      store,
-      keyring,
-      resend: WORKER_RESEND_LIMITS,
-    });
-    return { store, keyring, log, mailer };
-  })().catch((error: unknown) => {
-    loading = undefined;
-    throw error;
+const mailDeps = once(async (): Promise<MailWorkerDeps> => {
+  const { storeOf, keyring, config } = platform();
+  const store = storeOf(MAIL_RECORDS);
+  const settings = readMailConfig(await withSecrets(process.env));
+  const mailer = chooseMailer({
+    local: isLocalStack(config),
+    resendApiKey: settings.RESEND_API_KEY,
+    from: settings.MAIL_FROM,
+    store,
+    keyring,
+    resend: WORKER_RESEND_LIMITS,
   });
-  return loading;
-}
+  return { store, keyring, log, mailer };
+});
 
 const worker = queueWorker(
   MAIL_QUEUE,

@@ -7,11 +7,10 @@ import { readAccountsConfig } from '@asistone/core/platform/config';
 import { platform } from '@asistone/core/platform/context';
 import { createLogger } from '@asistone/core/platform/log';
 import { TENANCY_RECORDS } from '@asistone/core/tenancy/records';
+import { once } from '../../lib/once.js';
 import { withSecrets } from '../../lib/secrets.js';
 
 export const log = createLogger('api');
-
-let loading: Promise<AccountsDeps> | undefined;
 
 async function build(): Promise<AccountsDeps> {
   const { storeOf, keyring, producer } = platform();
@@ -32,10 +31,4 @@ async function build(): Promise<AccountsDeps> {
  * The accounts area's dependencies, built on first use: a cold start reads the secrets only
  * when a request needs them, and a failed read is tried again by the next request.
  */
-export function accounts(): Promise<AccountsDeps> {
-  loading ??= build().catch((error: unknown) => {
-    loading = undefined;
-    throw error;
-  });
-  return loading;
-}
+export const accounts: () => Promise<AccountsDeps> = once(build);

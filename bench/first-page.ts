@@ -148,7 +148,12 @@ export async function benchFirstPage(): Promise<FirstPageResult> {
       await run(
         NODE,
         [join(REPO_ROOT, 'node_modules/vite/bin/vite.js'), 'build', '--logLevel', 'warn', '--outDir', outDir],
-        { cwd: WEB_ROOT, timeout: 300_000, maxBuffer: 16 * 1024 * 1024 },
+        {
+          cwd: WEB_ROOT,
+          env: { ...process.env, NODE_ENV: 'production' },
+          timeout: 300_000,
+          maxBuffer: 16 * 1024 * 1024,
+        },
       );
     } catch (error) {
       const { stdout = '', stderr = '' } = error as { stdout?: string; stderr?: string };

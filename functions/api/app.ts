@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
-import { log } from './lib/deps.js';
+import { jsonBodiesOnly, noStoreByDefault, sameOrigin } from './lib/boundary.js';
+import { accounts, log } from './lib/deps.js';
 import { frontDoor } from './lib/front-door.js';
 import { mountRoutes } from './lib/mount.js';
 import { answerForClientError, problem } from './lib/problems.js';
@@ -15,6 +16,12 @@ export const api = new Hono().basePath('/api');
 // First of all: a request that did not come through CloudFront (or the local gateway) gets 403.
 api.use('*', frontDoor());
 
+// Then: no other site's page may call it, whatever the route (login CSRF, the refresh cookie).
+api.use(
+  '*',
+  sameOrigin(async () => (await accounts()).appUrl),
+);
+
 api.use(
   '*',
   bodyLimit({
@@ -22,6 +29,10 @@ api.use(
     onError: (c) => problem(c, 413, 'payload_too_large', `Bodies are limited to ${MAX_BODY_BYTES / 1024} KiB`),
   }),
 );
+
+// Bodies are JSON or nothing: what a form on another site can send is refused with 415.
+api.use('*', jsonBodiesOnly());
+api.use('*', noStoreByDefault());
 
 mountRoutes(api, routes);
 

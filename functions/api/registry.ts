@@ -3,6 +3,7 @@ import { defineRoute, type Route } from './lib/route.js';
 import { auditRoutes } from './routes/audit.js';
 import { authRoutes } from './routes/auth.js';
 import { billingRoutes } from './routes/billing.js';
+import { businessRoutes } from './routes/businesses.js';
 import { devOutboxRoutes } from './routes/dev-outbox.js';
 import { healthRoutes } from './routes/health.js';
 import { meRoutes } from './routes/me.js';
@@ -16,6 +17,7 @@ const productRoutes: readonly Route[] = [
   ...healthRoutes,
   ...authRoutes,
   ...meRoutes,
+  ...businessRoutes,
   ...teamRoutes,
   ...auditRoutes,
   ...billingRoutes,

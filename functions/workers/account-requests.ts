@@ -22,8 +22,8 @@ const linksTo = once(async () => readLinksConfig(await withSecrets(process.env))
 const worker = queueWorker(
   ACCOUNT_REQUESTS_QUEUE,
   () => {
-    const { blobs, deadLetters } = platform();
-    return { blobs, deadLetters, log };
+    const { blobs, deadLetters, settlements } = platform();
+    return { blobs, deadLetters, settlements, log };
   },
   async (request) => {
     const { storeOf, keyring, producer } = platform();

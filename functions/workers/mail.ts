@@ -33,8 +33,8 @@ const mailDeps = once(async (): Promise<MailWorkerDeps> => {
 const worker = queueWorker(
   MAIL_QUEUE,
   () => {
-    const { blobs, deadLetters } = platform();
-    return { blobs, deadLetters, log };
+    const { blobs, deadLetters, settlements } = platform();
+    return { blobs, deadLetters, settlements, log };
   },
   async (message) => processMailMessage(await mailDeps(), message),
 );

@@ -14,8 +14,8 @@ const log = createLogger('meta-events');
 const worker = queueWorker(
   META_EVENTS_QUEUE,
   () => {
-    const { blobs, deadLetters } = platform();
-    return { blobs, deadLetters, log };
+    const { blobs, deadLetters, settlements } = platform();
+    return { blobs, deadLetters, settlements, log };
   },
   async (delivery) => {
     const { storeOf, keyring } = platform();

@@ -10,7 +10,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } 
 import { en } from '../../packages/web/src/i18n/en';
 import { tr } from '../../packages/web/src/i18n/tr';
 import { eventually, type RunningStack, startStack } from '../support/local-stack';
-import { accessibilityProblems, launchBrowser, screenshot, watchProblems } from './browser';
+import { accessibilityProblems, axeViolations, launchBrowser, screenshot, watchProblems } from './browser';
 
 /**
  * A merchant's first day, in a real browser against the real `npm start`: sign up, verify the
@@ -49,7 +49,7 @@ const problems: string[][] = [];
 const a11y: Record<string, string[]> = {};
 
 async function checkAccessibility(page: Page, screen: string) {
-  a11y[screen] = await accessibilityProblems(page);
+  a11y[screen] = [...(await accessibilityProblems(page)), ...(await axeViolations(page))];
 }
 
 async function newPage(context: BrowserContext): Promise<Page> {
@@ -235,16 +235,24 @@ describe('merchant onboarding in the browser', () => {
     await expect.poll(() => page.getByTestId('email-verified').textContent()).toContain('E-posta adresiniz doğrulandı');
   });
 
-  it('signs in and lands in the inbox of the new business', async () => {
+  it('signs in, lands on the getting-started page of the new business, and opens the inbox', async () => {
     const page = ownerPage;
     await page.getByRole('link', { name: 'Giriş yapın' }).click();
     await checkAccessibility(page, 'login');
     await signIn(page, owner.email, 'not-the-password');
     await expect.poll(() => page.getByTestId('error-alert').textContent()).toBe('E-posta adresi veya parola hatalı.');
     await signIn(page, owner.email, owner.password);
-    await page.waitForURL(/\/b\/[^/]+\/inbox$/);
+    // The owner lands on the business's home: its getting-started checklist.
+    await page.waitForURL(/\/b\/[^/]+$/);
     tenantId = new URL(page.url()).pathname.split('/')[2] ?? '';
     expect(tenantId).not.toBe('');
+    await expect.poll(() => page.getByRole('heading', { level: 1, name: 'Başlarken' }).isVisible()).toBe(true);
+    await expect
+      .poll(() => page.getByTestId('getting-started-progress').textContent())
+      .toBe('4 adımdan 0 tanesi tamamlandı');
+    await checkAccessibility(page, 'home');
+    await page.getByRole('navigation', { name: 'Ana menü' }).getByRole('link', { name: 'Gelen kutusu' }).click();
+    await page.waitForURL(/\/b\/[^/]+\/inbox$/);
     await expect.poll(() => page.getByRole('heading', { level: 1, name: 'Gelen kutusu' }).isVisible()).toBe(true);
     await expect.poll(() => page.getByTestId('business-name').textContent()).toBe(owner.business);
     // Every area is in the navigation; the not-yet-built ones say so.
@@ -504,17 +512,19 @@ describe('merchant onboarding in the browser', () => {
     const table = page.getByTestId('sessions-table');
     await expect.poll(() => table.textContent()).toContain('Bu cihaz');
     expect(await table.textContent()).toMatch(/\.x\.x|:x:x/);
+    await checkAccessibility(page, 'settings/sessions');
     // The audit step signed in from Node too: that session can be signed out from here.
     const rows = table.locator('tbody tr');
     const before = await rows.count();
     expect(before).toBeGreaterThan(1);
     const other = rows.filter({ hasNotText: 'Bu cihaz' }).first();
-    await other.getByRole('button', { name: /oturumunu kapat$/ }).click();
+    await other.getByRole('button', { name: /^Oturumu kapat: / }).click();
     await expect.poll(() => page.getByText('Oturum kapatıldı.').isVisible()).toBe(true);
     await expect.poll(() => rows.count()).toBe(before - 1);
 
     await page.getByRole('tab', { name: 'Faturalandırma' }).click();
     await expect.poll(() => page.getByTestId('billing-none').textContent()).toContain('Henüz bir aboneliğiniz yok.');
+    await checkAccessibility(page, 'settings/billing');
   });
 
   it('turns on two-step verification, after which sign-in asks for the code', async () => {
@@ -525,6 +535,7 @@ describe('merchant onboarding in the browser', () => {
     expect(secret).toMatch(/^[A-Z2-7]{16,}$/);
     await checkAccessibility(page, 'settings/security');
     const enabledAt = totpStep(Date.now());
+    await page.getByLabel('Parolanız').fill(owner.password);
     await page.getByLabel('Doğrulama kodu').fill(totpCode(secret, enabledAt));
     await page.getByRole('button', { name: 'Doğrula ve aç' }).click();
     await expect.poll(() => page.getByText('İki adımlı doğrulama açıldı.').isVisible()).toBe(true);
@@ -543,7 +554,7 @@ describe('merchant onboarding in the browser', () => {
     // The code used to turn it on is spent; the next time step's code is accepted (clock drift).
     await page.getByLabel('Doğrulama kodu').fill(totpCode(secret, Math.max(enabledAt, totpStep(Date.now())) + 1));
     await page.getByRole('button', { name: 'Doğrula ve giriş yap' }).click();
-    await page.waitForURL(new RegExp(`/b/${tenantId}/inbox$`));
+    await page.waitForURL(new RegExp(`/b/${tenantId}$`));
   });
 
   it('joins a second business as the signed-in user and switches between the two', async () => {

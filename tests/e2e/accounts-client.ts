@@ -65,7 +65,9 @@ export function newEmail(label: string): string {
 export interface OutboxMail {
   kind: string;
   to: string;
+  subject: string;
   text: string;
+  html: string;
   links: string[];
 }
 

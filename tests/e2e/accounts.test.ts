@@ -125,7 +125,7 @@ describe('sign-in and sessions', () => {
     expect(await response.json()).not.toHaveProperty('refreshToken');
   });
 
-  it('rotates the refresh token, and revokes the session when a spent one comes back', async () => {
+  it('rotates the refresh token; a spent one coming straight back gets the same successor', async () => {
     const person = await logIn(api, owner.email);
     const first = await api.call<{ accessToken: string }>('POST', '/auth/refresh', {
       refreshCookie: person.refreshCookie,
@@ -135,10 +135,12 @@ describe('sign-in and sessions', () => {
     expect(first.refreshCookie).not.toBe(person.refreshCookie);
     expect((await api.call('GET', '/me', { token: first.body.accessToken })).status).toBe(200);
 
+    // Within the grace window (a retried request, another tab). Coming back after it ends the
+    // session: tests/e2e/account-races.test.ts waits a shortened window out.
     const replay = await api.call('POST', '/auth/refresh', { refreshCookie: person.refreshCookie });
-    expect(replay.status).toBe(401);
-    expect((await api.call('POST', '/auth/refresh', { refreshCookie: first.refreshCookie })).status).toBe(401);
-    expect((await api.call('GET', '/me', { token: first.body.accessToken })).status).toBe(401);
+    expect(replay.status).toBe(200);
+    expect(replay.refreshCookie).toBe(first.refreshCookie);
+    expect((await api.call('POST', '/auth/refresh', { refreshCookie: first.refreshCookie })).status).toBe(200);
   });
 
   it('lists sessions with masked addresses, revokes one, and signs out', async () => {
@@ -181,14 +183,14 @@ describe('two-step sign-in', () => {
     const { secret } = setup.body;
     const wrongCode = await api.call('POST', '/auth/totp/enable', {
       token: person.accessToken,
-      body: { code: '000000' },
+      body: { password: PASSWORD, code: '000000' },
     });
     expect(wrongCode.status).toBe(400);
     const enabled = await api.call('POST', '/auth/totp/enable', {
       token: person.accessToken,
-      body: { code: nextTotp(secret) },
+      body: { password: PASSWORD, code: nextTotp(secret) },
     });
-    expect(enabled.body).toEqual({ totpEnabled: true });
+    expect(enabled.body).toMatchObject({ totpEnabled: true });
 
     const withoutCode = await api.call('POST', '/auth/login', { body: { email: person.email, password: PASSWORD } });
     expect(withoutCode.status).toBe(401);
@@ -206,7 +208,7 @@ describe('two-step sign-in', () => {
 
     const disabled = await api.call('POST', '/auth/totp/disable', {
       token: signedIn.body.accessToken,
-      body: { code: nextTotp(secret) },
+      body: { password: PASSWORD, code: nextTotp(secret) },
     });
     expect(disabled.body).toEqual({ totpEnabled: false });
     const audit = await api.call<{ entries: { action: string }[] }>(

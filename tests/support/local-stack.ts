@@ -16,7 +16,8 @@ export interface RunningStack {
 }
 
 /**
- * Starts the product exactly as `npm start` does, on a free port with its own data folder,
+ * Starts the product exactly as `npm start` does (the pinned node with tsx as its loader, no
+ * launcher process in between, so signals reach it), on a free port with its own data folder,
  * and resolves once it prints its URLs.
  */
 export async function startStack(
@@ -24,8 +25,8 @@ export async function startStack(
 ): Promise<RunningStack> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'asistone-test-'));
   const child = spawn(
-    join(ROOT, 'node_modules', '.bin', 'tsx'),
-    ['--disable-warning=ExperimentalWarning', join(ROOT, 'packages', 'local', 'src', 'main.ts')],
+    join(ROOT, 'node_modules', '.bin', 'node'),
+    ['--disable-warning=ExperimentalWarning', '--import', 'tsx', join(ROOT, 'packages', 'local', 'src', 'main.ts')],
     {
       cwd: ROOT,
       env: {

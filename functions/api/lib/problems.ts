@@ -38,6 +38,7 @@ const ANSWERED_AS: Record<string, ErrorCode> = {
   unauthenticated: 'unauthenticated',
   email_not_verified: 'email_not_verified',
   forbidden: 'forbidden',
+  wrong_account: 'wrong_account',
   not_found: 'not_found',
   invalid_link: 'not_found',
   conflict: 'conflict',

@@ -3,22 +3,39 @@ import {
   messageAnswer,
   passwordResetConfirmBody,
   passwordResetRequestBody,
+  recoveryCodesAnswer,
+  secondFactorAnswer,
+  secondFactorProofBody,
   sessionsAnswer,
   signInAnswer,
   signInBody,
   signUpBody,
-  totpCodeBody,
   totpDisableAnswer,
   totpEnableAnswer,
+  totpEnableBody,
   totpSetupAnswer,
   verifyEmailAnswer,
   verifyEmailBody,
 } from '@asistone/contract/auth';
 import { confirmPasswordReset, requestPasswordReset } from '@asistone/core/accounts/password-reset';
-import { disableTotp, enableTotp, setUpTotp } from '@asistone/core/accounts/second-factor';
-import { endSessionOf, listSessions, refreshSession, revokeOwnSession } from '@asistone/core/accounts/sessions';
+import {
+  describeSecondFactor,
+  disableTotp,
+  enableTotp,
+  regenerateRecoveryCodes,
+  setUpTotp,
+} from '@asistone/core/accounts/second-factor';
+import {
+  endSessionOf,
+  listSessions,
+  refreshGraceSeconds,
+  refreshSession,
+  revokeOwnSession,
+} from '@asistone/core/accounts/sessions';
 import { signIn } from '@asistone/core/accounts/sign-in';
 import { confirmSignUp, signUp } from '@asistone/core/accounts/sign-up';
+import { isLocalStack } from '@asistone/core/platform/config';
+import { platform } from '@asistone/core/platform/context';
 import { UnauthenticatedError } from '@asistone/core/platform/errors';
 import { accounts } from '../lib/deps.js';
 import { clearRefreshCookie, refreshCookie, setRefreshCookie } from '../lib/request.js';
@@ -28,6 +45,10 @@ import { defineRoute } from '../lib/route.js';
 
 const SIGN_UP_ANSWER = 'Check your inbox: we sent you a link to confirm your email address.';
 const RESET_ANSWER = 'If an account uses this address, we sent it a link to choose a new password.';
+
+let graceSeconds: number | undefined;
+/** Read once per process; only the local stack may shorten it (for tests). */
+const refreshGrace = () => (graceSeconds ??= refreshGraceSeconds(process.env, isLocalStack(platform().config)));
 
 export const authRoutes = [
   defineRoute({
@@ -78,7 +99,9 @@ export const authRoutes = [
       const presented = refreshCookie(c);
       if (!presented) throw new UnauthenticatedError();
       try {
-        const { refreshToken, accessToken, expiresIn } = await refreshSession(await accounts(), presented, origin);
+        const { refreshToken, accessToken, expiresIn } = await refreshSession(await accounts(), presented, origin, {
+          graceSeconds: refreshGrace(),
+        });
         setRefreshCookie(c, refreshToken);
         c.header('cache-control', 'no-store');
         return c.json({ accessToken, expiresIn });
@@ -161,24 +184,50 @@ export const authRoutes = [
     method: 'post',
     path: '/auth/totp/enable',
     access: 'authenticated',
-    summary: 'Turn on two-step sign-in with a first code from the app',
-    body: totpCodeBody,
+    summary:
+      'Turn on two-step sign-in with the password and a first code from the app; answers the recovery codes, once',
+    body: totpEnableBody,
     answers: { 200: { description: 'On', schema: totpEnableAnswer } },
     async handle({ c, caller, body, origin }) {
-      await enableTotp(await accounts(), caller.userId, body.code, origin);
-      return c.json({ totpEnabled: true as const });
+      const { recoveryCodes } = await enableTotp(await accounts(), caller.userId, body, origin);
+      c.header('cache-control', 'no-store');
+      return c.json({ totpEnabled: true as const, recoveryCodes });
     },
   }),
   defineRoute({
     method: 'post',
     path: '/auth/totp/disable',
     access: 'authenticated',
-    summary: 'Turn off two-step sign-in with a current code',
-    body: totpCodeBody,
+    summary: 'Turn off two-step sign-in with the password and a current code (or a recovery code)',
+    body: secondFactorProofBody,
     answers: { 200: { description: 'Off', schema: totpDisableAnswer } },
     async handle({ c, caller, body, origin }) {
-      await disableTotp(await accounts(), caller.userId, body.code, origin);
+      await disableTotp(await accounts(), caller.userId, body, origin);
       return c.json({ totpEnabled: false as const });
+    },
+  }),
+  defineRoute({
+    method: 'post',
+    path: '/auth/totp/recovery-codes',
+    access: 'authenticated',
+    summary: 'New recovery codes, with the password and a current code; the previous ones stop working',
+    body: secondFactorProofBody,
+    answers: { 200: { description: 'The new codes, shown once', schema: recoveryCodesAnswer } },
+    async handle({ c, caller, body, origin }) {
+      const answer = await regenerateRecoveryCodes(await accounts(), caller.userId, body, origin);
+      c.header('cache-control', 'no-store');
+      return c.json(answer);
+    },
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/auth/totp',
+    access: 'authenticated',
+    summary: 'Whether two-step sign-in is on, and how many recovery codes are left',
+    answers: { 200: { description: 'Second factor', schema: secondFactorAnswer } },
+    async handle({ c, caller }) {
+      c.header('cache-control', 'no-store');
+      return c.json(await describeSecondFactor(await accounts(), caller.userId));
     },
   }),
 ];

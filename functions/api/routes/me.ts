@@ -24,10 +24,13 @@ export const meRoutes = [
     method: 'get',
     path: '/invites/:token',
     access: 'public',
-    summary: 'What an invitation link offers',
+    summary: 'What an invitation link offers; with a Bearer token, also whether it is for the signed-in person',
     answers: { 200: { description: 'Invitation', schema: inviteDescriptionAnswer } },
     async handle({ c, params }) {
-      return c.json(await describeInvite(await accounts(), params.token ?? ''));
+      const caller = await authenticateIfPresent(c);
+      // The answer differs by who asks: no shared cache may keep one person's for another.
+      if (caller) c.header('cache-control', 'no-store');
+      return c.json(await describeInvite(await accounts(), params.token ?? '', caller?.userId));
     },
   }),
   defineRoute({

@@ -3,7 +3,7 @@ import * as z from 'zod';
 /** `GET /api/dev/outbox` (local stage only; 404 elsewhere): the mails the product would have sent. */
 export const outboxMailSchema = z.object({
   id: z.string(),
-  /** `verify-email`, `sign-up-notice`, `password-reset` or `invite`. */
+  /** `verify-email`, `sign-up-notice`, `password-reset`, `invite` or `security-notice`. */
   kind: z.string(),
   sentAt: z.string(),
   to: z.string(),

@@ -12,9 +12,11 @@ export const ERROR_CODES = [
   'unauthenticated',
   'email_not_verified',
   'forbidden',
+  'wrong_account',
   'not_found',
   'conflict',
   'payload_too_large',
+  'unsupported_media_type',
   'rate_limited',
   'internal',
 ] as const;
@@ -28,9 +30,12 @@ export const ERROR_STATUS = {
   unauthenticated: 401,
   email_not_verified: 403,
   forbidden: 403,
+  /** Signed in, but as someone other than the person a link (an invitation) was sent to. */
+  wrong_account: 403,
   not_found: 404,
   conflict: 409,
   payload_too_large: 413,
+  unsupported_media_type: 415,
   rate_limited: 429,
   internal: 500,
 } as const satisfies Record<ErrorCode, number>;

@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { emailSchema } from './accounts.js';
+import { emailSchema, languageSchema } from './accounts.js';
 import { assignableRoleSchema, roleSchema } from './roles.js';
 
 /** The team of a business: `/api/businesses/:tenantId/{members,transfer-ownership,invites}`. */
@@ -32,6 +32,9 @@ export const pendingInviteSchema = z.object({
 });
 export const pendingInvitesAnswer = z.object({ invites: z.array(pendingInviteSchema) });
 
-/** `POST …/invites` → 201; a new invitation to the same address replaces the pending one. */
-export const inviteBody = z.object({ email: emailSchema, role: assignableRoleSchema });
+/**
+ * `POST …/invites` → 201; a new invitation to the same address replaces the pending one.
+ * `language`: the inviter's app's, which the invitation is written in.
+ */
+export const inviteBody = z.object({ email: emailSchema, role: assignableRoleSchema, language: languageSchema });
 export const inviteAnswer = z.object({ id: z.string() });

@@ -43,17 +43,17 @@ let worker: ReturnType<typeof buildWorker>;
 let requestsWorker: ReturnType<typeof buildRequestsWorker>;
 
 function buildRequestsWorker() {
-  const { store, keyring, blobs, deadLetters, producer } = test.platform;
+  const { store, keyring, blobs, deadLetters, settlements, producer } = test.platform;
   const deps = { store, keyring, log, mails: mailQueue(producer), appUrl: APP_URL };
   return queueWorker(
     ACCOUNT_REQUESTS_QUEUE,
-    () => ({ blobs, deadLetters, log }),
+    () => ({ blobs, deadLetters, settlements, log }),
     (request) => answerAccountRequest(deps, request),
   );
 }
 
 function buildWorker() {
-  const { store, keyring, blobs, deadLetters } = test.platform;
+  const { store, keyring, blobs, deadLetters, settlements } = test.platform;
   const mailer = chooseMailer({
     local: false,
     resendApiKey: resendApi.apiKey,
@@ -65,7 +65,7 @@ function buildWorker() {
   const deps = { store, keyring, log, mailer };
   return queueWorker(
     MAIL_QUEUE,
-    () => ({ blobs, deadLetters, log }),
+    () => ({ blobs, deadLetters, settlements, log }),
     (message) => processMailMessage(deps, message),
   );
 }
@@ -194,13 +194,15 @@ describe('password reset through the account-requests and mail queues', () => {
     await requestPasswordReset(api, KNOWN, ORIGIN);
     const record = await takeRequest();
 
-    // Act: the first delivery, then two redeliveries (a lost acknowledgement, a replay).
-    const { answered, mails, sent } = await answerThenSend(record, redelivered(record, 2), redelivered(record, 3));
+    // Act: the first delivery, then the same message again (a lost acknowledgement: it is
+    // acknowledged as settled, not handled again) and a replay (a new message: handled again).
+    const replay = { ...redelivered(record, 1), messageId: `${record.messageId}-replayed` };
+    const { answered, mails, sent } = await answerThenSend(record, redelivered(record, 2), replay);
 
-    // Assess: each delivery queues the same mail (same key); it is sent once.
+    // Assess: each handled delivery queues the same mail (same key); it is sent once.
     const ok = { batchItemFailures: [] };
     expect(answered).toEqual([ok, ok, ok]);
-    expect(sent).toEqual([ok, ok, ok]);
+    expect(sent).toEqual([ok, ok]);
     expect(new Set(mails.map((mail) => JSON.parse(mail.body).mail.idempotencyKey)).size).toBe(1);
     expect(resendApi.received).toHaveLength(1);
     const [mail] = mailsTo(KNOWN);
@@ -221,9 +223,10 @@ describe('password reset through the account-requests and mail queues', () => {
     // Act
     const outcome = await requestsWorker({ Records: [record] });
 
-    // Assess: one lookup, no write, no mail.
+    // Assess: one lookup, no write, no mail (besides the queue's note that the message is settled).
     expect(outcome.batchItemFailures).toEqual([]);
-    expect(describeWork(recorder.calls)).toEqual(['GetItemCommand t#accounts#email#… account']);
+    const work = describeWork(recorder.calls).filter((call) => !call.includes('#settled#'));
+    expect(work).toEqual(['GetItemCommand t#accounts#email#… account']);
     recorder.clear();
     expect(await takeQueued()).toEqual([]);
     expect(resendApi.received).toEqual([]);
@@ -281,11 +284,23 @@ describe('sign-up through the account-requests and mail queues', () => {
     expect(resendApi.accepted).toHaveLength(1);
     const [mail] = mailsTo('zeynep.yildiz@example.com');
     expect(mail?.body.tags).toEqual([{ name: 'kind', value: 'verify-email' }]);
-    expect(String(mail?.body.text)).toContain('Hello Mehmet Demir,');
+    expect(String(mail?.body.text)).toContain('Merhaba Mehmet Demir,');
     for (const secret of ['zeynep.yildiz', 'Mehmet', 'Kahve', PASSWORD]) expect(record.body).not.toContain(secret);
     const token = linkIn(mail as { body: Record<string, unknown> }).searchParams.get('token') as string;
     const { tenantId } = await confirmSignUp(api, token);
     expect(tenantId).toMatch(/^b/);
+  });
+
+  it('writes the confirmation in English for a sign-up from the English app, text and HTML alike', async () => {
+    await signUp(api, { ...request('english.person@example.com'), name: 'Mehmet <Demir>', language: 'en' }, ORIGIN);
+
+    await answerThenSend(await takeRequest());
+
+    const [mail] = mailsTo('english.person@example.com');
+    expect(mail?.body.subject).toBe('Confirm your email address for Asistone');
+    expect(String(mail?.body.text)).toContain('Hello Mehmet <Demir>,');
+    expect(String(mail?.body.html)).toContain('<html lang="en">');
+    expect(String(mail?.body.html)).toContain('Hello Mehmet &lt;Demir&gt;,');
   });
 
   it('sends a taken address a notice instead, and no second sign-up', async () => {
@@ -324,7 +339,27 @@ describe('delivering rendered mails', () => {
     await worker({ Records: [redelivered(record, 2)] });
 
     expect(resendApi.received).toHaveLength(1);
-    expect(mailsTo('new.member@example.com')[0]?.body.subject).toBe('Join Çiçek Evi on Asistone');
+    expect(mailsTo('new.member@example.com')[0]?.body.subject).toBe("Asistone'da Çiçek Evi ekibine katılın");
+  });
+
+  it('never lets a business name stored before the name rule break the subject line of an invitation', async () => {
+    await createBusiness(test.platform, {
+      tenantId: 'b_header',
+      name: 'Lale Butik\r\nBcc: attacker@example.com',
+      ownerId: 'u_known',
+    });
+    await inviteMember(api, { userId: 'u_known' }, 'b_header', {
+      email: 'header.victim@example.com',
+      role: 'agent',
+      language: 'en',
+    });
+
+    await worker({ Records: [await takeOne()] });
+
+    const [mail] = mailsTo('header.victim@example.com');
+    expect(mail?.body.subject).toBe('Join Lale Butik Bcc: attacker@example.com on Asistone');
+    expect(mail?.body.to).toEqual(['header.victim@example.com']);
+    expect(resendApi.accepted.flatMap((request) => request.body.to as string[])).not.toContain('attacker@example.com');
   });
 
   it('invites an address with an account and one without after the same work, so an inviter learns nothing', async () => {

@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { UnsafeMailHeaderError } from '../src/notify/headers.js';
 import { createResendClient, ResendRateLimitedError, ResendRejectedError } from '../src/notify/resend.js';
+import { PermanentError } from '../src/platform/errors.js';
 import { type FakeResend, startFakeResend } from './support/fake-resend.js';
 
 /** The client against a loopback stand-in for api.resend.com speaking Resend's shapes. */
@@ -126,6 +128,43 @@ describe('Resend client', () => {
     expect((error as Error).name).toBe('TimeoutError');
     expect(error).not.toBeInstanceOf(ResendRejectedError);
     expect(Date.now() - started).toBeLessThan(1_500);
+  });
+
+  it('never hands Resend a subject that could break out of its mail header', async () => {
+    // Resend writes the subject into the mail's `Subject:` header: a line break there would add
+    // headers of the sender's choosing (a Bcc, a second body).
+    const { resend } = client();
+    for (const [index, subject] of [
+      'Join Lale Butik\r\nBcc: attacker@example.com',
+      'Join Lale Butik\nBcc: attacker@example.com',
+      'Join Lale Butik\rBcc: attacker@example.com',
+      'Join\u0000Lale\u0085Butik\u2028Bcc: attacker@example.com\t',
+    ].entries()) {
+      await resend.sendEmail({ ...email, subject }, `invite/header-${index}`);
+    }
+    const subjects = resendApi.received.map((request) => String(request.body.subject));
+    expect(subjects).toEqual([
+      'Join Lale Butik Bcc: attacker@example.com',
+      'Join Lale Butik Bcc: attacker@example.com',
+      'Join Lale Butik Bcc: attacker@example.com',
+      'Join Lale Butik Bcc: attacker@example.com',
+    ]);
+    for (const subject of subjects) expect(subject).not.toMatch(/[\p{Cc}\u2028\u2029]/u);
+  });
+
+  it('refuses an address or sender with a line break, sending nothing', async () => {
+    const { resend } = client();
+    const badTo = resend.sendEmail({ ...email, to: ['ayse@example.com\r\nBcc: attacker@example.com'] }, 'invite/to');
+    await expect(badTo).rejects.toThrow(UnsafeMailHeaderError);
+    const badFrom = resend.sendEmail({ ...email, from: 'Asistone\n<no-reply@mail.example.com>' }, 'invite/from');
+    await expect(badFrom).rejects.toThrow(UnsafeMailHeaderError);
+    const badReplyTo = resend.sendEmail({ ...email, reply_to: 'a@example.com\nBcc: b@example.com' }, 'invite/reply');
+    await expect(badReplyTo).rejects.toThrow(UnsafeMailHeaderError);
+    expect(resendApi.received).toHaveLength(0);
+    // Permanent: the mail goes to the dead-letter queue, not round and round; the address is not echoed.
+    const error = await badTo.catch((thrown: unknown) => thrown);
+    expect(error).toBeInstanceOf(PermanentError);
+    expect((error as Error).message).not.toContain('attacker');
   });
 
   it('refuses an idempotency key longer than Resend accepts', async () => {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { takeAttempt } from '../src/accounts/throttle.js';
+import { giveBackAttempt, takeAttempt } from '../src/accounts/throttle.js';
 import { RateLimitedError } from '../src/platform/errors.js';
 import { startTestPlatform, type TestPlatform } from './support/platform.js';
 
@@ -32,7 +32,27 @@ describe('takeAttempt', () => {
     const now = 1_800_000_000_000;
     for (let i = 0; i < 5; i++) await takeAttempt(store, policy, 'windowed', now);
     await expect(takeAttempt(store, policy, 'windowed', now)).rejects.toThrow(RateLimitedError);
-    await expect(takeAttempt(store, policy, 'another-subject', now)).resolves.toBeUndefined();
-    await expect(takeAttempt(store, policy, 'windowed', now + 60_000)).resolves.toBeUndefined();
+    await expect(takeAttempt(store, policy, 'another-subject', now)).resolves.toBeDefined();
+    await expect(takeAttempt(store, policy, 'windowed', now + 60_000)).resolves.toBeDefined();
+  });
+});
+
+describe('giveBackAttempt', () => {
+  it('frees the slot in the window it was taken from, and never below zero', async () => {
+    // Prepare: a full window, and one slot taken in it.
+    const { store } = test.platform;
+    const now = 1_800_000_000_000;
+    const taken = await takeAttempt(store, policy, 'given-back', now);
+    for (let i = 0; i < 4; i++) await takeAttempt(store, policy, 'given-back', now);
+
+    // Act: handed back after the window ended.
+    await giveBackAttempt(store, taken);
+    await giveBackAttempt(store, { ...taken, subject: 'never-taken' });
+
+    // Assess: the old window has room for one more; the next window and the untouched subject are as they were.
+    await expect(takeAttempt(store, policy, 'given-back', now)).resolves.toBeDefined();
+    await expect(takeAttempt(store, policy, 'given-back', now)).rejects.toThrow(RateLimitedError);
+    for (let i = 0; i < 5; i++) await takeAttempt(store, policy, 'never-taken', now);
+    await expect(takeAttempt(store, policy, 'never-taken', now)).rejects.toThrow(RateLimitedError);
   });
 });

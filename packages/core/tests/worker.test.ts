@@ -4,6 +4,7 @@ import { META_EVENTS_QUEUE } from '../src/channels/meta/queue.js';
 import type { Blobs } from '../src/platform/blobs.js';
 import { PermanentError } from '../src/platform/errors.js';
 import type { DeadLetter } from '../src/platform/queue/dead-letters.js';
+import type { Settlement, Settlements } from '../src/platform/queue/settlements.js';
 import { type QueueRecord, queueWorker } from '../src/platform/queue/worker.js';
 
 const log = new Logger({ logLevel: 'SILENT' });
@@ -17,8 +18,24 @@ function record(id: string, body: unknown, receiveCount = 1): QueueRecord {
   };
 }
 
+/** Settlements in memory, with the table's rule: the first one stands. */
+function memorySettlements(): Settlements {
+  const settled = new Map<string, Settlement>();
+  const key = (ref: { tenantId: string; queue: string; messageId: string }) =>
+    `${ref.tenantId}/${ref.queue}/${ref.messageId}`;
+  return {
+    find: async (ref) => settled.get(key(ref)),
+    record: async (ref, outcome) => {
+      if (settled.has(key(ref))) return false;
+      settled.set(key(ref), outcome);
+      return true;
+    },
+  };
+}
+
 function setup(handle: (body: string) => Promise<void>, stored: Record<string, string> = {}) {
   const dead: DeadLetter[] = [];
+  const settlements = memorySettlements();
   const deleted: string[] = [];
   const blobs = {
     get: async (_tenant: string, key: string) => (stored[key] ? Buffer.from(stored[key]) : undefined),
@@ -28,7 +45,7 @@ function setup(handle: (body: string) => Promise<void>, stored: Record<string, s
   } as unknown as Blobs;
   const worker = queueWorker(
     META_EVENTS_QUEUE,
-    () => ({ blobs, log, deadLetters: { send: async (letter) => void dead.push(letter) } }),
+    () => ({ blobs, log, settlements, deadLetters: { send: async (letter) => void dead.push(letter) } }),
     async (message) => handle(message.body),
   );
   return { worker, dead, deleted };

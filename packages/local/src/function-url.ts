@@ -1,11 +1,48 @@
 import { randomUUID } from 'node:crypto';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 
+/** A body went past the limit while it was being read; the rest of it was not read. */
+export class BodyTooLargeError extends Error {
+  override name = 'BodyTooLargeError';
+  constructor(readonly limit: number) {
+    super(`the body is larger than ${limit} bytes`);
+  }
+}
+
+/**
+ * A request's body, counted as it arrives: past `limit` bytes it stops reading and throws
+ * {@link BodyTooLargeError}, so a chunked upload of any size costs at most `limit` in memory.
+ * The unread rest is left to the HTTP server, which discards it and closes the connection.
+ */
+export async function readBody(request: Request, limit = Number.POSITIVE_INFINITY): Promise<Buffer> {
+  if (!request.body) return Buffer.alloc(0);
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > limit) {
+      // Not cancel(): that would tear the connection down before the 413 could be sent.
+      reader.releaseLock();
+      throw new BodyTooLargeError(limit);
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks, size);
+}
+
 /**
  * Turns an HTTP request into the payload a Lambda function URL delivers (version 2.0), body
- * base64-encoded so the handler sees the exact bytes that were sent.
+ * base64-encoded so the handler sees the exact bytes that were sent. A body over
+ * `maxBodyBytes` throws {@link BodyTooLargeError} once that many bytes have arrived.
  */
-export async function toFunctionUrlEvent(request: Request, sourceIp: string): Promise<APIGatewayProxyEventV2> {
+export async function toFunctionUrlEvent(
+  request: Request,
+  sourceIp: string,
+  maxBodyBytes = Number.POSITIVE_INFINITY,
+): Promise<APIGatewayProxyEventV2> {
   const url = new URL(request.url);
   const headers: Record<string, string> = {};
   const cookies: string[] = [];
@@ -13,7 +50,7 @@ export async function toFunctionUrlEvent(request: Request, sourceIp: string): Pr
     if (name === 'cookie') cookies.push(...value.split(/;\s*/));
     else headers[name] = value;
   });
-  const bytes = Buffer.from(await request.arrayBuffer());
+  const bytes = await readBody(request, maxBodyBytes);
   const now = new Date();
   return {
     version: '2.0',

@@ -5,8 +5,8 @@ import { ORIGIN_SECRET_HEADER } from '@asistone/core/platform/front-door';
 import { SECURITY_HEADERS } from '@asistone/core/platform/security-headers';
 import { PRODUCT } from '@asistone/core/product/areas';
 import { getConnInfo } from '@hono/node-server/conninfo';
-import { Hono } from 'hono';
-import { fromFunctionUrlResult, toFunctionUrlEvent } from './function-url.js';
+import { type Context, Hono } from 'hono';
+import { BodyTooLargeError, fromFunctionUrlResult, toFunctionUrlEvent } from './function-url.js';
 import { invoke } from './lambda.js';
 
 /** Function URLs refuse bodies over 6 MB; so does the gateway. */
@@ -24,6 +24,24 @@ const CONTENT_TYPES: Record<string, string> = {
   '.txt': 'text/plain; charset=utf-8',
 };
 
+/**
+ * 413 without reading on: the HTTP server (@hono/node-server) then discards what is still on
+ * its way for at most 500 ms or 64 MB and closes the connection, so the sender reads the answer
+ * instead of a reset.
+ */
+function payloadTooLarge(c: Context) {
+  return c.text('payload too large', 413);
+}
+
+/** The path with its percent-encodings decoded, or undefined when one is malformed (`/%E0%A4%A`). */
+function decodedPath(path: string): string | undefined {
+  try {
+    return decodeURIComponent(path);
+  } catch {
+    return undefined;
+  }
+}
+
 export interface GatewayState {
   /** Set while the stack drains: new requests get 503. */
   stopping: boolean;
@@ -36,19 +54,32 @@ export interface GatewayState {
 export function createGateway(webDist: string, state: GatewayState, originSecret: string) {
   const app = new Hono();
 
+  // Every answer, the API's and the webhooks' included, carries the headers CloudFront adds
+  // (overriding the function's, as its policy does).
+  app.use('*', async (c, next) => {
+    await next();
+    for (const [name, value] of Object.entries(SECURITY_HEADERS)) c.res.headers.set(name, value);
+  });
+
   app.use('*', async (c, next) => {
     if (state.stopping) return c.text('shutting down', 503);
     const length = Number(c.req.header('content-length') ?? 0);
-    if (length > MAX_BODY_BYTES) return c.text('payload too large', 413);
+    if (length > MAX_BODY_BYTES) return payloadTooLarge(c);
     await next();
   });
 
-  const toLambda = (declared: string, name: string, timeoutSeconds: number) => async (c: import('hono').Context) => {
-    const event = await toFunctionUrlEvent(c.req.raw, getConnInfo(c).remote.address ?? '127.0.0.1');
+  const toLambda = (declared: string, name: string, timeoutSeconds: number) => async (c: Context) => {
+    let event: Awaited<ReturnType<typeof toFunctionUrlEvent>>;
+    try {
+      // Counted while it arrives (chunked uploads carry no length to check up front).
+      event = await toFunctionUrlEvent(c.req.raw, getConnInfo(c).remote.address ?? '127.0.0.1', MAX_BODY_BYTES);
+    } catch (error) {
+      if (error instanceof BodyTooLargeError) return payloadTooLarge(c);
+      throw error;
+    }
     // As CloudFront does for the API: the door's own secret, overwriting whatever the caller sent.
     if (name === 'api') event.headers[ORIGIN_SECRET_HEADER] = originSecret;
     else delete event.headers[ORIGIN_SECRET_HEADER];
-    if (event.body && Buffer.byteLength(event.body, 'base64') > MAX_BODY_BYTES) return c.text('payload too large', 413);
     return fromFunctionUrlResult(await invoke(declared, name, event, timeoutSeconds));
   };
 
@@ -69,12 +100,13 @@ export function createGateway(webDist: string, state: GatewayState, originSecret
         503,
       );
     }
-    const path = normalize(decodeURIComponent(c.req.path)).replace(/^(\.\.(\/|\\|$))+/, '');
+    const decoded = decodedPath(c.req.path);
+    if (decoded === undefined) return c.text('bad request', 400);
+    const path = normalize(decoded).replace(/^(\.\.(\/|\\|$))+/, '');
     const file = join(webDist, path);
     const isAsset = file.startsWith(webDist) && extname(file) !== '' && existsSync(file);
     const body = await readFile(isAsset ? file : index);
     const headers: Record<string, string> = {
-      ...SECURITY_HEADERS,
       'content-type': CONTENT_TYPES[extname(isAsset ? file : index)] ?? 'application/octet-stream',
       // Hashed assets never change; the page itself must always be fresh.
       'cache-control': isAsset && path.startsWith('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache',

@@ -27,12 +27,20 @@ process.stdout.write(
   ].join('\n'),
 );
 
+// `npm start` runs this process itself (`exec node --import tsx`, no launcher in between), so
+// npm's SIGTERM or SIGINT arrives here and npm exits with the code chosen here. A second signal
+// while draining is ignored: the drain has its own deadline.
 let stopping = false;
 async function shutdown(signal: string) {
   if (stopping) return;
   stopping = true;
   process.stdout.write(`${signal}: draining queues and stopping...\n`);
-  await stack.stop();
+  try {
+    await stack.stop();
+  } catch (error) {
+    process.stderr.write(`stopping failed: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(1);
+  }
   process.stdout.write('stopped cleanly\n');
   process.exit(0);
 }

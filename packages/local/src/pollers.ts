@@ -21,8 +21,11 @@ export interface Poller {
 
 /**
  * Delivers a queue's messages to its consumer as Lambda's SQS event source does: batches of
- * the declared size, partial batch failures honoured, failed messages left to reappear after
- * the visibility timeout (and redriven to the DLQ by the queue after max receives).
+ * the declared size, the consumer's timeout enforced with a context whose clock runs (so the
+ * worker can answer before it), partial batch failures honoured, and the whole batch failed
+ * when the consumer throws, times out or names a message that is not in the batch. Failed
+ * messages are left to reappear after the visibility timeout (and are redriven to the DLQ by
+ * the queue after max receives).
  */
 export function startPoller(sqs: SQSClient, declared: QueueDeclaration, queueUrl: string, log: Logger): Poller {
   const queue = declared.name;
@@ -65,13 +68,13 @@ export function startPoller(sqs: SQSClient, declared: QueueDeclaration, queueUrl
     let failed = new Set(records.map((record) => record.messageId));
     busySince = Date.now();
     try {
-      const result = await invoke<{ batchItemFailures?: { itemIdentifier: string }[] } | undefined>(
+      const result = await invoke<unknown>(
         declared.consumer.handler,
         `worker-${queue}`,
         { Records: records },
         declared.consumer.timeoutSeconds,
       );
-      failed = new Set((result?.batchItemFailures ?? []).map((failure) => failure.itemIdentifier));
+      failed = reportedFailures(result, failed);
     } catch (error) {
       log.error('consumer failed the whole batch', { queue, error: error as Error });
     } finally {
@@ -88,6 +91,20 @@ export function startPoller(sqs: SQSClient, declared: QueueDeclaration, queueUrl
     }
     delivered++;
     return messages.length;
+  }
+
+  /** The failures the consumer reported; like Lambda, an answer naming an unknown message fails them all. */
+  function reportedFailures(result: unknown, batch: Set<string>): Set<string> {
+    const failures = (result as { batchItemFailures?: unknown } | undefined)?.batchItemFailures;
+    if (failures === undefined || failures === null) return new Set();
+    const ids = Array.isArray(failures)
+      ? failures.map((failure) => (failure as { itemIdentifier?: unknown } | null)?.itemIdentifier)
+      : [undefined];
+    if (ids.some((id) => typeof id !== 'string' || !batch.has(id))) {
+      log.error('consumer answered with an unknown message; the whole batch will be retried', { queue });
+      return batch;
+    }
+    return new Set(ids as string[]);
   }
 
   const loop = async () => {

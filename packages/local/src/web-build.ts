@@ -46,6 +46,9 @@ export function ensureWebBuild(onDone: (state: WebBuildState, output: string) =>
   const vite = join(ROOT, 'node_modules', '.bin', 'vite');
   const child = spawn(vite, ['build', '--logLevel', 'warn', '--outDir', NEXT_DIST], {
     cwd: WEB_ROOT,
+    // Always the production build, as CloudFront serves it, even when started from a test run
+    // (vitest sets NODE_ENV=test, which would give React's development build).
+    env: { ...process.env, NODE_ENV: 'production' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

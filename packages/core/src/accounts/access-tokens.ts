@@ -43,6 +43,8 @@ export async function verifyAccessToken(secret: string, token: string, nowMs = D
       algorithms: ['HS256'],
       issuer: ISSUER,
       audience: AUDIENCE,
+      // jose checks `exp` only when a token has one: a token without it would never expire.
+      requiredClaims: ['exp', 'iat', 'iss', 'aud', 'sub'],
       currentDate: new Date(nowMs),
     });
     if (typeof payload.sub !== 'string' || typeof payload.sid !== 'string') throw new UnauthenticatedError();

@@ -1,7 +1,10 @@
 import type { Role } from '@asistone/contract/roles';
+import { recordAuditEvent } from '../audit/audit-log.js';
 import { createTenant } from '../tenancy/tenants.js';
-import type { AccountsDeps } from './deps.js';
+import type { AccountsDeps, Actor } from './deps.js';
 import { ignoreExisting } from './people.js';
+import { newId } from './secrets.js';
+import { type ThrottlePolicy, takeAttempt } from './throttle.js';
 
 type StoreDeps = Pick<AccountsDeps, 'store' | 'keyring'>;
 
@@ -81,4 +84,65 @@ export async function businessesOf(deps: StoreDeps, userId: string): Promise<Bus
     }),
   );
   return summaries.filter((summary) => summary !== undefined);
+}
+
+/**
+ * How many businesses one person may start: each costs a key of its own (a KMS key in AWS), so
+ * a stolen session or a script cannot mint them by the hundred; a merchant opening a second
+ * shop, or a few, never meets it.
+ */
+export const NEW_BUSINESS_POLICY = {
+  name: 'new-business-account',
+  limit: 5,
+  windowSeconds: 24 * 3600,
+  message: 'You started several businesses today. Try again tomorrow.',
+} as const satisfies ThrottlePolicy;
+
+/**
+ * A signed-in person starts a business of their own (their first after joining by invitation,
+ * or another one): they become its owner, and its audit log opens with the creation.
+ *
+ * @example
+ * const business = await startBusiness(deps, { userId, sourceAddress }, 'Nar Kozmetik');
+ */
+export async function startBusiness(
+  deps: Pick<AccountsDeps, 'store' | 'keyring' | 'log'>,
+  actor: Actor,
+  name: string,
+): Promise<BusinessSummary> {
+  // Counted by account (an id, not personal data) before any key is made.
+  await takeAttempt(deps.store, NEW_BUSINESS_POLICY, actor.userId);
+  const tenantId = newId('b');
+  await createBusiness(deps, { tenantId, name, ownerId: actor.userId });
+  await recordAuditEvent(deps.store, tenantId, {
+    action: 'business.created',
+    actorId: actor.userId,
+    target: { type: 'business', id: tenantId },
+    sourceAddress: actor.sourceAddress,
+  });
+  deps.log.info('business started', { userId: actor.userId, tenantId });
+  return { tenantId, name, role: 'owner' };
+}
+
+/**
+ * Which first steps of a business are done, for its home page: a channel connected, someone
+ * besides the owner in the team or invited. The store and the AI agent are not built yet, so
+ * they are never done.
+ */
+export async function gettingStarted(deps: Pick<AccountsDeps, 'store'>, tenantId: string) {
+  const nowSeconds = Date.now() / 1000;
+  const [channels, members, invites] = await Promise.all([
+    deps.store.entities.channel.query.byTenant({ tenantId }).go({ limit: 1 }),
+    deps.store.entities.membership.query.byBusiness({ tenantId }).go({ limit: 2 }),
+    deps.store.entities.invite.query.byBusiness({ tenantId }).go({ pages: 'all' }),
+  ]);
+  const invited = invites.data.some((invite) => invite.status === 'pending' && invite.expiresAt > nowSeconds);
+  return {
+    steps: {
+      channel: { done: channels.data.length > 0 },
+      team: { done: members.data.length > 1 || invited },
+      store: { done: false },
+      ai: { done: false },
+    },
+  };
 }

@@ -5,7 +5,12 @@ import { ProductError } from '../platform/errors.js';
  * conflict, forbidden, unauthenticated, rate limited, invalid) live in platform/errors.ts.
  * Messages are safe to show and never name an account.
  */
-export type AccountsErrorCode = 'invalid_credentials' | 'totp_required' | 'email_not_verified' | 'invalid_link';
+export type AccountsErrorCode =
+  | 'invalid_credentials'
+  | 'totp_required'
+  | 'email_not_verified'
+  | 'invalid_link'
+  | 'wrong_account';
 
 export class AccountsError extends ProductError {
   override name = 'AccountsError';
@@ -43,5 +48,16 @@ export class InvalidLinkError extends AccountsError {
   override name = 'InvalidLinkError';
   constructor(message = 'This link is invalid or has expired') {
     super('invalid_link', message);
+  }
+}
+
+/**
+ * Signed in as someone other than the person an invitation was sent to: the page offers to
+ * switch accounts. The message names neither address.
+ */
+export class WrongAccountError extends AccountsError {
+  override name = 'WrongAccountError';
+  constructor() {
+    super('wrong_account', 'This invitation was sent to another email address: sign in with that one to accept');
   }
 }

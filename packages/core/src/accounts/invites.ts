@@ -1,4 +1,4 @@
-import { CURRENT_TERMS_VERSION } from '@asistone/contract/accounts';
+import { CURRENT_TERMS_VERSION, DEFAULT_LANGUAGE, type Language } from '@asistone/contract/accounts';
 import type { acceptInviteBody } from '@asistone/contract/invites';
 import type { AssignableRole, Role } from '@asistone/contract/roles';
 import type { inviteBody } from '@asistone/contract/team';
@@ -6,9 +6,9 @@ import type * as z from 'zod';
 import { recordAuditEvent } from '../audit/audit-log.js';
 import { sealMail } from '../notify/outbound.js';
 import type { TenantKeys } from '../platform/crypto/keyring.js';
-import { ConflictError, ForbiddenError, NotFoundError } from '../platform/errors.js';
+import { ConflictError, NotFoundError } from '../platform/errors.js';
 import type { AccountsDeps, Actor } from './deps.js';
-import { InvalidLinkError } from './errors.js';
+import { InvalidLinkError, WrongAccountError } from './errors.js';
 import { inviteMail } from './mails.js';
 import { hashPassword } from './passwords.js';
 import {
@@ -43,15 +43,20 @@ function businessName(keys: TenantKeys, tenant: { tenantId: string; name: string
   return keys.open('tenant', 'name', tenant.tenantId, tenant.name);
 }
 
+/** An invitation as the API validated it; callers other than the API may leave the language out (Turkish). */
+export type Invitation = Omit<z.output<typeof inviteBody>, 'language'> & { language?: Language | undefined };
+
 /**
- * Invites an address to the business: the invitation is stored (sealed) and its mail queued.
+ * Invites an address to the business: the invitation is stored (sealed) and its mail queued,
+ * written in the inviter's language (the invitee's own is not read: that would take longer for
+ * an address with an account, and tell the inviter so).
  * Only an address that already belongs to a member is refused (409).
  */
 export async function inviteMember(
   deps: AccountsDeps,
   actor: Actor,
   tenantId: string,
-  input: z.output<typeof inviteBody>,
+  input: Invitation,
 ): Promise<{ inviteId: string }> {
   const email = normalizeEmail(input.email);
   // The membership is read whether or not the address has an account (under an id no account
@@ -86,7 +91,8 @@ export async function inviteMember(
   const tenant = await deps.store.entities.tenant.get({ tenantId }).go();
   const name = tenant.data ? businessName(keys, tenant.data) : 'a business';
   const link = `${deps.appUrl}/invite/${inviteToken(tenantId, inviteId, secret)}`;
-  await deps.mails.enqueue(sealMail(keys, inviteMail(email, name, input.role, link, inviteId)));
+  const mail = inviteMail(email, name, input.role, link, inviteId, input.language ?? DEFAULT_LANGUAGE);
+  await deps.mails.enqueue(sealMail(keys, mail));
   await recordAuditEvent(deps.store, tenantId, {
     action: 'team.invite_sent',
     actorId: actor.userId,
@@ -157,14 +163,26 @@ async function openInvite(deps: Deps, token: string) {
   return { invite: data, keys, email: keys.open('invite', 'email', inviteId, data.email), tenant: tenant.data };
 }
 
-/** What the invitation page shows before anyone signs in. */
-export async function describeInvite(deps: Deps, token: string) {
+/** Whether the account of `userId` holds the address the invitation was sent to (by blind index). */
+async function isInvitedAccount(deps: Deps, keys: TenantKeys, invite: { emailIndex: string }, userId: string) {
+  const user = await loadUser(deps, userId);
+  if (!user) return false;
+  const accountEmail = profileOf(await accountKeys(deps), user).email;
+  return keys.blindIndex('email', normalizeEmail(accountEmail)) === invite.emailIndex;
+}
+
+/**
+ * What the invitation page shows. With `viewerId` (someone is signed in) it also says whether
+ * the invitation is theirs, so the page can offer to switch accounts before anyone clicks Accept.
+ */
+export async function describeInvite(deps: Deps, token: string, viewerId?: string) {
   const { invite, keys, email, tenant } = await openInvite(deps, token);
   return {
     businessName: businessName(keys, tenant),
     role: invite.role,
     email: maskEmail(email),
     accountExists: Boolean(await findUserByEmail(deps, email)),
+    ...(viewerId === undefined ? {} : { forYou: await isInvitedAccount(deps, keys, invite, viewerId) }),
   };
 }
 
@@ -187,13 +205,9 @@ export async function acceptInvite(
   const { tenantId, inviteId } = invite;
   let userId: string;
   if (acceptance.kind === 'signed-in') {
-    const user = await loadUser(deps, acceptance.userId);
-    if (!user) throw new NotFoundError('No such account');
-    const accountEmail = profileOf(await accountKeys(deps), user).email;
-    if (keys.blindIndex('email', normalizeEmail(accountEmail)) !== invite.emailIndex) {
-      throw new ForbiddenError('This invitation was sent to another email address');
-    }
-    userId = user.userId;
+    if (!(await loadUser(deps, acceptance.userId))) throw new NotFoundError('No such account');
+    if (!(await isInvitedAccount(deps, keys, invite, acceptance.userId))) throw new WrongAccountError();
+    userId = acceptance.userId;
   } else {
     const existing = await findUserByEmail(deps, email);
     // The id follows from the invitation, so a retried acceptance finds its own account.
@@ -208,6 +222,7 @@ export async function acceptInvite(
       passwordHash: await hashPassword(acceptance.account.password),
       termsVersion: CURRENT_TERMS_VERSION,
       termsAcceptedAt: Date.now(),
+      language: acceptance.account.language,
     });
   }
   await deps.store.entities.membership.create({ tenantId, userId, role: invite.role }).go().catch(ignoreExisting);

@@ -1,3 +1,4 @@
+import { languageSchema } from '@asistone/contract/accounts';
 import * as z from 'zod';
 import { sealedText } from '../notify/mail-messages.js';
 import { ACCOUNTS_TENANT } from './records.js';
@@ -45,6 +46,8 @@ export const SignUpRequest = z.object({
   /** When the person asked (and accepted the terms): epoch milliseconds. */
   requestedAt: z.number().int().positive(),
   termsVersion: z.string().min(1).max(40),
+  /** The app's language at sign-up (not personal: it travels in clear); Turkish when missing. */
+  language: languageSchema,
   sealed: z.object({
     email: sealedText,
     name: sealedText,

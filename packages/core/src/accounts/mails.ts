@@ -1,83 +1,82 @@
+import { DEFAULT_LANGUAGE, type Language } from '@asistone/contract/accounts';
+import type { AssignableRole } from '@asistone/contract/roles';
 import type { OutgoingMail } from '../notify/mailer.js';
+import { ROLE_WORDS, renderAccountMail, type SecurityChange } from './mail-templates.js';
 
-/** The mails people get from the accounts area. Plain text first; the HTML says the same. */
+/**
+ * The mails people get from the accounts area, each in the recipient's language: the strings
+ * are in `mail-templates.ts`, one set for all of them; these name what each mail needs.
+ */
 
-function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
-}
+export type { SecurityChange } from './mail-templates.js';
 
-function compose(
-  kind: OutgoingMail['kind'],
-  to: string,
-  idempotencyKey: string,
-  subject: string,
-  lines: string[],
-  action?: { label: string; url: string },
-): OutgoingMail {
-  const text = [...lines, ...(action ? ['', `${action.label}: ${action.url}`] : [])].join('\n');
-  const paragraphs = lines.map((line) => `<p>${escapeHtml(line)}</p>`).join('');
-  const button = action ? `<p><a href="${escapeHtml(action.url)}">${escapeHtml(action.label)}</a></p>` : '';
-  return {
-    kind,
+export function verifyEmailMail(to: string, name: string, url: string, id: string, language: Language): OutgoingMail {
+  return renderAccountMail('verify-email', language, {
     to,
-    idempotencyKey,
-    subject,
-    text,
-    html: `<!doctype html><html><body>${paragraphs}${button}</body></html>`,
-  };
-}
-
-export function verifyEmailMail(to: string, name: string, url: string, id: string): OutgoingMail {
-  return compose(
-    'verify-email',
-    to,
-    `verify-email/${id}`,
-    'Confirm your email address for Asistone',
-    [
-      `Hello ${name},`,
-      'Confirm your email address to finish creating your Asistone account.',
-      'The link works for 24 hours.',
-    ],
-    { label: 'Confirm my email address', url },
-  );
+    idempotencyKey: `verify-email/${id}`,
+    url,
+    values: { name },
+  });
 }
 
 /** Sent when someone signs up with an address that already has an account. */
-export function signUpNoticeMail(to: string, appUrl: string, id: string): OutgoingMail {
-  return compose(
-    'sign-up-notice',
+export function signUpNoticeMail(to: string, appUrl: string, id: string, language: Language): OutgoingMail {
+  return renderAccountMail('sign-up-notice', language, {
     to,
-    `sign-up-notice/${id}`,
-    'You already have an Asistone account',
-    [
-      'Someone tried to create an Asistone account with this email address, which already has one.',
-      'If it was you, sign in, or reset your password if you forgot it. Otherwise, ignore this mail.',
-    ],
-    { label: 'Sign in', url: `${appUrl}/login` },
-  );
+    idempotencyKey: `sign-up-notice/${id}`,
+    url: `${appUrl}/login`,
+  });
 }
 
-export function passwordResetMail(to: string, url: string, id: string): OutgoingMail {
-  return compose(
-    'password-reset',
-    to,
-    `password-reset/${id}`,
-    'Reset your Asistone password',
-    [
-      'Follow the link to choose a new password. It works for one hour, once.',
-      'Choosing a new password signs you out everywhere. If you did not ask for this, ignore this mail.',
-    ],
-    { label: 'Choose a new password', url },
-  );
+export function passwordResetMail(to: string, url: string, id: string, language: Language): OutgoingMail {
+  return renderAccountMail('password-reset', language, { to, idempotencyKey: `password-reset/${id}`, url });
 }
 
-export function inviteMail(to: string, businessName: string, role: string, url: string, id: string): OutgoingMail {
-  return compose(
-    'invite',
+export function inviteMail(
+  to: string,
+  businessName: string,
+  role: AssignableRole,
+  url: string,
+  id: string,
+  language: Language,
+): OutgoingMail {
+  return renderAccountMail('invite', language, {
     to,
-    `invite/${id}`,
-    `Join ${businessName} on Asistone`,
-    [`You are invited to join ${businessName} on Asistone as ${role}.`, 'The invitation works for 7 days.'],
-    { label: 'Accept the invitation', url },
-  );
+    idempotencyKey: `invite/${id}`,
+    url,
+    values: { business: businessName, role: ROLE_WORDS[language][role] },
+  });
+}
+
+export interface SecurityNoticeFacts {
+  at: Date;
+  /** Already masked to its network part (`85.105.x.x`). */
+  network?: string | undefined;
+  /** Recovery codes still unused, when the change concerns them. */
+  codesLeft?: number | undefined;
+}
+
+/**
+ * Tells the account's owner that its sign-in security changed, when and from which network,
+ * and what to do if it was not them.
+ */
+export function securityNoticeMail(
+  to: string,
+  change: SecurityChange,
+  facts: SecurityNoticeFacts,
+  appUrl: string,
+  id: string,
+  language: Language = DEFAULT_LANGUAGE,
+): OutgoingMail {
+  return renderAccountMail(`security-notice/${change}`, language, {
+    to,
+    idempotencyKey: `security-notice/${id}`,
+    url: `${appUrl}/forgot-password`,
+    values: {
+      // Minutes in UTC, the same in every language: the reader's time zone is not known.
+      when: `${facts.at.toISOString().slice(0, 16).replace('T', ' ')} UTC`,
+      network: facts.network,
+      codesLeft: facts.codesLeft === undefined ? undefined : String(facts.codesLeft),
+    },
+  });
 }

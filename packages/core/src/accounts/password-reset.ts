@@ -1,5 +1,7 @@
+import { DEFAULT_LANGUAGE } from '@asistone/contract/accounts';
 import { recordInBusinesses } from '../audit/audit-log.js';
 import { sealMail } from '../notify/outbound.js';
+import { isConditionFailure } from '../platform/store/service.js';
 import { businessIdsOf } from './businesses.js';
 import type { AccountRequestDeps, AccountsDeps, RequestOrigin } from './deps.js';
 import { InvalidLinkError } from './errors.js';
@@ -61,15 +63,23 @@ export async function sendPasswordResetLink(deps: AccountRequestDeps, request: P
     .go()
     .catch(ignoreExisting);
   const to = profileOf(keys, user).email;
-  await deps.mails.enqueue(
-    sealMail(keys, passwordResetMail(to, `${deps.appUrl}/reset-password?token=${token}`, tokenHash)),
-  );
+  const link = `${deps.appUrl}/reset-password?token=${token}`;
+  await deps.mails.enqueue(sealMail(keys, passwordResetMail(to, link, tokenHash, user.language ?? DEFAULT_LANGUAGE)));
   deps.log.info('password reset link sent', { userId: user.userId, requestId: request.requestId });
 }
 
 /**
- * Sets the new password and signs the person out everywhere. The link is marked used last,
- * so a failure half-way leaves it usable for a retry; using it twice changes nothing more.
+ * How long a confirmation holds its link while it changes the password. Concurrent
+ * confirmations of one link cannot both win it; one that fails half-way (a crash or timeout
+ * between the claim and the end) frees the link again after this long.
+ */
+const RESET_CLAIM_MS = 60_000;
+
+/**
+ * Sets the new password and signs the person out everywhere. The link is claimed with one
+ * conditional write before anything changes, so of several confirmations racing with it
+ * exactly one sets its password and the others are told the link is invalid. It is marked
+ * used at the end; a claim whose work failed lapses, so the same link can be retried.
  */
 export async function confirmPasswordReset(
   deps: AccountsDeps,
@@ -81,20 +91,64 @@ export async function confirmPasswordReset(
   const found = await deps.store.entities.passwordReset.get({ tenantId: ACCOUNTS_TENANT, tokenHash }).go();
   const reset = found.data;
   if (!reset || reset.usedAt || reset.expiresAt <= Date.now() / 1000) throw new InvalidLinkError();
+  // Hashed before the claim, so the claim is held for as short a time as possible.
   const passwordHash = await hashPassword(password);
-  await deps.store.entities.user
-    .patch({ tenantId: ACCOUNTS_TENANT, userId: reset.userId })
-    .set({ passwordHash })
-    .go({ response: 'none' });
-  await revokeAllSessions(deps, reset.userId);
-  await deps.store.entities.passwordReset
-    .patch({ tenantId: ACCOUNTS_TENANT, tokenHash })
-    .set({ usedAt: Date.now() })
-    .go({ response: 'none' });
+  const claimedAt = await claimResetLink(deps, tokenHash);
+  try {
+    await deps.store.entities.user
+      .patch({ tenantId: ACCOUNTS_TENANT, userId: reset.userId })
+      .set({ passwordHash })
+      .go({ response: 'none' });
+    await revokeAllSessions(deps, reset.userId);
+    await deps.store.entities.passwordReset
+      .patch({ tenantId: ACCOUNTS_TENANT, tokenHash })
+      .set({ usedAt: Date.now() })
+      .go({ response: 'none' });
+  } catch (error) {
+    await releaseResetLink(deps, tokenHash, claimedAt);
+    throw error;
+  }
   await recordInBusinesses(deps.store, await businessIdsOf(deps, reset.userId), {
     action: 'auth.password_reset',
     actorId: reset.userId,
     sourceAddress: origin.sourceAddress,
   });
   deps.log.info('password reset', { userId: reset.userId });
+}
+
+/**
+ * Wins the link for one confirmation and tells when, or throws {@link InvalidLinkError}: used,
+ * expired, or held by another confirmation.
+ */
+async function claimResetLink(deps: AccountsDeps, tokenHash: string): Promise<number> {
+  const nowMs = Date.now();
+  try {
+    await deps.store.entities.passwordReset
+      .patch({ tenantId: ACCOUNTS_TENANT, tokenHash })
+      .set({ claimedAt: nowMs })
+      .where(
+        ({ usedAt, claimedAt, expiresAt }, { notExists, lt, gt }) =>
+          `${notExists(usedAt)} AND ${gt(expiresAt, Math.floor(nowMs / 1000))} AND (${notExists(claimedAt)} OR ${lt(claimedAt, nowMs - RESET_CLAIM_MS)})`,
+      )
+      .go({ response: 'none' });
+  } catch (error) {
+    if (!isConditionFailure(error)) throw error;
+    throw new InvalidLinkError();
+  }
+  return nowMs;
+}
+
+/**
+ * Frees a claim whose work failed, so the person can retry at once rather than after the claim
+ * lapses. Best effort: the claim lapses anyway, and the error that matters is the one thrown.
+ */
+async function releaseResetLink(deps: AccountsDeps, tokenHash: string, claimedAt: number): Promise<void> {
+  await deps.store.entities.passwordReset
+    .patch({ tenantId: ACCOUNTS_TENANT, tokenHash })
+    .remove(['claimedAt'])
+    .where(
+      (attributes, { eq, notExists }) => `${eq(attributes.claimedAt, claimedAt)} AND ${notExists(attributes.usedAt)}`,
+    )
+    .go({ response: 'none' })
+    .catch(() => undefined);
 }

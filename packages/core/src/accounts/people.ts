@@ -1,3 +1,4 @@
+import type { Language } from '@asistone/contract/accounts';
 import type { TenantKeys } from '../platform/crypto/keyring.js';
 import { ConflictError } from '../platform/errors.js';
 import { isConditionFailure } from '../platform/store/service.js';
@@ -82,6 +83,8 @@ export interface NewAccount {
   passwordHash: string;
   termsVersion?: string;
   termsAcceptedAt?: number;
+  /** The language of the person's mails, as their app was when they signed up or joined. */
+  language?: Language | undefined;
 }
 
 /**
@@ -105,6 +108,7 @@ export async function createAccount(deps: Pick<AccountsDeps, 'store' | 'keyring'
       termsVersion: account.termsVersion,
       termsAcceptedAt: account.termsAcceptedAt,
       ageConfirmedAt: account.termsAcceptedAt,
+      language: account.language,
     })
     .go()
     .catch(ignoreExisting);

@@ -1,3 +1,4 @@
+import { LANGUAGES } from '@asistone/contract/accounts';
 import { ROLES } from '@asistone/contract/roles';
 import { Entity } from 'electrodb';
 import type { AUDIT_RECORDS } from '../audit/records.js';
@@ -34,11 +35,15 @@ export const UserRecord = new Entity({
     pendingTotpSecret: { type: 'string' },
     /** Last TOTP time step accepted: a code is never accepted twice. */
     totpLastStep: { type: 'number' },
+    /** The live set of {@link RecoveryCodeRecord}s; codes of any other set no longer work. */
+    recoveryCodeSet: { type: 'string' },
     /** Version of the terms and privacy policy the person accepted, and when. */
     termsVersion: { type: 'string' },
     termsAcceptedAt: { type: 'number' },
     /** When the person confirmed being at least 18. */
     ageConfirmedAt: { type: 'number' },
+    /** The language of the person's mails; accounts made before it was kept read as Turkish. */
+    language: { type: LANGUAGES },
     createdAt: { type: 'number', required: true, readOnly: true, default: () => Date.now() },
   },
   indexes: {
@@ -90,6 +95,8 @@ export const SignUpRecord = new Entity({
     passwordHash: { type: 'string', required: true },
     termsVersion: { type: 'string', required: true },
     acceptedAt: { type: 'number', required: true },
+    /** The language the person signed up in: the account keeps it. */
+    language: { type: LANGUAGES },
     createdAt: { type: 'number', required: true, readOnly: true, default: () => Date.now() },
     expiresAt,
   },
@@ -139,7 +146,11 @@ export const SessionRecord = new Entity({
   },
 });
 
-/** A refresh token, by its hash. Used once: `rotatedAt` marks it spent. */
+/**
+ * A refresh token, by its hash. Used once: `rotatedAt` marks it spent. For a few seconds after,
+ * presenting it again is answered with its successor (derived from it, never stored); later it
+ * revokes the session.
+ */
 export const RefreshTokenRecord = new Entity({
   model: { entity: 'refreshToken', version: '1', service: 'asistone' },
   attributes: {
@@ -164,7 +175,7 @@ export const RefreshTokenRecord = new Entity({
   },
 });
 
-/** A password reset link, by its token's hash. */
+/** A password reset link, by its token's hash. Claimed, then used, each by a conditional write. */
 export const PasswordResetRecord = new Entity({
   model: { entity: 'passwordReset', version: '1', service: 'asistone' },
   attributes: {
@@ -172,6 +183,8 @@ export const PasswordResetRecord = new Entity({
     tokenHash: { type: 'string', required: true, readOnly: true },
     userId: { type: 'string', required: true, readOnly: true },
     createdAt: { type: 'number', required: true, readOnly: true, default: () => Date.now() },
+    /** When a confirmation took the link (ms): one at a time; a claim whose work failed lapses. */
+    claimedAt: { type: 'number' },
     usedAt: { type: 'number' },
     expiresAt,
   },
@@ -211,6 +224,30 @@ export const ThrottleRecord = new Entity({
         casing: 'none',
       },
       sk: { field: 'sk', composite: ['window'], template: 'window#${window}', casing: 'none' },
+    },
+  },
+});
+
+/**
+ * One recovery code of a person's second factor, by its keyed hash (never the code), in the
+ * person's partition. Using it is one conditional write that sets `usedAt`, so a code works
+ * once however many requests race; a new set replaces the user's `recoveryCodeSet`, which
+ * makes every code of the previous set stop working at once.
+ */
+export const RecoveryCodeRecord = new Entity({
+  model: { entity: 'recoveryCode', version: '1', service: 'asistone' },
+  attributes: {
+    tenantId: { type: 'string', required: true, readOnly: true },
+    userId: { type: 'string', required: true, readOnly: true },
+    codeHash: { type: 'string', required: true, readOnly: true },
+    setId: { type: 'string', required: true, readOnly: true },
+    createdAt: { type: 'number', required: true, readOnly: true, default: () => Date.now() },
+    usedAt: { type: 'number' },
+  },
+  indexes: {
+    byUser: {
+      pk: { field: 'pk', composite: ['tenantId', 'userId'], template: 't#${tenantId}#user#${userId}', casing: 'none' },
+      sk: { field: 'sk', composite: ['codeHash'], template: 'recovery-code#${codeHash}', casing: 'none' },
     },
   },
 });
@@ -299,6 +336,7 @@ export const ACCOUNT_RECORDS = {
   refreshToken: RefreshTokenRecord,
   passwordReset: PasswordResetRecord,
   throttle: ThrottleRecord,
+  recoveryCode: RecoveryCodeRecord,
   membership: MembershipRecord,
   ownership: OwnershipRecord,
   invite: InviteRecord,

@@ -1,19 +1,46 @@
+import * as z from 'zod';
 import { maskSourceAddress } from '../audit/source-address.js';
-import { NotFoundError, UnauthenticatedError } from '../platform/errors.js';
+import type { TenantKeys } from '../platform/crypto/keyring.js';
+import { ConfigError, NotFoundError, UnauthenticatedError } from '../platform/errors.js';
 import { isConditionFailure } from '../platform/store/service.js';
 import { ACCESS_TOKEN_SECONDS, type AccessClaims, issueAccessToken } from './access-tokens.js';
 import type { AccountsDeps, RequestOrigin } from './deps.js';
+import { accountKeys, ignoreExisting } from './people.js';
 import { ACCOUNTS_TENANT } from './records.js';
 import { newId, newSecret, secretHash } from './secrets.js';
 
 /**
  * Sessions: one per signed-in device. A session holds one live refresh token at a time; each
  * refresh spends it and issues the next. A spent token coming back means it was copied, so
- * the whole session ends.
+ * the whole session ends, unless it comes back within a few seconds of being spent: two tabs
+ * refreshing at once, or a request retried after a lost answer, get the same successor.
  */
 export const REFRESH_TOKEN_SECONDS = 30 * 24 * 3600;
 
-type SessionDeps = Pick<AccountsDeps, 'store' | 'tokenSecret' | 'log'>;
+/** How long a spent refresh token is still answered with its successor. */
+export const REFRESH_GRACE_SECONDS = 10;
+
+const graceSetting = z.coerce.number().int().min(0).max(60);
+
+/**
+ * The grace window in force: {@link REFRESH_GRACE_SECONDS}, or on the local stack only
+ * `ASISTONE_REFRESH_GRACE_SECONDS`, so a test can wait a short one out. In AWS the variable is
+ * ignored: the window that decides when a copied token ends a session is not a setting.
+ *
+ * @example
+ * refreshGraceSeconds(process.env, isLocalStack(platform().config)) // 10
+ */
+export function refreshGraceSeconds(env: Record<string, string | undefined>, localStack: boolean): number {
+  const setting = env.ASISTONE_REFRESH_GRACE_SECONDS;
+  if (!localStack || setting === undefined || setting === '') return REFRESH_GRACE_SECONDS;
+  const parsed = graceSetting.safeParse(setting);
+  if (!parsed.success) {
+    throw new ConfigError('invalid configuration: ASISTONE_REFRESH_GRACE_SECONDS must be whole seconds from 0 to 60');
+  }
+  return parsed.data;
+}
+
+type SessionDeps = Pick<AccountsDeps, 'store' | 'keyring' | 'tokenSecret' | 'log'>;
 
 export interface IssuedTokens {
   accessToken: string;
@@ -25,8 +52,14 @@ export interface IssuedTokens {
 const seconds = (ms: number) => Math.floor(ms / 1000);
 const shortAgent = (agent: string | undefined) => agent?.slice(0, 256);
 
-async function issueRefreshToken(deps: SessionDeps, userId: string, sessionId: string, nowMs: number) {
-  const refreshToken = newSecret();
+/** Stores a refresh token (its hash). Saving the same one twice is harmless: the first stays. */
+async function saveRefreshToken(
+  deps: Pick<AccountsDeps, 'store'>,
+  refreshToken: string,
+  userId: string,
+  sessionId: string,
+  nowMs: number,
+) {
   await deps.store.entities.refreshToken
     .create({
       tenantId: ACCOUNTS_TENANT,
@@ -36,8 +69,18 @@ async function issueRefreshToken(deps: SessionDeps, userId: string, sessionId: s
       issuedAt: nowMs,
       expiresAt: seconds(nowMs) + REFRESH_TOKEN_SECONDS,
     })
-    .go();
-  return refreshToken;
+    .go({ response: 'none' })
+    .catch(ignoreExisting);
+}
+
+/**
+ * The token that replaces `refreshToken` when it is spent: a keyed hash of it under the
+ * accounts key. Every request spending the same token arrives at the same successor without
+ * storing it anywhere, so the table holds only hashes of tokens, never a token, sealed or not;
+ * and only whoever presents the spent token (within its grace window) is given it.
+ */
+function successorOf(keys: TenantKeys, refreshToken: string): string {
+  return keys.blindIndex('refresh-token-successor', refreshToken);
 }
 
 /** Opens a session for a person who just proved who they are. */
@@ -59,8 +102,14 @@ export async function startSession(deps: SessionDeps, userId: string, origin: Re
   return {
     accessToken: await issueAccessToken(deps.tokenSecret, { userId, sessionId }, nowMs),
     expiresIn: ACCESS_TOKEN_SECONDS,
-    refreshToken: await issueRefreshToken(deps, userId, sessionId, nowMs),
+    refreshToken: await newRefreshToken(deps, userId, sessionId, nowMs),
   };
+}
+
+async function newRefreshToken(deps: SessionDeps, userId: string, sessionId: string, nowMs: number) {
+  const refreshToken = newSecret();
+  await saveRefreshToken(deps, refreshToken, userId, sessionId, nowMs);
+  return refreshToken;
 }
 
 async function activeSession(deps: Pick<AccountsDeps, 'store'>, userId: string, sessionId: string, nowMs: number) {
@@ -71,32 +120,46 @@ async function activeSession(deps: Pick<AccountsDeps, 'store'>, userId: string, 
 
 /**
  * Spends a refresh token and issues the next pair. Throws {@link UnauthenticatedError} for an
- * unknown, expired or revoked one; a spent one also revokes its session.
+ * unknown, expired or revoked one. A spent one presented again within the grace window gets
+ * the same successor as the request that spent it (and a fresh access token); after the
+ * window it revokes its session.
+ *
+ * @example
+ * const { accessToken, refreshToken } = await refreshSession(deps, cookie, origin, { graceSeconds: 10 });
  */
 export async function refreshSession(
   deps: SessionDeps,
   refreshToken: string,
   origin: RequestOrigin,
+  options: { graceSeconds?: number } = {},
 ): Promise<IssuedTokens> {
   const nowMs = Date.now();
-  const token = await deps.store.entities.refreshToken
-    .get({ tenantId: ACCOUNTS_TENANT, tokenHash: secretHash(refreshToken) })
-    .go();
-  if (!token.data || token.data.expiresAt <= seconds(nowMs)) throw new UnauthenticatedError();
-  const { userId, sessionId } = token.data;
+  const graceMs = (options.graceSeconds ?? REFRESH_GRACE_SECONDS) * 1000;
+  const tokenHash = secretHash(refreshToken);
+  const key = { tenantId: ACCOUNTS_TENANT, tokenHash };
+  // Strongly consistent: a successor handed out a moment ago must be found.
+  const token = (await deps.store.entities.refreshToken.get(key).go({ consistent: true })).data;
+  if (!token || token.expiresAt <= seconds(nowMs)) throw new UnauthenticatedError();
+  const { userId, sessionId } = token;
   if (!(await activeSession(deps, userId, sessionId, nowMs))) throw new UnauthenticatedError();
-  try {
-    await deps.store.entities.refreshToken
-      .patch({ tenantId: ACCOUNTS_TENANT, tokenHash: token.data.tokenHash })
-      .set({ rotatedAt: nowMs })
-      .where(({ rotatedAt }, { notExists }) => notExists(rotatedAt))
-      .go({ response: 'none' });
-  } catch (error) {
-    if (!isConditionFailure(error)) throw error;
+
+  const successor = successorOf(await accountKeys(deps), refreshToken);
+  let spentAt = token.rotatedAt;
+  if (spentAt === undefined) {
+    // The successor exists before the token is marked spent, so anyone handed it can use it.
+    await saveRefreshToken(deps, successor, userId, sessionId, nowMs);
+    spentAt = (await spend(deps, tokenHash, nowMs))
+      ? nowMs
+      : // Lost the race to a concurrent refresh of the same token: when did that one spend it?
+        (await deps.store.entities.refreshToken.get(key).go({ consistent: true })).data?.rotatedAt;
+    if (spentAt === undefined) throw new UnauthenticatedError();
+  }
+  if (nowMs - spentAt > graceMs) {
     await revokeSession(deps, userId, sessionId);
     deps.log.warn('spent refresh token presented again; session revoked', { userId, sessionId });
     throw new UnauthenticatedError();
   }
+
   await deps.store.entities.session
     .patch({ tenantId: ACCOUNTS_TENANT, userId, sessionId })
     .set({
@@ -109,8 +172,23 @@ export async function refreshSession(
   return {
     accessToken: await issueAccessToken(deps.tokenSecret, { userId, sessionId }, nowMs),
     expiresIn: ACCESS_TOKEN_SECONDS,
-    refreshToken: await issueRefreshToken(deps, userId, sessionId, nowMs),
+    refreshToken: successor,
   };
+}
+
+/** Marks a refresh token spent; false when another request spent it first. */
+async function spend(deps: Pick<AccountsDeps, 'store'>, tokenHash: string, nowMs: number): Promise<boolean> {
+  try {
+    await deps.store.entities.refreshToken
+      .patch({ tenantId: ACCOUNTS_TENANT, tokenHash })
+      .set({ rotatedAt: nowMs })
+      .where(({ rotatedAt }, { notExists }) => notExists(rotatedAt))
+      .go({ response: 'none' });
+    return true;
+  } catch (error) {
+    if (!isConditionFailure(error)) throw error;
+    return false;
+  }
 }
 
 /** Ends the session a refresh token belongs to (sign-out). Unknown tokens are ignored. */

@@ -1,3 +1,4 @@
+import { DEFAULT_LANGUAGE, type Language } from '@asistone/contract/accounts';
 import type { signUpBody } from '@asistone/contract/auth';
 import type * as z from 'zod';
 import { sealMail } from '../notify/outbound.js';
@@ -21,7 +22,8 @@ import { POLICIES, takeAttempt } from './throttle.js';
 
 const CONFIRMATION_SECONDS = 24 * 3600;
 
-export type SignUp = z.output<typeof signUpBody>;
+/** A sign-up as the API validated it; callers other than the API may leave the language out (Turkish). */
+export type SignUp = Omit<z.output<typeof signUpBody>, 'language'> & { language?: Language | undefined };
 
 /**
  * Starts a sign-up. Answers the same way, after the same work, whether the address is new or
@@ -45,6 +47,7 @@ export async function signUp(deps: AccountsDeps, input: SignUp, origin: RequestO
     requestId,
     requestedAt: Date.now(),
     termsVersion: input.termsVersion,
+    language: input.language ?? DEFAULT_LANGUAGE,
     sealed: {
       email: seal('email', normalizeEmail(input.email)),
       name: seal('name', input.name),
@@ -69,7 +72,9 @@ export async function answerSignUpRequest(deps: AccountRequestDeps, request: Sig
   const emailIndex = emailIndexOf(keys, email);
   const existing = await findUserByEmailIndex(deps, emailIndex);
   if (existing) {
-    await deps.mails.enqueue(sealMail(keys, signUpNoticeMail(email, deps.appUrl, request.requestId)));
+    // The notice is for the account's holder, in their language, not in the requester's.
+    const notice = signUpNoticeMail(email, deps.appUrl, request.requestId, existing.language ?? DEFAULT_LANGUAGE);
+    await deps.mails.enqueue(sealMail(keys, notice));
     deps.log.info('sign-up for an existing account: notice sent', {
       userId: existing.userId,
       requestId: request.requestId,
@@ -93,14 +98,14 @@ export async function answerSignUpRequest(deps: AccountRequestDeps, request: Sig
       passwordHash: open('passwordHash'),
       termsVersion: request.termsVersion,
       acceptedAt: request.requestedAt,
+      language: request.language,
       createdAt: request.requestedAt,
       expiresAt: Math.floor(request.requestedAt / 1000) + CONFIRMATION_SECONDS,
     })
     .go()
     .catch(ignoreExisting);
-  await deps.mails.enqueue(
-    sealMail(keys, verifyEmailMail(email, name, `${deps.appUrl}/verify-email?token=${token}`, tokenHash)),
-  );
+  const link = `${deps.appUrl}/verify-email?token=${token}`;
+  await deps.mails.enqueue(sealMail(keys, verifyEmailMail(email, name, link, tokenHash, request.language)));
   deps.log.info('sign-up started: confirmation sent', { requestId: request.requestId });
 }
 
@@ -133,6 +138,7 @@ export async function confirmSignUp(deps: AccountsDeps, token: string): Promise<
     passwordHash: pending.passwordHash,
     termsVersion: pending.termsVersion,
     termsAcceptedAt: pending.acceptedAt,
+    language: pending.language,
   });
   await createBusiness(deps, { tenantId: pending.businessId, name: open('businessName'), ownerId: pending.userId });
   await deps.store.entities.signUp.delete({ tenantId: ACCOUNTS_TENANT, tokenHash }).go();

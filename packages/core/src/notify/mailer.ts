@@ -1,5 +1,5 @@
 /** Transactional mails the product sends to people (not to merchants' customers). */
-export const MAIL_KINDS = ['verify-email', 'sign-up-notice', 'password-reset', 'invite'] as const;
+export const MAIL_KINDS = ['verify-email', 'sign-up-notice', 'password-reset', 'invite', 'security-notice'] as const;
 
 export type MailKind = (typeof MAIL_KINDS)[number];
 

@@ -2,6 +2,7 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import type { TenantKeyring, TenantKeys } from '../platform/crypto/keyring.js';
 import type { Producer } from '../platform/queue/producer.js';
 import { isConditionFailure } from '../platform/store/service.js';
+import { withSafeHeaders } from './headers.js';
 import { type DeliverMailMessage, SEALED_MAIL, type SEALED_MAIL_FIELDS } from './mail-messages.js';
 import type { Mailer, OutgoingMail } from './mailer.js';
 import { MAIL_QUEUE } from './queue.js';
@@ -22,7 +23,7 @@ export interface MailQueue {
 /**
  * @example
  * const mails = mailQueue(platform().producer);
- * await mails.enqueue(sealMail(keys, passwordResetMail(to, url, id)));
+ * await mails.enqueue(sealMail(keys, passwordResetMail(to, url, id, 'tr')));
  */
 export function mailQueue(producer: Pick<Producer, 'send'>): MailQueue {
   return { enqueue: (message) => producer.send(MAIL_QUEUE, message) };
@@ -78,7 +79,7 @@ const RECEIPT_SECONDS = 30 * 24 * 3600;
  * receipt, Resend's own Idempotency-Key (24 hours) covers a crash.
  *
  * @example
- * await deliverOnce(deps, ACCOUNTS_TENANT, verifyEmailMail(to, name, url, tokenHash));
+ * await deliverOnce(deps, ACCOUNTS_TENANT, verifyEmailMail(to, name, url, tokenHash, 'en'));
  */
 export async function deliverOnce(
   deps: DeliveryDeps,
@@ -91,7 +92,8 @@ export async function deliverOnce(
     deps.log.info('mail already sent; redelivery ignored', { kind: mail.kind, mailKey });
     return 'already-sent';
   }
-  const { id } = await deps.mailer.send(mail);
+  // Whichever mailer sends it (Resend, the dev outbox), no header is built from unchecked text.
+  const { id } = await deps.mailer.send(withSafeHeaders(mail));
   const sentAt = Date.now();
   await deps.store.entities.mailReceipt
     .create({

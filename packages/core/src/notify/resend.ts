@@ -1,5 +1,6 @@
 import { PermanentError } from '../platform/errors.js';
 import { maskText } from '../platform/masking.js';
+import { headerAddress, headerText } from './headers.js';
 
 /**
  * A small client for Resend's `POST /emails`: bearer key, the User-Agent Resend requires
@@ -70,6 +71,7 @@ export function createResendClient(options: ResendOptions) {
     if (idempotencyKey.length === 0 || idempotencyKey.length > 256) {
       throw new RangeError('an idempotency key has 1 to 256 characters');
     }
+    const payload = JSON.stringify(headerSafe(email));
     for (let attempt = 0; ; attempt++) {
       const response = await send(`${baseUrl}/emails`, {
         method: 'POST',
@@ -79,7 +81,7 @@ export function createResendClient(options: ResendOptions) {
           'user-agent': options.userAgent ?? 'asistone/1.0',
           'idempotency-key': idempotencyKey,
         },
-        body: JSON.stringify(email),
+        body: payload,
         signal: AbortSignal.timeout(timeoutMs),
       });
       if (response.ok) {
@@ -100,6 +102,20 @@ export function createResendClient(options: ResendOptions) {
   }
 
   return { sendEmail };
+}
+
+/**
+ * Resend writes these fields into the mail's headers: the subject loses its line breaks, and an
+ * address with one is refused before anything is sent.
+ */
+function headerSafe(email: ResendEmail): ResendEmail {
+  return {
+    ...email,
+    from: headerAddress(email.from, 'from'),
+    to: email.to.map((address) => headerAddress(address, 'to')),
+    subject: headerText(email.subject),
+    ...(email.reply_to === undefined ? {} : { reply_to: headerAddress(email.reply_to, 'reply_to') }),
+  };
 }
 
 /** Seconds to wait: Resend's `retry-after` when given, else 1, 2, 4… */

@@ -106,8 +106,11 @@ export interface ProductFunction extends FunctionDeclaration {
   kind: FunctionKind;
 }
 
-/** What every consumer does, whatever it consumes: claim-checked bodies are read then removed. */
-const EVERY_CONSUMER: Access = { blobs: ['GetObject', 'DeleteObject'] };
+/**
+ * What every consumer does, whatever it consumes: claim-checked bodies are read then removed,
+ * and each message's settlement is looked up and recorded once (platform/queue/records.ts).
+ */
+const EVERY_CONSUMER: Access = { blobs: ['GetObject', 'DeleteObject'], table: ['GetItem', 'PutItem'] };
 
 /** The dead-letter queue's logical name. */
 export const deadLetterQueueName = (queue: string) => `${queue}-dlq` as const;

@@ -9,6 +9,8 @@ import { KEY_RECORDS } from './crypto/records.js';
 import { bucketCheck, type HealthCheck, keyProviderCheck, queuesCheck, tableCheck } from './health.js';
 import { sqsDeadLetters } from './queue/dead-letters.js';
 import { createProducer, sqsSink } from './queue/producer.js';
+import { SETTLED_MESSAGE_RECORDS } from './queue/records.js';
+import { storedSettlements } from './queue/settlements.js';
 import { createStore, type Records, type Store } from './store/service.js';
 
 /**
@@ -33,6 +35,8 @@ export function createPlatform(config: Config) {
     keyring: new TenantKeyring(keyProvider, storeOf(KEY_RECORDS), config.DATA_KEY_CACHE_MINUTES * 60_000),
     producer: createProducer(sqsSink(aws.sqs, queueUrl), blobs),
     deadLetters: sqsDeadLetters(aws.sqs, queueUrl),
+    /** Queue messages finished for good, so workers settle each one once. */
+    settlements: storedSettlements(storeOf(SETTLED_MESSAGE_RECORDS)),
     /** What every process can check about the platform it runs on. */
     healthChecks(): Record<string, HealthCheck> {
       return {

@@ -17,11 +17,15 @@ export interface WebhookResponse {
   headers?: Record<string, string>;
 }
 
-/** A plain-text response; webhooks never echo what they received. */
+/**
+ * A plain-text response; webhooks never echo what they received (except a handshake's checked
+ * challenge). `nosniff` keeps a browser from reading the text as HTML or script: webhook
+ * function URLs answer directly, without CloudFront's security headers.
+ */
 export const reply = (status: number, body: string): WebhookResponse => ({
   status,
   body,
-  headers: { 'content-type': 'text/plain; charset=utf-8' },
+  headers: { 'content-type': 'text/plain; charset=utf-8', 'x-content-type-options': 'nosniff' },
 });
 
 /**

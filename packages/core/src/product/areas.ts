@@ -7,6 +7,7 @@ import { opsArea } from '../ops/area.js';
 import { EVERY_DEAD_LETTER_QUEUE, EVERY_QUEUE } from '../platform/access.js';
 import { composeAreas, defineArea } from '../platform/area.js';
 import { KEY_RECORDS } from '../platform/crypto/records.js';
+import { SETTLED_MESSAGE_RECORDS } from '../platform/queue/records.js';
 import { tenancyArea } from '../tenancy/area.js';
 
 /**
@@ -19,8 +20,11 @@ import { tenancyArea } from '../tenancy/area.js';
  * function's bundle carries only what its code uses.
  */
 
-/** What the platform itself keeps in the table: each tenant's wrapped data key. */
-const keysArea = defineArea({ name: 'keys', records: KEY_RECORDS });
+/**
+ * What the platform itself keeps in the table: each tenant's wrapped data key, and which queue
+ * messages were finished for good.
+ */
+const platformArea = defineArea({ name: 'platform', records: { ...KEY_RECORDS, ...SETTLED_MESSAGE_RECORDS } });
 
 /** The one API router behind `/api/*`; each area adds what its routes need. */
 const API_FUNCTION = {
@@ -37,6 +41,6 @@ const API_FUNCTION = {
 } as const;
 
 export const PRODUCT = composeAreas(
-  [keysArea, tenancyArea, accountsArea, auditArea, inboxArea, channelsArea, mailArea, opsArea],
+  [platformArea, tenancyArea, accountsArea, auditArea, inboxArea, channelsArea, mailArea, opsArea],
   API_FUNCTION,
 );

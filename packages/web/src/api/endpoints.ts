@@ -1,3 +1,4 @@
+import { currentLanguage } from '../i18n';
 import { query, request, seg } from './client';
 import type {
   AcceptInviteResult,
@@ -20,22 +21,33 @@ import type {
   PasswordResetInput,
   PasswordResetRequestInput,
   PendingInvite,
+  RecoveryCodes,
   RoleChangeInput,
   RoleChangeResult,
+  SecondFactor,
+  SecondFactorProof,
   Session,
   SignupInput,
-  TotpCodeInput,
   TotpDisabled,
   TotpEnabled,
+  TotpEnableInput,
   TotpSetup,
   VerifyEmailInput,
   VerifyEmailResult,
 } from './types';
 
-/** Typed calls, one per route of docs/api.md; bodies and answers are the contract's (./types). */
+/**
+ * Typed calls, one per route of docs/api.md; bodies and answers are the contract's (./types).
+ * Calls that lead to a mail send the language on screen, which the mail is written in.
+ */
 
 export const authApi = {
-  signup: (input: SignupInput) => request<Message>('/auth/signup', { method: 'POST', body: input, auth: false }),
+  signup: (input: SignupInput) =>
+    request<Message>('/auth/signup', {
+      method: 'POST',
+      body: { ...input, language: input.language ?? currentLanguage() } satisfies SignupInput,
+      auth: false,
+    }),
   verifyEmail: (token: string) =>
     request<VerifyEmailResult>('/auth/verify-email', {
       method: 'POST',
@@ -59,10 +71,12 @@ export const authApi = {
   sessions: () => request<{ sessions: Session[] }>('/auth/sessions'),
   revokeSession: (sessionId: string) => request<void>(`/auth/sessions/${seg(sessionId)}`, { method: 'DELETE' }),
   totpSetup: () => request<TotpSetup>('/auth/totp/setup', { method: 'POST' }),
-  totpEnable: (code: string) =>
-    request<TotpEnabled>('/auth/totp/enable', { method: 'POST', body: { code } satisfies TotpCodeInput }),
-  totpDisable: (code: string) =>
-    request<TotpDisabled>('/auth/totp/disable', { method: 'POST', body: { code } satisfies TotpCodeInput }),
+  totpEnable: (input: TotpEnableInput) => request<TotpEnabled>('/auth/totp/enable', { method: 'POST', body: input }),
+  totpDisable: (proof: SecondFactorProof) =>
+    request<TotpDisabled>('/auth/totp/disable', { method: 'POST', body: proof }),
+  regenerateRecoveryCodes: (proof: SecondFactorProof) =>
+    request<RecoveryCodes>('/auth/totp/recovery-codes', { method: 'POST', body: proof }),
+  secondFactor: () => request<SecondFactor>('/auth/totp'),
 };
 
 export const meApi = {
@@ -70,9 +84,14 @@ export const meApi = {
 };
 
 export const invitesApi = {
-  get: (token: string) => request<InviteInfo>(`/invites/${seg(token)}`, { auth: false }),
+  /** Signed in, the answer also says whether the invitation is for this account (`forYou`). */
+  get: (token: string, signedIn = false) => request<InviteInfo>(`/invites/${seg(token)}`, { auth: signedIn }),
   acceptWithNewAccount: (token: string, input: NewAccountAcceptance) =>
-    request<AcceptInviteResult>(`/invites/${seg(token)}/accept`, { method: 'POST', body: input, auth: false }),
+    request<AcceptInviteResult>(`/invites/${seg(token)}/accept`, {
+      method: 'POST',
+      body: { ...input, language: input.language ?? currentLanguage() } satisfies NewAccountAcceptance,
+      auth: false,
+    }),
   acceptAsCurrentUser: (token: string) =>
     request<AcceptInviteResult>(`/invites/${seg(token)}/accept`, { method: 'POST' }),
 };
@@ -97,7 +116,7 @@ export const teamApi = {
   invite: (tenantId: string, email: string, role: AssignableRole) =>
     request<InviteResult>(`${business(tenantId)}/invites`, {
       method: 'POST',
-      body: { email, role } satisfies InviteInput,
+      body: { email, role, language: currentLanguage() } satisfies InviteInput,
     }),
   revokeInvite: (tenantId: string, inviteId: string) =>
     request<void>(`${business(tenantId)}/invites/${seg(inviteId)}`, { method: 'DELETE' }),

@@ -17,6 +17,7 @@ export const keys = {
     ['audit', tenantId, filters, cursor ?? null] as const,
   billing: (tenantId: string) => ['billing', tenantId] as const,
   outbox: ['outbox'] as const,
+  secondFactor: ['second-factor'] as const,
 };
 
 export function useMe() {
@@ -47,8 +48,16 @@ export function useRevokeSession() {
   });
 }
 
+/** Asked once the session is known, so a signed-in person learns whether the invitation is theirs. */
 export function useInvite(token: string) {
-  return useQuery({ queryKey: keys.invite(token), queryFn: () => invitesApi.get(token), retry: false });
+  const { status } = useSession();
+  const signedIn = status === 'signedIn';
+  return useQuery({
+    queryKey: [...keys.invite(token), signedIn],
+    queryFn: () => invitesApi.get(token, signedIn),
+    enabled: status !== 'checking',
+    retry: false,
+  });
 }
 
 /** The verification is one POST; a query keeps it to one call even when the page mounts twice. */
@@ -144,12 +153,22 @@ export function useOutbox() {
   });
 }
 
+/** Whether the second factor is on and how many recovery codes are left (Settings › Security). */
+export function useSecondFactor() {
+  return useQuery({ queryKey: keys.secondFactor, queryFn: authApi.secondFactor });
+}
+
 export function useTotpMutations() {
   const client = useQueryClient();
-  const refreshMe = () => client.invalidateQueries({ queryKey: keys.me });
+  const refresh = () =>
+    Promise.all([
+      client.invalidateQueries({ queryKey: keys.me }),
+      client.invalidateQueries({ queryKey: keys.secondFactor }),
+    ]);
   return {
     setup: useMutation({ mutationFn: authApi.totpSetup }),
-    enable: useMutation({ mutationFn: authApi.totpEnable, onSuccess: refreshMe }),
-    disable: useMutation({ mutationFn: authApi.totpDisable, onSuccess: refreshMe }),
+    enable: useMutation({ mutationFn: authApi.totpEnable, onSuccess: refresh }),
+    disable: useMutation({ mutationFn: authApi.totpDisable, onSuccess: refresh }),
+    regenerate: useMutation({ mutationFn: authApi.regenerateRecoveryCodes, onSuccess: refresh }),
   };
 }

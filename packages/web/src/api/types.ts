@@ -5,6 +5,9 @@ import type {
   messageAnswer,
   passwordResetConfirmBody,
   passwordResetRequestBody,
+  recoveryCodesAnswer,
+  secondFactorAnswer,
+  secondFactorProofBody,
   sessionSchema,
   signInAnswer,
   signInBody,
@@ -12,6 +15,7 @@ import type {
   totpCodeBody,
   totpDisableAnswer,
   totpEnableAnswer,
+  totpEnableBody,
   totpSetupAnswer,
   verifyEmailAnswer,
   verifyEmailBody,
@@ -60,6 +64,11 @@ export type TotpSetup = z.output<typeof totpSetupAnswer>;
 export type TotpCodeInput = z.input<typeof totpCodeBody>;
 export type TotpEnabled = z.output<typeof totpEnableAnswer>;
 export type TotpDisabled = z.output<typeof totpDisableAnswer>;
+export type TotpEnableInput = z.input<typeof totpEnableBody>;
+/** The password and a current code (app or recovery code): what a change to the second factor takes. */
+export type SecondFactorProof = z.input<typeof secondFactorProofBody>;
+export type RecoveryCodes = z.output<typeof recoveryCodesAnswer>;
+export type SecondFactor = z.output<typeof secondFactorAnswer>;
 
 /** `email` is masked by the API. */
 export type InviteInfo = z.output<typeof inviteDescriptionAnswer>;

@@ -81,6 +81,11 @@ export const router = createBrowserRouter([
         element: <RequireSession />,
         children: [
           {
+            // Rarely visited (a first or another business): loads on its own.
+            path: '/new-business',
+            lazy: { Component: async () => (await import('../pages/businesses/NewBusinessPage')).NewBusinessPage },
+          },
+          {
             path: '/b/:tenantId',
             lazy: { Component: async () => (await businessPages()).BusinessRoute },
             children: [

@@ -14,7 +14,7 @@ export function LanguageMenu() {
           color="gray"
           c="gray.9"
           size="compact-md"
-          aria-label={`${t('language.label')}: ${t(`language.${language}`)}`}
+          aria-label={t('language.buttonLabel', { code: language.toUpperCase(), language: t(`language.${language}`) })}
           data-testid="language-menu"
         >
           {language.toUpperCase()}

@@ -1,12 +1,13 @@
 import {
+  brokenNameRule,
   brokenPasswordRule,
   emailSchema,
   NAME_MAX_LENGTH,
-  nameSchema,
   PASSWORD_MAX_LENGTH,
   PASSWORD_MIN_LENGTH,
   totpCodeSchema,
 } from '@asistone/contract/accounts';
+import { recoveryCodeSchema, secondFactorCodeSchema } from '@asistone/contract/auth';
 import { useTranslation } from 'react-i18next';
 
 /**
@@ -26,12 +27,25 @@ export function useFormRules() {
     newPasswordHint: t('auth.passwordHint', { min: PASSWORD_MIN_LENGTH }),
     /** A person's or a business's name. */
     name: (value: string) => {
-      if (nameSchema.safeParse(value).success) return null;
-      return value.trim() === ''
-        ? t('validation.required')
-        : t('validation.nameTooLong', { maxLength: NAME_MAX_LENGTH });
+      switch (brokenNameRule(value)) {
+        case null:
+          return null;
+        case 'required':
+          return t('validation.required');
+        case 'tooLong':
+          return t('validation.nameTooLong', { maxLength: NAME_MAX_LENGTH });
+        case 'controlCharacter':
+          return t('validation.nameControlCharacter');
+        case 'directionCharacter':
+          return t('validation.nameDirectionCharacter');
+      }
     },
     email: (value: string) => (emailSchema.safeParse(value.trim()).success ? null : t('validation.email')),
     totpCode: (value: string) => (totpCodeSchema.safeParse(value.trim()).success ? null : t('validation.totpCode')),
+    recoveryCode: (value: string) =>
+      recoveryCodeSchema.safeParse(value).success ? null : t('validation.recoveryCode'),
+    /** A code from the app or a recovery code: what a change to the second factor accepts. */
+    secondFactorCode: (value: string) =>
+      secondFactorCodeSchema.safeParse(value).success ? null : t('validation.secondFactorCode'),
   };
 }

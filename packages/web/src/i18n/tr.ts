@@ -10,6 +10,8 @@ export const tr = {
   },
   language: {
     label: 'Dil',
+    /** The header button: its visible code first, so the name contains what is on screen (WCAG 2.5.3). */
+    buttonLabel: '{{code}} – Dil: {{language}}',
     tr: 'Türkçe',
     en: 'English',
   },
@@ -42,10 +44,14 @@ export const tr = {
       tooLong: 'Parola en fazla {{maxLength}} karakter olabilir.',
     },
     nameTooLong: 'En fazla {{maxLength}} karakter girin.',
+    nameControlCharacter: 'Satır sonu, sekme veya başka denetim karakteri kullanmayın.',
+    nameDirectionCharacter: 'Görünmeyen yazı yönü karakterleri kullanmayın.',
     passwordMismatch: 'Parolalar birbiriyle eşleşmiyor.',
     ageConfirmed: 'Devam etmek için 18 yaşından büyük olduğunuzu onaylamalısınız.',
     acceptTerms: 'Devam etmek için koşulları ve gizlilik politikasını kabul etmelisiniz.',
     totpCode: '6 haneli kodu girin.',
+    recoveryCode: 'Kurtarma kodunu xxxxx-xxxxx biçiminde girin.',
+    secondFactorCode: '6 haneli kodu veya bir kurtarma kodunu girin.',
   },
   errors: {
     generic: 'Beklenmeyen bir hata oluştu. Lütfen biraz sonra tekrar deneyin.',
@@ -53,6 +59,9 @@ export const tr = {
     invalid_request: 'Gönderilen bilgiler geçersiz. Lütfen alanları kontrol edin.',
     invalid_credentials: 'E-posta adresi veya parola hatalı.',
     invalid_totp: 'Doğrulama kodu hatalı veya süresi dolmuş.',
+    invalid_recovery_code: 'Kurtarma kodu hatalı veya daha önce kullanılmış.',
+    invalid_second_factor: 'Kod hatalı, süresi dolmuş veya daha önce kullanılmış.',
+    wrong_password: 'Parola hatalı.',
     totp_required: 'Doğrulama uygulamanızdaki kodu girin.',
     email_not_verified: 'E-posta adresiniz henüz doğrulanmadı. Size gönderdiğimiz e-postadaki bağlantıya tıklayın.',
     rate_limited: 'Çok fazla deneme yapıldı. Lütfen {{wait}} sonra tekrar deneyin.',
@@ -62,6 +71,8 @@ export const tr = {
     not_found: 'Aradığınız kayıt bulunamadı.',
     conflict: 'Bu işlem mevcut durumla çakışıyor. Sayfayı yenileyip tekrar deneyin.',
     payload_too_large: 'Gönderilen veri çok büyük.',
+    unsupported_media_type:
+      'Uygulama veriyi sunucunun kabul etmediği bir biçimde gönderdi. Sayfayı yenileyip tekrar deneyin.',
     internal: 'Sunucuda bir sorun oluştu. Lütfen biraz sonra tekrar deneyin.',
     invalid_token: 'Bu bağlantı geçersiz ya da süresi dolmuş.',
     token_expired: 'Bu bağlantının süresi dolmuş.',
@@ -70,6 +81,8 @@ export const tr = {
     terms_changed: 'Kullanım koşulları güncellendi. Lütfen sayfayı yenileyip güncel koşulları kabul edin.',
     account_exists: 'Bu e-posta adresiyle zaten bir hesap var. Daveti kabul etmek için giriş yapın.',
     invite_wrong_account:
+      'Bu davet başka bir e-posta adresine gönderilmiş. Davetin gönderildiği adresin hesabıyla giriş yapın.',
+    wrong_account:
       'Bu davet başka bir e-posta adresine gönderilmiş. Davetin gönderildiği adresin hesabıyla giriş yapın.',
   },
   duration: {
@@ -106,6 +119,12 @@ export const tr = {
     totpLabel: 'Doğrulama kodu',
     totpSubmit: 'Doğrula ve giriş yap',
     totpBack: 'Farklı bir hesapla giriş yap',
+    recoveryTitle: 'Kurtarma kodu',
+    recoveryDescription:
+      'Telefonunuza ulaşamıyorsanız iki adımlı doğrulamayı açarken kaydettiğiniz kurtarma kodlarından birini girin. Her kod yalnızca bir kez kullanılabilir.',
+    recoveryLabel: 'Kurtarma kodu',
+    useRecoveryCode: 'Kurtarma kodu kullan',
+    useAuthenticatorCode: 'Doğrulama uygulamasındaki kodu kullan',
     signupTitle: 'Hesap oluştur',
     signupSubtitle: 'İşletmeniz için Asistone hesabı açın.',
     businessName: 'İşletme adı',
@@ -136,10 +155,15 @@ export const tr = {
     resetConfirmDone:
       'Parolanız değiştirildi. Güvenliğiniz için tüm oturumlarınız kapatıldı; yeni parolanızla giriş yapın.',
     resetMissingToken: 'Sıfırlama bağlantısı eksik. Yeni bir bağlantı isteyin.',
+    resetKeepsSecondFactor:
+      'İki adımlı doğrulama açıksa girişte yine doğrulama uygulamanızdaki kod veya kurtarma kodlarınızdan biri istenir.',
     requestNewLink: 'Yeni bağlantı iste',
     sessionExpired: 'Oturumunuzun süresi doldu. Lütfen yeniden giriş yapın.',
     noBusinessTitle: 'Henüz bir işletmeye üye değilsiniz',
     noBusiness: 'Bir işletmeye katılmak için size gönderilen davet bağlantısını açın.',
+    noBusinessOrCreate:
+      'Size gönderilen davet bağlantısını açarak bir işletmeye katılabilir ya da kendi işletmenizi oluşturabilirsiniz.',
+    createBusiness: 'İşletmenizi oluşturun',
   },
   invite: {
     title: 'Ekip daveti',
@@ -156,6 +180,10 @@ export const tr = {
     acceptedNewAccount: 'Hesabınız oluşturuldu ve {{business}} ekibine katıldınız. Şimdi giriş yapabilirsiniz.',
     accepted: '{{business}} ekibine katıldınız.',
     openBusiness: 'İşletmeye git',
+    signedInAsOther: '{{account}} hesabıyla giriş yapmış durumdasınız; bu davet ise {{email}} adresine gönderilmiş.',
+    switchHint:
+      'Daveti kabul etmek için çıkış yapın; ardından davetin gönderildiği adresin hesabıyla giriş yapabilir ya da o adres için hesap oluşturabilirsiniz.',
+    switchAccount: 'Çıkış yap ve davete devam et',
   },
   outbox: {
     title: 'Geliştirici posta kutusu',
@@ -165,11 +193,49 @@ export const tr = {
     unavailable: 'Posta kutusu yalnızca yerel ortamda kullanılabilir.',
     to: 'Alıcı: {{to}}',
   },
+  newBusiness: {
+    title: 'Yeni işletme oluştur',
+    description: 'İşletmenizin adını girin. İşletmenin sahibi siz olursunuz; ekibinizi sonra davet edebilirsiniz.',
+    submit: 'İşletmeyi oluştur',
+    created: '{{name}} oluşturuldu.',
+  },
+  home: {
+    title: 'Başlarken',
+    description: 'Asistone’u kullanmaya başlamak için bu adımları tamamlayın.',
+    progress: '{{total}} adımdan {{done}} tanesi tamamlandı',
+    steps: 'İlk adımlar',
+    done: 'Tamamlandı',
+    todo: 'Yapılacak',
+    comingSoon: 'Yakında',
+    channel: {
+      title: 'Bir kanal bağlayın',
+      description: 'WhatsApp, Instagram veya Messenger hesabınızı bağlayın; müşteri mesajları gelen kutunuza gelsin.',
+      action: 'Gelen kutusunu aç',
+    },
+    team: {
+      title: 'Ekibinizi davet edin',
+      description: 'Ekip arkadaşlarınızı davet edin ve her birine rolüne uygun yetki verin.',
+      action: 'Ekip ayarlarını aç',
+    },
+    store: {
+      title: 'Mağazanızı bağlayın',
+      description: 'Shopify mağazanızın ürünleri ve siparişleri Asistone ile eşitlensin.',
+      action: 'Mağaza sayfasını aç',
+    },
+    ai: {
+      title: 'Yapay zekâ asistanını deneyin',
+      description: 'Asistan, müşteri sorularını yalnızca mağazanızın kendi verileriyle yanıtlar.',
+      action: 'Asistan sayfasını aç',
+    },
+  },
   shell: {
     mainNavigation: 'Ana menü',
     openNavigation: 'Menüyü aç',
     closeNavigation: 'Menüyü kapat',
     userMenu: 'Kullanıcı menüsü: {{name}}',
+    /** The avatar button: its visible initials first (WCAG 2.5.3). */
+    userMenuButton: '{{initials}} – Kullanıcı menüsü: {{name}}',
+    newBusiness: 'Yeni işletme oluştur',
     business: 'İşletme',
     switchBusiness: 'İşletme değiştir',
     yourRole: 'Rolünüz: {{role}}',
@@ -257,6 +323,8 @@ export const tr = {
     pendingEmpty: 'Bekleyen davet yok.',
     expiresAt: 'Geçerlilik sonu',
     revokeInvite: '{{email}} davetini iptal et',
+    /** Names the invitation's Remove button, whose visible text it contains (WCAG 2.5.3). */
+    removeInvite: '{{email}} davetini kaldır',
     inviteRevoked: 'Davet iptal edildi.',
     transferTitle: 'Sahipliği devret',
     transferDescription:
@@ -278,6 +346,8 @@ export const tr = {
     current: 'Bu cihaz',
     revoke: 'Oturumu kapat',
     revokeLabel: '{{device}} oturumunu kapat',
+    /** Names the sign-out button, whose visible text it starts with (WCAG 2.5.3). */
+    revokeSession: 'Oturumu kapat: {{device}}',
     revoked: 'Oturum kapatıldı.',
     empty: 'Açık oturum yok.',
   },
@@ -289,7 +359,7 @@ export const tr = {
       'Girişte parolanızın yanında doğrulama uygulamanızın (Google Authenticator, 1Password vb.) ürettiği kodu da isteriz.',
     startSetup: 'İki adımlı doğrulamayı aç',
     setupInstructions:
-      'Doğrulama uygulamanıza aşağıdaki gizli anahtarı ekleyin (veya otpauth bağlantısını kullanın), ardından uygulamanın gösterdiği kodu girin.',
+      'QR kodu doğrulama uygulamanızla taratın ya da gizli anahtarı elle ekleyin; ardından parolanızı ve uygulamanın gösterdiği kodu girin.',
     secret: 'Gizli anahtar',
     otpauthUrl: 'otpauth bağlantısı',
     copy: 'Kopyala',
@@ -299,6 +369,29 @@ export const tr = {
     disableTitle: 'İki adımlı doğrulamayı kapat',
     disableSubmit: 'Kapat',
     disabled: 'İki adımlı doğrulama kapatıldı.',
+    qrLabel: 'Doğrulama uygulamanızla taratacağınız QR kod',
+    password: 'Parolanız',
+    secondFactorLabel: 'Doğrulama kodu veya kurtarma kodu',
+    reauthHint: 'Bu değişiklik için parolanızı ve doğrulama uygulamanızdaki kodu (ya da bir kurtarma kodunu) girin.',
+    recoveryTitle: 'Kurtarma kodları',
+    recoverySaveNow: 'Kurtarma kodlarınızı şimdi kaydedin',
+    recoveryShownOnce:
+      'Telefonunuza ulaşamazsanız bu kodlarla giriş yapabilirsiniz. Her kod yalnızca bir kez çalışır. Kodları bir daha göstermeyeceğiz: indirin ya da güvenli bir yere kopyalayın.',
+    recoveryDownload: 'İndir (.txt)',
+    recoverySaved: 'Kaydettim',
+    recoveryLeft_one: '{{count}} kullanılmamış kurtarma kodunuz var.',
+    recoveryLeft_other: '{{count}} kullanılmamış kurtarma kodunuz var.',
+    recoveryNone:
+      'Kullanılmamış kurtarma kodunuz kalmadı. Telefonunuzu kaybederseniz hesabınıza giremeyebilirsiniz: yeni kodlar oluşturun.',
+    regenerateTitle: 'Yeni kurtarma kodları oluştur',
+    regenerateDescription: 'Yeni kodlar oluşturulduğunda önceki kodların hepsi geçersiz olur.',
+    regenerateSubmit: 'Yeni kodlar oluştur',
+    regenerated: 'Yeni kurtarma kodları oluşturuldu.',
+    fileName: 'asistone-kurtarma-kodlari.txt',
+    fileHeading: 'Asistone kurtarma kodları',
+    fileAccount: 'Hesap: {{email}}',
+    fileCreated: 'Oluşturulma: {{date}}',
+    fileNote: 'Her kod yalnızca bir kez kullanılabilir. Bu dosyayı güvenli bir yerde saklayın.',
   },
   billing: {
     title: 'Faturalandırma',
@@ -314,6 +407,9 @@ export const tr = {
       password_reset: 'Parola sıfırlandı',
       second_factor_enabled: 'İki adımlı doğrulama açıldı',
       second_factor_disabled: 'İki adımlı doğrulama kapatıldı',
+      recovery_codes_regenerated: 'Kurtarma kodları yenilendi',
+      recovery_code_used: 'Kurtarma kodu kullanıldı',
+      reauthentication_failed: 'Güvenlik değişikliğinde hatalı parola veya kod',
     },
     team: {
       invite_sent: 'Davet gönderildi',
@@ -322,6 +418,9 @@ export const tr = {
       role_changed: 'Rol değiştirildi',
       member_removed: 'Üye kaldırıldı',
       ownership_transferred: 'Sahiplik devredildi',
+    },
+    business: {
+      created: 'İşletme oluşturuldu',
     },
     integration: {
       connected: 'Entegrasyon bağlandı',

@@ -19,12 +19,16 @@ export function UserMenu() {
   const { me, membership, tenantId } = useBusiness();
   const { signOut } = useSession();
   const navigate = useNavigate();
+  const shown = initials(me.user.name) || '?';
   return (
     <Menu position="bottom-end" withinPortal>
       <Menu.Target>
-        <UnstyledButton aria-label={t('shell.userMenu', { name: me.user.name })} data-testid="user-menu">
+        <UnstyledButton
+          aria-label={t('shell.userMenuButton', { initials: shown, name: me.user.name })}
+          data-testid="user-menu"
+        >
           <Avatar color="blue" radius="xl" size="md">
-            {initials(me.user.name) || '?'}
+            {shown}
           </Avatar>
         </UnstyledButton>
       </Menu.Target>

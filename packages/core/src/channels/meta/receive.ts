@@ -13,6 +13,8 @@ export const MAX_META_BODY_BYTES = 4 * 1024 * 1024;
 
 const TENANT_SEGMENT = /^\/?([A-Za-z0-9_-]{3,64})\/?$/;
 const KNOWN_OBJECTS = new Set(['whatsapp_business_account', 'page', 'instagram']);
+/** Meta's `hub.challenge` is a random integer; the handshake echoes nothing else. */
+const CHALLENGE = /^[0-9]{1,64}$/;
 
 export interface MetaReceiverDeps {
   secretsFor(tenantId: string): Promise<MetaAppSecrets | undefined>;
@@ -48,11 +50,14 @@ export function metaReceiver(deps: MetaReceiverDeps) {
     if (!tenantId) return { response: reply(404, 'not found'), outcome: 'not-found' };
 
     if (request.method === 'GET') {
+      const challenge = request.query.get('hub.challenge') ?? '';
+      // Refused before any look-up: whatever else it is, it is not Meta asking.
+      if (!CHALLENGE.test(challenge))
+        return { response: reply(400, 'bad challenge'), outcome: 'bad-request', tenantId };
       const secrets = await deps.secretsFor(tenantId);
       const mode = request.query.get('hub.mode');
       const token = request.query.get('hub.verify_token') ?? '';
-      const challenge = request.query.get('hub.challenge') ?? '';
-      if (secrets && mode === 'subscribe' && safeEqual(token, secrets.verifyToken) && challenge) {
+      if (secrets && mode === 'subscribe' && safeEqual(token, secrets.verifyToken)) {
         return { response: reply(200, challenge), outcome: 'verified', tenantId };
       }
       return { response: reply(403, 'forbidden'), outcome: 'forbidden', tenantId };

@@ -1,6 +1,6 @@
 import { Button, EmptyState } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
-import { Navigate, useNavigate } from 'react-router';
+import { Link, Navigate, useNavigate } from 'react-router';
 import { useMe } from '../../api/queries';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { FullPageLoader } from '../../components/FullPageLoader';
@@ -8,7 +8,7 @@ import { PublicLayout } from '../../components/PublicLayout';
 import { pickBusiness } from '../../session/lastBusiness';
 import { useSession } from '../../session/SessionProvider';
 
-/** `/`: the last business used (or the first), the login page, or "no business yet". */
+/** `/`: the last business used (or the first), the login page, or "no business yet: create one". */
 export function HomeRedirect() {
   const { t } = useTranslation();
   const { status, signOut } = useSession();
@@ -29,8 +29,11 @@ export function HomeRedirect() {
     <PublicLayout>
       <EmptyState>
         <EmptyState.Title order={1}>{t('auth.noBusinessTitle')}</EmptyState.Title>
-        <EmptyState.Description>{t('auth.noBusiness')}</EmptyState.Description>
+        <EmptyState.Description>{t('auth.noBusinessOrCreate')}</EmptyState.Description>
         <EmptyState.Actions>
+          <Button component={Link} to="/new-business">
+            {t('auth.createBusiness')}
+          </Button>
           <Button variant="default" onClick={() => void signOut().then(() => navigate('/login'))}>
             {t('shell.logout')}
           </Button>

@@ -10,6 +10,7 @@ import { invitesApi } from '../../api/endpoints';
 import { keys, useInvite, useMe } from '../../api/queries';
 import type { AcceptInviteResult, InviteInfo } from '../../api/types';
 import { ErrorAlert } from '../../components/ErrorAlert';
+import { hasCode } from '../../components/errors';
 import { useFormRules } from '../../components/formRules';
 import { PageHeader } from '../../components/PageHeader';
 import { PublicLayout } from '../../components/PublicLayout';
@@ -23,6 +24,42 @@ const INVITE_ERRORS = {
   conflict: 'account_exists',
   forbidden: 'invite_wrong_account',
 } as const;
+
+/**
+ * Signed in as someone other than the invited person: says so, and offers to sign out and
+ * carry on with the same link (then sign in as the invited address, or create its account).
+ */
+function SignedInAsSomeoneElse({ invite }: { invite: InviteInfo }) {
+  const { t } = useTranslation();
+  const me = useMe();
+  const { signOut } = useSession();
+  const [leaving, setLeaving] = useState(false);
+  return (
+    <Stack data-testid="invite-other-account">
+      <Alert color="yellow" variant="light" c="yellow.9" role="status">
+        <Stack gap="xs">
+          <Text size="sm" inherit>
+            {t('invite.signedInAsOther', { account: me.data?.user.email ?? '…', email: invite.email })}
+          </Text>
+          <Text size="sm" inherit>
+            {t('invite.switchHint')}
+          </Text>
+        </Stack>
+      </Alert>
+      <Button
+        loading={leaving}
+        fullWidth
+        onClick={() => {
+          setLeaving(true);
+          // The page stays on this invitation: signed out, it offers sign-in or a new account.
+          void signOut().finally(() => setLeaving(false));
+        }}
+      >
+        {t('invite.switchAccount')}
+      </Button>
+    </Stack>
+  );
+}
 
 function NewAccountForm({ token, onAccepted }: { token: string; onAccepted(result: AcceptInviteResult): void }) {
   const { t } = useTranslation();
@@ -82,7 +119,15 @@ function NewAccountForm({ token, onAccepted }: { token: string; onAccepted(resul
   );
 }
 
-function AcceptAsCurrentUser({ token, onAccepted }: { token: string; onAccepted(result: AcceptInviteResult): void }) {
+function AcceptAsCurrentUser({
+  token,
+  invite,
+  onAccepted,
+}: {
+  token: string;
+  invite: InviteInfo;
+  onAccepted(result: AcceptInviteResult): void;
+}) {
   const { t } = useTranslation();
   const me = useMe();
   const client = useQueryClient();
@@ -93,6 +138,8 @@ function AcceptAsCurrentUser({ token, onAccepted }: { token: string; onAccepted(
       onAccepted(result);
     },
   });
+  // The invitation turned out to be someone else's (the account changed meanwhile): offer the switch.
+  if (hasCode(accept.error, 'wrong_account')) return <SignedInAsSomeoneElse invite={invite} />;
   return (
     <Stack>
       {me.data && <Text>{t('invite.acceptAsUser', { email: me.data.user.email })}</Text>}
@@ -165,8 +212,14 @@ export function InvitePage() {
         <Text size="sm" c="dimmed">
           {t('invite.sentTo', { email: invite.data.email })}
         </Text>
-        {status === 'signedIn' ? (
-          <AcceptAsCurrentUser token={token} onAccepted={(result) => setAccepted({ result, newAccount: false })} />
+        {status === 'signedIn' && invite.data.forYou === false ? (
+          <SignedInAsSomeoneElse invite={invite.data} />
+        ) : status === 'signedIn' ? (
+          <AcceptAsCurrentUser
+            token={token}
+            invite={invite.data}
+            onAccepted={(result) => setAccepted({ result, newAccount: false })}
+          />
         ) : invite.data.accountExists ? (
           <>
             <Text>{t('invite.existingAccount')}</Text>

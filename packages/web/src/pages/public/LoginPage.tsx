@@ -16,13 +16,17 @@ import { RouterAnchor } from '../../components/RouterAnchor';
 import { safeNext } from '../../session/lastBusiness';
 import { useSession } from '../../session/SessionProvider';
 
-/** Sign in with email and password, then the TOTP code when the account asks for one. */
+/**
+ * Sign in with email and password, then the TOTP code when the account asks for one, or one
+ * of the recovery codes when the phone is out of reach.
+ */
 export function LoginPage() {
   const { t } = useTranslation();
   const { status, expired, signIn } = useSession();
   const [params] = useSearchParams();
   const next = safeNext(params.get('next'));
   const [credentials, setCredentials] = useState<LoginInput | null>(null);
+  const [withRecoveryCode, setWithRecoveryCode] = useState(false);
   const stage = useStage();
   const rules = useFormRules();
 
@@ -31,7 +35,7 @@ export function LoginPage() {
     onSuccess: signIn,
     onError: (error, input) => {
       // The password was right; the account wants its second factor.
-      if (hasCode(error, 'totp_required') && !input.totp)
+      if (hasCode(error, 'totp_required') && !input.totp && !input.recoveryCode)
         setCredentials({ email: input.email, password: input.password });
     },
   });
@@ -44,7 +48,7 @@ export function LoginPage() {
   const totpForm = useForm({
     mode: 'uncontrolled',
     initialValues: { totp: '' },
-    validate: { totp: rules.totpCode },
+    validate: { totp: (value: string) => (withRecoveryCode ? rules.recoveryCode(value) : rules.totpCode(value)) },
   });
 
   if (status === 'signedIn') return <Navigate to={next ?? '/'} replace />;
@@ -56,19 +60,37 @@ export function LoginPage() {
       {credentials ? (
         <form
           noValidate
-          onSubmit={totpForm.onSubmit((values) => login.mutate({ ...credentials, totp: values.totp.trim() }))}
+          onSubmit={totpForm.onSubmit((values) =>
+            login.mutate(
+              withRecoveryCode
+                ? { ...credentials, recoveryCode: values.totp.trim() }
+                : { ...credentials, totp: values.totp.trim() },
+            ),
+          )}
         >
           <Stack>
-            <PageHeader title={t('auth.totpTitle')} description={t('auth.totpDescription')} />
-            {showError && <ErrorAlert error={login.error} overrides={{ invalid_credentials: 'invalid_totp' }} />}
+            {withRecoveryCode ? (
+              <PageHeader title={t('auth.recoveryTitle')} description={t('auth.recoveryDescription')} />
+            ) : (
+              <PageHeader title={t('auth.totpTitle')} description={t('auth.totpDescription')} />
+            )}
+            {showError && (
+              <ErrorAlert
+                error={login.error}
+                overrides={{ invalid_credentials: withRecoveryCode ? 'invalid_recovery_code' : 'invalid_totp' }}
+              />
+            )}
             <TextInput
-              label={t('auth.totpLabel')}
-              inputMode="numeric"
+              // A new field for each kind of code: the two take different input.
+              key={`${withRecoveryCode ? 'recovery' : 'totp'}-${totpForm.key('totp')}`}
+              label={withRecoveryCode ? t('auth.recoveryLabel') : t('auth.totpLabel')}
+              inputMode={withRecoveryCode ? 'text' : 'numeric'}
               autoComplete="one-time-code"
-              maxLength={6}
+              autoCapitalize="off"
+              spellCheck={false}
+              maxLength={withRecoveryCode ? 12 : 6}
               required
               data-autofocus
-              key={totpForm.key('totp')}
               {...totpForm.getInputProps('totp')}
             />
             <Button type="submit" loading={login.isPending} fullWidth>
@@ -79,7 +101,20 @@ export function LoginPage() {
               type="button"
               size="sm"
               onClick={() => {
+                setWithRecoveryCode((recovery) => !recovery);
+                totpForm.reset();
+                login.reset();
+              }}
+            >
+              {withRecoveryCode ? t('auth.useAuthenticatorCode') : t('auth.useRecoveryCode')}
+            </Anchor>
+            <Anchor
+              component="button"
+              type="button"
+              size="sm"
+              onClick={() => {
                 setCredentials(null);
+                setWithRecoveryCode(false);
                 login.reset();
               }}
             >

@@ -1,4 +1,4 @@
-import { Alert, Button, PasswordInput, Stack } from '@mantine/core';
+import { Alert, Button, PasswordInput, Stack, Text } from '@mantine/core';
 import { matchesField, useForm } from '@mantine/form';
 import { useMutation } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
@@ -49,6 +49,7 @@ export function ResetPasswordPage() {
             <Alert color="green" variant="light" role="status" c="green.9">
               {t('auth.resetConfirmDone')}
             </Alert>
+            <Text size="sm">{t('auth.resetKeepsSecondFactor')}</Text>
             <RouterAnchor to="/login">{t('auth.loginLink')}</RouterAnchor>
           </>
         ) : (

@@ -1,0 +1,48 @@
+import { InvalidLinkError } from '@asistone/core/accounts/errors';
+import { NotFoundError } from '@asistone/core/platform/errors';
+
+/**
+ * The shape of every path parameter a route may declare, by name. The router checks a value
+ * against its shape before the value reaches storage: an id of kilobytes would otherwise hit
+ * the table's key-size limit and answer 500, and anything that cannot be an id is simply not
+ * there. A route naming a parameter missing from this table does not mount.
+ */
+
+/** The 404 for a business the caller does not belong to, or that cannot exist. */
+export const BUSINESS_NOT_FOUND = 'No such business';
+
+/** `newId(prefix)` (accounts/secrets.ts): the prefix, then 20 symbols of its 32-letter alphabet. */
+const generatedId = (prefix: string) => `${prefix}[a-z2-7]{20}`;
+/** A business: `newId('b')`, or a seeded one such as `demo` (the same shape Meta's webhook path accepts). */
+const TENANT_ID = '[A-Za-z0-9_-]{3,64}';
+/** `newSecret()`: 32 random bytes, base64url. */
+const SECRET = '[A-Za-z0-9_-]{43}';
+
+interface ParameterShape {
+  pattern: RegExp;
+  /** The error a value of another shape answers with: the same as for a well-formed unknown one. */
+  missing: () => Error;
+}
+
+const exactly = (source: string) => new RegExp(`^${source}$`);
+
+export const PATH_PARAMETERS: Readonly<Record<string, ParameterShape>> = {
+  tenantId: { pattern: exactly(TENANT_ID), missing: () => new NotFoundError(BUSINESS_NOT_FOUND) },
+  userId: { pattern: exactly(generatedId('u')), missing: () => new NotFoundError('No such member') },
+  sessionId: { pattern: exactly(generatedId('s')), missing: () => new NotFoundError('No such session') },
+  inviteId: { pattern: exactly(generatedId('i')), missing: () => new NotFoundError('No such invitation') },
+  // An invitation link's token: `<tenantId>.<inviteId>.<secret>` (accounts/invites.ts).
+  token: { pattern: exactly(`${TENANT_ID}\\.${generatedId('i')}\\.${SECRET}`), missing: () => new InvalidLinkError() },
+};
+
+/** The `:name` parameters of a Hono path. */
+export function parameterNames(path: string): string[] {
+  return [...path.matchAll(/:(\w+)/g)].map((match) => match[1] as string);
+}
+
+/** Throws the parameter's own "not there" error unless `value` has its shape. */
+export function checkParameter(name: string, value: string | undefined): void {
+  const shape = PATH_PARAMETERS[name];
+  if (!shape) throw new Error(`no shape is declared for the path parameter :${name}`);
+  if (value === undefined || !shape.pattern.test(value)) throw shape.missing();
+}

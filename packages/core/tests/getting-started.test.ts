@@ -1,0 +1,33 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createBusiness, gettingStarted } from '../src/accounts/businesses.js';
+import { createAccount } from '../src/accounts/people.js';
+import { connectWhatsAppNumber } from '../src/tenancy/tenants.js';
+import { startTestPlatform, type TestPlatform } from './support/platform.js';
+
+/**
+ * The channel step of a business's getting-started checklist: no page connects a channel yet
+ * (the demo business is seeded with one), so it is shown here on the records themselves.
+ */
+let test: TestPlatform;
+const tenantId = 'b_first_steps';
+beforeAll(async () => {
+  test = await startTestPlatform();
+  await createAccount(test.platform, { userId: 'u_owner', name: 'Ayşe', email: 'ayse@example.com', passwordHash: 'x' });
+  await createBusiness(test.platform, { tenantId, name: 'Lale Butik', ownerId: 'u_owner' });
+});
+afterAll(() => test.stop());
+
+describe('getting started', () => {
+  it('ticks the channel step once a WhatsApp number is connected, and only in that business', async () => {
+    expect((await gettingStarted(test.platform, tenantId)).steps.channel).toEqual({ done: false });
+    await connectWhatsAppNumber(test.platform, tenantId, '100000000000009', 'Lale WhatsApp');
+    const { steps } = await gettingStarted(test.platform, tenantId);
+    expect(steps).toEqual({
+      channel: { done: true },
+      team: { done: false },
+      store: { done: false },
+      ai: { done: false },
+    });
+    expect((await gettingStarted(test.platform, 'b_other')).steps.channel).toEqual({ done: false });
+  });
+});

@@ -1,3 +1,4 @@
+import { totpCode, totpStep } from '@asistone/core/accounts/totp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { localAws } from '../support/local-aws.js';
 import { eventually, type RunningStack, startStack } from '../support/local-stack.js';
@@ -78,6 +79,28 @@ beforeAll(async () => {
     body: { role: 'analyst' },
   });
   expect(changed.status).toBe(200);
+
+  // Two-step sign-in: its secret, a code, the recovery codes (shown once), one of them spent at
+  // sign-in, and a new business started by the same person.
+  const setup = await api.call<{ secret: string }>('POST', '/auth/totp/setup', { token });
+  expect(setup.status).toBe(200);
+  keep('second-factor secret', setup.body.secret);
+  const firstCode = totpCode(setup.body.secret, totpStep(Date.now()) - 1);
+  const enabled = await api.call<{ recoveryCodes: string[] }>('POST', '/auth/totp/enable', {
+    token,
+    body: { password: PASSWORD, code: firstCode },
+  });
+  expect(enabled.status).toBe(200);
+  enabled.body.recoveryCodes.forEach((code, index) => {
+    keep(`recovery code ${index}`, code);
+    keep(`recovery code ${index} (as typed, no hyphen)`, code.replace('-', ''));
+  });
+  const recovered = await api.call('POST', '/auth/login', {
+    body: { email: ownerEmail, password: PASSWORD, recoveryCode: enabled.body.recoveryCodes[0] },
+  });
+  expect(recovered.status).toBe(200);
+  keep('business started later', 'Gizli Atölye');
+  expect((await api.call('POST', '/businesses', { token, body: { name: 'Gizli Atölye' } })).status).toBe(201);
 
   // A failed sign-in and a reset request: the paths most tempted to log what they got.
   expect(

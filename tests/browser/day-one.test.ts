@@ -11,7 +11,7 @@ import {
   type SignedInPerson,
   tokenFromOutbox,
 } from '../e2e/accounts-client';
-import { eventually, type RunningStack, startStack } from '../support/local-stack';
+import { type RunningStack, startStack, webAppReady } from '../support/local-stack';
 import { accessibilityProblems, axeViolations, launchBrowser, screenshot, watchProblems } from './browser';
 
 /**
@@ -88,15 +88,7 @@ vi.setConfig({ expect: { poll: { timeout: 15_000, interval: 100 } } });
 describe("a merchant's first day, in the browser", () => {
   beforeAll(async () => {
     stack = await startStack();
-    // `npm start` rebuilds the web app when its sources changed: wait until it is ready.
-    await eventually(async () => {
-      const health = (await (await fetch(`${stack.url}/api/health`)).json()) as {
-        components?: { web?: { detail?: { build?: string } } };
-      };
-      const build = health.components?.web?.detail?.build;
-      if (build === 'failed') throw new Error(`web build failed:\n${stack.output().slice(-3000)}`);
-      return build === 'ready' ? true : undefined;
-    }, 90_000);
+    await webAppReady(stack);
     api = apiClient(stack.url);
     browser = await launchBrowser();
   });

@@ -2,7 +2,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { en } from '../../packages/web/src/i18n/en';
 import { tr } from '../../packages/web/src/i18n/tr';
-import { eventually, type RunningStack, startStack } from '../support/local-stack';
+import { type RunningStack, startStack, webAppReady } from '../support/local-stack';
 import { launchBrowser, watchProblems } from './browser';
 
 /**
@@ -19,15 +19,7 @@ vi.setConfig({ expect: { poll: { timeout: 15_000, interval: 100 } } });
 
 beforeAll(async () => {
   stack = await startStack();
-  // `npm start` may still be rebuilding the web app: wait until its health says it is ready.
-  await eventually(async () => {
-    const health = (await (await fetch(`${stack.url}/api/health`)).json()) as {
-      components?: { web?: { detail?: { build?: string } } };
-    };
-    const build = health.components?.web?.detail?.build;
-    if (build === 'failed') throw new Error(`web build failed:\n${stack.output().slice(-3000)}`);
-    return build === 'ready' ? true : undefined;
-  }, 90_000);
+  await webAppReady(stack);
   browser = await launchBrowser();
 });
 

@@ -9,7 +9,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { en } from '../../packages/web/src/i18n/en';
 import { tr } from '../../packages/web/src/i18n/tr';
-import { eventually, type RunningStack, startStack } from '../support/local-stack';
+import { eventually, type RunningStack, startStack, webAppReady } from '../support/local-stack';
 import { accessibilityProblems, axeViolations, launchBrowser, screenshot, watchProblems } from './browser';
 
 /**
@@ -128,16 +128,7 @@ describe('merchant onboarding in the browser', () => {
 
   beforeAll(async () => {
     stack = await startStack();
-    // `npm start` rebuilds the web app when its sources changed (while still serving the old
-    // build, whose files the rebuild deletes): wait until the health check says it is ready.
-    await eventually(async () => {
-      const health = (await (await fetch(`${stack.url}/api/health`)).json()) as {
-        components?: { web?: { detail?: { build?: string } } };
-      };
-      const build = health.components?.web?.detail?.build;
-      if (build === 'failed') throw new Error(`web build failed:\n${stack.output().slice(-3000)}`);
-      return build === 'ready' ? true : undefined;
-    }, 90_000);
+    await webAppReady(stack);
     browser = await launchBrowser();
     ownerContext = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'tr-TR' });
     ownerPage = await newPage(ownerContext);

@@ -3,7 +3,7 @@ import { CURRENT_TERMS_VERSION as TERMS_VERSION } from '@asistone/contract/accou
 import { totpCode, totpStep } from '@asistone/core/accounts/totp';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { eventually, type RunningStack, startStack } from '../support/local-stack';
+import { eventually, type RunningStack, startStack, webAppReady } from '../support/local-stack';
 import { axeViolations, launchBrowser, watchProblems } from './browser';
 
 /**
@@ -120,15 +120,7 @@ describe('two-step verification and recovery codes in the browser', () => {
 
   beforeAll(async () => {
     stack = await startStack();
-    // `npm start` rebuilds the web app when its sources changed: wait until it is served.
-    await eventually(async () => {
-      const health = (await (await fetch(`${stack.url}/api/health`)).json()) as {
-        components?: { web?: { detail?: { build?: string } } };
-      };
-      const build = health.components?.web?.detail?.build;
-      if (build === 'failed') throw new Error(`web build failed:\n${stack.output().slice(-3000)}`);
-      return build === 'ready' ? true : undefined;
-    }, 90_000);
+    await webAppReady(stack);
     await signUpThroughApi();
     browser = await launchBrowser();
     context = await browser.newContext({

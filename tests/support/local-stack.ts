@@ -88,3 +88,18 @@ export async function eventually<T>(check: () => Promise<T | undefined>, timeout
   }
   throw new Error(`condition not met in ${timeoutMs} ms${lastError ? `: ${String(lastError)}` : ''}`);
 }
+
+/**
+ * Waits until the stack serves a finished web app: `npm start` rebuilds it when its sources
+ * changed, while still serving the old build, whose files the rebuild deletes.
+ */
+export async function webAppReady(stack: RunningStack): Promise<void> {
+  await eventually(async () => {
+    const health = (await (await fetch(`${stack.url}/api/health`)).json()) as {
+      components?: { web?: { detail?: { build?: string } } };
+    };
+    const build = health.components?.web?.detail?.build;
+    if (build === 'failed') throw new Error(`web build failed:\n${stack.output().slice(-3000)}`);
+    return build === 'ready' ? true : undefined;
+  }, 90_000);
+}

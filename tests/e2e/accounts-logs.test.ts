@@ -1,7 +1,7 @@
-import { totpCode, totpStep } from '@asistone/core/accounts/totp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { localAws } from '../support/local-aws.js';
 import { eventually, type RunningStack, startStack } from '../support/local-stack.js';
+import { previousStepCode } from '../support/totp.js';
 import { type ApiClient, apiClient, newEmail, PASSWORD, TERMS, tokenFromOutbox } from './accounts-client.js';
 
 /**
@@ -85,7 +85,7 @@ beforeAll(async () => {
   const setup = await api.call<{ secret: string }>('POST', '/auth/totp/setup', { token });
   expect(setup.status).toBe(200);
   keep('second-factor secret', setup.body.secret);
-  const firstCode = totpCode(setup.body.secret, totpStep(Date.now()) - 1);
+  const firstCode = await previousStepCode(setup.body.secret);
   const enabled = await api.call<{ recoveryCodes: string[] }>('POST', '/auth/totp/enable', {
     token,
     body: { password: PASSWORD, code: firstCode },

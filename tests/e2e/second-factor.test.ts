@@ -3,6 +3,7 @@ import { totpCode, totpStep } from '@asistone/core/accounts/totp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { localAws } from '../support/local-aws.js';
 import { eventually, type RunningStack, startStack } from '../support/local-stack.js';
+import { previousStepCode } from '../support/totp.js';
 import {
   type ApiClient,
   apiClient,
@@ -33,11 +34,6 @@ afterAll(async () => {
 
 type Owner = SignedInPerson & { tenantId: string };
 
-/** The code of the previous time step: inside the ±1 drift window, and never the one a later call uses. */
-function earlierCode(secret: string): string {
-  return totpCode(secret, totpStep(Date.now()) - 1);
-}
-
 async function setUp(person: Owner): Promise<string> {
   const setup = await api.call<{ secret: string }>('POST', '/auth/totp/setup', { token: person.accessToken });
   expect(setup.status).toBe(200);
@@ -49,7 +45,7 @@ async function turnOn(person: Owner): Promise<{ secret: string; recoveryCodes: s
   const secret = await setUp(person);
   const enabled = await api.call<{ totpEnabled: boolean; recoveryCodes: string[] }>('POST', '/auth/totp/enable', {
     token: person.accessToken,
-    body: { password: PASSWORD, code: earlierCode(secret) },
+    body: { password: PASSWORD, code: await previousStepCode(secret) },
   });
   expect(enabled.status, JSON.stringify(enabled.body)).toBe(200);
   return { secret, recoveryCodes: enabled.body.recoveryCodes };
@@ -97,7 +93,7 @@ describe('turning two-step verification on', () => {
 
     const noPassword = await api.call('POST', '/auth/totp/enable', {
       token: person.accessToken,
-      body: { code: earlierCode(secret) },
+      body: { code: await previousStepCode(secret) },
     });
     const wrongPassword = await api.call<{ error: string; issues: { path: string }[] }>('POST', '/auth/totp/enable', {
       token: person.accessToken,

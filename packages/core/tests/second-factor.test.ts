@@ -2,6 +2,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { ScanCommand } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { previousStepCode } from '../../../tests/support/totp.js';
 import { createBusiness } from '../src/accounts/businesses.js';
 import type { AccountsDeps } from '../src/accounts/deps.js';
 import { hashPassword } from '../src/accounts/passwords.js';
@@ -75,7 +76,7 @@ async function withSecondFactor(userId: string) {
   const { recoveryCodes } = await enableTotp(
     deps,
     userId,
-    { password: PASSWORD, code: totpCode(secret, totpStep(Date.now()) - 1) },
+    { password: PASSWORD, code: await previousStepCode(secret) },
     ORIGIN,
   );
   return { secret, recoveryCodes };

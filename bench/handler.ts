@@ -1,15 +1,13 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { platform } from '@asistone/core/platform/context';
-import { saveMetaApp } from '@asistone/core/tenancy/meta-app';
-import { TENANCY_RECORDS } from '@asistone/core/tenancy/records';
+import { queueOnlyPlatform } from '@asistone/core/platform/queue/queue-only';
 import { fakeAwsTransport } from './lib/fake-aws.js';
 import { functionUrlEvent, lambdaContext, lambdaEnvironment } from './lib/lambda.js';
 import { atMost, compare, type MeasureOptions } from './lib/measure.js';
 import { signedMetaRequest, whatsappTextDelivery } from './lib/whatsapp.js';
 import { MESSAGE_TEXT } from './seal.js';
-import { SECRETS, TENANT_ID, type WebhookRow, webhookFloor } from './webhook.js';
+import { SECRETS, type WebhookRow, webhookFloor } from './webhook.js';
 
 /** Endpoints nothing listens on: a second guard, should a call ever get past the fake transport. */
 const NOWHERE = 'http://127.0.0.1:9';
@@ -27,8 +25,8 @@ async function quietly<T>(work: () => Promise<T>): Promise<T> {
 
 /**
  * The Meta webhook's Lambda handler, whole: function-URL event, middy, Powertools logger, the
- * receiver, the producer and the AWS SDK (DynamoDB for the cached secret lookup, SQS for the
- * enqueue) with the network replaced by {@link fakeAwsTransport}. Everything a warm invocation
+ * receiver, the producer and the AWS SDK (SQS for the enqueue; the app secrets are deployment
+ * settings, read once) with the network replaced by {@link fakeAwsTransport}. Everything a warm invocation
  * does except waiting for AWS; against the same floor as the receiver. The goal is a guard
  * against regressions (a client or a logger built per call, a slow middleware), not a target:
  * SigV4 signing and the SDK's serialization alone cost far more than the floor.
@@ -42,17 +40,18 @@ export async function benchWebhookHandler(options: MeasureOptions): Promise<Webh
       AWS_ENDPOINT_URL_DYNAMODB: NOWHERE,
       AWS_ENDPOINT_URL_SQS: NOWHERE,
       AWS_ENDPOINT_URL_S3: NOWHERE,
+      // The platform app's deployment secrets (SSM in AWS).
+      META_APP_SECRET: SECRETS.appSecret,
+      META_VERIFY_TOKEN: SECRETS.verifyToken,
     });
-    const { aws, storeOf, keyring } = platform();
+    const { aws } = queueOnlyPlatform();
     const transport = fakeAwsTransport();
     for (const client of Object.values(aws)) Object.assign(client.config, { requestHandler: transport });
-    await keyring.provision(TENANT_ID);
-    await saveMetaApp({ store: storeOf(TENANCY_RECORDS), keyring }, TENANT_ID, SECRETS);
     // Imported once the environment is in place, as Lambda loads it.
     const { handler } = await import('../functions/webhooks/meta.js');
 
     const body = whatsappTextDelivery(MESSAGE_TEXT);
-    const event = functionUrlEvent('/webhooks/meta', signedMetaRequest(TENANT_ID, SECRETS.appSecret, body));
+    const event = functionUrlEvent('/webhooks/meta', signedMetaRequest(SECRETS.appSecret, body));
     const context = lambdaContext('asistone-bench-meta-webhook');
     const invoke = () => handler(event, context);
     return await quietly(async () => {

@@ -7,7 +7,7 @@ import { atMost, type Comparison, compare, type GoalCheck, type MeasureOptions }
 import { signedMetaRequest, whatsappTextDelivery } from './lib/whatsapp.js';
 import { MESSAGE_TEXT } from './seal.js';
 
-export const TENANT_ID = 't_bench_store';
+/** The platform Meta app's deployment secrets, as the webhook reads them once per container. */
 export const SECRETS = { appSecret: 'bench-app-secret-3f9a1c7e5b2d4f60', verifyToken: 'bench-verify-token' };
 
 /** The least any receiver must do: HMAC-SHA256 hex of the raw body, and parse it once. */
@@ -42,12 +42,12 @@ function inMemorySink<T>() {
  */
 export async function benchWebhook(options: MeasureOptions): Promise<WebhookRow[]> {
   const body = whatsappTextDelivery(MESSAGE_TEXT);
-  const request = signedMetaRequest(TENANT_ID, SECRETS.appSecret, body);
+  const request = signedMetaRequest(SECRETS.appSecret, body);
   const floor = webhookFloor(body);
 
   const deliveries = inMemorySink<MetaDelivery>();
   const receive = metaReceiver({
-    secretsFor: async () => SECRETS,
+    secrets: async () => SECRETS,
     enqueue: async (delivery) => deliveries.push(delivery),
   });
   const messages = inMemorySink<string>();
@@ -57,7 +57,7 @@ export async function benchWebhook(options: MeasureOptions): Promise<WebhookRow[
   };
   const producer = createProducer(sink);
   const receiveWithProducer = metaReceiver({
-    secretsFor: async () => SECRETS,
+    secrets: async () => SECRETS,
     enqueue: (delivery) => producer.send(META_EVENTS_QUEUE, delivery),
   });
 

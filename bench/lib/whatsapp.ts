@@ -41,12 +41,12 @@ export function whatsappTextDelivery(text: string): Buffer {
   return Buffer.from(escapeUnicode(JSON.stringify(payload)), 'utf8');
 }
 
-/** The POST a tenant's Meta webhook receives, signed with `appSecret` as Meta signs it. */
-export function signedMetaRequest(tenantId: string, appSecret: string, body: Buffer): WebhookRequest {
+/** The POST the Meta webhook (`/webhooks/meta`, one app for every business) receives, signed as Meta signs it. */
+export function signedMetaRequest(appSecret: string, body: Buffer): WebhookRequest {
   const signature = `sha256=${createHmac('sha256', appSecret).update(body).digest('hex')}`;
   return {
     method: 'POST',
-    path: `/${tenantId}`,
+    path: '',
     query: new URLSearchParams(),
     headers: {
       'content-type': 'application/json',

@@ -7,6 +7,8 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
  * stand-in for SSM's JSON API (`AmazonSSM.GetParameters`) answers here.
  */
 const asked: { names: string[]; decrypt: boolean }[] = [];
+/** Parameters never set (SSM answers them as InvalidParameters). */
+const unset = new Set(['/sst/asistone/prod/Secret/META_INSTAGRAM_APP_SECRET/value']);
 let server: Server;
 
 beforeAll(async () => {
@@ -16,9 +18,16 @@ beforeAll(async () => {
     request.on('end', () => {
       const { Names, WithDecryption } = JSON.parse(raw) as { Names: string[]; WithDecryption: boolean };
       asked.push({ names: Names, decrypt: WithDecryption });
-      const parameters = Names.map((Name) => ({ Name, Type: 'SecureString', Value: `value-of-${Name}`, Version: 1 }));
+      const parameters = Names.filter((Name) => !unset.has(Name)).map((Name) => ({
+        Name,
+        Type: 'SecureString',
+        Value: `value-of-${Name}`,
+        Version: 1,
+      }));
       response.writeHead(200, { 'content-type': 'application/x-amz-json-1.1' });
-      response.end(JSON.stringify({ Parameters: parameters, InvalidParameters: [] }));
+      response.end(
+        JSON.stringify({ Parameters: parameters, InvalidParameters: Names.filter((Name) => unset.has(Name)) }),
+      );
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -50,5 +59,23 @@ describe('withSecrets', () => {
     const env = { AUTH_TOKEN_SECRET: 'x'.repeat(40) };
     expect(await withSecrets(env)).toBe(env);
     expect(asked).toHaveLength(1);
+  });
+
+  it("reads the Meta app's secrets in one call; an Instagram app secret never set stays unset", async () => {
+    const { withSecrets } = await import('./secrets.js');
+    const { readMetaAppConfig } = await import('@asistone/core/platform/config');
+    const path = (name: string) => `/sst/asistone/prod/Secret/${name}/value`;
+    const env = await withSecrets({
+      META_APP_SECRET_PARAMETER: path('META_APP_SECRET'),
+      META_INSTAGRAM_APP_SECRET_PARAMETER: path('META_INSTAGRAM_APP_SECRET'),
+      META_VERIFY_TOKEN_PARAMETER: path('META_VERIFY_TOKEN'),
+    });
+    expect(asked.at(-1)?.names).toEqual(
+      ['META_APP_SECRET', 'META_INSTAGRAM_APP_SECRET', 'META_VERIFY_TOKEN'].map(path),
+    );
+    expect(readMetaAppConfig(env)).toEqual({
+      META_APP_SECRET: `value-of-${path('META_APP_SECRET')}`,
+      META_VERIFY_TOKEN: `value-of-${path('META_VERIFY_TOKEN')}`,
+    });
   });
 });

@@ -5,7 +5,14 @@ import { GetParametersCommand, SSMClient } from '@aws-sdk/client-ssm';
  * each function only the ones it needs) and from the environment locally: the app secrets, and
  * the web app's URL, which the Web stack publishes.
  */
-const SECRETS = ['AUTH_TOKEN_SECRET', 'RESEND_API_KEY', 'APP_URL'] as const;
+const SECRETS = [
+  'AUTH_TOKEN_SECRET',
+  'RESEND_API_KEY',
+  'APP_URL',
+  'META_APP_SECRET',
+  'META_INSTAGRAM_APP_SECRET',
+  'META_VERIFY_TOKEN',
+] as const;
 
 /**
  * The environment with each secret filled in from SSM where the stack gave a parameter path

@@ -154,7 +154,7 @@ describe('caching and security headers', () => {
     const answers = [
       await fetch(`${stack.url}/api/health`),
       await fetch(`${stack.url}/api/nothing-here`),
-      await fetch(`${stack.url}/webhooks/meta/demo`, { method: 'POST', body: '{}' }),
+      await fetch(`${stack.url}/webhooks/meta`, { method: 'POST', body: '{}' }),
       await fetch(`${stack.url}/webhooks/nothing-here/x`),
     ];
     for (const answer of answers) {
@@ -186,7 +186,7 @@ describe('access tokens', () => {
 describe('the Meta handshake', () => {
   const handshake = (challenge: string) =>
     fetch(
-      `${stack.url}/webhooks/meta/demo?hub.mode=subscribe&hub.verify_token=asistone-demo-verify-token&hub.challenge=${encodeURIComponent(challenge)}`,
+      `${stack.url}/webhooks/meta?hub.mode=subscribe&hub.verify_token=asistone-demo-verify-token&hub.challenge=${encodeURIComponent(challenge)}`,
     );
 
   it('echoes a numeric challenge as plain text that no browser sniffs', async () => {
@@ -266,7 +266,7 @@ describe('uploads larger than the limits', () => {
     try {
       // One after the other, measured together: a buffered upload's memory stayed mapped after
       // it, so measuring each alone would let the second hide in the first one's.
-      for (const path of ['/webhooks/meta/demo', '/api/auth/login']) {
+      for (const path of ['/webhooks/meta', '/api/auth/login']) {
         expect(await chunkedUpload(path, BODY_BYTES), path).toBe(413);
       }
     } finally {

@@ -116,7 +116,7 @@ describe('npm start, stopped by a signal', () => {
     const answers = await Promise.all(
       Array.from({ length: DELIVERIES }, (_, index) => {
         const body = delivery(index, MESSAGES_PER_DELIVERY);
-        return fetch(`${npm.url}/webhooks/meta/demo`, {
+        return fetch(`${npm.url}/webhooks/meta`, {
           method: 'POST',
           headers: { 'content-type': 'application/json', 'x-hub-signature-256': sign(body) },
           body,

@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { GetQueueAttributesCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { metaDelivery } from '../../packages/core/src/channels/meta/envelope.js';
 import { localAws } from '../support/local-aws.js';
 import { eventually, ROOT, type RunningStack, startStack } from '../support/local-stack.js';
 
@@ -34,7 +35,7 @@ let aws: ReturnType<typeof localAws>;
 let startedInMs = 0;
 
 function post(body: string, headers: Record<string, string>) {
-  return fetch(`${stack.url}/webhooks/meta/demo`, {
+  return fetch(`${stack.url}/webhooks/meta`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...headers },
     body,
@@ -66,13 +67,11 @@ describe('WhatsApp webhook → queue → inbox, on the local stack', () => {
 
   it('answers Meta’s verification handshake', async () => {
     const ok = await fetch(
-      `${stack.url}/webhooks/meta/demo?hub.mode=subscribe&hub.challenge=1158201444&hub.verify_token=asistone-demo-verify-token`,
+      `${stack.url}/webhooks/meta?hub.mode=subscribe&hub.challenge=1158201444&hub.verify_token=asistone-demo-verify-token`,
     );
     expect(ok.status).toBe(200);
     expect(await ok.text()).toBe('1158201444');
-    const wrong = await fetch(
-      `${stack.url}/webhooks/meta/demo?hub.mode=subscribe&hub.challenge=1&hub.verify_token=guess`,
-    );
+    const wrong = await fetch(`${stack.url}/webhooks/meta?hub.mode=subscribe&hub.challenge=1&hub.verify_token=guess`);
     expect(wrong.status).toBe(403);
   });
 
@@ -118,7 +117,7 @@ describe('WhatsApp webhook → queue → inbox, on the local stack', () => {
     await aws.sqs.send(
       new SendMessageCommand({
         QueueUrl: aws.env.QUEUE_URL_META_EVENTS,
-        MessageBody: '{"tenantId":"demo","oops":true}',
+        MessageBody: '{"tenantId":"meta","oops":true}',
       }),
     );
     await eventually(async () => {
@@ -137,7 +136,7 @@ describe('WhatsApp webhook → queue → inbox, on the local stack', () => {
     });
     expect(cli.status).toBe(0);
     expect(cli.stdout).toContain(
-      'reason: PoisonMessageError: message does not match the meta-events schema at receivedAt, body',
+      'reason: PoisonMessageError: message does not match the meta-events schema at receivedAt, bodyBase64',
     );
 
     // Replayed, it is tried again; still poison, it comes back with its reason.
@@ -192,7 +191,7 @@ describe('WhatsApp webhook → queue → inbox, on the local stack', () => {
     await sqs.send(
       new SendMessageCommand({
         QueueUrl: emulators.env.QUEUE_URL_META_EVENTS,
-        MessageBody: JSON.stringify({ tenantId: 'demo', receivedAt: Date.now(), body: later }),
+        MessageBody: JSON.stringify(metaDelivery(Buffer.from(later, 'utf8'), Date.now())),
       }),
     );
     await s3.send(

@@ -220,6 +220,18 @@ describe('per-tenant keys', () => {
     expect(onKeys.statement.Condition.StringEquals).toEqual({ [`aws:ResourceTag/${STAGE_KEY_TAG}`]: STAGE });
   });
 
+  it('are never used by the Meta webhook, which reads no table either (one app: deployment secrets)', () => {
+    const webhooks = (document: Document) => document.where.startsWith('Webhooks/');
+    expect(tenantKeyStatements().filter(({ document }) => webhooks(document))).toEqual([]);
+    const tableActions = statementsWhere(
+      (statement, document) =>
+        webhooks(document) &&
+        document.kind === 'identity' &&
+        asArray<string>(statement.Action).some((action) => action.startsWith('dynamodb:')),
+    );
+    expect(tableActions).toEqual([]);
+  });
+
   it('are created only by the API', () => {
     const creators = statementsWhere((statement) => asArray<string>(statement.Action).includes('kms:CreateKey'));
     expect(creators.map(({ document }) => document.where.split('/')[0])).toEqual(['Api']);

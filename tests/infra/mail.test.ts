@@ -106,6 +106,10 @@ describe('settings read from SSM', () => {
     expect(read('worker-mail')).toEqual([secretPath('RESEND_API_KEY')]);
     // The account-requests worker renders links into the mails it queues, and holds no secret.
     expect(read('worker-account-requests')).toEqual([appUrlParameterName(STAGE)]);
+    // The Meta webhook checks signatures and the handshake with the platform app's secrets.
+    expect(read('webhook-meta')).toEqual(
+      ['META_APP_SECRET', 'META_INSTAGRAM_APP_SECRET', 'META_VERIFY_TOKEN'].map((secret) => secretPath(secret)).sort(),
+    );
   });
 
   it('declares each app secret once per stack that reads it, as an SST Config.Secret', () => {
@@ -126,11 +130,15 @@ describe('settings read from SSM', () => {
       ),
     ].map((entry) => JSON.parse(entry));
     expect(secrets.sort()).toEqual(expected.sort());
-    // Today: the token secret in the API stack, Resend's key in the Queues stack (mail worker).
+    // Today: the token secret in the API stack, Resend's key in the Queues stack (mail worker),
+    // the platform Meta app's secrets in the Webhooks stack.
     expect(secrets.sort()).toEqual(
       [
         ['Api', 'AUTH_TOKEN_SECRET', secretPath('AUTH_TOKEN_SECRET')],
         ['Queues', 'RESEND_API_KEY', secretPath('RESEND_API_KEY')],
+        ['Webhooks', 'META_APP_SECRET', secretPath('META_APP_SECRET')],
+        ['Webhooks', 'META_INSTAGRAM_APP_SECRET', secretPath('META_INSTAGRAM_APP_SECRET')],
+        ['Webhooks', 'META_VERIFY_TOKEN', secretPath('META_VERIFY_TOKEN')],
       ].sort(),
     );
   });
@@ -138,6 +146,16 @@ describe('settings read from SSM', () => {
   it("lets the mail worker alone read Resend's key", () => {
     const readers = productFunctions().filter((fn) => readableParameters(fn).includes(secretPath('RESEND_API_KEY')));
     expect(readers.map((fn) => fn.properties.FunctionName)).toEqual([resourceName(STAGE, 'worker-mail')]);
+  });
+
+  it("lets the Meta webhook alone read the Meta app's secrets and verify token", () => {
+    for (const secret of ['META_APP_SECRET', 'META_INSTAGRAM_APP_SECRET', 'META_VERIFY_TOKEN'] as const) {
+      const readers = productFunctions().filter((fn) => readableParameters(fn).includes(secretPath(secret)));
+      expect(
+        readers.map((fn) => fn.properties.FunctionName),
+        secret,
+      ).toEqual([resourceName(STAGE, 'webhook-meta')]);
+    }
   });
 
   it('lets the API alone read the token secret', () => {

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { META_DELIVERY_TENANT, metaDelivery } from '../src/channels/meta/envelope.js';
 import { META_EVENTS_QUEUE } from '../src/channels/meta/queue.js';
 import { ValidationError } from '../src/platform/errors.js';
 import { MAX_MESSAGE_BYTES } from '../src/platform/queue/declarations.js';
@@ -39,11 +40,11 @@ describe('blobs', () => {
   it('offloads a queue message too large for SQS to the tenant’s storage (claim check)', async () => {
     const sent: string[] = [];
     const sink: QueueSink = { send: async (_q, body) => void sent.push(body), sendBatch: async () => ({ failed: [] }) };
-    const body = `{"object":"whatsapp_business_account","pad":"${'x'.repeat(MAX_MESSAGE_BYTES)}"}`;
-    await createProducer(sink, test.platform.blobs).send(META_EVENTS_QUEUE, { tenantId: 't_a', receivedAt: 1, body });
+    const body = Buffer.from(`{"object":"whatsapp_business_account","pad":"${'x'.repeat(MAX_MESSAGE_BYTES)}"}`);
+    await createProducer(sink, test.platform.blobs).send(META_EVENTS_QUEUE, metaDelivery(body, 1));
     const pointer = JSON.parse(sent[0] as string);
-    expect(pointer.tenantId).toBe('t_a');
-    const stored = await test.platform.blobs.get('t_a', pointer.$claimCheck);
-    expect(JSON.parse(stored?.toString('utf8') ?? '{}').body).toBe(body);
+    expect(pointer.tenantId).toBe(META_DELIVERY_TENANT);
+    const stored = await test.platform.blobs.get(META_DELIVERY_TENANT, pointer.$claimCheck);
+    expect(Buffer.from(JSON.parse(stored?.toString('utf8') ?? '{}').bodyBase64, 'base64')).toEqual(body);
   });
 });

@@ -6,19 +6,19 @@ import { metaReceiver } from '../src/channels/meta/receive.js';
  * a browser will not sniff into HTML, since webhook function URLs answer without CloudFront's
  * security headers.
  */
-const VERIFY_TOKEN = 'tenant-verify-token';
+const VERIFY_TOKEN = 'platform-verify-token';
 
 function handshake(challenge: string, token = VERIFY_TOKEN) {
   let lookups = 0;
   const receive = metaReceiver({
-    secretsFor: async () => {
+    secrets: async () => {
       lookups++;
-      return { appSecret: 'tenant-app-secret', verifyToken: VERIFY_TOKEN };
+      return { appSecret: 'platform-app-secret-0123', verifyToken: VERIFY_TOKEN };
     },
     enqueue: async () => {},
   });
   const query = new URLSearchParams({ 'hub.mode': 'subscribe', 'hub.challenge': challenge, 'hub.verify_token': token });
-  return receive({ method: 'GET', path: '/t_shop', query, headers: {}, body: Buffer.alloc(0) }).then((result) => ({
+  return receive({ method: 'GET', path: '', query, headers: {}, body: Buffer.alloc(0) }).then((result) => ({
     ...result,
     lookups,
   }));

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { metaDelivery } from '../src/channels/meta/envelope.js';
 import { META_EVENTS_QUEUE } from '../src/channels/meta/queue.js';
 import { ValidationError } from '../src/platform/errors.js';
 import { MAX_MESSAGE_BYTES } from '../src/platform/queue/declarations.js';
@@ -26,7 +27,7 @@ function memorySink(refuseFirst = 0) {
   return { sent, sink };
 }
 
-const delivery = (n: number) => ({ tenantId: 't_1', receivedAt: 1 + n, body: `{"n":${n}}` });
+const delivery = (n: number) => metaDelivery(Buffer.from(`{"n":${n}}`), 1 + n);
 
 describe('chunkForSqs', () => {
   it('keeps every batch within 10 entries and the size limit, in order, losing nothing', () => {
@@ -49,9 +50,9 @@ describe('createProducer', () => {
   it('validates each message against its queue schema before sending', async () => {
     const { sent, sink } = memorySink();
     const producer = createProducer(sink);
-    await expect(producer.send(META_EVENTS_QUEUE, { tenantId: '', receivedAt: 1, body: '{}' })).rejects.toThrow(
-      ValidationError,
-    );
+    await expect(
+      producer.send(META_EVENTS_QUEUE, { ...delivery(1), bodyBase64: '{"raw":"not base64"}' }),
+    ).rejects.toThrow(ValidationError);
     expect(sent).toHaveLength(0);
     await producer.send(META_EVENTS_QUEUE, delivery(1));
     expect(JSON.parse(sent[0] as string)).toEqual(delivery(1));
@@ -70,7 +71,7 @@ describe('createProducer', () => {
 
   it('refuses a message too large for SQS when there is nowhere to offload it', async () => {
     const { sink } = memorySink();
-    const big = { ...delivery(1), body: 'x'.repeat(MAX_MESSAGE_BYTES) };
+    const big = metaDelivery(Buffer.alloc(MAX_MESSAGE_BYTES, 'x'), 1);
     await expect(createProducer(sink).send(META_EVENTS_QUEUE, big)).rejects.toThrow(/too large/);
   });
 });

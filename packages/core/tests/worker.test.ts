@@ -1,5 +1,6 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { describe, expect, it } from 'vitest';
+import { META_DELIVERY_TENANT, metaDelivery, metaDeliveryText } from '../src/channels/meta/envelope.js';
 import { META_EVENTS_QUEUE } from '../src/channels/meta/queue.js';
 import type { Blobs } from '../src/platform/blobs.js';
 import { PermanentError } from '../src/platform/errors.js';
@@ -46,12 +47,12 @@ function setup(handle: (body: string) => Promise<void>, stored: Record<string, s
   const worker = queueWorker(
     META_EVENTS_QUEUE,
     () => ({ blobs, log, settlements, deadLetters: { send: async (letter) => void dead.push(letter) } }),
-    async (message) => handle(message.body),
+    async (message) => handle(metaDeliveryText(message)),
   );
   return { worker, dead, deleted };
 }
 
-const good = (n: number) => ({ tenantId: 't_1', receivedAt: n, body: `{"n":${n}}` });
+const good = (n: number) => metaDelivery(Buffer.from(`{"n":${n}}`), n);
 
 describe('queueWorker', () => {
   it('reports only the failed messages of a batch, so the rest are not redelivered', async () => {
@@ -66,12 +67,12 @@ describe('queueWorker', () => {
   it('sends poison messages straight to the DLQ with their reason, without retrying them', async () => {
     const { worker, dead } = setup(async () => undefined);
     const out = await worker({
-      Records: [record('a', 'not json'), record('b', { tenantId: 't_1' }), record('c', good(1))],
+      Records: [record('a', 'not json'), record('b', { tenantId: META_DELIVERY_TENANT }), record('c', good(1))],
     });
     expect(out.batchItemFailures).toEqual([]);
     expect(dead.map((letter) => letter.reason)).toEqual([
       'PoisonMessageError: body is not JSON',
-      'PoisonMessageError: message does not match the meta-events schema at receivedAt, body',
+      'PoisonMessageError: message does not match the meta-events schema at receivedAt, bodyBase64',
     ]);
     expect(dead[0]).toMatchObject({ queue: 'meta-events', body: 'not json', receiveCount: 1 });
   });
@@ -97,8 +98,8 @@ describe('queueWorker', () => {
     });
     const out = await worker({
       Records: [
-        record('a', { $claimCheck: 'queue/meta-events/1.json', tenantId: 't_1' }),
-        record('b', { $claimCheck: 'queue/meta-events/missing.json', tenantId: 't_1' }),
+        record('a', { $claimCheck: 'queue/meta-events/1.json', tenantId: META_DELIVERY_TENANT }),
+        record('b', { $claimCheck: 'queue/meta-events/missing.json', tenantId: META_DELIVERY_TENANT }),
       ],
     });
     expect(out.batchItemFailures).toEqual([]);

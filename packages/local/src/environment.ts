@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { readMetaAppConfig } from '@asistone/core/platform/config';
 import { platform } from '@asistone/core/platform/context';
 import { seedDemoTenant } from '@asistone/core/tenancy/demo';
 import { TENANCY_RECORDS } from '@asistone/core/tenancy/records';
@@ -30,18 +31,27 @@ export function handlerEnvironment(dataDir: string, emulatorEnv: Record<string, 
   };
 }
 
-/** The demo tenant's Meta app credentials: `.env` may override the documented defaults. */
-export function demoSecretsFromEnv() {
-  return {
-    appSecret: process.env.DEMO_META_APP_SECRET ?? 'asistone-demo-app-secret',
-    verifyToken: process.env.DEMO_META_VERIFY_TOKEN ?? 'asistone-demo-verify-token',
+/**
+ * The local stack's Meta app settings, which the Meta webhook reads like the deployment secrets
+ * it reads from SSM in AWS: `.env` may override the documented defaults.
+ */
+export function localMetaAppSettings(env: Record<string, string | undefined> = process.env): Record<string, string> {
+  const instagram = env.DEMO_META_INSTAGRAM_APP_SECRET ?? 'asistone-demo-instagram-app-secret';
+  const settings = {
+    META_APP_SECRET: env.DEMO_META_APP_SECRET ?? 'asistone-demo-app-secret',
+    META_VERIFY_TOKEN: env.DEMO_META_VERIFY_TOKEN ?? 'asistone-demo-verify-token',
+    // Empty in `.env` turns the Instagram-Login secret off, as when it is not set in AWS.
+    ...(instagram && { META_INSTAGRAM_APP_SECRET: instagram }),
   };
+  // Checked at start, not at the first delivery: a too-short value stops `npm start` naming it.
+  readMetaAppConfig(settings);
+  return settings;
 }
 
-/** Seeds what a fresh local data folder needs (the demo tenant); later calls change nothing. */
+/** Seeds what a fresh local data folder needs (the demo business and its channels); later calls change nothing. */
 export async function seedLocalData(): Promise<void> {
   const { storeOf, keyring } = platform();
-  await seedDemoTenant({ store: storeOf(TENANCY_RECORDS), keyring }, demoSecretsFromEnv());
+  await seedDemoTenant({ store: storeOf(TENANCY_RECORDS), keyring });
 }
 
 export async function announceRunning(dataDir: string, env: Record<string, string>): Promise<void> {

@@ -21,7 +21,7 @@ process.stdout.write(
     `Asistone is running (stage local, data in ${stack.dataDir})`,
     `  web app        ${stack.url}/`,
     `  API health     ${stack.url}/api/health`,
-    `  Meta webhook   ${stack.url}/webhooks/meta/demo   (demo tenant; see README to send a signed message)`,
+    `  Meta webhook   ${stack.url}/webhooks/meta   (one app for every business; see README to send a signed message)`,
     'Press Ctrl+C to stop; queued work is finished first.',
     '',
   ].join('\n'),

@@ -12,6 +12,7 @@ import {
   announceRunning,
   clearRunning,
   handlerEnvironment,
+  localMetaAppSettings,
   RUNTIME_STATUS_FILE,
   seedLocalData,
 } from './environment.js';
@@ -57,6 +58,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     AUTH_TOKEN_SECRET: process.env.AUTH_TOKEN_SECRET ?? secrets.authTokenSecret,
     // The gateway stands in for CloudFront and proves it to the API the same way.
     ORIGIN_SECRET: secrets.originSecret,
+    // The platform Meta app's secrets, as SSM gives them to the webhook in AWS.
+    ...localMetaAppSettings(),
   };
   Object.assign(process.env, handlerEnv);
   await announceRunning(dataDir, handlerEnv);

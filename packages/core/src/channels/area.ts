@@ -11,9 +11,11 @@ export const channelsArea = defineArea({
       description: 'Meta: WhatsApp Cloud API, Instagram and Messenger deliveries and the GET handshake',
       handler: 'functions/webhooks/meta.handler',
       timeoutSeconds: 10,
-      // Reads the tenant's app secret (sealed: needs the tenant key), queues the delivery, and
-      // stores bodies too large for SQS under the tenant's prefix (claim check).
-      access: { table: ['GetItem'], tenantKeys: ['Decrypt'], sends: ['meta-events'], blobs: ['PutObject'] },
+      // One platform app for every business: the signature is checked with deployment secrets,
+      // and the business is found per change by the worker. So no table and no tenant key here:
+      // it queues the delivery, and stores bodies too large for SQS (claim check).
+      access: { sends: ['meta-events'], blobs: ['PutObject'] },
+      settings: { secrets: ['META_APP_SECRET', 'META_INSTAGRAM_APP_SECRET', 'META_VERIFY_TOKEN'] },
     },
   ],
 });

@@ -35,7 +35,15 @@ export interface Access {
 }
 
 /** App-level secrets, read at runtime from SSM in AWS and from `.env` or the data folder locally. */
-export type AppSecret = 'AUTH_TOKEN_SECRET' | 'RESEND_API_KEY';
+export type AppSecret =
+  | 'AUTH_TOKEN_SECRET'
+  | 'RESEND_API_KEY'
+  /** The platform Meta app's secret: signs WhatsApp, Messenger and Instagram (Facebook Login) deliveries. */
+  | 'META_APP_SECRET'
+  /** The Instagram app's secret: signs deliveries for accounts connected by Instagram Login. */
+  | 'META_INSTAGRAM_APP_SECRET'
+  /** The token Meta echoes in the webhook's GET handshake. */
+  | 'META_VERIFY_TOKEN';
 
 /** Settings a function reads at runtime beyond the ones every function gets. */
 export interface FunctionSettings {

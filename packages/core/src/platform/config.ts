@@ -136,6 +136,31 @@ export function readMailConfig(env: Record<string, string | undefined>): MailCon
   return parseSettings(mailSchema, env);
 }
 
+/**
+ * What the Meta webhook needs: the one platform app's secrets (every business connects to the
+ * same app, so they are deployment secrets, not per-business ones).
+ */
+const metaAppSchema = z.object({
+  META_APP_SECRET: z.string().min(16, 'must be at least 16 characters'),
+  /** Only when Instagram accounts connect by Instagram Login, whose deliveries it signs. */
+  META_INSTAGRAM_APP_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
+  META_VERIFY_TOKEN: z.string().min(8, 'must be at least 8 characters'),
+});
+
+export type MetaAppConfig = z.infer<typeof metaAppSchema>;
+
+/**
+ * The Meta webhook's settings.
+ *
+ * @example
+ * const { META_APP_SECRET, META_VERIFY_TOKEN } = readMetaAppConfig(await withSecrets(process.env));
+ */
+export function readMetaAppConfig(env: Record<string, string | undefined>): MetaAppConfig {
+  // An empty variable (e.g. `.env` with `META_INSTAGRAM_APP_SECRET=`) means "not set".
+  const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== ''));
+  return parseSettings(metaAppSchema, present);
+}
+
 /** What the account-requests worker needs: links in the mails it queues point at the web app. */
 const linksSchema = z.object({ APP_URL: appUrl });
 

@@ -23,12 +23,46 @@ export async function createTenant(deps: TenancyDeps, tenantId: string, name: st
   }
 }
 
-/** Connects a WhatsApp business phone number to the tenant's inbox. */
+/**
+ * Connects a WhatsApp business phone number to the tenant's inbox. `businessAccountId` is the
+ * number's WABA: template and account events name only it.
+ */
 export async function connectWhatsAppNumber(
   deps: TenancyDeps,
   tenantId: string,
   phoneNumberId: string,
   label: string,
+  businessAccountId?: string,
 ): Promise<void> {
-  await deps.store.entities.channel.put({ tenantId, kind: 'whatsapp', externalId: phoneNumberId, label }).go();
+  await connectChannel(deps, tenantId, {
+    kind: 'whatsapp',
+    externalId: phoneNumberId,
+    accountId: businessAccountId,
+    label,
+  });
+}
+
+export interface ChannelConnection {
+  kind: 'whatsapp' | 'instagram' | 'messenger';
+  /** WhatsApp phone number id, Instagram professional account id, or Facebook Page id. */
+  externalId: string;
+  /** WhatsApp: the number's WABA id. */
+  accountId?: string;
+  label: string;
+}
+
+/**
+ * Records a channel, keeping what an earlier connection of the same channel stored (its token,
+ * when it was connected): connecting twice changes nothing, and a record written before the
+ * channel directory existed gets its directory keys.
+ */
+export async function connectChannel(deps: TenancyDeps, tenantId: string, channel: ChannelConnection): Promise<void> {
+  const existing = await deps.store.entities.channel
+    .get({ tenantId, kind: channel.kind, externalId: channel.externalId })
+    .go();
+  const accountId = channel.accountId ?? existing.data?.accountId;
+  await deps.store.entities.channel.put({ ...(existing.data ?? {}), ...channel, tenantId, accountId }).go();
+  if (channel.kind === 'whatsapp' && accountId) {
+    await deps.store.entities.providerAccount.put({ kind: 'whatsapp', accountId, tenantId }).go();
+  }
 }

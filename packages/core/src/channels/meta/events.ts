@@ -1,57 +1,216 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { recordInbound } from '../../inbox/inbound.js';
 import type { InboxStore } from '../../inbox/records.js';
-import type { TenantKeyring } from '../../platform/crypto/keyring.js';
+import type { TenantKeyring, TenantKeys } from '../../platform/crypto/keyring.js';
 import { PermanentError } from '../../platform/errors.js';
-import type { MetaDelivery } from './envelope.js';
+import { type ChannelDirectory, type ChannelKind, channelDirectory } from '../../tenancy/channel-directory.js';
+import { type MetaDelivery, metaDeliveryText } from './envelope.js';
 import { inboundFromWhatsApp } from './whatsapp-inbound.js';
-import { WhatsAppValue, WhatsAppWebhook } from './whatsapp-payload.js';
+import { WhatsAppChange, WhatsAppEntry, WhatsAppValue } from './whatsapp-payload.js';
 
 export interface MetaEventDeps {
   store: InboxStore;
   keyring: TenantKeyring;
   log: Logger;
+  /** Who owns each provider id; one per container keeps its cache (default: one per delivery). */
+  directory?: ChannelDirectory;
+}
+
+/** What one delivery came to: every change is accounted for, none silently. */
+export interface MetaDeliveryReport {
+  /** Messages stored, and redeliveries of messages stored before. */
+  recorded: number;
+  duplicates: number;
+  /** Changes (or Messenger/Instagram entries) for a provider id no business has connected. */
+  unknownBusiness: number;
+  /** Dashboard test events (`entry[].id === "0"`). */
+  tests: number;
+  /** Changes and messages that could not be processed, each logged with its reason. */
+  skipped: number;
+  /** Changes of fields the inbox does not handle yet (template status, account events...). */
+  notHandled: number;
+}
+
+/** A provider id in a log line: enough to tell ids apart, not enough to be one (a WABA or number id). */
+const masked = (id: string) => (id.length > 4 ? `…${id.slice(-4)}` : '…');
+
+/**
+ * Processes one signed Meta delivery taken from the queue. One POST may carry changes for
+ * several businesses: each entry and change finds its business from the ids in the payload
+ * (WhatsApp: the change's `metadata.phone_number_id`, else the entry's WABA id; Messenger: the
+ * Page id; Instagram: the professional account id), never from the URL.
+ *
+ * Each change, and each message in it, is processed on its own: what belongs to no business is
+ * acknowledged and counted, what cannot be processed is logged with its reason, and the rest is
+ * applied. Only a transient failure (storage down) throws, so the whole delivery is retried;
+ * every step is idempotent, so what was already applied is applied once.
+ */
+export async function processMetaDelivery(deps: MetaEventDeps, delivery: MetaDelivery): Promise<MetaDeliveryReport> {
+  const report: MetaDeliveryReport = {
+    recorded: 0,
+    duplicates: 0,
+    unknownBusiness: 0,
+    tests: 0,
+    skipped: 0,
+    notHandled: 0,
+  };
+  const directory = deps.directory ?? channelDirectory(deps.store);
+  let payload: unknown;
+  try {
+    payload = JSON.parse(metaDeliveryText(delivery));
+  } catch {
+    // The webhook queued it only after parsing it: this is not what it queued.
+    throw new PermanentError('delivery body is not JSON');
+  }
+  const { object, entry } = (payload ?? {}) as { object?: unknown; entry?: unknown };
+  const entries = Array.isArray(entry) ? entry : [];
+  if (!Array.isArray(entry)) {
+    report.skipped++;
+    deps.log.warn('meta delivery skipped', { object: String(object), reason: 'no entry list' });
+  }
+
+  if (object === 'whatsapp_business_account') {
+    for (const item of entries) await processWhatsAppEntry(deps, directory, item, report);
+  } else if (object === 'page' || object === 'instagram') {
+    await processMessagingEntries(deps, directory, object === 'page' ? 'messenger' : 'instagram', entries, report);
+  } else {
+    report.skipped++;
+    deps.log.warn('meta delivery skipped', { object: String(object), reason: 'object not subscribed' });
+  }
+
+  deps.log.info('meta delivery processed', { ...report, receivedAt: delivery.receivedAt });
+  return report;
+}
+
+async function processWhatsAppEntry(
+  deps: MetaEventDeps,
+  directory: ChannelDirectory,
+  item: unknown,
+  report: MetaDeliveryReport,
+): Promise<void> {
+  const entry = WhatsAppEntry.safeParse(item);
+  if (!entry.success) {
+    report.skipped++;
+    deps.log.warn('whatsapp entry skipped', { reason: 'entry does not match the expected shape' });
+    return;
+  }
+  if (entry.data.id === '0') {
+    report.tests++;
+    deps.log.info('meta dashboard test event', {
+      object: 'whatsapp_business_account',
+      changes: entry.data.changes.length,
+    });
+    return;
+  }
+  const accountId = entry.data.id;
+  for (const changeItem of entry.data.changes) {
+    const change = WhatsAppChange.safeParse(changeItem);
+    if (!change.success) {
+      report.skipped++;
+      deps.log.warn('whatsapp change skipped', { account: masked(accountId), reason: 'change has no field' });
+      continue;
+    }
+    const { field } = change.data;
+    const value = field === 'messages' ? WhatsAppValue.safeParse(change.data.value) : undefined;
+    const phoneNumberId = value?.success ? value.data.metadata.phone_number_id : undefined;
+
+    // The number names the business; events without one (templates, account) name its WABA.
+    const byNumber = phoneNumberId ? await directory.ownersOf('whatsapp', phoneNumberId) : [];
+    const owners = byNumber.length > 0 ? byNumber : await directory.ownersOfAccount('whatsapp', accountId);
+    const where = { field, account: masked(accountId), ...(phoneNumberId && { channel: masked(phoneNumberId) }) };
+    if (owners.length !== 1) {
+      // Nobody's (or, from a stale record, several businesses'): acknowledged, never guessed.
+      report.unknownBusiness++;
+      deps.log.warn('whatsapp change for no known business', { ...where, owners: owners.length });
+      continue;
+    }
+    const tenantId = owners[0] as string;
+
+    if (field !== 'messages') {
+      report.notHandled++;
+      deps.log.info('whatsapp change not handled yet', { ...where, tenantId });
+      continue;
+    }
+    if (!value?.success) {
+      report.skipped++;
+      deps.log.warn('whatsapp change skipped', {
+        ...where,
+        tenantId,
+        reason: 'value does not match the expected shape',
+      });
+      continue;
+    }
+    await recordWhatsAppMessages(deps, tenantId, value.data, where, report);
+    // Delivery receipts need outbound messages to update; those arrive with sending.
+    if (value.data.statuses?.length)
+      deps.log.debug('statuses received', { tenantId, count: value.data.statuses.length });
+  }
+}
+
+async function recordWhatsAppMessages(
+  deps: MetaEventDeps,
+  tenantId: string,
+  value: WhatsAppValue,
+  where: Record<string, string>,
+  report: MetaDeliveryReport,
+): Promise<void> {
+  const inbound = inboundFromWhatsApp(tenantId, value);
+  if (inbound.length === 0) return;
+  let keys: TenantKeys | undefined;
+  for (const item of inbound) {
+    if ('rejected' in item) {
+      report.skipped++;
+      deps.log.warn('whatsapp message skipped', { ...where, tenantId, reason: item.rejected });
+      continue;
+    }
+    keys ??= await deps.keyring.forTenant(tenantId);
+    try {
+      const result = await recordInbound({ store: deps.store, keys }, item.message);
+      if (result.duplicate) report.duplicates++;
+      else report.recorded++;
+    } catch (error) {
+      // Permanent: this message can never be stored as it is (its reason is logged, the rest go
+      // on). Anything else (storage down) retries the whole delivery, which is idempotent.
+      if (!(error instanceof PermanentError)) throw error;
+      report.skipped++;
+      deps.log.warn('whatsapp message skipped', { ...where, tenantId, reason: error.message });
+    }
+  }
 }
 
 /**
- * Processes one signed Meta delivery taken from the queue. WhatsApp messages land in the
- * inbox; kinds not handled yet fail permanently so they wait in the DLQ, replayable, instead
- * of being dropped.
+ * Messenger (`page`) and Instagram entries: `entry[].id` is the Page or the professional
+ * account. Their messages are not turned into inbox messages yet; an entry for a connected
+ * business fails the delivery permanently so it waits in the dead-letter queue, replayable,
+ * instead of being dropped. Entries for nobody's account are acknowledged and counted.
  */
-export async function processMetaDelivery(
+async function processMessagingEntries(
   deps: MetaEventDeps,
-  delivery: MetaDelivery,
-): Promise<{ recorded: number; duplicates: number }> {
-  let payload: unknown;
-  try {
-    payload = JSON.parse(delivery.body);
-  } catch {
-    throw new PermanentError('delivery body is not JSON');
-  }
-  const object = (payload as { object?: unknown }).object;
-  if (object !== 'whatsapp_business_account') {
-    throw new PermanentError(`Meta object "${String(object)}" is not handled yet`);
-  }
-  const webhook = WhatsAppWebhook.safeParse(payload);
-  if (!webhook.success) throw new PermanentError('WhatsApp payload does not match the expected shape');
-
-  const keys = await deps.keyring.forTenant(delivery.tenantId);
-  let recorded = 0;
-  let duplicates = 0;
-  for (const entry of webhook.data.entry) {
-    for (const change of entry.changes) {
-      if (change.field !== 'messages') continue;
-      const value = WhatsAppValue.safeParse(change.value);
-      if (!value.success) throw new PermanentError('WhatsApp change value does not match the expected shape');
-      for (const message of inboundFromWhatsApp(delivery.tenantId, value.data)) {
-        const result = await recordInbound({ store: deps.store, keys }, message);
-        if (result.duplicate) duplicates++;
-        else recorded++;
-      }
-      // Delivery receipts need outbound messages to update; those arrive with sending.
-      if (value.data.statuses?.length) deps.log.debug('statuses received', { count: value.data.statuses.length });
+  directory: ChannelDirectory,
+  kind: ChannelKind,
+  entries: unknown[],
+  report: MetaDeliveryReport,
+): Promise<void> {
+  let owned = 0;
+  for (const item of entries) {
+    const id = (item as { id?: unknown } | null)?.id;
+    if (typeof id !== 'string' || id.length === 0) {
+      report.skipped++;
+      deps.log.warn(`${kind} entry skipped`, { reason: 'entry has no id' });
+      continue;
     }
+    if (id === '0') {
+      report.tests++;
+      deps.log.info('meta dashboard test event', { object: kind });
+      continue;
+    }
+    const owners = await directory.ownersOf(kind, id);
+    if (owners.length !== 1) {
+      report.unknownBusiness++;
+      deps.log.warn(`${kind} entry for no known business`, { channel: masked(id), owners: owners.length });
+      continue;
+    }
+    owned++;
   }
-  deps.log.info('meta delivery processed', { tenantId: delivery.tenantId, recorded, duplicates });
-  return { recorded, duplicates };
+  if (owned > 0) throw new PermanentError(`${kind} messages are not handled yet (${owned} entries kept for replay)`);
 }

@@ -5,19 +5,30 @@ import {
   type WebhookRequest,
   type WebhookResponse,
 } from '../../platform/webhook.js';
-import type { MetaAppSecrets } from '../../tenancy/meta-app.js';
-import type { MetaDelivery } from './envelope.js';
+import { type MetaDelivery, metaDelivery } from './envelope.js';
 
 /** Meta payloads reach about 3 MB; anything far larger is not from Meta. */
 export const MAX_META_BODY_BYTES = 4 * 1024 * 1024;
 
-const TENANT_SEGMENT = /^\/?([A-Za-z0-9_-]{3,64})\/?$/;
+/** The endpoint itself: one URL for every business (no tenant in it, Meta routes by payload ids). */
+const ENDPOINT_PATH = /^\/?$/;
 const KNOWN_OBJECTS = new Set(['whatsapp_business_account', 'page', 'instagram']);
 /** Meta's `hub.challenge` is a random integer; the handshake echoes nothing else. */
 const CHALLENGE = /^[0-9]{1,64}$/;
 
+/** The platform Meta app's deployment secrets. */
+export interface MetaAppSecrets {
+  /** Signs WhatsApp, Messenger and Instagram (Facebook Login) deliveries. */
+  appSecret: string;
+  /** Signs deliveries for Instagram accounts connected by Instagram Login, when that is set up. */
+  instagramAppSecret?: string;
+  /** What Meta echoes in the GET handshake. */
+  verifyToken: string;
+}
+
 export interface MetaReceiverDeps {
-  secretsFor(tenantId: string): Promise<MetaAppSecrets | undefined>;
+  /** Read once per container (SSM in AWS); called only once a request looks like Meta's. */
+  secrets(): Promise<MetaAppSecrets>;
   enqueue(delivery: MetaDelivery): Promise<void>;
   now?: () => number;
 }
@@ -32,61 +43,64 @@ export type MetaReceiveOutcome =
   | 'forbidden'
   | 'not-found';
 
+/** True when either app secret signed these bytes; both are checked, each in constant time. */
+function signedByMeta(secrets: MetaAppSecrets, body: Buffer, header: string | undefined): boolean {
+  const candidates = [secrets.appSecret, secrets.instagramAppSecret].filter((secret): secret is string =>
+    Boolean(secret),
+  );
+  return candidates.map((secret) => verifyHexSignature(secret, body, header, 'sha256=')).includes(true);
+}
+
 /**
- * Meta's webhook endpoint for one tenant's app (`<endpoint>/<tenantId>`): answers the GET
- * handshake, and for POSTs checks `X-Hub-Signature-256` over the raw bytes, then queues the
- * body untouched. Nothing is parsed or stored before the signature holds.
+ * Meta's webhook endpoint for the platform app (`/webhooks/meta`): answers the GET handshake,
+ * and for POSTs checks `X-Hub-Signature-256` over the raw bytes against the app secret or the
+ * Instagram app secret, then queues the body untouched. Nothing is parsed or looked up before
+ * the signature holds, and no business is resolved here: the worker does that per change.
  *
  * @example
- * const receive = metaReceiver({ secretsFor, enqueue });
+ * const receive = metaReceiver({ secrets, enqueue });
  * const { response } = await receive(request);
  */
 export function metaReceiver(deps: MetaReceiverDeps) {
   const now = deps.now ?? Date.now;
   return async function receive(
     request: WebhookRequest,
-  ): Promise<{ response: WebhookResponse; outcome: MetaReceiveOutcome; tenantId?: string }> {
-    const tenantId = TENANT_SEGMENT.exec(request.path)?.[1];
-    if (!tenantId) return { response: reply(404, 'not found'), outcome: 'not-found' };
+  ): Promise<{ response: WebhookResponse; outcome: MetaReceiveOutcome }> {
+    if (!ENDPOINT_PATH.test(request.path)) return { response: reply(404, 'not found'), outcome: 'not-found' };
 
     if (request.method === 'GET') {
       const challenge = request.query.get('hub.challenge') ?? '';
-      // Refused before any look-up: whatever else it is, it is not Meta asking.
-      if (!CHALLENGE.test(challenge))
-        return { response: reply(400, 'bad challenge'), outcome: 'bad-request', tenantId };
-      const secrets = await deps.secretsFor(tenantId);
+      // Refused before reading any secret: whatever else it is, it is not Meta asking.
+      if (!CHALLENGE.test(challenge)) return { response: reply(400, 'bad challenge'), outcome: 'bad-request' };
+      const { verifyToken } = await deps.secrets();
       const mode = request.query.get('hub.mode');
       const token = request.query.get('hub.verify_token') ?? '';
-      if (secrets && mode === 'subscribe' && safeEqual(token, secrets.verifyToken)) {
-        return { response: reply(200, challenge), outcome: 'verified', tenantId };
+      if (mode === 'subscribe' && safeEqual(token, verifyToken)) {
+        return { response: reply(200, challenge), outcome: 'verified' };
       }
-      return { response: reply(403, 'forbidden'), outcome: 'forbidden', tenantId };
+      return { response: reply(403, 'forbidden'), outcome: 'forbidden' };
     }
 
     if (request.method !== 'POST') return { response: reply(405, 'method not allowed'), outcome: 'bad-request' };
     if (request.body.length > MAX_META_BODY_BYTES) {
-      return { response: reply(413, 'payload too large'), outcome: 'too-large', tenantId };
+      return { response: reply(413, 'payload too large'), outcome: 'too-large' };
     }
 
-    const secrets = await deps.secretsFor(tenantId);
-    // Unknown tenant and wrong signature look the same from outside.
-    const signature = request.headers['x-hub-signature-256'];
-    if (!secrets || !verifyHexSignature(secrets.appSecret, request.body, signature, 'sha256=')) {
-      return { response: reply(401, 'invalid signature'), outcome: 'bad-signature', tenantId };
+    if (!signedByMeta(await deps.secrets(), request.body, request.headers['x-hub-signature-256'])) {
+      return { response: reply(401, 'invalid signature'), outcome: 'bad-signature' };
     }
 
-    const text = request.body.toString('utf8');
     let object: unknown;
     try {
-      object = (JSON.parse(text) as { object?: unknown }).object;
+      object = (JSON.parse(request.body.toString('utf8')) as { object?: unknown }).object;
     } catch {
-      return { response: reply(400, 'body is not JSON'), outcome: 'bad-request', tenantId };
+      return { response: reply(400, 'body is not JSON'), outcome: 'bad-request' };
     }
     // Meta retries anything but 200 for days: acknowledge objects we do not subscribe to.
     if (typeof object !== 'string' || !KNOWN_OBJECTS.has(object)) {
-      return { response: reply(200, 'ignored'), outcome: 'ignored', tenantId };
+      return { response: reply(200, 'ignored'), outcome: 'ignored' };
     }
-    await deps.enqueue({ tenantId, receivedAt: now(), body: text });
-    return { response: reply(200, 'EVENT_RECEIVED'), outcome: 'queued', tenantId };
+    await deps.enqueue(metaDelivery(request.body, now()));
+    return { response: reply(200, 'EVENT_RECEIVED'), outcome: 'queued' };
   };
 }

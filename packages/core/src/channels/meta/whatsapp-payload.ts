@@ -33,25 +33,32 @@ export const WhatsAppStatus = z.looseObject({
   recipient_id: z.string().optional(),
 });
 
+export const WhatsAppContact = z.looseObject({
+  wa_id: z.string(),
+  profile: z.object({ name: z.string() }).optional(),
+});
+
+/**
+ * A `messages` change. Its lists are read item by item ({@link WhatsAppMessage},
+ * {@link WhatsAppContact}): one malformed message must not cost the others in the same change.
+ */
 export const WhatsAppValue = z.looseObject({
   messaging_product: z.literal('whatsapp').optional(),
   metadata: z.object({ display_phone_number: z.string().optional(), phone_number_id: z.string().min(1) }),
-  contacts: z
-    .array(z.looseObject({ wa_id: z.string(), profile: z.object({ name: z.string() }).optional() }))
-    .optional(),
-  messages: z.array(WhatsAppMessage).optional(),
-  statuses: z.array(WhatsAppStatus).optional(),
+  contacts: z.array(z.unknown()).optional(),
+  messages: z.array(z.unknown()).optional(),
+  statuses: z.array(z.unknown()).optional(),
 });
 
-export const WhatsAppWebhook = z.looseObject({
-  object: z.literal('whatsapp_business_account'),
-  entry: z.array(
-    z.looseObject({
-      id: z.string(),
-      changes: z.array(z.looseObject({ field: z.string(), value: z.unknown() })),
-    }),
-  ),
+/** One change of a WhatsApp entry; its value is read according to its field. */
+export const WhatsAppChange = z.looseObject({ field: z.string(), value: z.unknown() });
+
+/** One entry: `id` is the WhatsApp Business Account id (`"0"` for a Dashboard test event). */
+export const WhatsAppEntry = z.looseObject({
+  id: z.string(),
+  changes: z.array(z.unknown()),
 });
 
 export type WhatsAppMessage = z.infer<typeof WhatsAppMessage>;
 export type WhatsAppValue = z.infer<typeof WhatsAppValue>;
+export type WhatsAppContact = z.infer<typeof WhatsAppContact>;

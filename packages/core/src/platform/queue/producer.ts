@@ -46,7 +46,7 @@ export function sqsSink(sqs: SQSClient, queueUrl: (queue: string) => string): Qu
  * const producer = createProducer(sqsSink(sqs, config.queueUrl), blobs);
  * await producer.send(META_EVENTS_QUEUE, { tenantId, receivedAt: Date.now(), body });
  */
-export function createProducer(sink: QueueSink, blobs?: Blobs) {
+export function createProducer(sink: QueueSink, blobs?: Pick<Blobs, 'put'>) {
   async function encode<Q extends QueueDeclaration>(queue: Q, message: MessageOf<Q>): Promise<string> {
     const parsed = queue.message.safeParse(message);
     if (!parsed.success) {

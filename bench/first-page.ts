@@ -1,5 +1,4 @@
 import { execFile } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,7 +10,6 @@ import { check, type GoalCheck, valueGoal } from './lib/report.js';
 const run = promisify(execFile);
 
 export const WEB_ROOT = join(REPO_ROOT, 'packages/web');
-const WEB_DIST = join(WEB_ROOT, 'dist');
 
 /** The JavaScript a first visit downloads before any page's own code, gzipped. */
 export const FIRST_PAGE_JS_GOAL_KB = 200;
@@ -68,42 +66,6 @@ async function measureAsset(dist: string, address: string): Promise<Asset> {
   return { file: address.replace(/^\/?assets\//, ''), bytes: content.length, gzipBytes: gzipSync(content).length };
 }
 
-function newestChange(path: string): number {
-  if (!existsSync(path)) return 0;
-  const stat = statSync(path);
-  if (!stat.isDirectory()) return stat.mtimeMs;
-  let newest = 0;
-  for (const entry of readdirSync(path)) {
-    if (entry !== 'node_modules') newest = Math.max(newest, newestChange(join(path, entry)));
-  }
-  return newest;
-}
-
-/** The app's sources and those of the workspace packages it imports (core, contract, ...). */
-function webSources(): string[] {
-  const manifest = JSON.parse(readFileSync(join(WEB_ROOT, 'package.json'), 'utf8')) as {
-    dependencies?: Record<string, string>;
-  };
-  const workspaces = Object.keys(manifest.dependencies ?? {})
-    .filter((name) => name.startsWith('@asistone/'))
-    .map((name) => join(REPO_ROOT, 'node_modules', name))
-    .filter(existsSync)
-    .map((link) => realpathSync(link))
-    .flatMap((dir) => [join(dir, 'src'), join(dir, 'package.json')]);
-  return [
-    ...['src', 'public', 'index.html', 'vite.config.ts', 'package.json'].map((path) => join(WEB_ROOT, path)),
-    ...workspaces,
-  ];
-}
-
-/** True when `packages/web/dist` was built after every source of the app last changed. */
-export function distIsFresh(): boolean {
-  const index = join(WEB_DIST, 'index.html');
-  if (!existsSync(index)) return false;
-  const built = statSync(index).mtimeMs;
-  return webSources().every((path) => newestChange(path) <= built);
-}
-
 export interface FirstPageResult {
   /** Which build was measured. */
   build: string;
@@ -136,12 +98,11 @@ export async function measureFirstPage(dist: string, build: string): Promise<Fir
 }
 
 /**
- * The first page's weight: measures `packages/web/dist` when it is newer than the app's
- * sources, else builds the app into a temporary folder and measures that (the served `dist`
- * is left alone: `npm start` may be serving it).
+ * The first page's weight, measured on a production build made for the purpose in a temporary
+ * folder: what ships, not whatever `packages/web/dist` holds (a build started from a test run
+ * may have been React's development one; `npm start` may be serving it, so it is left alone).
  */
 export async function benchFirstPage(): Promise<FirstPageResult> {
-  if (distIsFresh()) return measureFirstPage(WEB_DIST, 'packages/web/dist (newer than its sources)');
   const outDir = await mkdtemp(join(tmpdir(), 'asistone-bench-web-'));
   try {
     try {
@@ -159,7 +120,7 @@ export async function benchFirstPage(): Promise<FirstPageResult> {
       const { stdout = '', stderr = '' } = error as { stdout?: string; stderr?: string };
       throw new Error(`the web app did not build: ${`${stderr}\n${stdout}`.trim().split('\n').slice(-5).join(' | ')}`);
     }
-    return await measureFirstPage(outDir, 'a fresh build (packages/web/dist is older than its sources)');
+    return await measureFirstPage(outDir, 'a fresh production build');
   } finally {
     await rm(outDir, { recursive: true, force: true });
   }

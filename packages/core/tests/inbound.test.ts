@@ -20,6 +20,8 @@ const message = (overrides: Partial<InboundMessage> = {}): InboundMessage => ({
   sender: { externalId: '905551112233', phone: '+905551112233', name: 'Ayşe Yılmaz' },
   providerMessageId: 'wamid.FIRST',
   sentAt: 1_764_374_400_000,
+  receivedAt: 1_764_374_401_000,
+  position: 0,
   type: 'text',
   text: 'Siparişim nerede? 🙏',
   ...overrides,
@@ -87,6 +89,25 @@ describe('recordInbound', () => {
       .byConversation({ tenantId, conversationId: newer.conversationId })
       .go();
     expect(messages.data.map((m) => m.sentAt)).toEqual([1_764_374_400_000, 1_764_374_450_000, 1_764_374_500_000]);
+  });
+
+  it('keeps what the business set on a conversation when a new message arrives', async () => {
+    const { store, keyring } = test.platform;
+    const keys = await keyring.forTenant(tenantId);
+    const first = await recordInbound({ store, keys }, message({ providerMessageId: 'wamid.KEEP1' }));
+    const created = await conversationOf(first.conversationId);
+    await store.entities.conversation
+      .patch({ tenantId, conversationId: first.conversationId })
+      .set({ lastReadAt: 1_764_374_600_000, status: 'closed' })
+      .go();
+    await recordInbound({ store, keys }, message({ providerMessageId: 'wamid.KEEP2', sentAt: 1_764_374_700_000 }));
+    expect(await conversationOf(first.conversationId)).toMatchObject({
+      lastReadAt: 1_764_374_600_000,
+      status: 'closed',
+      createdAt: created?.createdAt,
+      channelKind: 'whatsapp',
+      lastMessageAt: 1_764_374_700_000,
+    });
   });
 
   it('refuses messages for a number the tenant has not connected', async () => {

@@ -1,11 +1,12 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { recordInbound } from '../../inbox/inbound.js';
 import type { InboxStore } from '../../inbox/records.js';
+import { applyStatus } from '../../inbox/statuses.js';
 import type { TenantKeyring, TenantKeys } from '../../platform/crypto/keyring.js';
 import { PermanentError } from '../../platform/errors.js';
 import { type ChannelDirectory, type ChannelKind, channelDirectory } from '../../tenancy/channel-directory.js';
 import { type MetaDelivery, metaDeliveryText } from './envelope.js';
-import { inboundFromWhatsApp } from './whatsapp-inbound.js';
+import { inboundFromWhatsApp, statusesFromWhatsApp } from './whatsapp-inbound.js';
 import { WhatsAppChange, WhatsAppEntry, WhatsAppValue } from './whatsapp-payload.js';
 
 export interface MetaEventDeps {
@@ -70,7 +71,7 @@ export async function processMetaDelivery(deps: MetaEventDeps, delivery: MetaDel
   }
 
   if (object === 'whatsapp_business_account') {
-    for (const item of entries) await processWhatsAppEntry(deps, directory, item, report);
+    for (const item of entries) await processWhatsAppEntry(deps, directory, item, delivery.receivedAt, report);
   } else if (object === 'page' || object === 'instagram') {
     await processMessagingEntries(deps, directory, object === 'page' ? 'messenger' : 'instagram', entries, report);
   } else {
@@ -86,6 +87,7 @@ async function processWhatsAppEntry(
   deps: MetaEventDeps,
   directory: ChannelDirectory,
   item: unknown,
+  receivedAt: number,
   report: MetaDeliveryReport,
 ): Promise<void> {
   const entry = WhatsAppEntry.safeParse(item);
@@ -140,10 +142,8 @@ async function processWhatsAppEntry(
       });
       continue;
     }
-    await recordWhatsAppMessages(deps, tenantId, value.data, where, report);
-    // Delivery receipts need outbound messages to update; those arrive with sending.
-    if (value.data.statuses?.length)
-      deps.log.debug('statuses received', { tenantId, count: value.data.statuses.length });
+    await recordWhatsAppMessages(deps, tenantId, value.data, receivedAt, where, report);
+    await applyWhatsAppStatuses(deps, tenantId, value.data, where, report);
   }
 }
 
@@ -151,10 +151,11 @@ async function recordWhatsAppMessages(
   deps: MetaEventDeps,
   tenantId: string,
   value: WhatsAppValue,
+  receivedAt: number,
   where: Record<string, string>,
   report: MetaDeliveryReport,
 ): Promise<void> {
-  const inbound = inboundFromWhatsApp(tenantId, value);
+  const inbound = inboundFromWhatsApp(tenantId, value, receivedAt);
   if (inbound.length === 0) return;
   let keys: TenantKeys | undefined;
   for (const item of inbound) {
@@ -176,6 +177,28 @@ async function recordWhatsAppMessages(
       deps.log.warn('whatsapp message skipped', { ...where, tenantId, reason: error.message });
     }
   }
+}
+
+async function applyWhatsAppStatuses(
+  deps: MetaEventDeps,
+  tenantId: string,
+  value: WhatsAppValue,
+  where: Record<string, string>,
+  report: MetaDeliveryReport,
+): Promise<void> {
+  const statuses = statusesFromWhatsApp(tenantId, value);
+  if (statuses.length === 0) return;
+  const keys = await deps.keyring.forTenant(tenantId);
+  let pending = 0;
+  for (const item of statuses) {
+    if ('rejected' in item) {
+      report.skipped++;
+      deps.log.warn('whatsapp status skipped', { ...where, tenantId, reason: item.rejected });
+      continue;
+    }
+    if ((await applyStatus({ store: deps.store, keys }, item.update)) === 'pending') pending++;
+  }
+  deps.log.debug('whatsapp statuses applied', { ...where, tenantId, count: statuses.length, pending });
 }
 
 /**

@@ -10,31 +10,66 @@ const media = z.object({
   sha256: z.string().optional(),
   caption: z.string().optional(),
   filename: z.string().optional(),
+  /** Audio recorded in WhatsApp as a voice note. */
+  voice: z.boolean().optional(),
 });
 
-export const WhatsAppMessage = z.looseObject({
-  from: z.string().min(1),
-  id: z.string().min(1),
-  timestamp: z.string().regex(/^\d+$/),
-  type: z.string(),
-  text: z.object({ body: z.string() }).optional(),
-  image: media.optional(),
-  audio: media.optional(),
-  video: media.optional(),
-  document: media.optional(),
-  sticker: media.optional(),
-  context: z.object({ from: z.string().optional(), id: z.string().optional() }).optional(),
-});
+const reply = z.object({ id: z.string(), title: z.string() });
+
+export const WhatsAppMessage = z
+  .looseObject({
+    /** The customer's number; since 2026 absent for customers who use a username. */
+    from: z.string().min(1).optional(),
+    /** The business-scoped user id (BSUID), present since 2026. */
+    from_user_id: z.string().min(1).optional(),
+    id: z.string().min(1),
+    timestamp: z.string().regex(/^\d+$/),
+    type: z.string(),
+    text: z.object({ body: z.string() }).optional(),
+    image: media.optional(),
+    audio: media.optional(),
+    video: media.optional(),
+    document: media.optional(),
+    sticker: media.optional(),
+    /** A removed reaction arrives with the emoji empty or missing. */
+    reaction: z.object({ message_id: z.string(), emoji: z.string().optional() }).optional(),
+    location: z
+      .object({
+        latitude: z.number(),
+        longitude: z.number(),
+        name: z.string().optional(),
+        address: z.string().optional(),
+      })
+      .optional(),
+    /** Shared contact cards, kept as sent. */
+    contacts: z.array(z.unknown()).optional(),
+    interactive: z
+      .looseObject({ type: z.string(), button_reply: reply.optional(), list_reply: reply.optional() })
+      .optional(),
+    /** A tap on a template's quick-reply button. */
+    button: z.object({ payload: z.string().optional(), text: z.string() }).optional(),
+    order: z.looseObject({ catalog_id: z.string(), product_items: z.array(z.unknown()).optional() }).optional(),
+    system: z.looseObject({ body: z.string().optional(), type: z.string().optional() }).optional(),
+    /** A click-to-WhatsApp ad the customer came from; kept as sent. */
+    referral: z.record(z.string(), z.unknown()).optional(),
+    unsupported: z.object({ type: z.string().optional() }).optional(),
+    errors: z.array(z.looseObject({ code: z.number().optional() })).optional(),
+    context: z.object({ from: z.string().optional(), id: z.string().optional() }).optional(),
+  })
+  .refine((message) => message.from || message.from_user_id, { path: ['from'], message: 'no sender' });
 
 export const WhatsAppStatus = z.looseObject({
-  id: z.string(),
-  status: z.string(),
-  timestamp: z.string(),
+  id: z.string().min(1),
+  status: z.enum(['sent', 'delivered', 'read', 'failed']),
+  timestamp: z.string().regex(/^\d+$/),
   recipient_id: z.string().optional(),
+  pricing: z.looseObject({ category: z.string().optional() }).optional(),
+  errors: z.array(z.looseObject({ code: z.number().optional(), title: z.string().optional() })).optional(),
 });
 
 export const WhatsAppContact = z.looseObject({
-  wa_id: z.string(),
+  wa_id: z.string().optional(),
+  user_id: z.string().optional(),
   profile: z.object({ name: z.string() }).optional(),
 });
 

@@ -2,9 +2,9 @@ import { META_EVENTS_QUEUE } from '@asistone/core/channels/meta/queue';
 import { type MetaAppSecrets, metaReceiver } from '@asistone/core/channels/meta/receive';
 import { readMetaAppConfig } from '@asistone/core/platform/config';
 import { createLogger } from '@asistone/core/platform/log';
+import { once } from '@asistone/core/platform/once';
 import { queueOnlyPlatform } from '@asistone/core/platform/queue/queue-only';
 import { webhookHandler } from '../lib/function-url.js';
-import { once } from '../lib/once.js';
 import { withSecrets } from '../lib/secrets.js';
 
 /**

@@ -6,11 +6,11 @@ import { mailQueue } from '@asistone/core/notify/outbound';
 import { readLinksConfig } from '@asistone/core/platform/config';
 import { platform } from '@asistone/core/platform/context';
 import { createLogger } from '@asistone/core/platform/log';
+import { once } from '@asistone/core/platform/once';
 import { queueWorker } from '@asistone/core/platform/queue/worker';
 import { TENANCY_RECORDS } from '@asistone/core/tenancy/records';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
-import { once } from '../lib/once.js';
 import { withSecrets } from '../lib/secrets.js';
 
 /** Consumes `account-requests`: looks each sign-up or reset request's account up and queues its mail. */

@@ -5,10 +5,10 @@ import { MAIL_RECORDS } from '@asistone/core/notify/records';
 import { isLocalStack, readMailConfig } from '@asistone/core/platform/config';
 import { platform } from '@asistone/core/platform/context';
 import { createLogger } from '@asistone/core/platform/log';
+import { once } from '@asistone/core/platform/once';
 import { queueWorker } from '@asistone/core/platform/queue/worker';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
-import { once } from '../lib/once.js';
 import { withSecrets } from '../lib/secrets.js';
 
 /** Consumes `mail`: opens each finished mail and sends it once. */

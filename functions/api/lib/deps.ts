@@ -6,8 +6,8 @@ import { mailQueue } from '@asistone/core/notify/outbound';
 import { readAccountsConfig } from '@asistone/core/platform/config';
 import { platform } from '@asistone/core/platform/context';
 import { createLogger } from '@asistone/core/platform/log';
+import { once } from '@asistone/core/platform/once';
 import { TENANCY_RECORDS } from '@asistone/core/tenancy/records';
-import { once } from '../../lib/once.js';
 import { withSecrets } from '../../lib/secrets.js';
 
 export const log = createLogger('api');

@@ -1,5 +1,6 @@
 import { readFile, rename, writeFile } from 'node:fs/promises';
 import type { ComponentHealth, HealthCheck } from './health.js';
+import { once } from './once.js';
 
 /**
  * What the process hosting the product on one machine (`npm start`) reports about the parts
@@ -57,10 +58,11 @@ export function runtimeHealthChecks(
   waiting: (queue: string) => Promise<number>,
   now = () => Date.now(),
 ): Record<string, HealthCheck> {
-  const fresh = async (): Promise<RuntimeStatus | undefined> => {
+  // One read of the report serves the four checks (they are made afresh for each health request).
+  const fresh = once(async (): Promise<RuntimeStatus | undefined> => {
     const status = JSON.parse(await readFile(file, 'utf8')) as RuntimeStatus;
     return now() - status.writtenAt <= STALE_AFTER_MS ? status : undefined;
-  };
+  });
   const stale: ComponentHealth = { status: 'down', detail: { error: 'the runtime stopped reporting' } };
   return {
     gateway: async () => {

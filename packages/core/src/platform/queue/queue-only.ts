@@ -1,8 +1,8 @@
-import type { S3Client } from '@aws-sdk/client-s3';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import { createSqsClient } from '../aws-clients.js';
 import type { Blobs } from '../blobs.js';
 import { type Config, readConfig } from '../config.js';
+import { once } from '../once.js';
 import { createProducer, type Producer, sqsSink } from './producer.js';
 
 export interface QueueOnlyPlatform {
@@ -18,24 +18,14 @@ let current: QueueOnlyPlatform | undefined;
  * webhook's bundle, and evaluating it on every cold start would cost what almost no call uses.
  */
 function claimCheckBlobs(config: Config): Pick<Blobs, 'put'> {
-  let loading: Promise<Pick<Blobs, 'put'>> | undefined;
-  const load = async () => {
+  const blobs = once(async () => {
     const [{ createS3Client }, { createBlobs }] = await Promise.all([
       import('../aws-clients-s3.js'),
       import('../blobs.js'),
     ]);
-    const s3: S3Client = createS3Client(config);
-    return createBlobs(s3, config.MEDIA_BUCKET);
-  };
-  return {
-    async put(...args) {
-      loading ??= load().catch((error: unknown) => {
-        loading = undefined;
-        throw error;
-      });
-      return (await loading).put(...args);
-    },
-  };
+    return createBlobs(createS3Client(config), config.MEDIA_BUCKET);
+  });
+  return { put: async (...args) => (await blobs()).put(...args) };
 }
 
 /**

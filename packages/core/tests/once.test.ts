@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { once } from './once.js';
+import { once } from '../src/platform/once.js';
 
 describe('once', () => {
   it('loads on first use and shares the result among concurrent callers', async () => {

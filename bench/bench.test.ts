@@ -104,6 +104,8 @@ describe('bundles', () => {
     // Assess
     expect(existsSync(webhook.file)).toBe(true);
     expect(webhook.bytes).toBeGreaterThan(floor.bytes);
+    // Split: the claim-check S3 client and the SSM client ship beside the entry, not in what init loads.
+    expect(webhook.initBytes).toBeLessThan(webhook.bytes * 0.7);
     expect(webhook.largest.length).toBeGreaterThan(0);
     for (const sample of samples) {
       expect(sample.handler).toBe('function');

@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
-import { mkdir, stat, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { type FunctionKind, splitHandler } from '@asistone/core/platform/area';
 import { PRODUCT } from '@asistone/core/product/areas';
@@ -34,7 +34,10 @@ export interface Bundle {
   /** Entry source, relative to the repository root. */
   source: string;
   file: string;
+  /** Every file written (entry and chunks): what ships. */
   bytes: number;
+  /** What a cold start loads: the entry and its static imports. */
+  initBytes: number;
   /** The biggest contributors to the bundle, by package or source folder. */
   largest: { part: string; bytes: number }[];
 }
@@ -75,21 +78,56 @@ function largestParts(metafile: Metafile, count = 3): Bundle['largest'] {
     .map(([part, bytes]) => ({ part, bytes }));
 }
 
-/** Bundles one entry with the stacks' esbuild settings into `outDir/<name>.mjs`. */
+/**
+ * The bytes a cold start loads: the entry file and every chunk it imports statically, not the
+ * chunks behind a dynamic `import()` (loaded on first use).
+ */
+function initBytes(metafile: Metafile, entryFile: string): number {
+  const seen = new Set<string>();
+  const visit = (path: string) => {
+    if (seen.has(path) || !metafile.outputs[path]) return;
+    seen.add(path);
+    for (const imported of metafile.outputs[path].imports) {
+      if (imported.kind === 'import-statement' && !imported.external) visit(imported.path);
+    }
+  };
+  visit(entryFile);
+  return [...seen].reduce((sum, path) => sum + (metafile.outputs[path]?.bytes ?? 0), 0);
+}
+
+/**
+ * Bundles one entry with the stacks' esbuild settings (code splitting included) into
+ * `outDir/<name>/`: the entry's `.mjs` and its chunks, as SST writes them.
+ */
 export async function bundle(name: string, kind: Bundle['kind'], entry: string, outDir: string): Promise<Bundle> {
-  const file = join(outDir, `${name}.mjs`);
+  const dir = join(outDir, name);
   const result = await build({
     ...ESBUILD_OPTIONS,
     mainFields: [...ESBUILD_OPTIONS.mainFields],
     plugins: [...ESBUILD_OPTIONS.plugins],
     entryPoints: [entry],
-    outfile: file,
+    outdir: dir,
     absWorkingDir: REPO_ROOT,
     metafile: true,
     logLevel: 'silent',
   });
+  // Chunks behind a dynamic import() name their own module as entry point: match the function's.
+  const [entryOutput] = Object.entries(result.metafile.outputs).filter(
+    ([, output]) => output.entryPoint && resolve(REPO_ROOT, output.entryPoint) === resolve(REPO_ROOT, entry),
+  );
+  if (!entryOutput) throw new Error(`esbuild wrote no entry file for ${entry}`);
+  const file = join(REPO_ROOT, entryOutput[0]);
   const source = entry.startsWith(REPO_ROOT) ? entry.slice(REPO_ROOT.length + 1) : entry;
-  return { name, kind, source, file, bytes: (await stat(file)).size, largest: largestParts(result.metafile) };
+  const outputs = Object.values(result.metafile.outputs);
+  return {
+    name,
+    kind,
+    source,
+    file,
+    bytes: outputs.reduce((sum, output) => sum + output.bytes, 0),
+    initBytes: initBytes(result.metafile, entryOutput[0]),
+    largest: largestParts(result.metafile),
+  };
 }
 
 /** The floor: a handler that does nothing, bundled the same way. */

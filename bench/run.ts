@@ -15,13 +15,16 @@ import { join } from 'node:path';
 import type { MeasureOptions } from './lib/measure.js';
 import { REPO_ROOT } from './lib/paths.js';
 import {
+  check,
   type Figure,
   figure,
   figureTable,
   mergeResults,
   type RunRecord,
+  ratioGoal,
   readResults,
   selectBenchmarks,
+  valueGoal,
   writeResults,
 } from './lib/report.js';
 import { num, ratio } from './lib/table.js';
@@ -131,11 +134,12 @@ async function bundles(heading: string): Promise<Outcome> {
     );
     say(
       figureTable(
-        ['function', 'size', 'largest parts'],
+        ['function', 'size', 'loaded at init', 'largest parts'],
         functions.map((row) => ({
           cells: [
             row.name,
             kb(row.bytes),
+            kb(row.initBytes),
             row.largest.map((part) => `${part.part} ${num(part.bytes / 1024)}K`).join(', '),
           ],
           check: row.sizeCheck,
@@ -238,11 +242,162 @@ async function firstPage(heading: string): Promise<Outcome> {
   return { figures, details: page, errors: [] };
 }
 
+async function inboxAck(heading: string): Promise<Outcome> {
+  const { benchInboxAck } = await import('./inbox-ack.js');
+  const result = await benchInboxAck(THROUGHPUT, INIT_RUNS);
+  const { ack, coldInit, writes } = result;
+  say(`${heading}: the inbox's Meta webhook acknowledgement, its cold init, and storage writes per message`);
+  say(
+    figureTable(
+      ['figure', 'measured', 'floor', 'ratio'],
+      [
+        {
+          cells: [
+            `acknowledgement (${ack.bodyBytes} B delivery)`,
+            `${num(ack.subject.microsPerOp, 2)} µs`,
+            `${num(ack.floor.microsPerOp, 2)} µs`,
+            ratio(ack.timeRatio),
+          ],
+          check: ack,
+        },
+        {
+          cells: [
+            'webhook cold init',
+            `${num(coldInit.webhookMs, 1)} ms`,
+            `${num(coldInit.emptyMs, 1)} ms`,
+            ratio(coldInit.ratio),
+          ],
+          check: coldInit,
+        },
+        {
+          cells: [`DynamoDB writes per new message (${writes.messages})`, num(writes.perMessage, 2), '–', '–'],
+          check: writes,
+        },
+      ],
+    ),
+  );
+  say(
+    '   acknowledgement = signature, object check, base64 envelope, queue-message validation; floor = HMAC-SHA256 hex + JSON.parse',
+  );
+  say(
+    `   cold init: median of ${coldInit.runs} fresh processes each, alternating with an empty handler bundled the same way`,
+  );
+  say(
+    `   per message: ${num(writes.readsPerMessage, 2)} reads; commands ${Object.entries(writes.commands)
+      .map(([command, count]) => `${command.replace('Command', '')} ${count}`)
+      .join(', ')}`,
+  );
+  const figures = [
+    figure({
+      benchmark: 'inbox-ack',
+      name: 'acknowledgement',
+      value: ack.subject.microsPerOp,
+      unit: 'µs/call',
+      floor: { name: 'HMAC-SHA256 hex + JSON.parse', value: ack.floor.microsPerOp, unit: 'µs/call' },
+      ratio: ack.timeRatio,
+      goal: ack.goal,
+    }),
+    figure({
+      benchmark: 'inbox-ack',
+      name: 'webhook cold init',
+      value: coldInit.webhookMs,
+      unit: 'ms',
+      floor: { name: 'empty handler init', value: coldInit.emptyMs, unit: 'ms' },
+      ratio: coldInit.ratio,
+      goal: coldInit.goal,
+    }),
+    figure({
+      benchmark: 'inbox-ack',
+      name: 'storage writes per inbound message',
+      value: writes.perMessage,
+      unit: 'writes',
+      floor: null,
+      ratio: null,
+      goal: writes.goal,
+    }),
+  ];
+  return { figures, details: result, errors: [] };
+}
+
+async function inboxLoad(heading: string): Promise<Outcome> {
+  const { benchInboxLoad } = await import('./inbox-load.js');
+  // `INBOX_LOAD_DELIVERIES` shortens a trial run; the figures reported are for 10,000.
+  const load = await benchInboxLoad(Number(process.env.INBOX_LOAD_DELIVERIES ?? 10_000));
+  say(
+    `${heading}: ${num(load.deliveries)} signed deliveries (+${num(load.redeliveries)} redelivered) to npm start's ` +
+      `/webhooks/meta, ${load.concurrency} at a time, until stored (${num(load.seconds, 1)} s)`,
+  );
+  const exact = (value: number) => check(valueGoal('≤', 0, 'messages'), { value });
+  const throughput = check(ratioGoal('≥', 0.1, 'local DynamoDB puts/s'), { ratio: load.ratio });
+  say(
+    figureTable(
+      ['figure', 'measured', 'floor', 'ratio'],
+      [
+        { cells: ['lost', num(load.lost), '–', '–'], check: exact(load.lost) },
+        { cells: ['doubled', num(load.doubled), '–', '–'], check: exact(load.doubled) },
+        {
+          cells: [
+            'stored messages/s',
+            num(load.storedPerSecond, 1),
+            `${num(load.putsPerSecond, 1)} puts/s`,
+            ratio(load.ratio),
+          ],
+          check: throughput,
+        },
+      ],
+    ),
+  );
+  say(
+    `   acknowledgement as the senders saw it: p50 ${num(load.ackP50Ms, 1)} ms, p99 ${num(load.ackP99Ms, 1)} ms; ` +
+      `answers other than 200: ${load.non200}; dead letters: ${load.deadLetters}; stored ${num(load.stored)}`,
+  );
+  const figures = [
+    figure({
+      benchmark: 'inbox-load',
+      name: 'lost',
+      value: load.lost,
+      unit: 'messages',
+      floor: null,
+      ratio: null,
+      goal: exact(load.lost).goal,
+    }),
+    figure({
+      benchmark: 'inbox-load',
+      name: 'doubled',
+      value: load.doubled,
+      unit: 'messages',
+      floor: null,
+      ratio: null,
+      goal: exact(load.doubled).goal,
+    }),
+    figure({
+      benchmark: 'inbox-load',
+      name: 'stored messages per second',
+      value: load.storedPerSecond,
+      unit: 'messages/s',
+      floor: { name: 'local DynamoDB plain puts', value: load.putsPerSecond, unit: 'puts/s' },
+      ratio: load.ratio,
+      goal: throughput.goal,
+    }),
+  ];
+  return { figures, details: load, errors: [] };
+}
+
 /** Every benchmark, in the order `npm run bench` runs them. */
 const BENCHMARKS: readonly Benchmark[] = [
   { name: 'seal', about: 'field sealing and opening vs raw AES-256-GCM', run: seal },
   { name: 'webhook', about: "the Meta webhook's receiver and Lambda handler vs HMAC + JSON.parse", run: webhook },
   { name: 'bundles', about: "every function's bundle size, and its cold init vs an empty handler", run: bundles },
+  {
+    name: 'inbox-ack',
+    about: "the Meta webhook's acknowledgement and cold init vs their floors, and storage writes per message",
+    run: inboxAck,
+  },
+  {
+    name: 'inbox-load',
+    about: '10,000 signed deliveries through npm start: none lost or doubled, ack p50/p99, messages stored per second',
+    run: inboxLoad,
+  },
   { name: 'first-page', about: "the JavaScript and CSS the web app's first page downloads (gzip)", run: firstPage },
 ];
 

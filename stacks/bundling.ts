@@ -42,6 +42,11 @@ export const ESBUILD_OPTIONS = {
   // benchmarks measure. Our errors set `name` explicitly, so logs keep readable error names.
   keepNames: false,
   mainFields: ['module', 'main'],
+  // Code behind a dynamic import() (the S3 client for claim checks, the SSM client, the AWS
+  // SDK's credential providers) goes to chunks of its own, compiled only when first used:
+  // compiling the bundle is most of a cold start, so what init never runs must not be in it.
+  splitting: true,
+  outExtension: { '.js': '.mjs' },
   plugins: [nodeHttpViaRequire],
   // Some dependencies still call require(); ESM bundles need one in scope.
   banner: {

@@ -29,6 +29,8 @@ export const NODEJS_BUNDLING: NonNullable<SstFunctionProps['nodejs']> = {
   format: ESBUILD_OPTIONS.format,
   minify: ESBUILD_OPTIONS.minify,
   sourcemap: ESBUILD_OPTIONS.sourcemap,
+  // SST then writes to a folder (`outdir`) with `.mjs` chunks beside the handler's file.
+  splitting: ESBUILD_OPTIONS.splitting,
   // Spread last by SST over its own options: target node22, our banner (one `require` shim),
   // tree-shaking, no legal comments. The AWS SDK is not external, so it is bundled.
   esbuild: {
@@ -37,6 +39,7 @@ export const NODEJS_BUNDLING: NonNullable<SstFunctionProps['nodejs']> = {
     // SST builds with its own esbuild, whose Plugin type is older but the same contract.
     plugins: [...ESBUILD_OPTIONS.plugins] as unknown as SstEsbuildPlugins,
     banner: { ...ESBUILD_OPTIONS.banner },
+    outExtension: { ...ESBUILD_OPTIONS.outExtension },
   },
 };
 
@@ -53,6 +56,16 @@ export interface ProductFunctionSpec {
   environment?: Record<string, string>;
   /** Statements beyond what the declaration describes. */
   statements?: PolicyStatement[];
+}
+
+/**
+ * The platform Meta app's public ids and Graph version, from the deploying shell (`META_APP_ID=…
+ * npx sst deploy`): not secrets, so no parameter. Meta's own hosts are the defaults, so no
+ * deployed function can be pointed at anything else.
+ */
+function metaGraphEnvironment(): Record<string, string> {
+  const names = ['META_APP_ID', 'META_EMBEDDED_SIGNUP_CONFIG_ID', 'META_INSTAGRAM_APP_ID', 'META_GRAPH_VERSION'];
+  return Object.fromEntries(names.flatMap((name) => (process.env[name] ? [[name, process.env[name] as string]] : [])));
 }
 
 /** The access with `*` and `*-dlq` replaced by the product's queues. */
@@ -128,6 +141,7 @@ export function productFunction(stack: Stack, spec: ProductFunctionSpec): Produc
       LOG_LEVEL: 'INFO',
       ...queueUrls,
       ...settings.environment,
+      ...(declared.settings?.metaGraph ? metaGraphEnvironment() : {}),
       ...spec.environment,
     },
     permissions: [

@@ -4,9 +4,12 @@ import { auditRoutes } from './routes/audit.js';
 import { authRoutes } from './routes/auth.js';
 import { billingRoutes } from './routes/billing.js';
 import { businessRoutes } from './routes/businesses.js';
+import { channelRoutes } from './routes/channels.js';
 import { devOutboxRoutes } from './routes/dev-outbox.js';
 import { healthRoutes } from './routes/health.js';
+import { inboxRoutes } from './routes/inbox.js';
 import { meRoutes } from './routes/me.js';
+import { mediaRoutes } from './routes/media.js';
 import { teamRoutes } from './routes/team.js';
 
 /**
@@ -19,6 +22,9 @@ const productRoutes: readonly Route[] = [
   ...meRoutes,
   ...businessRoutes,
   ...teamRoutes,
+  ...channelRoutes,
+  ...inboxRoutes,
+  ...mediaRoutes,
   ...auditRoutes,
   ...billingRoutes,
   ...devOutboxRoutes,

@@ -1,6 +1,9 @@
 import { type MetaEventDeps, processMetaDelivery } from '@asistone/core/channels/meta/events';
+import { mediaRequestFor } from '@asistone/core/channels/meta/media-fetch';
+import { MEDIA_QUEUE } from '@asistone/core/channels/meta/media-queue';
 import { META_EVENTS_QUEUE } from '@asistone/core/channels/meta/queue';
 import { INBOX_RECORDS } from '@asistone/core/inbox/records';
+import { metaGraphSettings } from '@asistone/core/platform/config';
 import { platform } from '@asistone/core/platform/context';
 import { createLogger } from '@asistone/core/platform/log';
 import { queueWorker } from '@asistone/core/platform/queue/worker';
@@ -15,13 +18,31 @@ import middy from '@middy/core';
  */
 const log = createLogger('meta-events');
 
+/** The platform's Meta app ids, which sign Asistone's own sends (their echoes are not kept twice). */
+function ownAppIds(): string[] {
+  const { appId, instagramAppId } = metaGraphSettings(process.env);
+  return [appId, instagramAppId].filter((id): id is string => Boolean(id));
+}
+
 /** Built on first message: its directory keeps who owns which channel for a minute, per container. */
 let deps: MetaEventDeps | undefined;
 function eventDeps(): MetaEventDeps {
   if (!deps) {
-    const { storeOf, keyring } = platform();
+    const { storeOf, keyring, producer } = platform();
     const store = storeOf({ ...INBOX_RECORDS, ...TENANCY_RECORDS });
-    deps = { store, keyring, log, directory: channelDirectory(store) };
+    deps = {
+      store,
+      keyring,
+      log,
+      directory: channelDirectory(store),
+      ownAppIds: ownAppIds(),
+      // Media is copied by its own worker, as soon as the message is stored (WhatsApp's link
+      // lives 5 minutes, its id 7 days); a redelivered message asks again, the copy is made once.
+      async onRecorded(message, recorded) {
+        const request = mediaRequestFor(await keyring.forTenant(message.tenantId), message, recorded);
+        if (request) await producer.send(MEDIA_QUEUE, request);
+      },
+    };
   }
   return deps;
 }

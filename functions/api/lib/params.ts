@@ -33,6 +33,19 @@ export const PATH_PARAMETERS: Readonly<Record<string, ParameterShape>> = {
   inviteId: { pattern: exactly(generatedId('i')), missing: () => new NotFoundError('No such invitation') },
   // An invitation link's token: `<tenantId>.<inviteId>.<secret>` (accounts/invites.ts).
   token: { pattern: exactly(`${TENANT_ID}\\.${generatedId('i')}\\.${SECRET}`), missing: () => new InvalidLinkError() },
+  // A channel: its kind, and the provider's id (Meta's digits) or `sandbox` (channels/connect/sandbox.ts).
+  channelKind: {
+    pattern: /^(whatsapp|instagram|messenger|sandbox)$/,
+    missing: () => new NotFoundError('No such channel'),
+  },
+  channelId: { pattern: /^(\d{1,32}|sandbox)$/, missing: () => new NotFoundError('No such channel') },
+  // A message: `ms_` and 24 characters of a blind index (inbox/statuses.ts messageIdOf); a reply
+  // from the inbox `mo_` likewise (inbox/replies.ts).
+  messageId: { pattern: /^m[so]_[A-Za-z0-9_-]{24}$/, missing: () => new NotFoundError('No such message') },
+  // A conversation: `cv_` and 24 characters of a blind index (inbox/inbound.ts).
+  conversationId: { pattern: /^cv_[A-Za-z0-9_-]{24}$/, missing: () => new NotFoundError('No such conversation') },
+  // A ticket: `tk_` and 12 random bytes, base64url (inbox/tickets.ts).
+  ticketId: { pattern: /^tk_[A-Za-z0-9_-]{16}$/, missing: () => new NotFoundError('No such ticket') },
 };
 
 /** The `:name` parameters of a Hono path. */

@@ -42,6 +42,7 @@ const ANSWERED_AS: Record<string, ErrorCode> = {
   not_found: 'not_found',
   invalid_link: 'not_found',
   conflict: 'conflict',
+  window_closed: 'window_closed',
   rate_limited: 'rate_limited',
 };
 

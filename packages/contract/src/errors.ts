@@ -15,6 +15,8 @@ export const ERROR_CODES = [
   'wrong_account',
   'not_found',
   'conflict',
+  /** A free-form reply outside the customer's messaging window: only a template may go. */
+  'window_closed',
   'payload_too_large',
   'unsupported_media_type',
   'rate_limited',
@@ -34,6 +36,7 @@ export const ERROR_STATUS = {
   wrong_account: 403,
   not_found: 404,
   conflict: 409,
+  window_closed: 409,
   payload_too_large: 413,
   unsupported_media_type: 415,
   rate_limited: 429,

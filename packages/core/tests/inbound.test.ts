@@ -91,19 +91,30 @@ describe('recordInbound', () => {
     expect(messages.data.map((m) => m.sentAt)).toEqual([1_764_374_400_000, 1_764_374_450_000, 1_764_374_500_000]);
   });
 
-  it('keeps what the business set on a conversation when a new message arrives', async () => {
+  it('keeps what the team set on a conversation, and reopens it, when a new message arrives', async () => {
     const { store, keyring } = test.platform;
     const keys = await keyring.forTenant(tenantId);
     const first = await recordInbound({ store, keys }, message({ providerMessageId: 'wamid.KEEP1' }));
     const created = await conversationOf(first.conversationId);
     await store.entities.conversation
       .patch({ tenantId, conversationId: first.conversationId })
-      .set({ lastReadAt: 1_764_374_600_000, status: 'closed' })
+      .set({
+        lastReadAt: 1_764_374_600_000,
+        status: 'resolved',
+        unreadCount: 0,
+        assigneeId: 'acc_agent',
+        labels: ['iade'],
+      })
       .go();
     await recordInbound({ store, keys }, message({ providerMessageId: 'wamid.KEEP2', sentAt: 1_764_374_700_000 }));
+    // The customer wrote again: the team owes an answer, so it is open and unread again.
     expect(await conversationOf(first.conversationId)).toMatchObject({
       lastReadAt: 1_764_374_600_000,
-      status: 'closed',
+      assigneeId: 'acc_agent',
+      labels: ['iade'],
+      status: 'open',
+      unreadCount: 1,
+      lastInboundAt: 1_764_374_700_000,
       createdAt: created?.createdAt,
       channelKind: 'whatsapp',
       lastMessageAt: 1_764_374_700_000,

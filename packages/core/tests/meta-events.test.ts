@@ -2,7 +2,6 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { metaDelivery } from '../src/channels/meta/envelope.js';
 import { processMetaDelivery } from '../src/channels/meta/events.js';
-import { PermanentError } from '../src/platform/errors.js';
 import { connectChannel, connectWhatsAppNumber, createTenant } from '../src/tenancy/tenants.js';
 import { startTestPlatform, type TestPlatform } from './support/platform.js';
 
@@ -199,12 +198,29 @@ describe('Meta deliveries for several businesses', () => {
     expect(texts).toContain('escaped 🙏 ş');
   });
 
-  it('acknowledges Messenger and Instagram entries for nobody, and keeps a known business’s for replay', async () => {
-    const messaging = (object: string, id: string) =>
-      JSON.stringify({ object, entry: [{ id, time: 1, messaging: [{ sender: { id: '1' }, recipient: { id } }] }] });
-    const { report } = await process(messaging('instagram', '17841400000000999'));
-    expect(report).toMatchObject({ unknownBusiness: 1 });
-    await expect(process(messaging('page', SHOP.page))).rejects.toThrow(PermanentError);
+  it('acknowledges Messenger and Instagram entries for nobody, and records a known business’s', async () => {
+    const messaging = (object: string, id: string, text: string) =>
+      JSON.stringify({
+        object,
+        entry: [
+          {
+            id,
+            time: 1_764_374_400_500,
+            messaging: [
+              {
+                sender: { id: '24000000000000099' },
+                recipient: { id },
+                timestamp: 1_764_374_400_000,
+                message: { mid: `m_${text}`, text },
+              },
+            ],
+          },
+        ],
+      });
+    const { report } = await process(messaging('instagram', '17841400000000999', 'kimse'));
+    expect(report).toMatchObject({ unknownBusiness: 1, recorded: 0 });
+    expect((await process(messaging('page', SHOP.page, 'sayfaya merhaba'))).report).toMatchObject({ recorded: 1 });
+    expect(await textsOf(SHOP.tenantId)).toContain('sayfaya merhaba');
   });
 
   it('retries the whole delivery when storage is down, and applies it once when it is back', async () => {
@@ -218,7 +234,13 @@ describe('Meta deliveries for several businesses', () => {
         return new Proxy(target.entities, {
           get(entities, name) {
             if (name !== 'message') return Reflect.get(entities, name);
-            return { create: () => ({ go: () => Promise.reject(new Error('ProvisionedThroughputExceeded')) }) };
+            const message = Reflect.get(entities, name);
+            return new Proxy(message, {
+              get(entity, method) {
+                if (method !== 'create') return Reflect.get(entity, method);
+                return () => ({ go: () => Promise.reject(new Error('ProvisionedThroughputExceeded')) });
+              },
+            });
           },
         });
       },

@@ -5,6 +5,7 @@ import { readMetaAppConfig } from '@asistone/core/platform/config';
 import { platform } from '@asistone/core/platform/context';
 import { seedDemoTenant } from '@asistone/core/tenancy/demo';
 import { TENANCY_RECORDS } from '@asistone/core/tenancy/records';
+import { seedDemoChannelTokens, seedDemoOwner } from './demo-owner.js';
 import { LOCAL_REGION, LOCAL_STAGE, startEmulators } from './emulators.js';
 
 /** Written by a running `npm start`, so CLI commands reuse its emulators instead of the files. */
@@ -48,10 +49,24 @@ export function localMetaAppSettings(env: Record<string, string | undefined> = p
   return settings;
 }
 
+/**
+ * The local Meta app's public ids (the fake Meta issues codes for them and checks them at code
+ * exchange); `.env` may change them like the secrets.
+ */
+export function localMetaAppIds(env: Record<string, string | undefined> = process.env) {
+  return {
+    appId: env.DEMO_META_APP_ID || '100000000000900',
+    instagramAppId: env.DEMO_META_INSTAGRAM_APP_ID || '100000000000901',
+  };
+}
+
 /** Seeds what a fresh local data folder needs (the demo business and its channels); later calls change nothing. */
 export async function seedLocalData(): Promise<void> {
   const { storeOf, keyring } = platform();
   await seedDemoTenant({ store: storeOf(TENANCY_RECORDS), keyring });
+  // The demo owner (a known password) exists only here, on the local stack.
+  await seedDemoOwner(platform());
+  await seedDemoChannelTokens(platform());
 }
 
 export async function announceRunning(dataDir: string, env: Record<string, string>): Promise<void> {

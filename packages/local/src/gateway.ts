@@ -6,6 +6,7 @@ import { SECURITY_HEADERS } from '@asistone/core/platform/security-headers';
 import { PRODUCT } from '@asistone/core/product/areas';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import { type Context, Hono } from 'hono';
+import { proxyTo } from './dev-proxy.js';
 import { BodyTooLargeError, fromFunctionUrlResult, toFunctionUrlEvent } from './function-url.js';
 import { invoke } from './lambda.js';
 
@@ -51,7 +52,13 @@ export interface GatewayState {
  * The one local HTTP entry: `/webhooks/<provider>/*` and `/api/*` become function-URL events
  * for the same handlers Lambda runs; everything else is the built web app.
  */
-export function createGateway(webDist: string, state: GatewayState, originSecret: string) {
+export function createGateway(
+  webDist: string,
+  state: GatewayState,
+  originSecret: string,
+  /** The fake Meta's URL: `/dev/meta/*` (its dialogs, the customer simulator) is forwarded there. */
+  fakeMetaUrl?: string,
+) {
   const app = new Hono();
 
   // Every answer, the API's and the webhooks' included, carries the headers CloudFront adds
@@ -91,6 +98,7 @@ export function createGateway(webDist: string, state: GatewayState, originSecret
     return toLambda(webhook.handler, webhook.name, webhook.timeoutSeconds)(c);
   });
   app.all('/api/*', toLambda(api.handler, api.name, api.timeoutSeconds));
+  if (fakeMetaUrl) app.all('/dev/meta/*', (c) => proxyTo(c, fakeMetaUrl));
 
   app.get('*', async (c) => {
     const index = join(webDist, 'index.html');

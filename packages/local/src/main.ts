@@ -22,6 +22,7 @@ process.stdout.write(
     `  web app        ${stack.url}/`,
     `  API health     ${stack.url}/api/health`,
     `  Meta webhook   ${stack.url}/webhooks/meta   (one app for every business; see README to send a signed message)`,
+    `  fake Meta      ${stack.url}/dev/meta/state   (stands in for Meta's Graph API, login dialogs and customers)`,
     'Press Ctrl+C to stop; queued work is finished first.',
     '',
   ].join('\n'),

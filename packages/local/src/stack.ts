@@ -12,10 +12,12 @@ import {
   announceRunning,
   clearRunning,
   handlerEnvironment,
+  localMetaAppIds,
   localMetaAppSettings,
   RUNTIME_STATUS_FILE,
   seedLocalData,
 } from './environment.js';
+import { type FakeMeta, fakeMetaEnvironment, startFakeMeta } from './fakes/meta.js';
 import { createGateway, type GatewayState } from './gateway.js';
 import { ROOT } from './lambda.js';
 import { type Poller, startPoller } from './pollers.js';
@@ -37,6 +39,11 @@ export interface LocalStack {
   dataDir: string;
   /** Each queue's poller, by queue name (ops and tests can stop one and watch health degrade). */
   pollers: ReadonlyMap<string, Poller>;
+  /**
+   * The fake Meta the handlers call instead of graph.facebook.com (and that posts signed webhooks
+   * to this gateway): `url`, its `state`, and `inject()` / `failNext()` for failures.
+   */
+  fakeMeta: FakeMeta;
   /** Stops taking requests, drains the queues, then stops everything. */
   stop(): Promise<void>;
 }
@@ -52,6 +59,19 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
 
   const emulators = await startEmulators(dataDir);
   const secrets = await localSecrets(dataDir);
+  const metaApp = localMetaAppSettings();
+  const metaAppIds = localMetaAppIds();
+  // Started before the handlers' environment is fixed (they get its URL); it learns the
+  // gateway's URL, where its webhooks go, once the gateway listens.
+  let gatewayUrl = '';
+  const fakeMeta = await startFakeMeta({
+    ...metaAppIds,
+    appSecret: metaApp.META_APP_SECRET as string,
+    instagramAppSecret: metaApp.META_INSTAGRAM_APP_SECRET ?? (metaApp.META_APP_SECRET as string),
+    webhookUrl: () => `${gatewayUrl}/webhooks/meta`,
+    failureRate: Number(process.env.FAKE_META_FAILURE_RATE ?? 0) || 0,
+    stateFile: join(dataDir, 'fake-meta.json'),
+  });
   const handlerEnv = {
     ...handlerEnvironment(dataDir, emulators.env),
     // Generated once per data folder, so sessions survive restarts; `.env` may set its own.
@@ -59,7 +79,9 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     // The gateway stands in for CloudFront and proves it to the API the same way.
     ORIGIN_SECRET: secrets.originSecret,
     // The platform Meta app's secrets, as SSM gives them to the webhook in AWS.
-    ...localMetaAppSettings(),
+    ...metaApp,
+    // Graph API calls go to the fake Meta; never set in AWS, where Meta's hosts are the defaults.
+    ...fakeMetaEnvironment(fakeMeta, metaAppIds),
   };
   Object.assign(process.env, handlerEnv);
   await announceRunning(dataDir, handlerEnv);
@@ -97,7 +119,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   const reporting = setInterval(report, 1000);
   reporting.unref();
 
-  const gateway = createGateway(WEB_DIST, state, secrets.originSecret);
+  const gateway = createGateway(WEB_DIST, state, secrets.originSecret, fakeMeta.url);
   const server = await new Promise<ReturnType<typeof serve>>((resolveServer) => {
     const s = serve({ fetch: gateway.fetch, port: options.port, hostname: '127.0.0.1' }, () => resolveServer(s));
   });
@@ -105,6 +127,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   await report();
   const port = (server.address() as AddressInfo).port;
   const url = `http://localhost:${port}`;
+  gatewayUrl = `http://127.0.0.1:${port}`;
   // Links in mails point at this gateway, unless `.env` names another address; CLI commands
   // (`npm run invoke -- worker-mail ...`) read it from the announcement.
   process.env.APP_URL ??= url;
@@ -114,6 +137,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     url,
     dataDir,
     pollers: new Map(pollers.map((poller) => [poller.queue, poller])),
+    fakeMeta,
     async stop() {
       state.stopping = true;
       clearInterval(reporting);
@@ -121,6 +145,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       scheduler.stop();
       const deadline = Date.now() + 15_000;
       await Promise.all(pollers.map((poller) => poller.drain(deadline)));
+      await fakeMeta.stop();
       await emulators.stop();
       await clearRunning(dataDir);
     },

@@ -124,22 +124,34 @@ export async function startBusiness(
   return { tenantId, name, role: 'owner' };
 }
 
+/** Channels real customers write to (the sandbox is the merchant playing one). */
+const CUSTOMER_CHANNELS = new Set(['whatsapp', 'instagram', 'messenger']);
+
 /**
  * Which first steps of a business are done, for its home page: a channel connected, someone
  * besides the owner in the team or invited. The store and the AI agent are not built yet, so
  * they are never done.
+ *
+ * "Connect a channel" means a channel real customers can write to: WhatsApp, Instagram or
+ * Messenger, not disconnected (an Instagram token about to lapse still counts; its expiry is
+ * shown on the channel). The sandbox is where a merchant tries the inbox by playing their own
+ * customer: a good first try, but no customer reaches them through it, so the step stays open
+ * until a real one is connected, and disconnecting the last real one opens it again.
  */
 export async function gettingStarted(deps: Pick<AccountsDeps, 'store'>, tenantId: string) {
   const nowSeconds = Date.now() / 1000;
   const [channels, members, invites] = await Promise.all([
-    deps.store.entities.channel.query.byTenant({ tenantId }).go({ limit: 1 }),
+    // A business has a handful of channels: all of them, to look at each one's kind and status.
+    deps.store.entities.channel.query.byTenant({ tenantId }).go({ pages: 'all' }),
     deps.store.entities.membership.query.byBusiness({ tenantId }).go({ limit: 2 }),
     deps.store.entities.invite.query.byBusiness({ tenantId }).go({ pages: 'all' }),
   ]);
   const invited = invites.data.some((invite) => invite.status === 'pending' && invite.expiresAt > nowSeconds);
   return {
     steps: {
-      channel: { done: channels.data.length > 0 },
+      channel: {
+        done: channels.data.some((channel) => CUSTOMER_CHANNELS.has(channel.kind) && channel.status !== 'disconnected'),
+      },
       team: { done: members.data.length > 1 || invited },
       store: { done: false },
       ai: { done: false },

@@ -24,7 +24,9 @@ export type SecurityChange =
   | 'recovery-codes-regenerated'
   | 'recovery-code-used';
 
-export type AccountMailTemplate = Exclude<MailKind, 'security-notice'> | `security-notice/${SecurityChange}`;
+export type AccountMailTemplate =
+  | Exclude<MailKind, 'security-notice' | 'channel-expiry'>
+  | `security-notice/${SecurityChange}`;
 
 /** What every security notice says after its own two sentences. */
 const SECURITY_FACTS: Record<Language, string[]> = {

@@ -1,10 +1,14 @@
 import { defineArea } from '../platform/area.js';
+import { CHANNELS_API, INSTAGRAM_TOKEN_REFRESH_SCHEDULE } from './connect/schedule.js';
+import { MEDIA_QUEUE } from './meta/media-queue.js';
 import { META_EVENTS_QUEUE } from './meta/queue.js';
 
 /** Messaging channels: what Meta sends (WhatsApp, Instagram, Messenger) and how it reaches the inbox. */
 export const channelsArea = defineArea({
   name: 'channels',
-  queues: [META_EVENTS_QUEUE],
+  queues: [META_EVENTS_QUEUE, MEDIA_QUEUE],
+  schedules: [INSTAGRAM_TOKEN_REFRESH_SCHEDULE],
+  api: CHANNELS_API,
   webhooks: [
     {
       name: 'meta',

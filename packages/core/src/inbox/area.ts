@@ -1,5 +1,21 @@
 import { defineArea } from '../platform/area.js';
+import { OUTBOUND_QUEUE } from './outbound.js';
 import { INBOX_RECORDS } from './records.js';
 
-/** Contacts, conversations and messages from every channel. */
-export const inboxArea = defineArea({ name: 'inbox', records: INBOX_RECORDS });
+/** Contacts, conversations and messages from every channel, and the replies that leave through `outbound`. */
+export const inboxArea = defineArea({
+  name: 'inbox',
+  records: INBOX_RECORDS,
+  queues: [OUTBOUND_QUEUE],
+  // The inbox routes read and change conversations, queue replies, and sync templates from Meta.
+  api: {
+    access: {
+      table: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem', 'Query'],
+      tenantKeys: ['Decrypt'],
+      sends: ['outbound'],
+      // Media links are presigned by the API: the link carries its role's right to read the object.
+      blobs: ['GetObject'],
+    },
+    settings: { metaGraph: true },
+  },
+});

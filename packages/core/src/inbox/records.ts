@@ -1,6 +1,9 @@
 import { Entity } from 'electrodb';
 import type { Store } from '../platform/store/service.js';
 import type { TENANCY_RECORDS } from '../tenancy/records.js';
+import { MEDIA_RECORDS } from './media-records.js';
+import { TEMPLATE_STATUS_RECORDS } from './template-status.js';
+import { UNSENT_RECORDS } from './unsent-records.js';
 
 /** A customer the business talks to. Personal fields are sealed; lookups use blind indexes. */
 export const ContactRecord = new Entity({
@@ -16,6 +19,8 @@ export const ContactRecord = new Entity({
     phone: { type: 'string' },
     /** Sealed business-scoped user id: since 2026 some customers come without a phone number. */
     userId: { type: 'string' },
+    /** Sealed handle (Instagram username), when the provider gives one. */
+    handle: { type: 'string' },
     name: { type: 'string' },
     createdAt: { type: 'number', required: true, readOnly: true, default: () => Date.now() },
     updatedAt: { type: 'number', required: true, default: () => Date.now(), set: () => Date.now() },
@@ -48,16 +53,35 @@ export const ContactUserRecord = new Entity({
   },
 });
 
+/** Channels a conversation can be on; 'sandbox' is the simulator channel (no provider). */
+export const CHANNEL_KINDS = ['whatsapp', 'instagram', 'messenger', 'sandbox'] as const;
+
+/** Every conversation status ever stored; 'closed' is legacy and read as 'resolved'. */
+export const CONVERSATION_STATUSES = ['open', 'pending', 'resolved', 'closed'] as const;
+
 /** One thread between the business and a contact on one channel. */
 export const ConversationRecord = new Entity({
   model: { entity: 'conversation', version: '1', service: 'asistone' },
   attributes: {
     tenantId: { type: 'string', required: true, readOnly: true },
     conversationId: { type: 'string', required: true, readOnly: true },
-    channelKind: { type: ['whatsapp', 'instagram', 'messenger'] as const, required: true, readOnly: true },
+    channelKind: { type: CHANNEL_KINDS, required: true, readOnly: true },
     channelId: { type: 'string', required: true, readOnly: true },
     contactId: { type: 'string', required: true, readOnly: true },
-    status: { type: ['open', 'closed'] as const, required: true, default: 'open' },
+    /**
+     * open, pending (waiting on the customer or someone else) or resolved. 'closed' was written
+     * before statuses had three values: it is still readable and shown as resolved
+     * (conversations.ts statusOf); nothing writes it any more.
+     */
+    status: { type: CONVERSATION_STATUSES, required: true, default: 'open' },
+    /** The team member (account id) who answers this conversation; none when unassigned. */
+    assigneeId: { type: 'string' },
+    /** Short tags the team puts on a conversation (not personal; shown and filtered as they are). */
+    labels: { type: 'list', items: { type: 'string' } },
+    /** Customer messages not yet read by the team: +1 per new inbound message, 0 when read. */
+    unreadCount: { type: 'number', required: true, default: 0 },
+    /** Time of the newest message the business sent, ms. */
+    lastOutboundAt: { type: 'number' },
     /** Time of the newest message, in ms; only ever moves forward. */
     lastMessageAt: { type: 'number', required: true, default: 0 },
     /** Send time, receive time and place in the delivery of the newest message; see inbound.ts orderOf. */
@@ -81,7 +105,22 @@ export const ConversationRecord = new Entity({
   },
 });
 
-const MESSAGE_STATUSES = ['received', 'sent', 'delivered', 'read', 'failed'] as const;
+/** 'queued' is an outbound message stored and waiting for the outbound worker (outbound.ts). */
+const DELIVERY_STATUSES = ['received', 'sent', 'delivered', 'read', 'failed'] as const;
+const MESSAGE_STATUSES = ['queued', ...DELIVERY_STATUSES] as const;
+
+/** Why an outbound message failed, in words a person understands (graph-errors.ts kinds). */
+export const FAILURE_REASONS = [
+  'outside-window',
+  'undeliverable',
+  'rate-limited',
+  'paused-template',
+  'template',
+  'auth',
+  'invalid',
+  'server',
+  'no-channel',
+] as const;
 
 /** What the provider last reported about a message's delivery (see inbox/statuses.ts). */
 const deliveryStatus = {
@@ -111,10 +150,23 @@ export const MessageRecord = new Entity({
     text: { type: 'string' },
     /** Sealed JSON of what the message carries besides text (inbound.ts MessageDetails). */
     details: { type: 'string' },
-    providerMessageId: { type: 'string', required: true },
+    /** Sealed provider id; an outbound message has none until the provider accepted it. */
+    providerMessageId: { type: 'string' },
     status: { type: MESSAGE_STATUSES, required: true },
     ...deliveryStatus,
     receivedAt: { type: 'number', required: true, readOnly: true, default: () => Date.now() },
+    /** Outbound: the team member (account id) who wrote it. */
+    authorId: { type: 'string' },
+    /** Outbound: the id the app chose for the request, so a retried POST stores it once. */
+    clientId: { type: 'string' },
+    /** Outbound: why it failed, for a person (the provider's code and title are kept beside it). */
+    failureReason: { type: FAILURE_REASONS },
+    /** Outbound: the worker holds the send until then, so two deliveries never both send it. */
+    sendingUntil: { type: 'number' },
+    /** Outbound: send attempts so far. */
+    attempts: { type: 'number' },
+    /** The customer deleted (unsent) it: the fact is kept, the content is not shown. */
+    deletedAt: { type: 'number' },
   },
   indexes: {
     byConversation: {
@@ -155,13 +207,148 @@ export const MessageStatusRecord = new Entity({
   attributes: {
     tenantId: { type: 'string', required: true, readOnly: true },
     messageId: { type: 'string', required: true, readOnly: true },
-    status: { type: MESSAGE_STATUSES, required: true },
+    status: { type: DELIVERY_STATUSES, required: true },
     ...deliveryStatus,
   },
   indexes: {
     byId: {
       pk: { field: 'pk', composite: ['tenantId'], template: 't#${tenantId}', casing: 'none' },
       sk: { field: 'sk', composite: ['messageId'], template: 'messagestatus#${messageId}', casing: 'none' },
+    },
+  },
+});
+
+/** A private note the team keeps on a conversation; the customer never sees it. Text sealed. */
+export const NoteRecord = new Entity({
+  model: { entity: 'note', version: '1', service: 'asistone' },
+  attributes: {
+    tenantId: { type: 'string', required: true, readOnly: true },
+    conversationId: { type: 'string', required: true, readOnly: true },
+    noteId: { type: 'string', required: true, readOnly: true },
+    authorId: { type: 'string', required: true, readOnly: true },
+    text: { type: 'string', required: true, readOnly: true },
+    createdAt: { type: 'number', required: true, readOnly: true, default: () => Date.now() },
+  },
+  indexes: {
+    byConversation: {
+      pk: {
+        field: 'pk',
+        composite: ['tenantId', 'conversationId'],
+        template: 't#${tenantId}#notes#${conversationId}',
+        casing: 'none',
+      },
+      sk: { field: 'sk', composite: ['createdAt', 'noteId'], template: 'note#${createdAt}#${noteId}', casing: 'none' },
+    },
+  },
+});
+
+/**
+ * A handoff: a conversation that needs someone's follow-up, opened by a person (or, later, by
+ * the AI agent), with its own status and assignee. The title is sealed (it may quote the customer).
+ */
+export const TicketRecord = new Entity({
+  model: { entity: 'ticket', version: '1', service: 'asistone' },
+  attributes: {
+    tenantId: { type: 'string', required: true, readOnly: true },
+    ticketId: { type: 'string', required: true, readOnly: true },
+    conversationId: { type: 'string', required: true, readOnly: true },
+    title: { type: 'string', required: true },
+    status: { type: ['open', 'pending', 'closed'] as const, required: true, default: 'open' },
+    assigneeId: { type: 'string' },
+    openedByKind: { type: ['person', 'ai'] as const, required: true, readOnly: true },
+    openedById: { type: 'string', required: true, readOnly: true },
+    createdAt: { type: 'number', required: true, readOnly: true, default: () => Date.now() },
+    updatedAt: { type: 'number', required: true, default: () => Date.now(), set: () => Date.now() },
+  },
+  indexes: {
+    byId: {
+      pk: { field: 'pk', composite: ['tenantId'], template: 't#${tenantId}', casing: 'none' },
+      sk: { field: 'sk', composite: ['ticketId'], template: 'ticket#${ticketId}', casing: 'none' },
+    },
+    /** A business's tickets, newest first. */
+    byRecency: {
+      index: 'gsi1',
+      pk: { field: 'gsi1pk', composite: ['tenantId'], template: 't#${tenantId}#tickets', casing: 'none' },
+      sk: { field: 'gsi1sk', composite: ['createdAt', 'ticketId'], casing: 'none' },
+    },
+  },
+});
+
+/** A WhatsApp message template as last synced from the business's WABA (not personal). */
+export const TemplateRecord = new Entity({
+  model: { entity: 'template', version: '1', service: 'asistone' },
+  attributes: {
+    tenantId: { type: 'string', required: true, readOnly: true },
+    wabaId: { type: 'string', required: true, readOnly: true },
+    name: { type: 'string', required: true, readOnly: true },
+    language: { type: 'string', required: true, readOnly: true },
+    status: { type: 'string', required: true },
+    category: { type: 'string', required: true },
+    /** How many {{n}} placeholders the body has: a send must fill each. */
+    variableCount: { type: 'number', required: true },
+    /** The components as Meta returned them, JSON (shown in the template picker). */
+    components: { type: 'string' },
+    syncedAt: { type: 'number', required: true },
+    /**
+     * Set when a webhook changed the status, category or quality after the sync, ms: only a
+     * later webhook replaces it (template-status.ts applyTemplateChange).
+     */
+    statusAt: { type: 'number' },
+    categoryAt: { type: 'number' },
+    /** GREEN, YELLOW, RED or UNKNOWN, from Meta's quality webhook (the template list has none). */
+    qualityScore: { type: 'string' },
+    qualityAt: { type: 'number' },
+  },
+  indexes: {
+    byId: {
+      pk: { field: 'pk', composite: ['tenantId'], template: 't#${tenantId}', casing: 'none' },
+      sk: {
+        field: 'sk',
+        composite: ['wabaId', 'name', 'language'],
+        template: 'template#${wabaId}#${name}#${language}',
+        casing: 'none',
+      },
+    },
+  },
+});
+
+/**
+ * The send pace of one business number or page: the earliest time the next send may start.
+ * Workers reserve a slot with a conditional write (outbound.ts paceSend), so sends through one
+ * number stay under its rate however many workers run.
+ */
+export const SendPaceRecord = new Entity({
+  model: { entity: 'sendPace', version: '1', service: 'asistone' },
+  attributes: {
+    tenantId: { type: 'string', required: true, readOnly: true },
+    channelKey: { type: 'string', required: true, readOnly: true },
+    nextAt: { type: 'number', required: true },
+  },
+  indexes: {
+    byId: {
+      pk: { field: 'pk', composite: ['tenantId'], template: 't#${tenantId}', casing: 'none' },
+      sk: { field: 'sk', composite: ['channelKey'], template: 'sendpace#${channelKey}', casing: 'none' },
+    },
+  },
+});
+
+/**
+ * A reply the app asked for, by the id the app chose (`clientId`): a retried POST finds the
+ * message stored the first time instead of storing (and sending) it twice.
+ */
+export const ReplyRequestRecord = new Entity({
+  model: { entity: 'replyRequest', version: '1', service: 'asistone' },
+  attributes: {
+    tenantId: { type: 'string', required: true, readOnly: true },
+    /** The outbound message's id, derived from the conversation and the client id. */
+    messageId: { type: 'string', required: true, readOnly: true },
+    conversationId: { type: 'string', required: true, readOnly: true },
+    sentAt: { type: 'number', required: true, readOnly: true },
+  },
+  indexes: {
+    byId: {
+      pk: { field: 'pk', composite: ['tenantId'], template: 't#${tenantId}', casing: 'none' },
+      sk: { field: 'sk', composite: ['messageId'], template: 'replyrequest#${messageId}', casing: 'none' },
     },
   },
 });
@@ -173,6 +360,16 @@ export const INBOX_RECORDS = {
   conversation: ConversationRecord,
   message: MessageRecord,
   messageStatus: MessageStatusRecord,
+  note: NoteRecord,
+  ticket: TicketRecord,
+  template: TemplateRecord,
+  sendPace: SendPaceRecord,
+  replyRequest: ReplyRequestRecord,
+  // Media copies and unsent messages (media-records.ts, unsent-records.ts).
+  ...MEDIA_RECORDS,
+  ...UNSENT_RECORDS,
+  // What template webhooks said, kept for templates not synced yet (template-status.ts).
+  ...TEMPLATE_STATUS_RECORDS,
 };
 
 /** The inbox reads channels (tenancy) to route a message to its conversation. */

@@ -34,7 +34,8 @@ type StatusFields = {
   pricingCategory?: string;
 };
 
-function fieldsOf(update: StatusUpdate): StatusFields {
+/** The stored fields of a status: its time and rank as one comparable order. */
+export function statusFieldsOf(update: StatusUpdate): StatusFields {
   return {
     status: update.status,
     statusAt: update.at,
@@ -79,7 +80,7 @@ export async function applyStatus(
   const { store, keys } = deps;
   const { tenantId } = update;
   const messageId = messageIdOf(keys, update.channelKind, update.providerMessageId);
-  const fields = fieldsOf(update);
+  const fields = statusFieldsOf(update);
   await store.entities.messageStatus
     .upsert({ tenantId, messageId, ...fields })
     .where(

@@ -1,5 +1,13 @@
 /** Transactional mails the product sends to people (not to merchants' customers). */
-export const MAIL_KINDS = ['verify-email', 'sign-up-notice', 'password-reset', 'invite', 'security-notice'] as const;
+export const MAIL_KINDS = [
+  'verify-email',
+  'sign-up-notice',
+  'password-reset',
+  'invite',
+  'security-notice',
+  /** A channel's token (Instagram Login) is about to lapse, or lapsed: to owners and admins. */
+  'channel-expiry',
+] as const;
 
 export type MailKind = (typeof MAIL_KINDS)[number];
 

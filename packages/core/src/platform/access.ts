@@ -50,6 +50,12 @@ export interface FunctionSettings {
   secrets?: readonly AppSecret[];
   /** The web app's URL (links in mails point there). */
   appUrl?: boolean;
+  /**
+   * It calls Meta's Graph API: gets META_GRAPH_URL, META_INSTAGRAM_GRAPH_URL, META_INSTAGRAM_API_URL,
+   * META_GRAPH_VERSION and the app's public ids (META_APP_ID, META_EMBEDDED_SIGNUP_CONFIG_ID,
+   * META_INSTAGRAM_APP_ID), read by `metaGraphSettings`.
+   */
+  metaGraph?: boolean;
 }
 
 /** Unions several access declarations (e.g. what every worker does plus what one worker does). */
@@ -75,5 +81,6 @@ export function mergeSettings(...parts: (FunctionSettings | undefined)[]): Funct
   return {
     ...(secrets.length > 0 ? { secrets } : {}),
     ...(parts.some((part) => part?.appUrl) ? { appUrl: true } : {}),
+    ...(parts.some((part) => part?.metaGraph) ? { metaGraph: true } : {}),
   };
 }

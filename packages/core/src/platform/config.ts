@@ -173,3 +173,59 @@ export type LinksConfig = z.infer<typeof linksSchema>;
 export function readLinksConfig(env: Record<string, string | undefined>): LinksConfig {
   return parseSettings(linksSchema, env);
 }
+
+/** An empty variable (`.env` with `META_APP_ID=`) means "not set". */
+const optionalSetting = z.preprocess((value) => (value === '' ? undefined : value), z.string().min(1).optional());
+const baseUrl = (fallback: string) =>
+  z.preprocess(
+    (value) => (value === '' ? undefined : value),
+    z
+      .url()
+      .default(fallback)
+      .transform((url) => url.replace(/\/+$/, '')),
+  );
+
+/**
+ * Where Meta's Graph API is and which of the platform app's public ids the web needs. In AWS the
+ * hosts are Meta's; on the local stack they point at the fake Meta (packages/local/src/fakes).
+ */
+const metaGraphSchema = z
+  .object({
+    META_GRAPH_URL: baseUrl('https://graph.facebook.com'),
+    META_INSTAGRAM_GRAPH_URL: baseUrl('https://graph.instagram.com'),
+    META_INSTAGRAM_API_URL: baseUrl('https://api.instagram.com'),
+    META_GRAPH_VERSION: z.preprocess(
+      (value) => (value === '' ? undefined : value),
+      z
+        .string()
+        .regex(/^v\d+\.\d+$/, 'must look like v25.0')
+        .default('v25.0'),
+    ),
+    /** The platform app (one for every business): public, the web's Embedded Signup needs it. */
+    META_APP_ID: optionalSetting,
+    META_EMBEDDED_SIGNUP_CONFIG_ID: optionalSetting,
+    /** The Instagram app's id (Instagram Login), when accounts connect that way. */
+    META_INSTAGRAM_APP_ID: optionalSetting,
+  })
+  .transform((settings) => ({
+    /** Ready for `graphClient(...)`. */
+    baseUrl: settings.META_GRAPH_URL,
+    instagramBaseUrl: settings.META_INSTAGRAM_GRAPH_URL,
+    instagramApiUrl: settings.META_INSTAGRAM_API_URL,
+    version: settings.META_GRAPH_VERSION,
+    appId: settings.META_APP_ID,
+    embeddedSignupConfigId: settings.META_EMBEDDED_SIGNUP_CONFIG_ID,
+    instagramAppId: settings.META_INSTAGRAM_APP_ID,
+  }));
+
+export type MetaGraphSettings = z.infer<typeof metaGraphSchema>;
+
+/**
+ * The Graph API's hosts and version and the platform app's public ids.
+ *
+ * @example
+ * const graph = graphClient(metaGraphSettings(process.env));
+ */
+export function metaGraphSettings(env: Record<string, string | undefined>): MetaGraphSettings {
+  return parseSettings(metaGraphSchema, env);
+}

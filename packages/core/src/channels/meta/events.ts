@@ -1,11 +1,18 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
-import { recordInbound } from '../../inbox/inbound.js';
+import {
+  ChannelNotConnectedError,
+  type InboundMessage,
+  type RecordedMessage,
+  recordInbound,
+} from '../../inbox/inbound.js';
 import type { InboxStore } from '../../inbox/records.js';
 import { applyStatus } from '../../inbox/statuses.js';
 import type { TenantKeyring, TenantKeys } from '../../platform/crypto/keyring.js';
 import { PermanentError } from '../../platform/errors.js';
-import { type ChannelDirectory, type ChannelKind, channelDirectory } from '../../tenancy/channel-directory.js';
+import { type ChannelDirectory, channelDirectory } from '../../tenancy/channel-directory.js';
 import { type MetaDelivery, metaDeliveryText } from './envelope.js';
+import { processMessagingEntries } from './messaging-events.js';
+import { ACCOUNT_FIELDS, applyWhatsAppAccountChange } from './whatsapp-account-events.js';
 import { inboundFromWhatsApp, statusesFromWhatsApp } from './whatsapp-inbound.js';
 import { WhatsAppChange, WhatsAppEntry, WhatsAppValue } from './whatsapp-payload.js';
 
@@ -15,6 +22,17 @@ export interface MetaEventDeps {
   log: Logger;
   /** Who owns each provider id; one per container keeps its cache (default: one per delivery). */
   directory?: ChannelDirectory;
+  /**
+   * Called for each message stored, redeliveries included (a first attempt may have stopped
+   * right after storing it): the worker asks the media queue to fetch its media, which that
+   * queue's worker does once. Its failure retries the delivery, like storage's.
+   */
+  onRecorded?: (message: InboundMessage, recorded: RecordedMessage) => Promise<void>;
+  /**
+   * The platform's own Meta app ids (Facebook app, Instagram app): an echo sent by one of them is
+   * a reply Asistone sent, which the outbound worker stores; only other apps' echoes are kept.
+   */
+  ownAppIds?: readonly string[];
 }
 
 /** What one delivery came to: every change is accounted for, none silently. */
@@ -28,7 +46,11 @@ export interface MetaDeliveryReport {
   tests: number;
   /** Changes and messages that could not be processed, each logged with its reason. */
   skipped: number;
-  /** Changes of fields the inbox does not handle yet (template status, account events...). */
+  /** WhatsApp template and account changes applied (template status, messaging limit...). */
+  applied: number;
+  /** Account changes understood that hold nothing for the merchant, or older than known; logged. */
+  ignored: number;
+  /** Changes of fields the inbox does not handle yet (calls, history...). */
   notHandled: number;
 }
 
@@ -53,6 +75,8 @@ export async function processMetaDelivery(deps: MetaEventDeps, delivery: MetaDel
     unknownBusiness: 0,
     tests: 0,
     skipped: 0,
+    applied: 0,
+    ignored: 0,
     notHandled: 0,
   };
   const directory = deps.directory ?? channelDirectory(deps.store);
@@ -73,7 +97,8 @@ export async function processMetaDelivery(deps: MetaEventDeps, delivery: MetaDel
   if (object === 'whatsapp_business_account') {
     for (const item of entries) await processWhatsAppEntry(deps, directory, item, delivery.receivedAt, report);
   } else if (object === 'page' || object === 'instagram') {
-    await processMessagingEntries(deps, directory, object === 'page' ? 'messenger' : 'instagram', entries, report);
+    const kind = object === 'page' ? 'messenger' : 'instagram';
+    await processMessagingEntries(deps, directory, kind, entries, delivery.receivedAt, report);
   } else {
     report.skipped++;
     deps.log.warn('meta delivery skipped', { object: String(object), reason: 'object not subscribed' });
@@ -105,6 +130,9 @@ async function processWhatsAppEntry(
     return;
   }
   const accountId = entry.data.id;
+  // Meta's time for the entry: it orders account facts that arrive out of order.
+  const time = (entry.data as { time?: unknown }).time;
+  const at = typeof time === 'number' && Number.isFinite(time) && time > 0 ? time * 1000 : receivedAt;
   for (const changeItem of entry.data.changes) {
     const change = WhatsAppChange.safeParse(changeItem);
     if (!change.success) {
@@ -128,6 +156,17 @@ async function processWhatsAppEntry(
     }
     const tenantId = owners[0] as string;
 
+    if (ACCOUNT_FIELDS.has(field)) {
+      const outcome = await applyWhatsAppAccountChange(deps.store, tenantId, accountId, field, change.data.value, at);
+      if (outcome.kind === 'rejected') {
+        report.skipped++;
+        deps.log.warn('whatsapp change skipped', { ...where, tenantId, reason: outcome.reason });
+      } else {
+        report[outcome.kind]++;
+        deps.log.info(`whatsapp account change ${outcome.kind}`, { ...where, tenantId, what: outcome.what });
+      }
+      continue;
+    }
     if (field !== 'messages') {
       report.notHandled++;
       deps.log.info('whatsapp change not handled yet', { ...where, tenantId });
@@ -169,7 +208,15 @@ async function recordWhatsAppMessages(
       const result = await recordInbound({ store: deps.store, keys }, item.message);
       if (result.duplicate) report.duplicates++;
       else report.recorded++;
+      await deps.onRecorded?.(item.message, result);
     } catch (error) {
+      // A number disconnected less than a minute ago may still be in the directory's cache:
+      // the business let it go, so its messages belong to no one, as after the cache expires.
+      if (error instanceof ChannelNotConnectedError) {
+        report.unknownBusiness++;
+        deps.log.warn('whatsapp change for no known business', { ...where, tenantId, reason: error.message });
+        continue;
+      }
       // Permanent: this message can never be stored as it is (its reason is logged, the rest go
       // on). Anything else (storage down) retries the whole delivery, which is idempotent.
       if (!(error instanceof PermanentError)) throw error;
@@ -199,41 +246,4 @@ async function applyWhatsAppStatuses(
     if ((await applyStatus({ store: deps.store, keys }, item.update)) === 'pending') pending++;
   }
   deps.log.debug('whatsapp statuses applied', { ...where, tenantId, count: statuses.length, pending });
-}
-
-/**
- * Messenger (`page`) and Instagram entries: `entry[].id` is the Page or the professional
- * account. Their messages are not turned into inbox messages yet; an entry for a connected
- * business fails the delivery permanently so it waits in the dead-letter queue, replayable,
- * instead of being dropped. Entries for nobody's account are acknowledged and counted.
- */
-async function processMessagingEntries(
-  deps: MetaEventDeps,
-  directory: ChannelDirectory,
-  kind: ChannelKind,
-  entries: unknown[],
-  report: MetaDeliveryReport,
-): Promise<void> {
-  let owned = 0;
-  for (const item of entries) {
-    const id = (item as { id?: unknown } | null)?.id;
-    if (typeof id !== 'string' || id.length === 0) {
-      report.skipped++;
-      deps.log.warn(`${kind} entry skipped`, { reason: 'entry has no id' });
-      continue;
-    }
-    if (id === '0') {
-      report.tests++;
-      deps.log.info('meta dashboard test event', { object: kind });
-      continue;
-    }
-    const owners = await directory.ownersOf(kind, id);
-    if (owners.length !== 1) {
-      report.unknownBusiness++;
-      deps.log.warn(`${kind} entry for no known business`, { channel: masked(id), owners: owners.length });
-      continue;
-    }
-    owned++;
-  }
-  if (owned > 0) throw new PermanentError(`${kind} messages are not handled yet (${owned} entries kept for replay)`);
 }

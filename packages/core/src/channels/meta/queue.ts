@@ -13,7 +13,9 @@ export const META_EVENTS_QUEUE = {
     description: 'Turns each signed Meta delivery into contacts, conversations and messages',
     handler: 'functions/workers/meta-events.handler',
     timeoutSeconds: 30,
-    // Writes contacts, conversations and messages; opens sealed fields.
-    access: { table: ['GetItem', 'PutItem', 'UpdateItem', 'Query'], tenantKeys: ['Decrypt'] },
+    // Writes contacts, conversations and messages; opens sealed fields; asks for media copies.
+    access: { table: ['GetItem', 'PutItem', 'UpdateItem', 'Query'], tenantKeys: ['Decrypt'], sends: ['media'] },
+    // The platform app's public ids (META_APP_ID...), to tell Asistone's own echoes apart.
+    settings: { metaGraph: true },
   },
 } as const satisfies QueueDeclaration;

@@ -1,0 +1,224 @@
+import {
+  channelSchema,
+  channelsAnswer,
+  channelTestAnswer,
+  connectInstagramBody,
+  connectMessengerBody,
+  connectWhatsAppBody,
+  messengerLoginAnswer,
+  messengerLoginBody,
+  metaSetupAnswer,
+  sandboxCustomerMessageAnswer,
+  sandboxCustomerMessageBody,
+  sandboxThreadAnswer,
+  sandboxThreadQuery,
+} from '@asistone/contract/channels';
+import { AUDIT_RECORDS } from '@asistone/core/audit/records';
+import type { ConnectDeps } from '@asistone/core/channels/connect/deps';
+import { connectInstagram } from '@asistone/core/channels/connect/instagram';
+import { channelView, disconnectChannel, listChannels, testChannel } from '@asistone/core/channels/connect/manage';
+import { connectMessengerPages, startMessengerLogin } from '@asistone/core/channels/connect/messenger';
+import { connectSandbox, sandboxThread, sendAsSandboxCustomer } from '@asistone/core/channels/connect/sandbox';
+import { connectWhatsApp } from '@asistone/core/channels/connect/whatsapp';
+import { graphClient } from '@asistone/core/channels/meta/graph';
+import { INBOX_RECORDS } from '@asistone/core/inbox/records';
+import { isLocalStack, metaGraphSettings } from '@asistone/core/platform/config';
+import { platform } from '@asistone/core/platform/context';
+import { ConfigError } from '@asistone/core/platform/errors';
+import { once } from '@asistone/core/platform/once';
+import { TENANCY_RECORDS } from '@asistone/core/tenancy/records';
+import type { ChannelKind } from '@asistone/core/tenancy/tenants';
+import { withSecrets } from '../../lib/secrets.js';
+import { log } from '../lib/deps.js';
+import { defineRoute } from '../lib/route.js';
+
+/**
+ * What connecting needs, built on first use: the Graph client pointed where the stage says
+ * (Meta in AWS, the fake Meta on the local stack) and the platform app's secrets, read once.
+ */
+const connectDeps = once(async (): Promise<ConnectDeps> => {
+  const { storeOf, keyring } = platform();
+  const env = await withSecrets(process.env);
+  const settings = metaGraphSettings(env);
+  return {
+    store: storeOf({ ...TENANCY_RECORDS, ...AUDIT_RECORDS, ...INBOX_RECORDS }),
+    keyring,
+    log,
+    graph: graphClient(settings),
+    meta: {
+      appId: settings.appId ?? '',
+      appSecret: env.META_APP_SECRET ?? '',
+      graphVersion: settings.version,
+      embeddedSignupConfigId: settings.embeddedSignupConfigId,
+      instagramAppId: settings.instagramAppId,
+      instagramAppSecret: env.META_INSTAGRAM_APP_SECRET || undefined,
+    },
+  };
+});
+
+/** For the routes that call Meta as the platform app: an installation without one cannot. */
+async function metaDeps(): Promise<ConnectDeps> {
+  const deps = await connectDeps();
+  if (!deps.meta.appId || !deps.meta.appSecret) {
+    throw new ConfigError('META_APP_ID and META_APP_SECRET are needed to connect Meta channels');
+  }
+  return deps;
+}
+
+/** Where the fake Meta's dialogs are served by the local gateway (`/dev/meta/*`, local stack only). */
+const LOCAL_DIALOGS = {
+  embeddedSignup: '/dev/meta/dialog/embedded-signup',
+  facebookLogin: '/dev/meta/dialog/facebook-login',
+  instagramLogin: '/dev/meta/dialog/instagram-login',
+};
+
+const actorOf = (caller: { userId: string }, origin: { sourceAddress?: string | undefined }) => ({
+  userId: caller.userId,
+  sourceAddress: origin.sourceAddress,
+});
+
+const CHANNEL = '/businesses/:tenantId/channels';
+
+/** Settings › Channels: connecting, testing and disconnecting channels, and the sandbox's simulator. */
+export const channelRoutes = [
+  defineRoute({
+    method: 'get',
+    path: CHANNEL,
+    access: 'conversations.read',
+    summary: 'The channels of the business (tokens are never shown)',
+    answers: { 200: { description: 'Channels', schema: channelsAnswer } },
+    async handle({ c, business }) {
+      return c.json({ channels: await listChannels(await connectDeps(), business.tenantId) });
+    },
+  }),
+  defineRoute({
+    method: 'get',
+    path: `${CHANNEL}/meta-setup`,
+    access: 'channels.manage',
+    summary: "What the web app needs to open Meta's Embedded Signup, Facebook Login and Instagram Login",
+    answers: { 200: { description: 'Public ids of the platform Meta app', schema: metaSetupAnswer } },
+    async handle({ c }) {
+      const { meta } = await connectDeps();
+      return c.json({
+        appId: meta.appId || null,
+        embeddedSignupConfigId: meta.embeddedSignupConfigId ?? null,
+        graphVersion: meta.graphVersion,
+        instagramAppId: meta.instagramAppId ?? null,
+        ...(isLocalStack(platform().config) && { dialogs: LOCAL_DIALOGS }),
+      });
+    },
+  }),
+  defineRoute({
+    method: 'post',
+    path: `${CHANNEL}/whatsapp`,
+    access: 'channels.manage',
+    summary: 'Connect a WhatsApp number finished in Embedded Signup (the code works once, for 30 seconds)',
+    body: connectWhatsAppBody,
+    answers: { 201: { description: 'Connected', schema: channelSchema } },
+    async handle({ c, business, caller, body, origin }) {
+      const channel = await connectWhatsApp(await metaDeps(), actorOf(caller, origin), business.tenantId, body);
+      return c.json(channelView(channel), 201);
+    },
+  }),
+  defineRoute({
+    method: 'post',
+    path: `${CHANNEL}/messenger/login`,
+    access: 'channels.manage',
+    summary: 'Exchange a Facebook Login code and list the Pages it may connect (kept 10 minutes)',
+    body: messengerLoginBody,
+    answers: { 200: { description: 'Pages to pick from', schema: messengerLoginAnswer } },
+    async handle({ c, business, caller, body, origin }) {
+      return c.json(await startMessengerLogin(await metaDeps(), actorOf(caller, origin), business.tenantId, body));
+    },
+  }),
+  defineRoute({
+    method: 'post',
+    path: `${CHANNEL}/messenger`,
+    access: 'channels.manage',
+    summary: 'Connect the Pages picked from a Facebook Login',
+    body: connectMessengerBody,
+    answers: { 201: { description: 'Connected', schema: channelsAnswer } },
+    async handle({ c, business, caller, body, origin }) {
+      const channels = await connectMessengerPages(await metaDeps(), actorOf(caller, origin), business.tenantId, body);
+      return c.json({ channels: channels.map(channelView) }, 201);
+    },
+  }),
+  defineRoute({
+    method: 'post',
+    path: `${CHANNEL}/instagram`,
+    access: 'channels.manage',
+    summary: 'Connect an Instagram professional account by Instagram Login (60-day token, kept fresh)',
+    body: connectInstagramBody,
+    answers: { 201: { description: 'Connected', schema: channelSchema } },
+    async handle({ c, business, caller, body, origin }) {
+      const channel = await connectInstagram(await connectDeps(), actorOf(caller, origin), business.tenantId, body);
+      return c.json(channelView(channel), 201);
+    },
+  }),
+  defineRoute({
+    method: 'post',
+    path: `${CHANNEL}/sandbox`,
+    access: 'channels.manage',
+    summary: 'Connect the sandbox channel, where the business plays its own customer (one per business)',
+    answers: { 201: { description: 'Connected (or already was)', schema: channelSchema } },
+    async handle({ c, business, caller, origin }) {
+      const channel = await connectSandbox(await connectDeps(), actorOf(caller, origin), business.tenantId);
+      return c.json(channelView(channel), 201);
+    },
+  }),
+  defineRoute({
+    method: 'post',
+    path: `${CHANNEL}/sandbox/customer-messages`,
+    access: 'conversations.reply',
+    summary: "The simulator: a message from the sandbox's customer, recorded as any customer message",
+    body: sandboxCustomerMessageBody,
+    answers: { 201: { description: 'Recorded', schema: sandboxCustomerMessageAnswer } },
+    async handle({ c, business, body }) {
+      return c.json(await sendAsSandboxCustomer(await connectDeps(), business.tenantId, body), 201);
+    },
+  }),
+  defineRoute({
+    method: 'get',
+    path: `${CHANNEL}/sandbox/customer-messages`,
+    access: 'conversations.reply',
+    summary: "The simulator: the sandbox customer's thread as they see it, with the replies' statuses",
+    query: sandboxThreadQuery,
+    answers: { 200: { description: 'Thread, oldest first', schema: sandboxThreadAnswer } },
+    async handle({ c, business, query }) {
+      return c.json(await sandboxThread(await connectDeps(), business.tenantId, query.customerName));
+    },
+  }),
+  defineRoute({
+    method: 'delete',
+    path: `${CHANNEL}/:channelKind/:channelId`,
+    access: 'channels.manage',
+    summary: 'Disconnect a channel: unsubscribed at Meta, no longer routed, its conversations kept',
+    answers: { 204: { description: 'Disconnected (or already was)' } },
+    async handle({ c, business, caller, params, origin }) {
+      await disconnectChannel(
+        await connectDeps(),
+        actorOf(caller, origin),
+        business.tenantId,
+        params.channelKind as ChannelKind,
+        params.channelId ?? '',
+      );
+      return c.body(null, 204);
+    },
+  }),
+  defineRoute({
+    method: 'post',
+    path: `${CHANNEL}/:channelKind/:channelId/test`,
+    access: 'channels.manage',
+    summary: 'Test a channel: its token, and that Meta answers for its number, Page or account',
+    answers: { 200: { description: 'Each check and its outcome', schema: channelTestAnswer } },
+    async handle({ c, business, params }) {
+      const result = await testChannel(
+        await connectDeps(),
+        business.tenantId,
+        params.channelKind as ChannelKind,
+        params.channelId ?? '',
+      );
+      return c.json(result);
+    },
+  }),
+];

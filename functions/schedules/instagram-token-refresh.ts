@@ -1,0 +1,45 @@
+import { ACCOUNT_RECORDS } from '@asistone/core/accounts/records';
+import { AUDIT_RECORDS } from '@asistone/core/audit/records';
+import { refreshInstagramTokens } from '@asistone/core/channels/connect/token-refresh';
+import { graphClient } from '@asistone/core/channels/meta/graph';
+import { mailQueue } from '@asistone/core/notify/outbound';
+import { metaGraphSettings, readLinksConfig } from '@asistone/core/platform/config';
+import { platform } from '@asistone/core/platform/context';
+import { createLogger } from '@asistone/core/platform/log';
+import { TENANCY_RECORDS } from '@asistone/core/tenancy/records';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import middy from '@middy/core';
+import { withSecrets } from '../lib/secrets.js';
+
+/**
+ * Daily: refreshes Instagram Login tokens before they lapse, marks the ones that will, and
+ * mails owners and admins once per expiry (channels/connect/token-refresh.ts).
+ */
+const log = createLogger('instagram-token-refresh');
+
+/**
+ * The run's clock is the event's `time` (EventBridge stamps when the schedule fired), so a
+ * delayed or replayed run decides as of when it was due, and `npm run invoke` can run it as of
+ * any day.
+ */
+function runTime(event: unknown): number {
+  const time = (event as { time?: unknown } | undefined)?.time;
+  const parsed = typeof time === 'string' ? Date.parse(time) : Number.NaN;
+  return Number.isFinite(parsed) ? parsed : Date.now();
+}
+
+export const handler = middy(async (event: unknown) => {
+  const { storeOf, keyring, producer } = platform();
+  const env = await withSecrets(process.env);
+  return refreshInstagramTokens(
+    {
+      store: storeOf({ ...ACCOUNT_RECORDS, ...TENANCY_RECORDS, ...AUDIT_RECORDS }),
+      keyring,
+      graph: graphClient(metaGraphSettings(env)),
+      mails: mailQueue(producer),
+      appUrl: readLinksConfig(env).APP_URL,
+      log,
+    },
+    runTime(event),
+  );
+}).use(injectLambdaContext(log, { resetKeys: true }));

@@ -1,0 +1,196 @@
+import * as z from 'zod';
+
+/**
+ * The inbox: conversations, their messages, replies, notes, tickets and WhatsApp templates,
+ * all under `/api/businesses/:tenantId/`. Reads need `conversations.read`, writes
+ * `conversations.reply`, `POST /templates/sync` needs `channels.manage`.
+ *
+ * Differences from the issue-8 plan (/tmp/inbox-spec.md), kept small on purpose:
+ * - A message also carries `clientId` (outbound, the id the app chose) so the app can match its
+ *   optimistic copy, and `failureReason`/`error` only when it failed.
+ * - Message `status` adds 'queued' (stored, not yet handed to the provider) to the plan's list.
+ * - `POST /conversations/:id/read` and `/typing` answer 204.
+ * - `GET /tickets` also takes `conversationId=` to list one conversation's tickets.
+ */
+
+export const channelKindSchema = z.enum(['whatsapp', 'instagram', 'messenger', 'sandbox']);
+export type ChannelKind = z.infer<typeof channelKindSchema>;
+
+export const conversationStatusSchema = z.enum(['open', 'pending', 'resolved']);
+export type ConversationStatus = z.infer<typeof conversationStatusSchema>;
+
+/** Short tags; lower-case letters, digits, spaces, '-' and '_' (Turkish letters too). */
+export const labelSchema = z
+  .string()
+  .trim()
+  .min(1)
+  .max(32)
+  .regex(/^[\p{L}\p{N} _-]+$/u, 'letters, digits, spaces, - and _');
+
+export const conversationSchema = z.object({
+  id: z.string(),
+  channel: z.object({ kind: channelKindSchema, externalId: z.string(), label: z.string() }),
+  contact: z.object({
+    id: z.string(),
+    name: z.string().optional(),
+    phone: z.string().optional(),
+    handle: z.string().optional(),
+  }),
+  status: conversationStatusSchema,
+  assigneeId: z.string().optional(),
+  labels: z.array(z.string()),
+  unreadCount: z.number().int(),
+  /** ISO time of the newest message. */
+  lastMessageAt: z.string(),
+  preview: z.string(),
+  /**
+   * ISO time the free-form reply window closes (WhatsApp 24 h after the customer's last
+   * message; Instagram/Messenger 7 days with the human-agent tag); absent when never opened.
+   * After it, only templates can be sent (WhatsApp).
+   */
+  windowClosesAt: z.string().optional(),
+});
+export type Conversation = z.infer<typeof conversationSchema>;
+
+/** `GET …/conversations` — newest first, 25 a page. */
+export const conversationsQuery = z.object({
+  channel: channelKindSchema.optional(),
+  status: conversationStatusSchema.optional(),
+  /** `me`, `none` or a member's user id. */
+  assignee: z.string().min(1).max(64).optional(),
+  label: labelSchema.optional(),
+  unread: z.enum(['true', 'false']).optional(),
+  /** Name (substring, case and accents ignored) or phone number (exact, any usual format). */
+  q: z.string().trim().min(1).max(100).optional(),
+  cursor: z.string().max(512).optional(),
+});
+export const conversationsAnswer = z.object({
+  conversations: z.array(conversationSchema),
+  cursor: z.string().optional(),
+});
+export const conversationAnswer = conversationSchema;
+
+export const messageStatusSchema = z.enum(['received', 'queued', 'sent', 'delivered', 'read', 'failed']);
+export type MessageStatus = z.infer<typeof messageStatusSchema>;
+
+/** Why a reply failed, in words a person understands. */
+export const failureReasonSchema = z.enum([
+  'outside-window',
+  'undeliverable',
+  'rate-limited',
+  'paused-template',
+  'template',
+  'auth',
+  'invalid',
+  'server',
+  'no-channel',
+]);
+export type FailureReason = z.infer<typeof failureReasonSchema>;
+
+export const messageSchema = z.object({
+  id: z.string(),
+  direction: z.enum(['inbound', 'outbound']),
+  /** text, image, audio, video, document, sticker, location, contacts, interactive, button, reaction, order, system, template, unsupported ... */
+  type: z.string(),
+  text: z.string().optional(),
+  /** What the message carries besides text (media id, location, reaction, reply, template ...). */
+  details: z.record(z.string(), z.unknown()).optional(),
+  /** ISO */
+  sentAt: z.string(),
+  status: messageStatusSchema,
+  error: z
+    .object({ code: z.number().optional(), title: z.string().optional(), reason: failureReasonSchema })
+    .optional(),
+  authorId: z.string().optional(),
+  clientId: z.string().optional(),
+  deleted: z.boolean().optional(),
+});
+export type Message = z.infer<typeof messageSchema>;
+
+/** `GET …/conversations/:conversationId/messages?before=` — oldest→newest, 50 a page; `cursor` = the next `before`. */
+export const messagesQuery = z.object({ before: z.string().max(512).optional() });
+export const messagesAnswer = z.object({ messages: z.array(messageSchema), cursor: z.string().optional() });
+
+/** `PATCH …/conversations/:conversationId` */
+export const conversationPatchBody = z
+  .object({
+    status: conversationStatusSchema.optional(),
+    /** null clears it. */
+    assigneeId: z.string().min(1).max(64).nullable().optional(),
+    labels: z.array(labelSchema).max(20).optional(),
+  })
+  .refine((body) => Object.keys(body).length > 0, 'nothing to change');
+
+const clientIdSchema = z
+  .string()
+  .min(8)
+  .max(64)
+  .regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, - and _');
+
+/** `POST …/conversations/:conversationId/messages` → 202 `{ message }` (status 'queued'); the same `clientId` again → the same message. */
+export const replyBody = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('text'), text: z.string().trim().min(1).max(4096), clientId: clientIdSchema }),
+  z.object({
+    kind: z.literal('template'),
+    name: z.string().min(1).max(512),
+    language: z.string().min(2).max(15),
+    variables: z.array(z.string().min(1).max(1024)).max(20).default([]),
+    clientId: clientIdSchema,
+  }),
+  z.object({
+    kind: z.literal('media'),
+    mediaKind: z.enum(['image', 'video', 'audio', 'document']),
+    url: z.url({ protocol: /^https?$/ }).max(2048),
+    caption: z.string().max(1024).optional(),
+    clientId: clientIdSchema,
+  }),
+]);
+export type ReplyBody = z.infer<typeof replyBody>;
+export const replyAnswer = z.object({ message: messageSchema });
+
+/** `GET|POST …/conversations/:conversationId/notes` — private, never sent to the customer. */
+export const noteBody = z.object({ text: z.string().trim().min(1).max(4000) });
+export const noteSchema = z.object({ id: z.string(), text: z.string(), authorId: z.string(), createdAt: z.string() });
+export const notesAnswer = z.object({ notes: z.array(noteSchema) });
+export const noteAnswer = noteSchema;
+
+export const ticketStatusSchema = z.enum(['open', 'pending', 'closed']);
+export const ticketSchema = z.object({
+  id: z.string(),
+  conversationId: z.string(),
+  title: z.string(),
+  status: ticketStatusSchema,
+  assigneeId: z.string().optional(),
+  openedBy: z.object({ kind: z.enum(['person', 'ai']), id: z.string() }),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+export type Ticket = z.infer<typeof ticketSchema>;
+/** `GET …/tickets?status=&conversationId=` newest first. */
+export const ticketsQuery = z.object({
+  status: ticketStatusSchema.optional(),
+  conversationId: z.string().max(64).optional(),
+});
+export const ticketsAnswer = z.object({ tickets: z.array(ticketSchema) });
+/** `POST …/conversations/:conversationId/tickets` → 201 */
+export const ticketBody = z.object({
+  title: z.string().trim().min(1).max(200),
+  assigneeId: z.string().min(1).max(64).optional(),
+});
+/** `PATCH …/tickets/:ticketId` */
+export const ticketPatchBody = z
+  .object({ status: ticketStatusSchema.optional(), assigneeId: z.string().min(1).max(64).nullable().optional() })
+  .refine((body) => Object.keys(body).length > 0, 'nothing to change');
+export const ticketAnswer = ticketSchema;
+
+/** `GET …/templates` — WhatsApp templates as last synced; `POST …/templates/sync` → the same after a sync. */
+export const templateSchema = z.object({
+  name: z.string(),
+  language: z.string(),
+  status: z.string(),
+  category: z.string(),
+  variables: z.number().int(),
+  /** The components as Meta returned them (header, body text, buttons) for a preview. */
+  components: z.array(z.unknown()).optional(),
+});
+export const templatesAnswer = z.object({ templates: z.array(templateSchema), syncedAt: z.string().optional() });

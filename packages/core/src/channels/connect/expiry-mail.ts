@@ -1,0 +1,100 @@
+import { DEFAULT_LANGUAGE, type Language } from '@asistone/contract/accounts';
+import { effectiveRole, ownerOf } from '../../accounts/businesses.js';
+import { accountKeys, loadUser, profileOf } from '../../accounts/people.js';
+import type { AccountsStore } from '../../accounts/records.js';
+import type { OutgoingMail } from '../../notify/mailer.js';
+import { type MailQueue, sealMail } from '../../notify/outbound.js';
+import { renderMail } from '../../notify/render.js';
+import type { TenantKeyring } from '../../platform/crypto/keyring.js';
+
+/**
+ * The reminder that a channel's token lapses (or lapsed), to the business's owner and admins,
+ * each in their own language. The idempotency key names the channel and the expiry, so one
+ * expiry is mailed once (a re-run, a redelivery: the mail worker's receipt holds).
+ */
+
+const WORDS: Record<
+  Language,
+  { soon: string; lapsed: string; soonText: string; lapsedText: string; why: string; action: string }
+> = {
+  tr: {
+    soon: '{channel} bağlantınızın süresi yakında doluyor',
+    lapsed: '{channel} bağlantınızın süresi doldu',
+    soonText: '{channel} bağlantısının erişim izni {date} tarihinde sona eriyor ve Asistone bunu yenileyemedi.',
+    lapsedText:
+      '{channel} bağlantısının erişim izni {date} tarihinde sona erdi: bu hesaba gelen mesajlar artık gelen kutunuza düşmüyor.',
+    why: 'Ayarlar › Kanallar bölümünden hesabı yeniden bağlayın; konuşmalarınız yerinde kalır.',
+    action: 'Kanalları aç',
+  },
+  en: {
+    soon: 'Your {channel} connection expires soon',
+    lapsed: 'Your {channel} connection has expired',
+    soonText: "{channel}'s access expires on {date} and Asistone could not renew it.",
+    lapsedText: "{channel}'s access expired on {date}: messages to this account no longer reach your inbox.",
+    why: 'Connect the account again under Settings › Channels; your conversations stay where they are.',
+    action: 'Open channels',
+  },
+};
+
+const fill = (text: string, values: Record<string, string>) =>
+  text.replace(/\{(\w+)\}/g, (_, name: string) => values[name] ?? '');
+
+export function channelExpiryMail(
+  to: string,
+  language: Language,
+  facts: { channel: string; expiresAt: number; lapsed: boolean; url: string; key: string },
+): OutgoingMail {
+  const words = WORDS[language];
+  const values = { channel: facts.channel, date: new Date(facts.expiresAt).toISOString().slice(0, 10) };
+  return renderMail('channel-expiry', to, facts.key, {
+    language,
+    subject: fill(facts.lapsed ? words.lapsed : words.soon, values),
+    paragraphs: [fill(facts.lapsed ? words.lapsedText : words.soonText, values), words.why],
+    action: { label: words.action, url: facts.url },
+  });
+}
+
+export interface ExpiryMailDeps {
+  /** Accounts (owners and their addresses) and channels. */
+  store: AccountsStore;
+  keyring: TenantKeyring;
+  mails: MailQueue;
+  appUrl: string;
+}
+
+/**
+ * Queues the reminder to every owner and admin of the business; answers how many were queued.
+ * Each is sealed with the business's key, as invitations are.
+ */
+export async function queueChannelExpiryMails(
+  deps: ExpiryMailDeps,
+  channel: { tenantId: string; kind: string; externalId: string; label: string; tokenExpiresAt: number },
+  lapsed: boolean,
+): Promise<number> {
+  const { tenantId } = channel;
+  const [memberships, ownerId] = await Promise.all([
+    deps.store.entities.membership.query.byBusiness({ tenantId }).go({ pages: 'all' }),
+    ownerOf(deps, tenantId),
+  ]);
+  const managers = memberships.data.filter((membership) =>
+    ['owner', 'admin'].includes(effectiveRole(membership.role, ownerId, membership.userId)),
+  );
+  if (managers.length === 0) return 0;
+  const people = await accountKeys(deps);
+  const keys = await deps.keyring.forTenant(tenantId);
+  let queued = 0;
+  for (const { userId } of managers) {
+    const user = await loadUser(deps, userId);
+    if (!user) continue;
+    const mail = channelExpiryMail(profileOf(people, user).email, user.language ?? DEFAULT_LANGUAGE, {
+      channel: channel.label,
+      expiresAt: channel.tokenExpiresAt,
+      lapsed,
+      url: `${deps.appUrl}/settings/channels`,
+      key: `channel-expiry/${tenantId}/${channel.kind}-${channel.externalId}/${channel.tokenExpiresAt}/${userId}`,
+    });
+    await deps.mails.enqueue(sealMail(keys, mail));
+    queued++;
+  }
+  return queued;
+}

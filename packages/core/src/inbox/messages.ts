@@ -1,0 +1,141 @@
+import type { TenantKeys } from '../platform/crypto/keyring.js';
+import { ValidationError } from '../platform/errors.js';
+import { findConversation, type InboxDeps } from './conversations.js';
+import type { InboxStore } from './records.js';
+
+/** A conversation's messages as the team reads them, page by page, with sealed fields opened. */
+
+export type MessageItem = NonNullable<
+  Awaited<ReturnType<ReturnType<InboxStore['entities']['message']['get']>['go']>>['data']
+>;
+
+export type FailureReason =
+  | 'outside-window'
+  | 'undeliverable'
+  | 'rate-limited'
+  | 'paused-template'
+  | 'template'
+  | 'auth'
+  | 'invalid'
+  | 'server'
+  | 'no-channel';
+
+export interface MessageView {
+  id: string;
+  direction: 'inbound' | 'outbound';
+  type: string;
+  text?: string;
+  details?: Record<string, unknown>;
+  sentAt: string;
+  status: 'received' | 'queued' | 'sent' | 'delivered' | 'read' | 'failed';
+  error?: { code?: number; title?: string; reason: FailureReason };
+  authorId?: string;
+  clientId?: string;
+  deleted?: boolean;
+}
+
+export const MESSAGES_PAGE = 50;
+
+function open(keys: TenantKeys, field: string, messageId: string, sealed: string | undefined) {
+  if (sealed === undefined) return undefined;
+  try {
+    return keys.open('message', field, messageId, sealed);
+  } catch {
+    return undefined;
+  }
+}
+
+/** What a provider failure without our own reason (a failed status from a webhook) reads as. */
+function reasonOfCode(code: number | undefined): FailureReason {
+  if (code === 131047) return 'outside-window';
+  if (code === 131026 || code === 131049 || code === 131050) return 'undeliverable';
+  if (code === 130429 || code === 131056) return 'rate-limited';
+  if (code === 132015 || code === 132016) return 'paused-template';
+  return 'invalid';
+}
+
+export function messageView(keys: TenantKeys, message: MessageItem): MessageView {
+  const deleted = message.deletedAt !== undefined;
+  const text = deleted ? undefined : open(keys, 'text', message.messageId, message.text);
+  let details: Record<string, unknown> | undefined;
+  const detailsJson = deleted ? undefined : open(keys, 'details', message.messageId, message.details);
+  if (detailsJson) {
+    try {
+      details = JSON.parse(detailsJson) as Record<string, unknown>;
+    } catch {
+      details = undefined;
+    }
+  }
+  return {
+    id: message.messageId,
+    direction: message.direction,
+    type: message.type,
+    ...(text !== undefined && { text }),
+    ...(details && { details }),
+    sentAt: new Date(message.sentAt).toISOString(),
+    status: message.status,
+    ...(message.status === 'failed' && {
+      error: {
+        ...(message.errorCode !== undefined && { code: message.errorCode }),
+        ...(message.errorTitle && { title: message.errorTitle }),
+        reason: message.failureReason ?? reasonOfCode(message.errorCode),
+      },
+    }),
+    ...(message.authorId && { authorId: message.authorId }),
+    ...(message.clientId && { clientId: message.clientId }),
+    ...(deleted && { deleted: true }),
+  };
+}
+
+interface PagePosition {
+  sentAt: number;
+  messageId: string;
+}
+
+function encode(position: PagePosition): string {
+  return Buffer.from(JSON.stringify([position.sentAt, position.messageId])).toString('base64url');
+}
+
+function decode(cursor: string): PagePosition {
+  try {
+    const [sentAt, messageId] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown[];
+    if (
+      typeof sentAt === 'number' &&
+      Number.isSafeInteger(sentAt) &&
+      typeof messageId === 'string' &&
+      /^m[a-z]_[\w-]{1,64}$/.test(messageId)
+    ) {
+      return { sentAt, messageId };
+    }
+  } catch {
+    // falls through
+  }
+  throw new ValidationError('The cursor is not one this thread gave', ['before']);
+}
+
+/**
+ * Up to 50 messages, oldest to newest, ending just before `before` (the newest page when absent);
+ * the answer's cursor reads the page before it.
+ */
+export async function listMessages(
+  deps: InboxDeps,
+  tenantId: string,
+  conversationId: string,
+  before?: string,
+): Promise<{ messages: MessageView[]; cursor?: string }> {
+  await findConversation(deps.store, tenantId, conversationId);
+  const keys = await deps.keyring.forTenant(tenantId);
+  const index = deps.store.entities.message.query.byConversation({ tenantId, conversationId });
+  const position = before ? decode(before) : undefined;
+  const ranged = position ? index.lt(position) : index;
+  // One more than a page tells whether an older page exists.
+  const { data } = await ranged.go({ order: 'desc', limit: MESSAGES_PAGE + 1 });
+  const page = data.slice(0, MESSAGES_PAGE);
+  const oldest = page.at(-1);
+  // Stamps are whole seconds on WhatsApp: within a second, the order they arrived in.
+  const inOrder = [...page].sort((a, b) => a.sentAt - b.sentAt || a.receivedAt - b.receivedAt);
+  return {
+    messages: inOrder.map((message) => messageView(keys, message)),
+    ...(data.length > MESSAGES_PAGE && oldest && { cursor: encode(oldest) }),
+  };
+}

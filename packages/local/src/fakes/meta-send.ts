@@ -1,0 +1,203 @@
+import { randomBytes } from 'node:crypto';
+import type { Context } from 'hono';
+import { authorize, fail, GraphFailure, injectedSendFailure, missingParameter } from './meta-http.js';
+import { type FakeChannel, type FakeMessage, type FakeMetaState, remember } from './meta-state.js';
+import { echoPayload, messagingReceiptPayload, type WebhookSender, whatsappStatusPayload } from './meta-webhooks.js';
+
+/**
+ * Sending, as the Cloud API and the Send API answer it: the request is checked and answered at
+ * once, and what happens to the message afterwards (sent, delivered, read, or failed outside the
+ * 24-hour window) arrives later as webhooks, as it does from Meta.
+ */
+
+export interface FakeContext {
+  state: FakeMetaState;
+  webhooks: WebhookSender;
+  /** The fake's own base URL (media URLs point at it). */
+  url(): string;
+  /** Milliseconds after the send at which each status is posted; `read: undefined` waits for the customer. */
+  statusDelaysMs: { sent: number; delivered: number; read?: number };
+}
+
+const DAY_MS = 24 * 3600 * 1000;
+
+/**
+ * When the customer last wrote in this thread (the 24-hour window opens there); undefined when
+ * the fake never saw them write: tests may post signed webhooks straight to the product, so a
+ * customer the fake does not know is given the benefit of the doubt (window open). To test a
+ * closed window, let the customer write through `/dev/meta/customer/messages` and age it.
+ */
+function lastFromCustomer(state: FakeMetaState, channel: FakeChannel, businessId: string, customerId: string) {
+  let last = 0;
+  for (let index = state.messages.length - 1; index >= 0; index -= 1) {
+    const message = state.messages[index] as FakeMessage;
+    if (
+      message.direction === 'from-customer' &&
+      message.channel === channel &&
+      message.businessId === businessId &&
+      message.customerId === customerId
+    ) {
+      last = Math.max(last, message.at);
+    }
+  }
+  return last === 0 ? undefined : last;
+}
+
+const wamid = () => `wamid.${randomBytes(24).toString('base64url')}`;
+const mid = () => `m_${randomBytes(24).toString('base64url')}`;
+
+/** Moves a business message to `status` and posts the matching webhook(s). */
+export function postStatus(ctx: FakeContext, message: FakeMessage, status: 'sent' | 'delivered' | 'read', delayMs = 0) {
+  const order = ['accepted', 'sent', 'delivered', 'read'];
+  if (message.status === 'failed' || order.indexOf(message.status) >= order.indexOf(status)) return;
+  message.status = status;
+  if (message.channel === 'whatsapp') {
+    void ctx.webhooks.post('whatsapp', whatsappStatusPayload(ctx.state, { ...message, status }), delayMs);
+    return;
+  }
+  if (status === 'sent') void ctx.webhooks.post(message.channel, echoPayload(ctx.state, message), delayMs);
+  // Instagram reports reads only; Messenger deliveries and reads.
+  else if (status === 'read' || message.channel === 'messenger') {
+    void ctx.webhooks.post(message.channel, messagingReceiptPayload(message, status), delayMs);
+  }
+}
+
+function scheduleStatuses(ctx: FakeContext, message: FakeMessage) {
+  const { sent, delivered, read } = ctx.statusDelaysMs;
+  const at = (delay: number, status: 'sent' | 'delivered' | 'read') =>
+    setTimeout(() => postStatus(ctx, message, status), delay).unref();
+  at(sent, 'sent');
+  at(delivered, 'delivered');
+  if (read !== undefined) at(read, 'read');
+}
+
+function textOf(body: Record<string, unknown>): string | undefined {
+  const text = body.text as { body?: unknown } | undefined;
+  if (typeof text?.body === 'string') return text.body;
+  const template = body.template as { name?: unknown } | undefined;
+  if (typeof template?.name === 'string') return `[template ${template.name}]`;
+  const type = typeof body.type === 'string' ? body.type : undefined;
+  const media = type ? (body[type] as { caption?: unknown } | undefined) : undefined;
+  return typeof media?.caption === 'string' ? media.caption : type ? `[${type}]` : undefined;
+}
+
+/** POST /{phone-number-id}/messages: a message, or a read receipt with an optional typing indicator. */
+export async function sendWhatsApp(ctx: FakeContext, c: Context, phoneNumberId: string) {
+  const { state } = ctx;
+  const phone = state.phoneNumbers.get(phoneNumberId);
+  authorize(state, c, phoneNumberId);
+  if (!phone) return fail(400, 100, undefined, 33);
+  const body = (await c.req.json().catch(() => ({}))) as Record<string, unknown>;
+  if (body.messaging_product !== 'whatsapp') return missingParameter('messaging_product');
+
+  if (body.status === 'read') {
+    const read = state.messages.find(
+      (message) => message.id === body.message_id && message.businessId === phoneNumberId,
+    );
+    // A message the fake did not carry (a test posted its webhook directly) is accepted as Meta
+    // would accept a real one; an id that is not a wamid at all is not.
+    if (!read && !String(body.message_id ?? '').startsWith('wamid.')) {
+      return fail(400, 100, '(#100) Invalid parameter', 2494010);
+    }
+    if (read) read.status = 'read';
+    return c.json({ success: true });
+  }
+
+  const injected = injectedSendFailure(state);
+  if (injected) throw new GraphFailure(injected);
+  if (!phone.registered) return fail(400, 133010);
+  const to = typeof body.to === 'string' ? body.to.replace(/\D/g, '') : '';
+  if (!to) return missingParameter('to');
+  const type = typeof body.type === 'string' ? body.type : 'text';
+  if (type === 'text' && typeof (body.text as { body?: unknown } | undefined)?.body !== 'string') {
+    return missingParameter('text[body]');
+  }
+  const template = type === 'template' ? (body.template as { name?: string; language?: { code?: string } }) : undefined;
+  if (template) {
+    const waba = state.wabas.get(phone.wabaId);
+    const found = waba?.templates.find((t) => t.name === template.name && t.language === template.language?.code);
+    if (!found || found.status === 'REJECTED' || found.status === 'PENDING') return fail(404, 132001);
+    if (found?.status === 'PAUSED') return fail(400, 132015);
+  }
+
+  const message: FakeMessage = {
+    id: wamid(),
+    channel: 'whatsapp',
+    businessId: phoneNumberId,
+    customerId: to,
+    direction: 'to-customer',
+    type,
+    text: textOf({ ...body, type }),
+    body,
+    status: 'accepted',
+    at: Date.now(),
+  };
+  remember(state, message);
+  const windowOpen = (lastFromCustomer(state, 'whatsapp', phoneNumberId, to) ?? Date.now()) > Date.now() - DAY_MS;
+  if (!template && !windowOpen) {
+    // Meta accepts the request and fails the message afterwards, by status webhook.
+    message.status = 'failed';
+    void ctx.webhooks.post(
+      'whatsapp',
+      whatsappStatusPayload(state, message, {
+        code: 131047,
+        title: 'Re-engagement message',
+        details:
+          'Message failed to send because more than 24 hours have passed since the customer last replied to this number.',
+      }),
+      ctx.statusDelaysMs.sent,
+    );
+  } else {
+    scheduleStatuses(ctx, message);
+  }
+  return c.json({
+    messaging_product: 'whatsapp',
+    contacts: [{ input: String(body.to), wa_id: to }],
+    messages: [{ id: message.id, ...(template ? { message_status: 'accepted' } : {}) }],
+  });
+}
+
+/** POST /{page-or-ig-id}/messages (Send API): a message or a sender action. */
+export async function sendMessaging(
+  ctx: FakeContext,
+  c: Context,
+  businessId: string,
+  channel: 'messenger' | 'instagram',
+) {
+  const { state } = ctx;
+  authorize(state, c, businessId);
+  const body = (await c.req.json().catch(() => ({}))) as {
+    recipient?: { id?: string };
+    message?: { text?: string; attachment?: { type?: string } };
+    sender_action?: string;
+    messaging_type?: string;
+    tag?: string;
+  };
+  const recipientId = body.recipient?.id;
+  if (!recipientId) return missingParameter('recipient');
+  if (body.sender_action) return c.json({ recipient_id: recipientId });
+
+  const injected = injectedSendFailure(state);
+  if (injected) throw new GraphFailure(injected);
+  if (!body.message?.text && !body.message?.attachment) return missingParameter('message');
+  const last = lastFromCustomer(state, channel, businessId, recipientId) ?? Date.now();
+  // 24 h for a plain reply; the HUMAN_AGENT tag stretches it to 7 days.
+  const humanAgent = body.messaging_type === 'MESSAGE_TAG' && body.tag === 'HUMAN_AGENT';
+  if (last < Date.now() - (humanAgent ? 7 : 1) * DAY_MS) return fail(400, 10, undefined, 2018278);
+
+  const message: FakeMessage = {
+    id: mid(),
+    channel,
+    businessId,
+    customerId: recipientId,
+    direction: 'to-customer',
+    type: body.message.text ? 'text' : (body.message.attachment?.type ?? 'attachment'),
+    text: body.message.text,
+    body,
+    status: 'accepted',
+    at: Date.now(),
+  };
+  remember(state, message);
+  scheduleStatuses(ctx, message);
+  return c.json({ recipient_id: recipientId, message_id: message.id });
+}

@@ -1,0 +1,352 @@
+import { createHash, randomBytes } from 'node:crypto';
+
+/**
+ * What the fake Meta remembers, in memory: the accounts it knows (WABAs, numbers, Pages,
+ * Instagram accounts), the tokens and codes it issued, media, templates, and every message it
+ * carried, as the customer's phone would show them.
+ */
+
+export type FakeChannel = 'whatsapp' | 'messenger' | 'instagram';
+
+export interface FakeToken {
+  /** business: Embedded Signup; user: Facebook Login; page: a Page's; instagram: Instagram Login; app: `<id>|<secret>`. */
+  kind: 'business' | 'user' | 'page' | 'instagram';
+  /** Ids this token may act on (WABA, phone number, Page, Instagram account). */
+  targets: Set<string>;
+  scopes: string[];
+  /** Epoch seconds; 0 = never. */
+  expiresAt: number;
+  issuedAt: number;
+  /** The Facebook user behind a user token: which Pages /me/accounts lists. */
+  pageIds?: string[];
+}
+
+export interface FakeCode {
+  kind: 'business' | 'user' | 'instagram';
+  targets: string[];
+  pageIds?: string[];
+  /** Epoch ms after which the code is refused (Embedded Signup codes live 30 s). */
+  expiresAtMs: number;
+}
+
+export interface FakeTemplate {
+  id: string;
+  name: string;
+  language: string;
+  status: 'APPROVED' | 'PAUSED' | 'REJECTED' | 'PENDING';
+  category: 'UTILITY' | 'MARKETING' | 'AUTHENTICATION';
+  components: unknown[];
+}
+
+export interface FakeWaba {
+  id: string;
+  name: string;
+  phoneNumberIds: string[];
+  subscribed: boolean;
+  templates: FakeTemplate[];
+}
+
+export interface FakePhoneNumber {
+  id: string;
+  wabaId: string;
+  displayPhoneNumber: string;
+  verifiedName: string;
+  qualityRating: 'GREEN' | 'YELLOW' | 'RED';
+  registered: boolean;
+  pin?: string;
+}
+
+export interface FakePage {
+  id: string;
+  name: string;
+  subscribedFields: string[] | undefined;
+  /** The Page's token (what /me/accounts hands out). */
+  token: string;
+}
+
+export interface FakeInstagramAccount {
+  id: string;
+  username: string;
+  subscribedFields: string[] | undefined;
+}
+
+export interface FakeMedia {
+  id: string;
+  /** The phone number, Page or Instagram account it was sent to. */
+  businessId: string;
+  /** WhatsApp media needs the bearer token; Messenger and Instagram URLs are signed and need none. */
+  needsToken: boolean;
+  bytes: Buffer;
+  mimeType: string;
+  sha256: string;
+}
+
+/** `accepted`: answered, no status posted yet. */
+export type FakeMessageStatus = 'accepted' | 'sent' | 'delivered' | 'read' | 'failed';
+
+/** One message of a thread, as the customer's side of the conversation sees it. */
+export interface FakeMessage {
+  id: string;
+  channel: FakeChannel;
+  /** Phone number id, Page id or Instagram account id. */
+  businessId: string;
+  /** wa_id, PSID or IGSID. */
+  customerId: string;
+  direction: 'from-customer' | 'to-customer';
+  type: string;
+  text?: string;
+  /** What the business sent, as it sent it (for tests that check the request shape). */
+  body?: unknown;
+  status: FakeMessageStatus;
+  at: number;
+}
+
+export interface FakeFailures {
+  /** Share of sends (0..1) that fail with one of `statuses`. */
+  rate: number;
+  /** HTTP statuses to fail with: 429 → code 130429 (throughput), 500 → code 131000. */
+  statuses: number[];
+}
+
+/** A failure a test scripts for the next Graph call (any endpoint but media downloads). */
+export interface ScriptedError {
+  status: number;
+  code: number;
+  subcode?: number;
+  message?: string;
+  type?: string;
+  /** Seconds, sent as a Retry-After header. */
+  retryAfter?: number;
+}
+
+export interface FakeMetaState {
+  appId: string;
+  appSecret: string;
+  instagramAppId: string;
+  instagramAppSecret: string;
+  wabas: Map<string, FakeWaba>;
+  phoneNumbers: Map<string, FakePhoneNumber>;
+  pages: Map<string, FakePage>;
+  instagramAccounts: Map<string, FakeInstagramAccount>;
+  tokens: Map<string, FakeToken>;
+  codes: Map<string, FakeCode>;
+  media: Map<string, FakeMedia>;
+  messages: FakeMessage[];
+  /** Every Graph request, newest last (method, path, status), for tests; never the token. */
+  requests: { method: string; path: string; status: number }[];
+  /** Every webhook posted (what it carried, e.g. `status:read`, and the endpoint's HTTP status; 0 = unreachable). */
+  deliveries: { channel: FakeChannel; what: string; id?: string; httpStatus: number; at: number }[];
+  failures: FakeFailures;
+  /** Answers for the next Graph calls, in order, before anything else is checked. */
+  scripted: ScriptedError[];
+  /** Seeded random for failure injection, so a run is reproducible. */
+  random: () => number;
+}
+
+/** The demo business's accounts (packages/core/src/tenancy/demo.ts) and the tokens that act on them. */
+export const FAKE_META_DEMO = {
+  wabaId: '100000000000002',
+  phoneNumberId: '100000000000001',
+  displayPhoneNumber: '+90 555 000 00 00',
+  pageId: '100000000000004',
+  instagramAccountId: '17841400000000003',
+  /** Business token for the demo WABA and number (what Embedded Signup would have issued). */
+  whatsappToken: 'EAAFakeDemoWhatsAppBusinessToken000000000000',
+  /** The demo Page's token. */
+  pageToken: 'EAAFakeDemoPageToken00000000000000000000000',
+  /** The demo Instagram account's Instagram Login token. */
+  instagramToken: 'IGAAFakeDemoInstagramToken000000000000000',
+} as const;
+
+export const newId = (digits = 15) =>
+  String(1 + Math.floor(Math.random() * 9)) +
+  Array.from({ length: digits - 1 }, () => Math.floor(Math.random() * 10)).join('');
+export const newToken = (prefix: string) => `${prefix}${randomBytes(24).toString('base64url')}`;
+export const sha256Base64 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('base64');
+const nowSeconds = () => Math.floor(Date.now() / 1000);
+
+/** Mulberry32: small, seeded, good enough to pick which sends fail. */
+function seeded(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export const DEMO_TEMPLATES: readonly Omit<FakeTemplate, 'id'>[] = [
+  {
+    name: 'order_update',
+    language: 'tr',
+    status: 'APPROVED',
+    category: 'UTILITY',
+    components: [{ type: 'BODY', text: 'Merhaba {{1}}, {{2}} numaralı siparişiniz {{3}}.' }],
+  },
+  {
+    name: 'order_update',
+    language: 'en',
+    status: 'APPROVED',
+    category: 'UTILITY',
+    components: [{ type: 'BODY', text: 'Hello {{1}}, your order {{2}} is {{3}}.' }],
+  },
+  {
+    name: 'welcome_offer',
+    language: 'tr',
+    status: 'APPROVED',
+    category: 'MARKETING',
+    components: [{ type: 'BODY', text: 'Hoş geldiniz {{1}}! İlk siparişinize %10 indirim.' }],
+  },
+  {
+    name: 'winback_offer',
+    language: 'tr',
+    status: 'PAUSED',
+    category: 'MARKETING',
+    components: [{ type: 'BODY', text: 'Sizi özledik {{1}}.' }],
+  },
+];
+
+export function createFakeMetaState(options: {
+  appId: string;
+  appSecret: string;
+  instagramAppId?: string;
+  instagramAppSecret: string;
+  failureRate?: number;
+  seed?: number;
+}): FakeMetaState {
+  const state: FakeMetaState = {
+    appId: options.appId,
+    appSecret: options.appSecret,
+    instagramAppId: options.instagramAppId ?? `${options.appId}9`,
+    instagramAppSecret: options.instagramAppSecret,
+    wabas: new Map(),
+    phoneNumbers: new Map(),
+    pages: new Map(),
+    instagramAccounts: new Map(),
+    tokens: new Map(),
+    codes: new Map(),
+    media: new Map(),
+    messages: [],
+    requests: [],
+    failures: { rate: options.failureRate ?? 0, statuses: [429, 500] },
+    scripted: [],
+    deliveries: [],
+    random: seeded(options.seed ?? 8),
+  };
+  seedDemo(state);
+  return state;
+}
+
+/** Adds a WABA with one number (what finishing Embedded Signup creates) and returns their ids. */
+export function addWhatsAppAccount(
+  state: FakeMetaState,
+  ids: { wabaId?: string; phoneNumberId?: string; displayPhoneNumber?: string; name?: string } = {},
+): { waba: FakeWaba; phone: FakePhoneNumber } {
+  const wabaId = ids.wabaId ?? newId();
+  const phoneNumberId = ids.phoneNumberId ?? newId();
+  const waba: FakeWaba = state.wabas.get(wabaId) ?? {
+    id: wabaId,
+    name: ids.name ?? 'Fake Business',
+    phoneNumberIds: [],
+    subscribed: false,
+    templates: DEMO_TEMPLATES.map((template) => ({ ...template, id: newId() })),
+  };
+  if (!waba.phoneNumberIds.includes(phoneNumberId)) waba.phoneNumberIds.push(phoneNumberId);
+  state.wabas.set(wabaId, waba);
+  const phone: FakePhoneNumber = state.phoneNumbers.get(phoneNumberId) ?? {
+    id: phoneNumberId,
+    wabaId,
+    displayPhoneNumber: ids.displayPhoneNumber ?? `+90 555 ${phoneNumberId.slice(-7, -4)} ${phoneNumberId.slice(-4)}`,
+    verifiedName: ids.name ?? 'Fake Business',
+    qualityRating: 'GREEN',
+    registered: false,
+  };
+  state.phoneNumbers.set(phoneNumberId, phone);
+  return { waba, phone };
+}
+
+export function addPage(state: FakeMetaState, id = newId(), name = 'Fake Page'): FakePage {
+  const page: FakePage = state.pages.get(id) ?? { id, name, subscribedFields: undefined, token: newToken('EAAPage') };
+  state.pages.set(id, page);
+  state.tokens.set(page.token, {
+    kind: 'page',
+    targets: new Set([id]),
+    scopes: PAGE_SCOPES,
+    expiresAt: 0,
+    issuedAt: nowSeconds(),
+  });
+  return page;
+}
+
+export function addInstagramAccount(state: FakeMetaState, id = `1784140${newId(10)}`, username = 'fakeshop') {
+  const account: FakeInstagramAccount = state.instagramAccounts.get(id) ?? {
+    id,
+    username,
+    subscribedFields: undefined,
+  };
+  state.instagramAccounts.set(id, account);
+  return account;
+}
+
+export const WHATSAPP_SCOPES = ['whatsapp_business_management', 'whatsapp_business_messaging', 'business_management'];
+export const PAGE_SCOPES = ['pages_show_list', 'pages_manage_metadata', 'pages_messaging'];
+export const INSTAGRAM_SCOPES = ['instagram_business_basic', 'instagram_business_manage_messages'];
+
+/** Issues a token; long-lived Instagram tokens expire in 60 days, the others never. */
+export function issueToken(
+  state: FakeMetaState,
+  token: Omit<FakeToken, 'issuedAt' | 'expiresAt'> & { expiresIn?: number },
+) {
+  const value = newToken(token.kind === 'instagram' ? 'IGAA' : 'EAA');
+  const { expiresIn, ...rest } = token;
+  state.tokens.set(value, { ...rest, issuedAt: nowSeconds(), expiresAt: expiresIn ? nowSeconds() + expiresIn : 0 });
+  return value;
+}
+
+function seedDemo(state: FakeMetaState): void {
+  const demo = FAKE_META_DEMO;
+  const { waba } = addWhatsAppAccount(state, {
+    wabaId: demo.wabaId,
+    phoneNumberId: demo.phoneNumberId,
+    displayPhoneNumber: demo.displayPhoneNumber,
+    name: 'Demo Mağaza',
+  });
+  waba.subscribed = true;
+  const phone = state.phoneNumbers.get(demo.phoneNumberId);
+  if (phone) phone.registered = true;
+  state.tokens.set(demo.whatsappToken, {
+    kind: 'business',
+    targets: new Set([demo.wabaId, demo.phoneNumberId]),
+    scopes: WHATSAPP_SCOPES,
+    expiresAt: 0,
+    issuedAt: nowSeconds(),
+  });
+  const page = addPage(state, demo.pageId, 'Demo Mağaza');
+  state.tokens.delete(page.token);
+  page.token = demo.pageToken;
+  state.tokens.set(demo.pageToken, {
+    kind: 'page',
+    targets: new Set([demo.pageId]),
+    scopes: PAGE_SCOPES,
+    expiresAt: 0,
+    issuedAt: nowSeconds(),
+  });
+  addInstagramAccount(state, demo.instagramAccountId, 'demomagaza');
+  state.tokens.set(demo.instagramToken, {
+    kind: 'instagram',
+    targets: new Set([demo.instagramAccountId]),
+    scopes: INSTAGRAM_SCOPES,
+    expiresAt: nowSeconds() + 60 * 24 * 3600,
+    issuedAt: nowSeconds() - 2 * 24 * 3600,
+  });
+}
+
+/** Threads keep the newest messages only, so a long load run does not slow every send down. */
+const MAX_MESSAGES = 20_000;
+
+export function remember(state: FakeMetaState, message: FakeMessage): void {
+  state.messages.push(message);
+  if (state.messages.length > MAX_MESSAGES) state.messages.splice(0, state.messages.length - MAX_MESSAGES);
+}

@@ -260,7 +260,7 @@ describe('merchant onboarding in the browser', () => {
       await expect.poll(() => nav.getByRole('link', { name: area }).isVisible()).toBe(true);
     }
     await expect.poll(() => nav.getByRole('link', { name: 'Ayarlar' }).isVisible()).toBe(true);
-    await expect.poll(() => page.getByTestId('area-empty-state').textContent()).toContain('henüz kullanıma açılmadı');
+    await expect.poll(() => page.getByText('Henüz bağlı bir kanalınız yok.').isVisible()).toBe(true);
     await checkAccessibility(page, 'inbox');
     screenshots.push(await screenshot(page, 'inbox-tr'));
   });
@@ -428,7 +428,7 @@ describe('merchant onboarding in the browser', () => {
     await chooseLanguage(page, 'English');
     await expect.poll(() => page.getByRole('heading', { level: 1, name: 'Inbox' }).isVisible()).toBe(true);
     await expect.poll(() => language(page)).toBe('en');
-    await expect.poll(() => page.getByTestId('area-empty-state').textContent()).toContain('not available yet');
+    await expect.poll(() => page.getByText('No channel is connected yet.').isVisible()).toBe(true);
     await page.reload();
     await expect.poll(() => page.getByRole('heading', { level: 1, name: 'Inbox' }).isVisible()).toBe(true);
     await expect.poll(() => language(page)).toBe('en');

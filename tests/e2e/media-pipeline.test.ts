@@ -81,7 +81,10 @@ describe('customers’ media on the local stack', () => {
     const shown = await storedLink(where);
     expect(shown.mimeType).toBe('image/jpeg');
     expect(Date.parse(shown.expiresAt ?? '') - Date.now()).toBeLessThanOrEqual(300_000);
-    const download = await fetch(shown.url ?? '');
+    // A path on the app's own origin (the gateway forwards it to the S3 emulator), so the
+    // content security policy lets the web app show it.
+    expect(shown.url).toMatch(/^\/local-media\//);
+    const download = await fetch(new URL(shown.url ?? '', stack.url));
     expect(download.status).toBe(200);
     expect(Buffer.from(await download.arrayBuffer()).equals(bytes)).toBe(true);
   });
@@ -90,7 +93,7 @@ describe('customers’ media on the local stack', () => {
     const bytes = photo();
     const where = await customerSendsPhoto('instagram', DEMO.instagram, bytes);
     const shown = await storedLink(where);
-    const download = await fetch(shown.url ?? '');
+    const download = await fetch(new URL(shown.url ?? '', stack.url));
     expect(Buffer.from(await download.arrayBuffer()).equals(bytes)).toBe(true);
   });
 

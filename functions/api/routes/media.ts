@@ -9,7 +9,13 @@ import { defineRoute } from '../lib/route.js';
 const mediaAnswer = z.discriminatedUnion('status', [
   z.object({ status: z.literal('pending') }),
   z.object({ status: z.literal('failed'), reason: z.string() }),
-  z.object({ status: z.literal('stored'), url: z.url(), mimeType: z.string(), expiresAt: z.iso.datetime() }),
+  z.object({
+    status: z.literal('stored'),
+    /** A presigned S3 link; on the local stack a path on the app's own origin (`/local-media/…`). */
+    url: z.string().min(1),
+    mimeType: z.string(),
+    expiresAt: z.iso.datetime(),
+  }),
 ]);
 
 /** Customers' media, as copied into the business's storage by the media worker. */

@@ -9,6 +9,7 @@ import { fetchMedia, type MediaWorkerDeps } from '../src/channels/meta/media-fet
 import type { MediaFetchRequest } from '../src/channels/meta/media-queue.js';
 import { type InboundMessage, recordInbound } from '../src/inbox/inbound.js';
 import { mediaView } from '../src/inbox/media.js';
+import { LOCAL_MEDIA_PATH } from '../src/platform/blobs.js';
 import { NotFoundError } from '../src/platform/errors.js';
 import { createTenant, saveConnectedChannel } from '../src/tenancy/tenants.js';
 import { startTestPlatform, type TestPlatform } from './support/platform.js';
@@ -133,7 +134,9 @@ describe('the media worker', () => {
     if (shown.status !== 'stored') throw new Error('not stored');
     expect(shown.url).toContain(`tenants/${tenantId}/media/`);
     expect(shown.url).toMatch(/X-Amz-Expires=300/);
-    const download = await fetch(shown.url);
+    // On the local stack the link is a path the gateway forwards to the S3 emulator.
+    expect(shown.url.startsWith(`${LOCAL_MEDIA_PATH}/`)).toBe(true);
+    const download = await fetch(new URL(shown.url.slice(LOCAL_MEDIA_PATH.length), test.env.AWS_ENDPOINT_URL_S3));
     expect(download.status).toBe(200);
     expect(Buffer.from(await download.arrayBuffer()).equals(bytes)).toBe(true);
     // Another conversation's id does not reach it.

@@ -11,13 +11,14 @@ const DROPPED_RESPONSE_HEADERS = [
 ];
 
 /**
- * Forwards a request to a local fake (the fake Meta under `/dev/meta/*`), so its dialogs and
- * customer pages share the web app's origin: a popup there can postMessage its opener, and the
- * web app reaches it without CORS. Local stack only.
+ * Forwards a request to a local fake or emulator (the fake Meta under `/dev/meta/*`, the S3
+ * emulator's download links under `/local-media/*`), so they share the web app's origin: a popup
+ * there can postMessage its opener, images pass the content security policy, and the web app
+ * reaches them without CORS. Local stack only.
  */
-export async function proxyTo(c: Context, baseUrl: string): Promise<Response> {
+export async function proxyTo(c: Context, baseUrl: string, stripPrefix = ''): Promise<Response> {
   const incoming = new URL(c.req.url);
-  const target = new URL(`${incoming.pathname}${incoming.search}`, baseUrl);
+  const target = new URL(`${incoming.pathname.slice(stripPrefix.length)}${incoming.search}`, baseUrl);
   const headers = new Headers(c.req.raw.headers);
   for (const name of DROPPED_REQUEST_HEADERS) headers.delete(name);
   const hasBody = c.req.method !== 'GET' && c.req.method !== 'HEAD';

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { extname, join, normalize } from 'node:path';
+import { LOCAL_MEDIA_PATH } from '@asistone/core/platform/blobs';
 import { ORIGIN_SECRET_HEADER } from '@asistone/core/platform/front-door';
 import { SECURITY_HEADERS } from '@asistone/core/platform/security-headers';
 import { PRODUCT } from '@asistone/core/product/areas';
@@ -58,6 +59,8 @@ export function createGateway(
   originSecret: string,
   /** The fake Meta's URL: `/dev/meta/*` (its dialogs, the customer simulator) is forwarded there. */
   fakeMetaUrl?: string,
+  /** The S3 emulator's URL: media download links (`/local-media/*`) are forwarded there. */
+  s3Url?: string,
 ) {
   const app = new Hono();
 
@@ -99,6 +102,8 @@ export function createGateway(
   });
   app.all('/api/*', toLambda(api.handler, api.name, api.timeoutSeconds));
   if (fakeMetaUrl) app.all('/dev/meta/*', (c) => proxyTo(c, fakeMetaUrl));
+  // Presigned downloads only: the link's signature is what grants it, as with S3 itself.
+  if (s3Url) app.get(`${LOCAL_MEDIA_PATH}/*`, (c) => proxyTo(c, s3Url, LOCAL_MEDIA_PATH));
 
   app.get('*', async (c) => {
     const index = join(webDist, 'index.html');

@@ -119,7 +119,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   const reporting = setInterval(report, 1000);
   reporting.unref();
 
-  const gateway = createGateway(WEB_DIST, state, secrets.originSecret, fakeMeta.url);
+  const gateway = createGateway(WEB_DIST, state, secrets.originSecret, fakeMeta.url, emulators.env.AWS_ENDPOINT_URL_S3);
   const server = await new Promise<ReturnType<typeof serve>>((resolveServer) => {
     const s = serve({ fetch: gateway.fetch, port: options.port, hostname: '127.0.0.1' }, () => resolveServer(s));
   });

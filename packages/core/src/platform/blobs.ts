@@ -11,6 +11,14 @@ import { ValidationError } from './errors.js';
 const SAFE_KEY = /^(?!.*\.\.)[A-Za-z0-9!_.*'()/-]{1,900}$/;
 
 /**
+ * Where the local gateway serves the S3 emulator: on the local stack download links point
+ * here, on the web app's own origin, since the emulator's loopback address is neither what the
+ * browser can be told to trust (the content security policy allows `https:` images, or `'self'`)
+ * nor reachable from another machine.
+ */
+export const LOCAL_MEDIA_PATH = '/local-media';
+
+/**
  * Media and large payloads in S3, always under `tenants/<tenantId>/`, so that a tenant's
  * objects can be listed, exported and purged by prefix.
  *
@@ -18,7 +26,17 @@ const SAFE_KEY = /^(?!.*\.\.)[A-Za-z0-9!_.*'()/-]{1,900}$/;
  * const blobs = createBlobs(s3, config.MEDIA_BUCKET);
  * await blobs.put(tenantId, 'media/abc.jpg', bytes, 'image/jpeg');
  */
-export function createBlobs(s3: S3Client, bucket: string) {
+export function createBlobs(
+  s3: S3Client,
+  bucket: string,
+  /** Local stack only: links are rewritten to this path on the app's origin ({@link LOCAL_MEDIA_PATH}). */
+  linkBase?: string,
+) {
+  const link = (signed: string) => {
+    if (!linkBase) return signed;
+    const url = new URL(signed);
+    return `${linkBase}${url.pathname}${url.search}`;
+  };
   const objectKey = (tenantId: string, key: string) => {
     if (!SAFE_KEY.test(key) || key.startsWith('/')) throw new ValidationError('invalid object key');
     if (!/^[A-Za-z0-9_-]{1,64}$/.test(tenantId)) throw new ValidationError('invalid tenant id');
@@ -58,10 +76,12 @@ export function createBlobs(s3: S3Client, bucket: string) {
       } while (token);
     },
     /** A time-limited link to download one object. */
-    presignGet(tenantId: string, key: string, expiresInSeconds = 300) {
-      return getSignedUrl(s3, new GetObjectCommand({ Bucket: bucket, Key: objectKey(tenantId, key) }), {
-        expiresIn: expiresInSeconds,
-      });
+    async presignGet(tenantId: string, key: string, expiresInSeconds = 300) {
+      return link(
+        await getSignedUrl(s3, new GetObjectCommand({ Bucket: bucket, Key: objectKey(tenantId, key) }), {
+          expiresIn: expiresInSeconds,
+        }),
+      );
     },
     /** A time-limited link to upload one object of a given type. */
     presignPut(tenantId: string, key: string, contentType: string, expiresInSeconds = 300) {

@@ -1,6 +1,6 @@
 import { createAwsClients } from './aws.js';
-import { createBlobs } from './blobs.js';
-import { type Config, readConfig } from './config.js';
+import { createBlobs, LOCAL_MEDIA_PATH } from './blobs.js';
+import { type Config, isLocalStack, readConfig } from './config.js';
 import type { KeyProvider } from './crypto/key-provider.js';
 import { TenantKeyring } from './crypto/keyring.js';
 import { KmsKeyProvider } from './crypto/kms-key-provider.js';
@@ -24,7 +24,7 @@ export function createPlatform(config: Config) {
     config.KEY_PROVIDER === 'kms'
       ? new KmsKeyProvider(aws.kms, config.STAGE)
       : new LocalKeyProvider(config.LOCAL_KEY_DIR as string);
-  const blobs = createBlobs(aws.s3, config.MEDIA_BUCKET);
+  const blobs = createBlobs(aws.s3, config.MEDIA_BUCKET, isLocalStack(config) ? LOCAL_MEDIA_PATH : undefined);
   const queueUrl = (queue: string) => config.queueUrl(queue);
   const storeOf = <R extends Records>(records: R): Store<R> => createStore(aws.dynamo, config.TABLE_NAME, records);
   return {

@@ -4,12 +4,17 @@
  */
 export const CONTENT_SECURITY_POLICY = [
   "default-src 'self'",
-  "script-src 'self'",
+  // Meta's JavaScript SDK runs WhatsApp Embedded Signup (Settings › Channels).
+  "script-src 'self' https://connect.facebook.net",
   // Mantine injects CSS variables at runtime.
   "style-src 'self' 'unsafe-inline'",
+  // Customers' photos, videos and voice notes come as presigned S3 links (https).
   "img-src 'self' data: blob: https:",
+  "media-src 'self' blob: https:",
   "font-src 'self' data:",
-  "connect-src 'self'",
+  "connect-src 'self' https://*.facebook.com",
+  // Embedded Signup's and Facebook Login's dialogs.
+  'frame-src https://www.facebook.com https://web.facebook.com',
   "frame-ancestors 'none'",
   "base-uri 'self'",
   "form-action 'self'",

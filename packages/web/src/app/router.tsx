@@ -53,7 +53,16 @@ const settingsPages = async () => {
   return { ...layout, ...team, ...sessions, ...security, ...billing };
 };
 
-const PLACEHOLDER_AREAS = ['inbox', 'contacts', 'campaigns', 'ai', 'store', 'inventory', 'ads', 'privacy'] as const;
+/** The inbox and its simulator: loaded together, on first visit. */
+const inboxPages = async () => {
+  const [inbox, simulator] = await Promise.all([
+    import('../pages/inbox/InboxPage'),
+    import('../pages/inbox/SimulatorPage'),
+  ]);
+  return { ...inbox, ...simulator };
+};
+
+const PLACEHOLDER_AREAS = ['contacts', 'campaigns', 'ai', 'store', 'inventory', 'ads', 'privacy'] as const;
 
 /** Every page of the app. Business pages live under `/b/:tenantId/`. */
 export const router = createBrowserRouter([
@@ -68,6 +77,11 @@ export const router = createBrowserRouter([
       { path: '/reset-password', lazy: { Component: async () => (await publicPages()).ResetPasswordPage } },
       { path: '/invite/:token', lazy: { Component: async () => (await publicPages()).InvitePage } },
       { path: '/dev/outbox', lazy: { Component: async () => (await publicPages()).DevOutboxPage } },
+      {
+        // Local stack only, and only for playing a customer: loads on its own.
+        path: '/dev/customer',
+        lazy: { Component: async () => (await import('../pages/public/DevCustomerPage')).DevCustomerPage },
+      },
       ...(['terms', 'privacy'] as const).map((kind) => ({
         path: `/${kind}`,
         lazy: {
@@ -90,6 +104,9 @@ export const router = createBrowserRouter([
             lazy: { Component: async () => (await businessPages()).BusinessRoute },
             children: [
               { index: true, lazy: { Component: async () => (await businessPages()).BusinessHome } },
+              { path: 'inbox', lazy: { Component: async () => (await inboxPages()).InboxPage } },
+              { path: 'inbox/simulator', lazy: { Component: async () => (await inboxPages()).SimulatorPage } },
+              { path: 'inbox/:conversationId', lazy: { Component: async () => (await inboxPages()).InboxPage } },
               ...PLACEHOLDER_AREAS.map((area) => ({
                 path: area,
                 lazy: {
@@ -108,6 +125,12 @@ export const router = createBrowserRouter([
                   { path: 'sessions', lazy: { Component: async () => (await settingsPages()).SessionsPage } },
                   { path: 'security', lazy: { Component: async () => (await settingsPages()).SecurityPage } },
                   { path: 'billing', lazy: { Component: async () => (await settingsPages()).BillingPage } },
+                  {
+                    path: 'channels',
+                    lazy: {
+                      Component: async () => (await import('../pages/settings/channels/ChannelsPage')).ChannelsPage,
+                    },
+                  },
                   {
                     path: 'audit',
                     lazy: { Component: async () => (await import('../pages/audit/AuditPage')).AuditPage },

@@ -23,7 +23,7 @@ interface Step {
 
 /** The first steps of a business, in the order a merchant takes them. */
 const STEPS: readonly Step[] = [
-  { id: 'channel', path: 'inbox', permission: 'channels.manage' },
+  { id: 'channel', path: 'settings/channels', permission: 'channels.manage' },
   { id: 'team', path: 'settings/team', permission: 'team.manage' },
   { id: 'store', path: 'store', permission: 'integrations.manage', comingSoon: true },
   { id: 'ai', path: 'ai', permission: 'ai.manage', comingSoon: true },

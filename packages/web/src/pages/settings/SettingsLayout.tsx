@@ -5,10 +5,11 @@ import { PageHeader } from '../../components/PageHeader';
 import type { Permission } from '../../session/permissions';
 import { useBusiness } from '../../shell/BusinessContext';
 
-type SectionId = 'team' | 'sessions' | 'security' | 'billing' | 'audit';
+type SectionId = 'team' | 'channels' | 'sessions' | 'security' | 'billing' | 'audit';
 
 const SECTIONS: readonly { id: SectionId; permission?: Permission }[] = [
   { id: 'team' },
+  { id: 'channels', permission: 'conversations.read' },
   { id: 'sessions' },
   { id: 'security' },
   { id: 'billing', permission: 'billing.manage' },

@@ -1,0 +1,67 @@
+import { Box, Group, Text } from '@mantine/core';
+import { useLayoutEffect, useRef } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { SimulatedMessage } from '../../api/channels';
+import { useMessageTime } from './MessageBubble';
+import { StatusTicks } from './StatusTicks';
+
+/**
+ * A thread as the customer sees it on their phone (the simulator and the dev customer page):
+ * their own messages on the right, the business's replies on the left with their ticks.
+ */
+export function CustomerThread({ messages, label }: { messages: SimulatedMessage[]; label: string }) {
+  const { t } = useTranslation();
+  const timeOf = useMessageTime();
+  const log = useRef<HTMLDivElement>(null);
+  useLayoutEffect(() => {
+    if (log.current && messages.length > 0) log.current.scrollTop = log.current.scrollHeight;
+  }, [messages.length]);
+  if (messages.length === 0) {
+    return (
+      <Text c="dimmed" size="sm">
+        {t('simulator.empty')}
+      </Text>
+    );
+  }
+  return (
+    <div
+      ref={log}
+      className="inbox-thread-log"
+      role="log"
+      aria-live="polite"
+      aria-label={label}
+      // biome-ignore lint/a11y/noNoninteractiveTabindex: a scrolling region must be reachable by keyboard (WCAG 2.1.1).
+      tabIndex={0}
+      data-testid="customer-thread"
+    >
+      <ol className="inbox-thread-list">
+        {messages.map((message) => {
+          const mine = message.direction === 'from-customer';
+          return (
+            <Box
+              component="li"
+              key={message.id}
+              className="inbox-bubble"
+              // From the customer's side: their messages are "ours".
+              data-side={mine ? 'ours' : 'theirs'}
+              data-testid="customer-message"
+              data-direction={message.direction}
+              data-status={message.status}
+            >
+              <Text span size="xs" c="gray.7" display="block">
+                {mine ? t('simulator.you') : t('simulator.business')}
+              </Text>
+              <Text size="sm">{message.text || t('simulator.nonText', { type: message.type ?? '' })}</Text>
+              <Group gap={6} justify="flex-end" mt={2} wrap="nowrap">
+                <Text span size="xs" c="gray.7">
+                  {timeOf(message.at)}
+                </Text>
+                {!mine && message.status && <StatusTicks status={message.status} />}
+              </Group>
+            </Box>
+          );
+        })}
+      </ol>
+    </div>
+  );
+}

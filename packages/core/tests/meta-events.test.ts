@@ -155,12 +155,23 @@ describe('Meta deliveries for several businesses', () => {
       whatsapp([
         {
           id: CAFE.waba,
-          changes: [{ field: 'message_template_status_update', value: { event: 'APPROVED', message_template_id: 1 } }],
+          changes: [
+            {
+              field: 'message_template_status_update',
+              value: {
+                event: 'APPROVED',
+                message_template_id: 1,
+                message_template_name: 'order_update',
+                message_template_language: 'tr',
+                reason: 'NONE',
+              },
+            },
+          ],
         },
       ]),
     );
-    expect(report).toMatchObject({ notHandled: 1, unknownBusiness: 0 });
-    expect(lines.find((line) => line.message === 'whatsapp change not handled yet')?.fields.tenantId).toBe(
+    expect(report).toMatchObject({ applied: 1, notHandled: 0, unknownBusiness: 0 });
+    expect(lines.find((line) => line.message === 'whatsapp account change applied')?.fields.tenantId).toBe(
       CAFE.tenantId,
     );
   });

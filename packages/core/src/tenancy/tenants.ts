@@ -140,6 +140,9 @@ export async function saveConnectedChannel(
     connectedAt: kept?.connectedAt ?? nowMs,
     // A refresh or reconnection keeps the newest connection test's outcome.
     ...(kept?.lastTestedAt && { lastTestedAt: kept.lastTestedAt, lastTestOk: kept.lastTestOk }),
+    // ...and what Meta's account webhooks said (whatsapp-account-events.ts): they are not sent again.
+    ...(kept?.messagingLimit && { messagingLimit: kept.messagingLimit, messagingLimitAt: kept.messagingLimitAt }),
+    ...(kept?.accountEvent && { accountEvent: kept.accountEvent, accountEventAt: kept.accountEventAt }),
     ...(credentials.accessToken && {
       accessToken: keys.seal('channel', 'accessToken', item, credentials.accessToken),
       tokenIssuedAt: nowMs,

@@ -130,9 +130,10 @@ async function processWhatsAppEntry(
     return;
   }
   const accountId = entry.data.id;
-  // Meta's time for the entry: it orders account facts that arrive out of order.
+  // Meta's time for the entry (seconds) orders account facts that arrive out of order; never
+  // later than its arrival, so one odd stamp cannot outrank every later change.
   const time = (entry.data as { time?: unknown }).time;
-  const at = typeof time === 'number' && Number.isFinite(time) && time > 0 ? time * 1000 : receivedAt;
+  const at = typeof time === 'number' && time > 0 ? Math.min(Math.floor(time * 1000), receivedAt) : receivedAt;
   for (const changeItem of entry.data.changes) {
     const change = WhatsAppChange.safeParse(changeItem);
     if (!change.success) {

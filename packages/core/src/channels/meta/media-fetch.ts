@@ -64,6 +64,14 @@ function digestMatches(bytes: Buffer, expected: string): boolean {
   return given.toLowerCase() === digest.toString('hex') || given === digest.toString('base64');
 }
 
+/**
+ * An id, type or checksum from the payload as it may travel in a queue message: printable ASCII
+ * only. SQS refuses some characters (the local emulator anything above U+FFFF, any queue a lone
+ * surrogate), and a signed body carrying such a value would otherwise fail its whole delivery.
+ */
+const plain = (value: string | undefined, max: number) =>
+  value !== undefined && value.length <= max && /^[\x20-\x7e]+$/.test(value) ? value : undefined;
+
 /** The request for a newly stored message's media, or undefined when it carries none. */
 export function mediaRequestFor(
   keys: TenantKeys,
@@ -71,7 +79,10 @@ export function mediaRequestFor(
   recorded: RecordedMessage,
 ): MediaFetchRequest | undefined {
   const media: MessageDetails['media'] = message.details?.media;
-  if (!media || (!media.id && !media.url)) return undefined;
+  const mediaId = plain(media?.id, 256);
+  if (!media || (!mediaId && !media.url)) return undefined;
+  const mimeType = plain(media.mimeType, 255);
+  const sha256 = plain(media.sha256, 128);
   return {
     tenantId: message.tenantId,
     conversationId: recorded.conversationId,
@@ -79,10 +90,10 @@ export function mediaRequestFor(
     sentAt: message.sentAt,
     channel: message.channel,
     messageType: message.type,
-    ...(media.id && { mediaId: media.id }),
+    ...(mediaId && { mediaId }),
     ...(media.url && { sealedUrl: keys.seal('media', 'url', recorded.messageId, media.url) }),
-    ...(media.mimeType && { mimeType: media.mimeType }),
-    ...(media.sha256 && { sha256: media.sha256 }),
+    ...(mimeType && { mimeType }),
+    ...(sha256 && { sha256 }),
   };
 }
 

@@ -10,31 +10,37 @@ import { isConditionFailure } from '../../platform/store/service.js';
  * Shapes: Meta's webhook reference for each field; samples in events/meta/whatsapp-official-*.
  */
 
-const templateName = {
-  message_template_name: z.string().min(1),
-  message_template_language: z.string().min(1),
-};
+/**
+ * The words Meta uses, checked before they become part of a key or a field: template names are
+ * lowercase letters, digits and underscores (Meta's rule, 512 at most), languages are locale
+ * codes (`tr`, `en_US`, `en-US`), and verdicts, categories and tiers are upper-case identifiers.
+ */
+const name = z.string().regex(/^[a-z0-9_]{1,512}$/);
+const locale = z.string().regex(/^[A-Za-z]{2,3}(?:[_-][A-Za-z0-9]{2,8}){0,2}$/);
+const word = z.string().regex(/^[A-Z0-9_]{1,64}$/);
+
+const templateName = { message_template_name: name, message_template_language: locale };
 
 /** `message_template_status_update`: approved, rejected, paused, disabled, archived... */
 const TemplateStatusValue = z.looseObject({
   ...templateName,
-  event: z.string().min(1),
-  reason: z.string().nullish(),
-  message_template_category: z.string().optional(),
+  event: word,
+  reason: word.nullish().catch(undefined),
+  message_template_category: word.optional(),
 });
 
 /** `message_template_quality_update`: GREEN, YELLOW, RED or UNKNOWN. */
-const TemplateQualityValue = z.looseObject({ ...templateName, new_quality_score: z.string().min(1) });
+const TemplateQualityValue = z.looseObject({ ...templateName, new_quality_score: word });
 
 /**
  * `template_category_update`: `new_category` is the template's category now, both when a change
  * is announced (with `correct_category`, applied in 24 hours, when another webhook says so) and
  * when it is done.
  */
-const TemplateCategoryValue = z.looseObject({ ...templateName, new_category: z.string().min(1) });
+const TemplateCategoryValue = z.looseObject({ ...templateName, new_category: word });
 
 /** A limit as a tier name: Meta sends `TIER_2K` now, and sent 2000 (or -1 for unlimited) before. */
-const limit = z.union([z.string().min(1), z.number()]).transform((value) => {
+const limit = z.union([word, z.number().int().min(-1).max(1e9)]).transform((value) => {
   if (typeof value === 'string') return value;
   if (value < 0) return 'TIER_UNLIMITED';
   const tiers: Record<number, string> = { 250: 'TIER_250', 1000: 'TIER_1K', 2000: 'TIER_2K' };
@@ -43,7 +49,7 @@ const limit = z.union([z.string().min(1), z.number()]).transform((value) => {
 
 /** `phone_number_quality_update`: the number's throughput or the portfolio's messaging limit. */
 const QualityValue = z.looseObject({
-  event: z.string().optional(),
+  event: word.optional(),
   max_daily_conversations_per_business: limit.optional(),
   /** Replaced by `max_daily_conversations_per_business` in 2026; read while Meta still sends it. */
   current_limit: limit.optional(),
@@ -56,8 +62,11 @@ const CapabilityValue = z.looseObject({
 });
 
 const AccountValue = z.looseObject({
-  event: z.string().min(1),
-  ban_info: z.looseObject({ waba_ban_state: z.string().optional() }).optional(),
+  event: word,
+  ban_info: z
+    .looseObject({ waba_ban_state: word.optional().catch(undefined) })
+    .optional()
+    .catch(undefined),
 });
 
 /**
@@ -185,13 +194,13 @@ export async function applyWhatsAppAccountChange(
     case 'phone_number_name_update': {
       // The display name's review names the number only by its display number (see above);
       // WhatsApp Manager shows the outcome to the merchant.
-      const decision = z.looseObject({ decision: z.string() }).safeParse(value);
+      const decision = z.looseObject({ decision: word }).safeParse(value);
       return { kind: 'ignored', what: `display name ${decision.success ? decision.data.decision : 'update'}` };
     }
     case 'account_alerts': {
       // Meta's own alerts (limit increase deferred, official business account verdicts, profile
       // photo removed) go to the merchant by Meta; only their type is logged here.
-      const alert = z.looseObject({ alert_info: z.looseObject({ alert_type: z.string() }) }).safeParse(value);
+      const alert = z.looseObject({ alert_info: z.looseObject({ alert_type: word }) }).safeParse(value);
       return { kind: 'ignored', what: `alert ${alert.success ? alert.data.alert_info.alert_type : 'update'}` };
     }
     default:

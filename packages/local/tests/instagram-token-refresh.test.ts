@@ -134,6 +134,6 @@ describe('the Instagram token refresh', () => {
     expect(mail.kind).toBe('channel-expiry');
     expect(mail.to).toBe('selin.lapsed@example.com');
     expect(mail.subject).toContain('has expired');
-    expect(mail.text).toContain('http://localhost:3000/settings/channels');
+    expect(mail.text).toContain(`http://localhost:3000/b/${tenantId}/settings/channels`);
   });
 });

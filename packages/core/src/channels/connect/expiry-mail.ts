@@ -90,7 +90,8 @@ export async function queueChannelExpiryMails(
       channel: channel.label,
       expiresAt: channel.tokenExpiresAt,
       lapsed,
-      url: `${deps.appUrl}/settings/channels`,
+      // The business's own Settings › Channels page (the app's routes are per business).
+      url: `${deps.appUrl}/b/${tenantId}/settings/channels`,
       key: `channel-expiry/${tenantId}/${channel.kind}-${channel.externalId}/${channel.tokenExpiresAt}/${userId}`,
     });
     await deps.mails.enqueue(sealMail(keys, mail));

@@ -3,9 +3,10 @@ import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { queueUrlVariable } from '@asistone/core/platform/config';
 import { deadLetterQueueName } from '@asistone/core/platform/queue/declarations';
+import { queueBacklog } from '@asistone/core/platform/queue/depth';
 import { DEMO_TENANT } from '@asistone/core/tenancy/demo';
 import { DynamoDBClient, PutItemCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
-import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { SQSClient } from '@aws-sdk/client-sqs';
 import { startStack } from '../tests/support/local-stack.js';
 import { median } from './lib/measure.js';
 import { whatsappTextDelivery } from './lib/whatsapp.js';
@@ -142,23 +143,12 @@ export async function benchInboxLoad(total = 10_000, concurrency = 16): Promise<
     // Drained: nothing waiting or in flight on the events queue.
     const queueUrl = env[queueUrlVariable('meta-events')] as string;
     const dlqUrl = env[queueUrlVariable(deadLetterQueueName('meta-events'))] as string;
-    const depth = async (url: string) => {
-      const out = await sqs.send(
-        new GetQueueAttributesCommand({
-          QueueUrl: url,
-          AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
-        }),
-      );
-      return (
-        Number(out.Attributes?.ApproximateNumberOfMessages) +
-        Number(out.Attributes?.ApproximateNumberOfMessagesNotVisible)
-      );
-    };
     const deadline = Date.now() + 30 * 60_000;
-    while ((await depth(queueUrl)) > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 500));
+    while ((await queueBacklog(sqs, queueUrl)) > 0 && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 500));
     const seconds = (performance.now() - started) / 1000;
     const stored = (await countMessages(dynamo, table)) - before;
-    const deadLetters = dlqUrl ? await depth(dlqUrl) : 0;
+    const deadLetters = dlqUrl ? await queueBacklog(sqs, dlqUrl) : 0;
     latencies.sort((a, b) => a - b);
     const storedPerSecond = stored / seconds;
     return {

@@ -1,10 +1,11 @@
 import { createHmac } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { GetQueueAttributesCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
+import { ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context, SQSEvent } from 'aws-lambda';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { queueBacklog } from '../../packages/core/src/platform/queue/depth.js';
 import { connectChannel, connectWhatsAppNumber, createTenant } from '../../packages/core/src/tenancy/tenants.js';
 import { startTestPlatform, type TestPlatform } from '../../packages/core/tests/support/platform.js';
 
@@ -153,19 +154,11 @@ const body = fc.oneof(
 );
 
 async function queueDepths() {
-  const depth = async (url: string | undefined) => {
-    const out = await test.platform.aws.sqs.send(
-      new GetQueueAttributesCommand({
-        QueueUrl: url,
-        AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
-      }),
-    );
-    return (
-      Number(out.Attributes?.ApproximateNumberOfMessages) +
-      Number(out.Attributes?.ApproximateNumberOfMessagesNotVisible)
-    );
+  const { sqs } = test.platform.aws;
+  return {
+    queued: await queueBacklog(sqs, test.env.QUEUE_URL_META_EVENTS as string),
+    dead: await queueBacklog(sqs, test.env.QUEUE_URL_META_EVENTS_DLQ as string),
   };
-  return { queued: await depth(test.env.QUEUE_URL_META_EVENTS), dead: await depth(test.env.QUEUE_URL_META_EVENTS_DLQ) };
 }
 
 describe('the Meta webhook under fuzzed signed bodies', () => {

@@ -1,9 +1,10 @@
 import { randomInt } from 'node:crypto';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ApiClient, apiClient, newOwner, PASSWORD, type SignedInPerson } from '../e2e/accounts-client';
-import { type RunningStack, startStack, webAppReady } from '../support/local-stack';
-import { accessibilityProblems, axeViolations, launchBrowser, screenshot, watchProblems } from './browser';
+import type { RunningStack } from '../support/local-stack';
+import { screenshot } from './browser';
+import { shutDown, startWithBrowser, stepsInOrder, watchPages } from './session';
 
 /**
  * The unified inbox end to end, in a real browser against the real `npm start` with the fake
@@ -34,18 +35,7 @@ const PHOTO = Buffer.from(
   'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==',
   'base64',
 );
-const problems: string[][] = [];
-const a11y: Record<string, string[]> = {};
-
-async function checkAccessibility(page: Page, screen: string) {
-  a11y[screen] = [...(await accessibilityProblems(page)), ...(await axeViolations(page))];
-}
-
-async function openPage(context: BrowserContext): Promise<Page> {
-  const page = await context.newPage();
-  problems.push(watchProblems(page));
-  return page;
-}
+const { problems, a11y, openPage, checkAccessibility } = watchPages();
 
 /** Signs in on the login page; the owner lands on the business's home. */
 async function signIn(page: Page) {
@@ -79,34 +69,48 @@ async function storedConversation(): Promise<Listed | undefined> {
   return answer.body.conversations?.find((conversation) => conversation.contact.name === customer.name);
 }
 
-// Pages take a moment to load and re-render: poll for up to 15 s instead of vitest's 1 s.
-vi.setConfig({ expect: { poll: { timeout: 15_000, interval: 100 } } });
+/** The customer's side: the dev customer page (it writes through the fake Meta) as this WhatsApp customer. */
+async function openCustomerPage(viewport = { width: 1280, height: 800 }) {
+  const context = await browser.newContext({ viewport, locale: 'tr-TR' });
+  const page = await openPage(context);
+  const params = new URLSearchParams({
+    channel: 'whatsapp',
+    business: phoneNumberId,
+    customer: customer.waId,
+    name: customer.name,
+  });
+  await page.goto(`${stack.url}/dev/customer?${params}`);
+  return { context, page };
+}
+
+/** Clicks a button that opens one of the fake Meta's dialogs in a popup, as Meta's open, and returns the popup. */
+async function openDialog(page: Page, button: string) {
+  const [popup] = await Promise.all([
+    ownerContext.waitForEvent('page'),
+    page.getByRole('button', { name: button }).click(),
+  ]);
+  await popup.waitForLoadState('domcontentloaded');
+  return popup;
+}
+
+/** Sends a text reply from the open conversation's reply box. */
+async function sendReply(page: Page, text: string) {
+  await page.getByLabel('Yanıtınız').fill(text);
+  await page.getByRole('button', { name: 'Gönder', exact: true }).click();
+}
 
 describe('the unified inbox in the browser', () => {
-  // The steps build on each other: after a failure the rest would only repeat it.
-  let failed = false;
-  beforeEach((context) => {
-    if (failed) context.skip();
-  });
-  afterEach((context) => {
-    if (context.task.result?.state === 'fail') failed = true;
-  });
+  stepsInOrder();
 
   beforeAll(async () => {
-    stack = await startStack();
-    await webAppReady(stack);
+    ({ stack, browser } = await startWithBrowser());
     api = apiClient(stack.url);
-    browser = await launchBrowser();
     owner = await newOwner(api, 'Lale');
     ownerContext = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'tr-TR' });
     ownerPage = await openPage(ownerContext);
   });
 
-  afterAll(async () => {
-    await browser?.close();
-    const code = await stack?.stop();
-    if (code !== 0) console.error(stack?.output().slice(-4000));
-  });
+  afterAll(() => shutDown(browser, stack));
 
   it('connects WhatsApp through the Embedded Signup popup from Settings › Channels', async () => {
     const page = ownerPage;
@@ -118,10 +122,8 @@ describe('the unified inbox in the browser', () => {
     await checkAccessibility(page, 'settings/channels empty');
 
     // The fake Meta's Embedded Signup dialog opens in a popup, as Meta's does.
-    const connect = page.getByRole('button', { name: 'WhatsApp’ı bağla' });
-    await expect.poll(() => connect.isEnabled()).toBe(true);
-    const [popup] = await Promise.all([ownerContext.waitForEvent('page'), connect.click()]);
-    await popup.waitForLoadState('domcontentloaded');
+    await expect.poll(() => page.getByRole('button', { name: 'WhatsApp’ı bağla' }).isEnabled()).toBe(true);
+    const popup = await openDialog(page, 'WhatsApp’ı bağla');
     const finish = popup.getByRole('button').first();
     await expect.poll(() => finish.isVisible()).toBe(true);
     await screenshot(popup, 'inbox-embedded-signup-popup');
@@ -144,11 +146,7 @@ describe('the unified inbox in the browser', () => {
 
   it('connects a Facebook Page (picked after Facebook Login) and an Instagram account the same way', async () => {
     const page = ownerPage;
-    const [facebook] = await Promise.all([
-      ownerContext.waitForEvent('page'),
-      page.getByRole('button', { name: 'Facebook ile bağlan' }).click(),
-    ]);
-    await facebook.waitForLoadState('domcontentloaded');
+    const facebook = await openDialog(page, 'Facebook ile bağlan');
     await facebook.getByRole('button', { name: 'Connect' }).click();
     // The Pages the person manages, all picked at first.
     const pages = page.getByRole('group', { name: 'Bağlanacak sayfalar' });
@@ -157,11 +155,7 @@ describe('the unified inbox in the browser', () => {
     await page.getByRole('button', { name: 'Seçili sayfaları bağla' }).click();
     await expect.poll(() => page.getByText('Messenger bağlandı.').isVisible()).toBe(true);
 
-    const [instagram] = await Promise.all([
-      ownerContext.waitForEvent('page'),
-      page.getByRole('button', { name: 'Instagram ile bağlan' }).click(),
-    ]);
-    await instagram.waitForLoadState('domcontentloaded');
+    const instagram = await openDialog(page, 'Instagram ile bağlan');
     await instagram.getByRole('button', { name: 'Connect' }).click();
     await expect.poll(() => page.getByText('Instagram bağlandı.').isVisible()).toBe(true);
 
@@ -197,15 +191,7 @@ describe('the unified inbox in the browser', () => {
       (window as unknown as { stillTheSamePage: boolean }).stillTheSamePage = true;
     });
 
-    const customerContext = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'tr-TR' });
-    const customerPage = await openPage(customerContext);
-    const params = new URLSearchParams({
-      channel: 'whatsapp',
-      business: phoneNumberId,
-      customer: customer.waId,
-      name: customer.name,
-    });
-    await customerPage.goto(`${stack.url}/dev/customer?${params}`);
+    const { context: customerContext, page: customerPage } = await openCustomerPage();
     await expect
       .poll(() => customerPage.getByRole('heading', { level: 1, name: 'Geliştirici müşteri sayfası' }).isVisible())
       .toBe(true);
@@ -262,22 +248,13 @@ describe('the unified inbox in the browser', () => {
     await expect.poll(() => page.getByText(/^Yanıt süresi: \d+ saat kaldı$/).isVisible()).toBe(true);
     await checkAccessibility(page, 'inbox thread');
 
-    await page.getByLabel('Yanıtınız').fill(answer);
-    await page.getByRole('button', { name: 'Gönder', exact: true }).click();
+    await sendReply(page, answer);
     const reply = thread.getByTestId('message').filter({ hasText: answer });
     await expect.poll(() => reply.isVisible()).toBe(true);
     await expect.poll(() => page.getByLabel('Yanıtınız').inputValue()).toBe('');
 
     // The customer's phone: the reply arrives and, once read there, its ticks turn to read.
-    const customerContext = await browser.newContext({ viewport: { width: 390, height: 844 }, locale: 'tr-TR' });
-    const customerPage = await openPage(customerContext);
-    const params = new URLSearchParams({
-      channel: 'whatsapp',
-      business: phoneNumberId,
-      customer: customer.waId,
-      name: customer.name,
-    });
-    await customerPage.goto(`${stack.url}/dev/customer?${params}`);
+    const { context: customerContext, page: customerPage } = await openCustomerPage({ width: 390, height: 844 });
     const received = customerPage.getByTestId('customer-message').filter({ hasText: answer });
     await expect.poll(() => received.getAttribute('data-direction'), { timeout: 30_000 }).toBe('to-customer');
     await expect.poll(() => received.getAttribute('data-status'), { timeout: 30_000 }).toBe('read');
@@ -400,8 +377,7 @@ describe('the unified inbox in the browser', () => {
     const row = page.getByTestId('conversation-row').filter({ hasText: name });
     await expect.poll(() => row.isVisible()).toBe(true);
     await row.click();
-    await page.getByLabel('Yanıtınız').fill(`Sandbox yanıtı ${run}`);
-    await page.getByRole('button', { name: 'Gönder', exact: true }).click();
+    await sendReply(page, `Sandbox yanıtı ${run}`);
     const reply = page
       .getByTestId('thread')
       .getByTestId('message')
@@ -465,15 +441,7 @@ describe('the unified inbox in the browser', () => {
     const seen = problems.at(-1) ?? [];
     await page.goto(`${stack.url}/b/${owner.tenantId}/inbox/${encodeURIComponent(conversationId)}`);
     await expect.poll(() => page.getByRole('heading', { level: 2, name: customer.name }).isVisible()).toBe(true);
-    const customerContext = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'tr-TR' });
-    const customerPage = await openPage(customerContext);
-    const params = new URLSearchParams({
-      channel: 'whatsapp',
-      business: phoneNumberId,
-      customer: customer.waId,
-      name: customer.name,
-    });
-    await customerPage.goto(`${stack.url}/dev/customer?${params}`);
+    const { context: customerContext, page: customerPage } = await openCustomerPage();
     await customerPage
       .getByLabel(/^Dosya ekle/)
       .setInputFiles({ name: 'paket.png', mimeType: 'image/png', buffer: PHOTO });

@@ -6,11 +6,12 @@ import {
 } from '@asistone/contract/accounts';
 import { totpCode, totpStep } from '@asistone/core/accounts/totp';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { en } from '../../packages/web/src/i18n/en';
 import { tr } from '../../packages/web/src/i18n/tr';
-import { eventually, type RunningStack, startStack, webAppReady } from '../support/local-stack';
-import { accessibilityProblems, axeViolations, launchBrowser, screenshot, watchProblems } from './browser';
+import { eventually, type RunningStack } from '../support/local-stack';
+import { screenshot } from './browser';
+import { shutDown, startWithBrowser, stepsInOrder, watchPages } from './session';
 
 /**
  * A merchant's first day, in a real browser against the real `npm start`: sign up, verify the
@@ -43,20 +44,8 @@ let teammateContext: BrowserContext;
 let teammatePage: Page;
 let tenantId = '';
 const screenshots: string[] = [];
-/** Page errors and CSP violations, per page opened. */
-const problems: string[][] = [];
-/** Accessibility gaps found on the screens visited, by screen. */
-const a11y: Record<string, string[]> = {};
-
-async function checkAccessibility(page: Page, screen: string) {
-  a11y[screen] = [...(await accessibilityProblems(page)), ...(await axeViolations(page))];
-}
-
-async function newPage(context: BrowserContext): Promise<Page> {
-  const page = await context.newPage();
-  problems.push(watchProblems(page));
-  return page;
-}
+/** Page errors and CSP violations per page opened, accessibility gaps by screen visited. */
+const { problems, a11y, openPage, checkAccessibility } = watchPages();
 
 /** The newest link containing `path` in the mails to `to`, read from the outbox API. */
 async function mailLink(to: string, path: string): Promise<string> {
@@ -113,32 +102,16 @@ async function apiAs(email: string, password: string) {
   };
 }
 
-// Pages take a moment to load and re-render: poll for up to 15 s instead of vitest's 1 s.
-vi.setConfig({ expect: { poll: { timeout: 15_000, interval: 100 } } });
-
 describe('merchant onboarding in the browser', () => {
-  // The steps build on each other: after a failure the rest would only repeat it.
-  let failed = false;
-  beforeEach((context) => {
-    if (failed) context.skip();
-  });
-  afterEach((context) => {
-    if (context.task.result?.state === 'fail') failed = true;
-  });
+  stepsInOrder();
 
   beforeAll(async () => {
-    stack = await startStack();
-    await webAppReady(stack);
-    browser = await launchBrowser();
+    ({ stack, browser } = await startWithBrowser());
     ownerContext = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'tr-TR' });
-    ownerPage = await newPage(ownerContext);
+    ownerPage = await openPage(ownerContext);
   });
 
-  afterAll(async () => {
-    await browser?.close();
-    const code = await stack?.stop();
-    if (code !== 0) console.error(stack?.output().slice(-4000));
-  });
+  afterAll(() => shutDown(browser, stack));
 
   it("refuses a password shorter than the API's minimum in the sign-up form, in the reader's language", async () => {
     // The rule the API enforces: at least 12 characters, refused with this message.
@@ -160,7 +133,7 @@ describe('merchant onboarding in the browser', () => {
     expect(refused.status).toBe(400);
     expect((await refused.json()).issues).toEqual([{ path: 'password', message: PASSWORD_MESSAGES.tooShort }]);
 
-    const page = await newPage(ownerContext);
+    const page = await openPage(ownerContext);
     const signUps: string[] = [];
     page.on('request', (request) => {
       if (request.url().endsWith('/api/auth/signup')) signUps.push(request.postData() ?? '');
@@ -290,7 +263,7 @@ describe('merchant onboarding in the browser', () => {
 
   it('lets the teammate create an account from the invitation link and sign in', async () => {
     teammateContext = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'tr-TR' });
-    teammatePage = await newPage(teammateContext);
+    teammatePage = await openPage(teammateContext);
     const page = teammatePage;
     const href = await linkFromOutbox(page, teammate.email, '/invite/');
     await page.goto(new URL(href, stack.url).toString());

@@ -28,6 +28,7 @@ import { ConfigError } from '@asistone/core/platform/errors';
 import { once } from '@asistone/core/platform/once';
 import { TENANCY_RECORDS } from '@asistone/core/tenancy/records';
 import type { ChannelKind } from '@asistone/core/tenancy/tenants';
+import type * as z from 'zod';
 import { withSecrets } from '../../lib/secrets.js';
 import { log } from '../lib/deps.js';
 import { defineRoute } from '../lib/route.js';
@@ -76,8 +77,36 @@ const actorOf = (caller: { userId: string }, origin: { sourceAddress?: string | 
   userId: caller.userId,
   sourceAddress: origin.sourceAddress,
 });
+type Actor = ReturnType<typeof actorOf>;
 
 const CHANNEL = '/businesses/:tenantId/channels';
+
+/**
+ * A route that connects one channel as the caller, answered (201) as Settings › Channels shows
+ * it; `connect` picks its deps (metaDeps where Meta is called as the platform app).
+ */
+function connectRoute<B>(route: {
+  path: string;
+  summary: string;
+  body: z.ZodType<B>;
+  connect: (actor: Actor, tenantId: string, body: B) => Promise<Parameters<typeof channelView>[0]>;
+}) {
+  return defineRoute({
+    method: 'post',
+    path: route.path,
+    access: 'channels.manage',
+    summary: route.summary,
+    body: route.body,
+    answers: { 201: { description: 'Connected', schema: channelSchema } },
+    async handle({ c, business, caller, body, origin }) {
+      return c.json(channelView(await route.connect(actorOf(caller, origin), business.tenantId, body)), 201);
+    },
+  });
+}
+
+/** The channel a `/:channelKind/:channelId` path names (an unknown kind names no channel). */
+const namedChannel = (params: Record<string, string>) =>
+  [params.channelKind as ChannelKind, params.channelId ?? ''] as const;
 
 /** Settings › Channels: connecting, testing and disconnecting channels, and the sandbox's simulator. */
 export const channelRoutes = [
@@ -108,17 +137,11 @@ export const channelRoutes = [
       });
     },
   }),
-  defineRoute({
-    method: 'post',
+  connectRoute({
     path: `${CHANNEL}/whatsapp`,
-    access: 'channels.manage',
     summary: 'Connect a WhatsApp number finished in Embedded Signup (the code works once, for 30 seconds)',
     body: connectWhatsAppBody,
-    answers: { 201: { description: 'Connected', schema: channelSchema } },
-    async handle({ c, business, caller, body, origin }) {
-      const channel = await connectWhatsApp(await metaDeps(), actorOf(caller, origin), business.tenantId, body);
-      return c.json(channelView(channel), 201);
-    },
+    connect: async (actor, tenantId, body) => connectWhatsApp(await metaDeps(), actor, tenantId, body),
   }),
   defineRoute({
     method: 'post',
@@ -143,17 +166,11 @@ export const channelRoutes = [
       return c.json({ channels: channels.map(channelView) }, 201);
     },
   }),
-  defineRoute({
-    method: 'post',
+  connectRoute({
     path: `${CHANNEL}/instagram`,
-    access: 'channels.manage',
     summary: 'Connect an Instagram professional account by Instagram Login (60-day token, kept fresh)',
     body: connectInstagramBody,
-    answers: { 201: { description: 'Connected', schema: channelSchema } },
-    async handle({ c, business, caller, body, origin }) {
-      const channel = await connectInstagram(await connectDeps(), actorOf(caller, origin), business.tenantId, body);
-      return c.json(channelView(channel), 201);
-    },
+    connect: async (actor, tenantId, body) => connectInstagram(await connectDeps(), actor, tenantId, body),
   }),
   defineRoute({
     method: 'post',
@@ -195,13 +212,7 @@ export const channelRoutes = [
     summary: 'Disconnect a channel: unsubscribed at Meta, no longer routed, its conversations kept',
     answers: { 204: { description: 'Disconnected (or already was)' } },
     async handle({ c, business, caller, params, origin }) {
-      await disconnectChannel(
-        await connectDeps(),
-        actorOf(caller, origin),
-        business.tenantId,
-        params.channelKind as ChannelKind,
-        params.channelId ?? '',
-      );
+      await disconnectChannel(await connectDeps(), actorOf(caller, origin), business.tenantId, ...namedChannel(params));
       return c.body(null, 204);
     },
   }),
@@ -212,13 +223,7 @@ export const channelRoutes = [
     summary: 'Test a channel: its token, and that Meta answers for its number, Page or account',
     answers: { 200: { description: 'Each check and its outcome', schema: channelTestAnswer } },
     async handle({ c, business, params }) {
-      const result = await testChannel(
-        await connectDeps(),
-        business.tenantId,
-        params.channelKind as ChannelKind,
-        params.channelId ?? '',
-      );
-      return c.json(result);
+      return c.json(await testChannel(await connectDeps(), business.tenantId, ...namedChannel(params)));
     },
   }),
 ];

@@ -35,7 +35,7 @@ import { once } from '@asistone/core/platform/once';
 import { TENANCY_RECORDS } from '@asistone/core/tenancy/records';
 import { openChannelToken } from '@asistone/core/tenancy/tenants';
 import { accounts } from '../lib/deps.js';
-import { defineRoute } from '../lib/route.js';
+import { type BusinessScope, defineRoute } from '../lib/route.js';
 
 /** The inbox: conversations, their messages and replies, notes, tickets and WhatsApp templates. */
 
@@ -46,6 +46,11 @@ const inboxDeps = once(async (): Promise<ReplyDeps> => {
 
 const CONVERSATIONS = '/businesses/:tenantId/conversations';
 const CONVERSATION = `${CONVERSATIONS}/:conversationId`;
+
+/** What every `…/conversations/:conversationId…` call in the inbox starts with: deps, business, conversation. */
+async function inConversation(business: BusinessScope, params: Record<string, string>) {
+  return [await inboxDeps(), business.tenantId, params.conversationId ?? ''] as const;
+}
 
 /** An assignee must be a member of this business who can answer conversations. */
 async function checkAssignee(tenantId: string, assigneeId: string | null | undefined) {
@@ -82,7 +87,7 @@ export const inboxRoutes = [
     summary: 'One conversation',
     answers: { 200: { description: 'The conversation', schema: conversationAnswer } },
     async handle({ c, business, params }) {
-      return c.json(await getConversation(await inboxDeps(), business.tenantId, params.conversationId ?? ''));
+      return c.json(await getConversation(...(await inConversation(business, params))));
     },
   }),
   defineRoute({
@@ -94,7 +99,7 @@ export const inboxRoutes = [
     answers: { 200: { description: 'The conversation as changed', schema: conversationAnswer } },
     async handle({ c, business, params, body }) {
       await checkAssignee(business.tenantId, body.assigneeId);
-      return c.json(await changeConversation(await inboxDeps(), business.tenantId, params.conversationId ?? '', body));
+      return c.json(await changeConversation(...(await inConversation(business, params)), body));
     },
   }),
   defineRoute({
@@ -104,7 +109,7 @@ export const inboxRoutes = [
     summary: "The team read the conversation: unread to 0, and on WhatsApp the customer's newest message marked read",
     answers: { 204: { description: 'Read' } },
     async handle({ c, business, params }) {
-      await readConversation(await inboxDeps(), business.tenantId, params.conversationId ?? '');
+      await readConversation(...(await inConversation(business, params)));
       return c.body(null, 204);
     },
   }),
@@ -115,7 +120,7 @@ export const inboxRoutes = [
     summary: 'Show the customer that someone is typing',
     answers: { 204: { description: 'Shown where the channel can' } },
     async handle({ c, business, params }) {
-      await showTyping(await inboxDeps(), business.tenantId, params.conversationId ?? '');
+      await showTyping(...(await inConversation(business, params)));
       return c.body(null, 204);
     },
   }),
@@ -127,9 +132,7 @@ export const inboxRoutes = [
     query: messagesQuery,
     answers: { 200: { description: 'A page of messages', schema: messagesAnswer } },
     async handle({ c, business, params, query }) {
-      return c.json(
-        await listMessages(await inboxDeps(), business.tenantId, params.conversationId ?? '', query.before),
-      );
+      return c.json(await listMessages(...(await inConversation(business, params)), query.before));
     },
   }),
   defineRoute({
@@ -141,13 +144,7 @@ export const inboxRoutes = [
     body: replyBody,
     answers: { 202: { description: 'Queued (or the message this clientId stored before)', schema: replyAnswer } },
     async handle({ c, business, caller, params, body }) {
-      const { message } = await queueReply(
-        await inboxDeps(),
-        business.tenantId,
-        params.conversationId ?? '',
-        caller.userId,
-        body,
-      );
+      const { message } = await queueReply(...(await inConversation(business, params)), caller.userId, body);
       return c.json({ message }, 202);
     },
   }),
@@ -158,7 +155,7 @@ export const inboxRoutes = [
     summary: "The team's private notes on a conversation",
     answers: { 200: { description: 'Notes, oldest first', schema: notesAnswer } },
     async handle({ c, business, params }) {
-      return c.json({ notes: await listNotes(await inboxDeps(), business.tenantId, params.conversationId ?? '') });
+      return c.json({ notes: await listNotes(...(await inConversation(business, params))) });
     },
   }),
   defineRoute({
@@ -169,13 +166,7 @@ export const inboxRoutes = [
     body: noteBody,
     answers: { 201: { description: 'Added', schema: noteAnswer } },
     async handle({ c, business, caller, params, body }) {
-      const note = await addNote(
-        await inboxDeps(),
-        business.tenantId,
-        params.conversationId ?? '',
-        caller.userId,
-        body.text,
-      );
+      const note = await addNote(...(await inConversation(business, params)), caller.userId, body.text);
       return c.json(note, 201);
     },
   }),
@@ -188,7 +179,7 @@ export const inboxRoutes = [
     answers: { 201: { description: 'Opened', schema: ticketAnswer } },
     async handle({ c, business, caller, params, body }) {
       await checkAssignee(business.tenantId, body.assigneeId);
-      const ticket = await openTicket(await inboxDeps(), business.tenantId, params.conversationId ?? '', {
+      const ticket = await openTicket(...(await inConversation(business, params)), {
         title: body.title,
         ...(body.assigneeId && { assigneeId: body.assigneeId }),
         openedBy: { kind: 'person', id: caller.userId },

@@ -1,22 +1,9 @@
+import { mediaAnswer } from '@asistone/contract/inbox';
 import { mediaView } from '@asistone/core/inbox/media';
 import { INBOX_RECORDS } from '@asistone/core/inbox/records';
 import { platform } from '@asistone/core/platform/context';
 import { TENANCY_RECORDS } from '@asistone/core/tenancy/records';
-import * as z from 'zod';
 import { defineRoute } from '../lib/route.js';
-
-/** What the app may show of a message's media (inbox/media.ts mediaView). */
-const mediaAnswer = z.discriminatedUnion('status', [
-  z.object({ status: z.literal('pending') }),
-  z.object({ status: z.literal('failed'), reason: z.string() }),
-  z.object({
-    status: z.literal('stored'),
-    /** A presigned S3 link; on the local stack a path on the app's own origin (`/local-media/…`). */
-    url: z.string().min(1),
-    mimeType: z.string(),
-    expiresAt: z.iso.datetime(),
-  }),
-]);
 
 /** Customers' media, as copied into the business's storage by the media worker. */
 export const mediaRoutes = [

@@ -87,14 +87,71 @@ export const failureReasonSchema = z.enum([
 ]);
 export type FailureReason = z.infer<typeof failureReasonSchema>;
 
+/**
+ * What a message carries besides its text, sealed with it as one piece (it is personal). The
+ * inbox's own type for it (core inbox/inbound.ts MessageDetails) is checked against this schema
+ * where messages are read back (core inbox/messages.ts), so the web reads the fields as stored.
+ */
+export const messageDetailsSchema = z.object({
+  /** An emoji on an earlier message, by its provider id; an empty emoji removes the reaction. */
+  reaction: z.object({ messageId: z.string(), emoji: z.string() }).optional(),
+  /** Media the provider holds (WhatsApp names it by `id`, Messenger and Instagram by a `url`), fetched by the media worker. */
+  media: z
+    .object({
+      id: z.string().optional(),
+      url: z.string().optional(),
+      mimeType: z.string().optional(),
+      sha256: z.string().optional(),
+      filename: z.string().optional(),
+      voice: z.boolean().optional(),
+    })
+    .optional(),
+  /** Messenger and Instagram: every attachment as sent (type, link, title). */
+  attachments: z
+    .array(z.object({ type: z.string(), url: z.string().optional(), title: z.string().optional() }))
+    .optional(),
+  /** Instagram: a reply to the business's story, or a mention of the business in the customer's. */
+  story: z
+    .object({ kind: z.enum(['reply', 'mention']), id: z.string().optional(), url: z.string().optional() })
+    .optional(),
+  /** The provider id of the message this one answers. */
+  replyTo: z.string().optional(),
+  /** An echo: sent by the business from another tool (Page Inbox, the phone app), by that app. */
+  sentElsewhere: z.object({ appId: z.string().optional() }).optional(),
+  location: z
+    .object({
+      latitude: z.number(),
+      longitude: z.number(),
+      name: z.string().optional(),
+      address: z.string().optional(),
+    })
+    .optional(),
+  /** Contact cards the customer shared, as the provider sent them. */
+  contacts: z.array(z.unknown()).optional(),
+  /** A button or list item the customer tapped (`kind` names which), with its id and title. */
+  reply: z.object({ kind: z.string(), id: z.string().optional(), title: z.string().optional() }).optional(),
+  order: z.object({ catalogId: z.string(), itemCount: z.number() }).optional(),
+  system: z.object({ kind: z.string().optional() }).optional(),
+  /** The ad or post the customer came from, as the provider sent it. */
+  referral: z.record(z.string(), z.unknown()).optional(),
+  /** A message the inbox cannot show yet: the provider's type name, kept so nothing is dropped. */
+  unsupported: z.object({ type: z.string(), errorCode: z.number().optional() }).optional(),
+  /** A template reply: which template, in which language, with which variables. */
+  template: z
+    .object({ name: z.string(), language: z.string().optional(), variables: z.array(z.string()).optional() })
+    .optional(),
+  /** A media reply: the link the provider fetches it from. */
+  outboundMedia: z.object({ url: z.string() }).optional(),
+});
+export type MessageDetails = z.infer<typeof messageDetailsSchema>;
+
 export const messageSchema = z.object({
   id: z.string(),
   direction: z.enum(['inbound', 'outbound']),
   /** text, image, audio, video, document, sticker, location, contacts, interactive, button, reaction, order, system, template, unsupported ... */
   type: z.string(),
   text: z.string().optional(),
-  /** What the message carries besides text (media id, location, reaction, reply, template ...). */
-  details: z.record(z.string(), z.unknown()).optional(),
+  details: messageDetailsSchema.optional(),
   /** ISO */
   sentAt: z.string(),
   status: messageStatusSchema,
@@ -110,6 +167,23 @@ export type Message = z.infer<typeof messageSchema>;
 /** `GET …/conversations/:conversationId/messages?before=` — oldest→newest, 50 a page; `cursor` = the next `before`. */
 export const messagesQuery = z.object({ before: z.string().max(512).optional() });
 export const messagesAnswer = z.object({ messages: z.array(messageSchema), cursor: z.string().optional() });
+
+/**
+ * `GET …/conversations/:conversationId/messages/:messageId/media` — a message's media as copied
+ * into the business's storage by the media worker (core inbox/media.ts mediaView).
+ */
+export const mediaAnswer = z.discriminatedUnion('status', [
+  z.object({ status: z.literal('pending') }),
+  z.object({ status: z.literal('failed'), reason: z.string() }),
+  z.object({
+    status: z.literal('stored'),
+    /** A presigned S3 link of 5 minutes; on the local stack a path on the app's own origin (`/local-media/…`). */
+    url: z.string().min(1),
+    mimeType: z.string(),
+    expiresAt: z.iso.datetime(),
+  }),
+]);
+export type MediaAnswer = z.infer<typeof mediaAnswer>;
 
 /** `PATCH …/conversations/:conversationId` */
 export const conversationPatchBody = z

@@ -2,15 +2,10 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GraphError } from '../src/channels/meta/graph-errors.js';
+import { type ChannelSender, SendLaterError } from '../src/inbox/channel-sender.js';
 import { recordInbound } from '../src/inbox/inbound.js';
 import { listMessages } from '../src/inbox/messages.js';
-import {
-  type ChannelSender,
-  type OutboundDeps,
-  type OutboundRequest,
-  processOutbound,
-  SendLaterError,
-} from '../src/inbox/outbound.js';
+import { type OutboundDeps, type OutboundRequest, processOutbound } from '../src/inbox/outbound.js';
 import { queueReply } from '../src/inbox/replies.js';
 import { applyStatus } from '../src/inbox/statuses.js';
 import { createTenant, saveConnectedChannel } from '../src/tenancy/tenants.js';

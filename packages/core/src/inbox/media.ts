@@ -1,3 +1,4 @@
+import type { MediaAnswer } from '@asistone/contract/inbox';
 import type { Blobs } from '../platform/blobs.js';
 import type { TenantKeys } from '../platform/crypto/keyring.js';
 import { NotFoundError } from '../platform/errors.js';
@@ -10,11 +11,8 @@ import type { InboxStore } from './records.js';
  * shows it through short-lived links.
  */
 
-/** What the app may show of a message's media. */
-export type MediaView =
-  | { status: 'pending' }
-  | { status: 'failed'; reason: string }
-  | { status: 'stored'; url: string; mimeType: string; expiresAt: string };
+/** What the app may show of a message's media: the API's answer. */
+export type MediaView = MediaAnswer;
 
 export const MEDIA_LINK_SECONDS = 300;
 

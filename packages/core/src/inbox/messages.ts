@@ -1,6 +1,8 @@
+import type { FailureReason, Message, MessageDetails } from '@asistone/contract/inbox';
 import type { TenantKeys } from '../platform/crypto/keyring.js';
 import { ValidationError } from '../platform/errors.js';
 import { findConversation, type InboxDeps } from './conversations.js';
+import type { MessageDetails as InboundDetails } from './inbound.js';
 import type { InboxStore } from './records.js';
 
 /** A conversation's messages as the team reads them, page by page, with sealed fields opened. */
@@ -9,30 +11,10 @@ export type MessageItem = NonNullable<
   Awaited<ReturnType<ReturnType<InboxStore['entities']['message']['get']>['go']>>['data']
 >;
 
-export type FailureReason =
-  | 'outside-window'
-  | 'undeliverable'
-  | 'rate-limited'
-  | 'paused-template'
-  | 'template'
-  | 'auth'
-  | 'invalid'
-  | 'server'
-  | 'no-channel';
+export type { FailureReason } from '@asistone/contract/inbox';
 
-export interface MessageView {
-  id: string;
-  direction: 'inbound' | 'outbound';
-  type: string;
-  text?: string;
-  details?: Record<string, unknown>;
-  sentAt: string;
-  status: 'received' | 'queued' | 'sent' | 'delivered' | 'read' | 'failed';
-  error?: { code?: number; title?: string; reason: FailureReason };
-  authorId?: string;
-  clientId?: string;
-  deleted?: boolean;
-}
+/** A message as the API answers it. */
+export type MessageView = Message;
 
 export const MESSAGES_PAGE = 50;
 
@@ -57,11 +39,13 @@ function reasonOfCode(code: number | undefined): FailureReason {
 export function messageView(keys: TenantKeys, message: MessageItem): MessageView {
   const deleted = message.deletedAt !== undefined;
   const text = deleted ? undefined : open(keys, 'text', message.messageId, message.text);
-  let details: Record<string, unknown> | undefined;
+  // Stored by inbound.ts (its MessageDetails) or by a reply (template, outboundMedia): typed as
+  // stored and answered as the contract's, so the compiler holds the two shapes together.
+  let details: (InboundDetails & Pick<MessageDetails, 'template' | 'outboundMedia'>) | undefined;
   const detailsJson = deleted ? undefined : open(keys, 'details', message.messageId, message.details);
   if (detailsJson) {
     try {
-      details = JSON.parse(detailsJson) as Record<string, unknown>;
+      details = JSON.parse(detailsJson) as typeof details;
     } catch {
       details = undefined;
     }

@@ -314,7 +314,7 @@ export const TemplateRecord = new Entity({
 
 /**
  * The send pace of one business number or page: the earliest time the next send may start.
- * Workers reserve a slot with a conditional write (outbound.ts paceSend), so sends through one
+ * Workers reserve a slot with a conditional write (send-pace.ts paceSend), so sends through one
  * number stay under its rate however many workers run.
  */
 export const SendPaceRecord = new Entity({

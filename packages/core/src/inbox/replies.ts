@@ -4,7 +4,8 @@ import type { Producer } from '../platform/queue/producer.js';
 import { isConditionFailure } from '../platform/store/service.js';
 import { findConversation, type InboxDeps, isWindowOpen, markConversationRead } from './conversations.js';
 import { type MessageItem, type MessageView, messageView } from './messages.js';
-import { newestInbound, OUTBOUND_QUEUE } from './outbound.js';
+import { OUTBOUND_QUEUE } from './outbound.js';
+import { newestInbound } from './read-receipts.js';
 import { findTemplate } from './templates.js';
 
 /**

@@ -4,23 +4,13 @@
  * no logger, no store, so workers and tests use it as is.
  */
 
-export type GraphErrorKind =
-  /** Too many calls (app, page, number or customer pair): try again later, slower. */
-  | 'rate-limited'
-  /** The customer's messaging window is closed: only a template (WhatsApp) or a tag may go. */
-  | 'outside-window'
-  /** Meta will not deliver to this customer (not on WhatsApp, blocked, marketing opt-out...). */
-  | 'undeliverable'
-  /** The template is paused or disabled for low quality. */
-  | 'paused-template'
-  /** The template does not exist, is not approved, or its variables do not match. */
-  | 'template'
-  /** The token is expired, revoked or lacks a permission: the channel needs reconnecting. */
-  | 'auth'
-  /** Meta (or the way to it) failed: try again later. */
-  | 'server'
-  /** The request itself is wrong: trying again will not help. */
-  | 'invalid';
+import type { SendFailure, SendFailureKind } from '../../inbox/channel-sender.js';
+
+/**
+ * The inbox's kinds of provider failure (inbox/channel-sender.ts SendFailureKind, with what each
+ * means), which Meta's codes map to below.
+ */
+export type GraphErrorKind = SendFailureKind;
 
 export interface GraphErrorFields {
   /** HTTP status; 0 when no answer came (network error or timeout). */
@@ -67,7 +57,8 @@ export function classifyGraphError(error: Pick<GraphErrorFields, 'status' | 'cod
   return 'invalid';
 }
 
-export class GraphError extends Error {
+/** A Graph API refusal: the inbox's SendFailure, with Meta's own fields beside it. */
+export class GraphError extends Error implements SendFailure {
   readonly status: number;
   readonly code?: number;
   readonly subcode?: number;

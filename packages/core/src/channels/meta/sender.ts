@@ -1,5 +1,5 @@
+import type { ChannelSender, OutboundContent, Recipient, SendingChannel } from '../../inbox/channel-sender.js';
 import { OWN_SEND_METADATA_PREFIX } from '../../inbox/echoes.js';
-import type { ChannelSender, OutboundContent, Recipient, SendingChannel } from '../../inbox/outbound.js';
 import type { GraphClient } from './graph.js';
 import { GraphError } from './graph-errors.js';
 

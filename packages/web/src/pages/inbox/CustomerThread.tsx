@@ -1,4 +1,4 @@
-import { Box, Group, Text } from '@mantine/core';
+import { Box, Button, Group, Text, Textarea, type TextareaProps } from '@mantine/core';
 import { useLayoutEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { SimulatedMessage } from '../../api/channels';
@@ -63,5 +63,39 @@ export function CustomerThread({ messages, label }: { messages: SimulatedMessage
         })}
       </ol>
     </div>
+  );
+}
+
+type CustomerMessageInputProps = Omit<TextareaProps, 'label' | 'value' | 'onChange'> & {
+  value: string;
+  onChange(value: string): void;
+};
+
+/**
+ * What the customer types (the simulator and the dev customer page): one text message, at most
+ * 4,096 characters as on WhatsApp.
+ */
+export function CustomerMessageInput({ value, onChange, ...props }: CustomerMessageInputProps) {
+  const { t } = useTranslation();
+  return (
+    <Textarea
+      label={t('simulator.message')}
+      autosize
+      minRows={2}
+      maxLength={4096}
+      {...props}
+      value={value}
+      onChange={(event) => onChange(event.currentTarget.value)}
+    />
+  );
+}
+
+/** Sends what the customer typed, as the customer. */
+export function SendAsCustomerButton({ loading, disabled }: { loading: boolean; disabled: boolean }) {
+  const { t } = useTranslation();
+  return (
+    <Button type="submit" loading={loading} disabled={disabled}>
+      {t('simulator.send')}
+    </Button>
   );
 }

@@ -48,7 +48,7 @@ function MediaView({ tenantId, conversationId, message }: MediaViewProps) {
       </Group>
     );
   }
-  if (media.isError || media.data?.status === 'failed' || !media.data?.url) {
+  if (media.isError || media.data?.status !== 'stored') {
     return (
       <Text size="sm" c="red.9" data-testid="media-failed">
         {t('inbox.mediaFailed', { kind: name })}
@@ -56,7 +56,7 @@ function MediaView({ tenantId, conversationId, message }: MediaViewProps) {
     );
   }
   const { url } = media.data;
-  const mime = media.data.mimeType ?? message.details?.media?.mimeType ?? '';
+  const mime = media.data.mimeType;
   if ((kind === 'image' || kind === 'sticker' || mime.startsWith('image/')) && !broken) {
     return (
       <Anchor href={url} target="_blank" rel="noreferrer" aria-label={t('inbox.download', { name })}>

@@ -1,6 +1,6 @@
 import './inbox.css';
 import { DEFAULT_SANDBOX_CUSTOMER } from '@asistone/contract/channels';
-import { Button, Group, Paper, Stack, Text, Textarea, TextInput } from '@mantine/core';
+import { Group, Paper, Stack, Text, TextInput } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
 import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -11,7 +11,7 @@ import { PageHeader } from '../../components/PageHeader';
 import { QueryState } from '../../components/QueryState';
 import { RouterAnchor } from '../../components/RouterAnchor';
 import { useBusiness } from '../../shell/BusinessContext';
-import { CustomerThread } from './CustomerThread';
+import { CustomerMessageInput, CustomerThread, SendAsCustomerButton } from './CustomerThread';
 
 /**
  * The sandbox channel's customer simulator: the merchant plays a customer, with no Meta account,
@@ -67,19 +67,9 @@ export function SimulatorPage() {
                   value={customerName}
                   onChange={(event) => setCustomerName(event.currentTarget.value)}
                 />
-                <Textarea
-                  label={t('simulator.message')}
-                  required
-                  autosize
-                  minRows={2}
-                  maxLength={4096}
-                  value={text}
-                  onChange={(event) => setText(event.currentTarget.value)}
-                />
+                <CustomerMessageInput required value={text} onChange={setText} />
                 <Group justify="flex-end">
-                  <Button type="submit" loading={send.isPending} disabled={!text.trim()}>
-                    {t('simulator.send')}
-                  </Button>
+                  <SendAsCustomerButton loading={send.isPending} disabled={!text.trim()} />
                 </Group>
               </Stack>
             </form>

@@ -1,5 +1,5 @@
 import '../inbox/inbox.css';
-import { Alert, Button, Checkbox, Group, Select, SimpleGrid, Stack, Text, Textarea, TextInput } from '@mantine/core';
+import { Alert, Checkbox, Group, Select, SimpleGrid, Stack, Text, TextInput } from '@mantine/core';
 import '@mantine/core/styles/SimpleGrid.css';
 import { useMutation } from '@tanstack/react-query';
 import { useEffect, useRef, useState } from 'react';
@@ -10,7 +10,7 @@ import { useStage } from '../../api/queries';
 import { PageHeader } from '../../components/PageHeader';
 import { PublicLayout } from '../../components/PublicLayout';
 import { QueryState } from '../../components/QueryState';
-import { CustomerThread } from '../inbox/CustomerThread';
+import { CustomerMessageInput, CustomerThread, SendAsCustomerButton } from '../inbox/CustomerThread';
 
 const CHANNELS: readonly MetaChannel[] = ['whatsapp', 'messenger', 'instagram'];
 
@@ -153,13 +153,9 @@ export function DevCustomerPage() {
           )}
           <form onSubmit={(event) => void submit(event)} aria-label={t('simulator.form')}>
             <Stack gap="xs">
-              <Textarea
-                label={t('simulator.message')}
-                autosize
-                minRows={2}
-                maxLength={4096}
+              <CustomerMessageInput
                 value={text}
-                onChange={(event) => setText(event.currentTarget.value)}
+                onChange={setText}
                 onKeyDown={(event) => {
                   if (event.key === 'Enter' && !event.shiftKey && !event.nativeEvent.isComposing) void submit(event);
                 }}
@@ -182,9 +178,7 @@ export function DevCustomerPage() {
                   checked={sendRead}
                   onChange={(event) => setSendRead(event.currentTarget.checked)}
                 />
-                <Button type="submit" loading={send.isPending} disabled={(!text.trim() && !file) || !ready}>
-                  {t('simulator.send')}
-                </Button>
+                <SendAsCustomerButton loading={send.isPending} disabled={(!text.trim() && !file) || !ready} />
               </Group>
             </Stack>
           </form>

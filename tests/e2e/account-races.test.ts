@@ -4,6 +4,7 @@ import { toFunctionUrlEvent } from '../../packages/local/src/function-url.js';
 import { invoke } from '../../packages/local/src/lambda.js';
 import { localAws } from '../support/local-aws.js';
 import { eventually, type RunningStack, startStack } from '../support/local-stack.js';
+import { awayFromEdge } from '../support/time-windows.js';
 import {
   type Answer,
   type ApiClient,
@@ -22,6 +23,12 @@ import {
  * can wait it out.
  */
 const GRACE_SECONDS = 5;
+
+/**
+ * Sign-in limits count in fixed windows of 15 minutes and one hour, which both turn over on a
+ * quarter hour: a test that counts guesses must not straddle one, or the count starts afresh.
+ */
+const awayFromLimitWindowEdge = () => awayFromEdge(15 * 60_000, 60_000);
 
 let stack: RunningStack;
 let api: ApiClient;
@@ -164,6 +171,7 @@ async function guessesFrom(address: string, email: string, count: number): Promi
 
 describe('sign-in limits', () => {
   it('limit strangers guessing from their address, and let the owner in from theirs', async () => {
+    await awayFromLimitWindowEdge();
     // Prepare
     const victim = await newOwner(api, 'Victim');
     const stranger = '203.0.113.50';
@@ -192,6 +200,7 @@ describe('sign-in limits', () => {
     // Prepare
     const victim = await newOwner(api, 'Known');
     const address = '192.0.2.77';
+    await awayFromLimitWindowEdge();
 
     // Act: ten wrong passwords each for a real account and for an address with none.
     const known = await guessesFrom(address, victim.email, 11);

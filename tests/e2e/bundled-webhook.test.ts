@@ -21,13 +21,15 @@ afterAll(() => stack?.stop());
 
 describe('the bundled Meta webhook', () => {
   it('verifies, queues and gets the message recorded, through real SDK calls', async () => {
-    const out = join(mkdtempSync(join(tmpdir(), 'asistone-bundle-')), 'meta.mjs');
+    // Split as deployed: the entry and the chunks it loads on first use (S3, SSM) side by side.
+    const outdir = mkdtempSync(join(tmpdir(), 'asistone-bundle-'));
+    const out = join(outdir, 'meta.mjs');
     await build({
       ...ESBUILD_OPTIONS,
       mainFields: [...ESBUILD_OPTIONS.mainFields],
       plugins: [...ESBUILD_OPTIONS.plugins],
       entryPoints: [join(ROOT, 'functions/webhooks/meta.ts')],
-      outfile: out,
+      outdir,
       absWorkingDir: ROOT,
       logLevel: 'silent',
     });

@@ -100,8 +100,16 @@ describe('settings read from SSM', () => {
 
   it('are what each function needs and no more: the token secret for the API, Resend only for the mail worker', () => {
     const read = (name: string) => readableParameters(fnNamed(name));
-    // The API signs access tokens and renders invitation links.
-    expect(read('api')).toEqual([appUrlParameterName(STAGE), secretPath('AUTH_TOKEN_SECRET')].sort());
+    // The API signs access tokens and renders invitation links, and exchanges the codes of
+    // Embedded Signup, Facebook Login and Instagram Login with the Meta apps' secrets.
+    expect(read('api')).toEqual(
+      [
+        appUrlParameterName(STAGE),
+        secretPath('AUTH_TOKEN_SECRET'),
+        secretPath('META_APP_SECRET'),
+        secretPath('META_INSTAGRAM_APP_SECRET'),
+      ].sort(),
+    );
     // The mail worker sends finished mails: Resend's key, no links to render.
     expect(read('worker-mail')).toEqual([secretPath('RESEND_API_KEY')]);
     // The account-requests worker renders links into the mails it queues, and holds no secret.
@@ -130,11 +138,14 @@ describe('settings read from SSM', () => {
       ),
     ].map((entry) => JSON.parse(entry));
     expect(secrets.sort()).toEqual(expected.sort());
-    // Today: the token secret in the API stack, Resend's key in the Queues stack (mail worker),
-    // the platform Meta app's secrets in the Webhooks stack.
+    // Today: the token secret and the Meta apps' secrets (code exchange) in the API stack,
+    // Resend's key in the Queues stack (mail worker), the platform Meta app's secrets and verify
+    // token in the Webhooks stack.
     expect(secrets.sort()).toEqual(
       [
         ['Api', 'AUTH_TOKEN_SECRET', secretPath('AUTH_TOKEN_SECRET')],
+        ['Api', 'META_APP_SECRET', secretPath('META_APP_SECRET')],
+        ['Api', 'META_INSTAGRAM_APP_SECRET', secretPath('META_INSTAGRAM_APP_SECRET')],
         ['Queues', 'RESEND_API_KEY', secretPath('RESEND_API_KEY')],
         ['Webhooks', 'META_APP_SECRET', secretPath('META_APP_SECRET')],
         ['Webhooks', 'META_INSTAGRAM_APP_SECRET', secretPath('META_INSTAGRAM_APP_SECRET')],
@@ -148,13 +159,19 @@ describe('settings read from SSM', () => {
     expect(readers.map((fn) => fn.properties.FunctionName)).toEqual([resourceName(STAGE, 'worker-mail')]);
   });
 
-  it("lets the Meta webhook alone read the Meta app's secrets and verify token", () => {
-    for (const secret of ['META_APP_SECRET', 'META_INSTAGRAM_APP_SECRET', 'META_VERIFY_TOKEN'] as const) {
-      const readers = productFunctions().filter((fn) => readableParameters(fn).includes(secretPath(secret)));
-      expect(
-        readers.map((fn) => fn.properties.FunctionName),
-        secret,
-      ).toEqual([resourceName(STAGE, 'webhook-meta')]);
+  it("lets the Meta webhook alone read the verify token, and the webhook and the API alone the Meta apps' secrets", () => {
+    const readersOf = (secret: string) =>
+      productFunctions()
+        .filter((fn) => readableParameters(fn).includes(secretPath(secret)))
+        .map((fn) => fn.properties.FunctionName)
+        .sort();
+    expect(readersOf('META_VERIFY_TOKEN')).toEqual([resourceName(STAGE, 'webhook-meta')]);
+    // The webhook checks signatures with them; the API exchanges sign-up and login codes. No
+    // worker or schedule holds them: the tokens they use are the businesses' own, sealed.
+    for (const secret of ['META_APP_SECRET', 'META_INSTAGRAM_APP_SECRET']) {
+      expect(readersOf(secret), secret).toEqual(
+        [resourceName(STAGE, 'api'), resourceName(STAGE, 'webhook-meta')].sort(),
+      );
     }
   });
 
@@ -189,16 +206,22 @@ const arns = (...names: string[]) =>
   names.map(queueArn).sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
 
 describe('the mail queue', () => {
-  it('takes messages from the API (invitations) and the account-requests worker, and from no other function', () => {
+  it('takes messages from the API (invitations), the account-requests worker and the Instagram token refresh (expiry reminders), and from no other function', () => {
     const senders = productFunctions()
       .filter((fn) => sendTargets(fn).some((arn) => JSON.stringify(arn) === JSON.stringify(queueArn('mail'))))
       .map((fn) => fn.properties.FunctionName)
       .sort();
-    expect(senders).toEqual([resourceName(STAGE, 'api'), resourceName(STAGE, 'worker-account-requests')].sort());
+    expect(senders).toEqual(
+      [
+        resourceName(STAGE, 'api'),
+        resourceName(STAGE, 'worker-account-requests'),
+        resourceName(STAGE, 'schedule-instagram-token-refresh'),
+      ].sort(),
+    );
   });
 
-  it('is one of the two queues the API may send to: mail, and account requests; no other', () => {
-    expect(sendTargets(fnNamed('api'))).toEqual(arns('mail', 'account-requests'));
+  it('is one of the three queues the API may send to: mail, account requests and outbound (replies); no other', () => {
+    expect(sendTargets(fnNamed('api'))).toEqual(arns('mail', 'account-requests', 'outbound'));
   });
 
   it('is consumed by a worker that reads and writes items, opens sealed fields and never creates a key', () => {

@@ -1,4 +1,5 @@
 import { totpCode, totpStep } from '../../packages/core/src/accounts/totp.js';
+import { awayFromEdge } from './time-windows.js';
 
 /** Milliseconds in a TOTP time step. */
 const STEP_MS = 30_000;
@@ -8,9 +9,8 @@ const STEP_MS = 30_000;
  * is inside the server's ±1 window only while the server is still in this step: computed near
  * the edge, it would arrive one step too late, and the test would fail for no reason.
  */
-export async function awayFromStepEdge(marginMs = 4_000): Promise<void> {
-  const left = STEP_MS - (Date.now() % STEP_MS);
-  if (left < marginMs) await new Promise((resolve) => setTimeout(resolve, left + 50));
+export function awayFromStepEdge(marginMs = 4_000): Promise<void> {
+  return awayFromEdge(STEP_MS, marginMs);
 }
 
 /**

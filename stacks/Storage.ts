@@ -1,10 +1,13 @@
 import { resourceName, TABLE } from '@asistone/core/platform/store/table';
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { AttributeType, BillingMode, ProjectionType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
-import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
+import { BlockPublicAccess, Bucket, BucketEncryption, HttpMethods, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
 import { type StackContext, use } from 'sst/constructs';
 import { Keys } from './Keys.js';
 import { baseline } from './lambda.js';
+
+/** Where the web app is served from (its CloudFront distribution's domain), for uploads to the media bucket. */
+export const MEDIA_UPLOAD_ALLOWED_ORIGIN = 'https://*.cloudfront.net';
 
 /**
  * The records table and the media bucket, named `asistone-<stage>-…` like the local runtime names
@@ -50,6 +53,19 @@ export function Storage({ stack }: StackContext) {
     versioned: false,
     lifecycleRules: [
       { id: 'abort-incomplete-multipart-uploads', abortIncompleteMultipartUploadAfter: Duration.days(1) },
+    ],
+    // The web app uploads a file a team member sends straight here, by a presigned PUT (the
+    // link's signature is what allows it, for one key, type and size; CORS only lets the
+    // browser make the request and read the answer). The app is served by CloudFront, whose
+    // domain exists only once the Web stack (deployed after this one) has it, so the rule names
+    // CloudFront's domains rather than the site's own.
+    cors: [
+      {
+        allowedMethods: [HttpMethods.PUT],
+        allowedOrigins: [MEDIA_UPLOAD_ALLOWED_ORIGIN],
+        allowedHeaders: ['content-type'],
+        maxAge: 3000,
+      },
     ],
     removalPolicy: RemovalPolicy.RETAIN,
   });

@@ -17,8 +17,9 @@ const log = createLogger('outbound');
 let deps: OutboundDeps | undefined;
 function outboundDeps(): OutboundDeps {
   if (!deps) {
-    const { storeOf, keyring, aws } = platform();
+    const { storeOf, keyring, aws, blobs } = platform();
     deps = {
+      blobs,
       store: storeOf({ ...INBOX_RECORDS, ...TENANCY_RECORDS }),
       keyring,
       log,

@@ -1,5 +1,5 @@
 import { randomInt } from 'node:crypto';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ApiClient, apiClient, newOwner, PASSWORD, type SignedInPerson } from '../e2e/accounts-client';
 import type { RunningStack } from '../support/local-stack';
@@ -91,6 +91,19 @@ async function openDialog(page: Page, button: string) {
   ]);
   await popup.waitForLoadState('domcontentloaded');
   return popup;
+}
+
+/** Waits until the one picture in `bubble` has loaded (a broken image has no natural width). */
+async function expectPictureLoaded(bubble: Locator, message: string) {
+  const image = bubble.getByRole('img');
+  await expect
+    .poll(
+      async () =>
+        (await image.count()) === 1 &&
+        (await image.evaluate((element) => (element as HTMLImageElement).naturalWidth)) > 0,
+      { timeout: 30_000, message },
+    )
+    .toBe(true);
 }
 
 /** Sends a text reply from the open conversation's reply box. */
@@ -463,21 +476,58 @@ describe('the unified inbox in the browser', () => {
       .getByTestId('message')
       .filter({ hasText: `Paketin fotoğrafı (${run})` });
     await expect.poll(() => photo.isVisible()).toBe(true);
-    const image = photo.getByRole('img');
-    await expect
-      .poll(
-        async () =>
-          (await image.count()) === 1 &&
-          (await image.evaluate((element) => (element as HTMLImageElement).naturalWidth)) > 0,
-        {
-          timeout: 30_000,
-          message: `the photo did not load in the inbox; what the page reported: ${JSON.stringify(seen)}`,
-        },
-      )
-      .toBe(true);
+    await expectPictureLoaded(
+      photo,
+      `the photo did not load in the inbox; what the page reported: ${JSON.stringify(seen)}`,
+    );
     await screenshot(page, 'inbox-photo-tr');
     expect(seen).toEqual([]);
     await checkAccessibility(page, 'inbox photo');
     expect(a11y['inbox photo']).toEqual([]);
+  });
+
+  it('sends a photo from the reply box: the thread and the customer’s phone show it', async () => {
+    const page = await openPage(ownerContext);
+    const seen = problems.at(-1) ?? [];
+    await page.goto(`${stack.url}/b/${owner.tenantId}/inbox/${encodeURIComponent(conversationId)}`);
+    await expect.poll(() => page.getByRole('heading', { level: 2, name: customer.name }).isVisible()).toBe(true);
+    const attach = async (file: { name: string; mimeType: string; buffer: Buffer }) => {
+      const [chooser] = await Promise.all([
+        page.waitForEvent('filechooser'),
+        page.getByRole('button', { name: 'Dosya ekle' }).click(),
+      ]);
+      await chooser.setFiles(file);
+    };
+
+    // Too large for WhatsApp: refused on the spot, with the limit, before any upload.
+    await attach({ name: 'büyük.png', mimeType: 'image/png', buffer: Buffer.alloc(6 * 1024 * 1024, 1) });
+    await expect.poll(() => page.getByTestId('attachment-problem').textContent()).toContain('5 MB');
+    expect(await page.getByTestId('attached-file').count()).toBe(0);
+
+    const caption = `Faturanız ekte (${run})`;
+    await attach({ name: 'fatura.png', mimeType: 'image/png', buffer: PHOTO });
+    await expect.poll(() => page.getByTestId('attached-file').textContent()).toContain('fatura.png');
+    await page.getByLabel('Açıklama (isteğe bağlı)').fill(caption);
+    await checkAccessibility(page, 'inbox reply with a file');
+    await page.getByRole('button', { name: 'Gönder', exact: true }).click();
+    await expect.poll(() => page.getByTestId('attached-file').count()).toBe(0);
+
+    const sent = page.getByTestId('thread').getByTestId('message').filter({ hasText: caption });
+    await expect.poll(() => sent.isVisible()).toBe(true);
+    await expectPictureLoaded(sent, `the sent photo did not load; the page reported: ${JSON.stringify(seen)}`);
+    await expect
+      .poll(() => sent.getByTestId('message-status').getAttribute('data-status'), { timeout: 30_000 })
+      .toMatch(/^(sent|delivered|read)$/);
+
+    // The customer's phone shows the photo Meta fetched from the link it was given.
+    const { context: customerContext, page: customerPage } = await openCustomerPage();
+    const received = customerPage.getByTestId('customer-message').filter({ hasText: caption });
+    await expect.poll(() => received.count(), { timeout: 30_000 }).toBe(1);
+    await expectPictureLoaded(received, 'the sent photo did not load on the customer’s phone');
+    await screenshot(customerPage, 'inbox-customer-sees-sent-photo');
+    await customerContext.close();
+    await screenshot(page, 'inbox-sent-photo-tr');
+    expect(seen).toEqual([]);
+    expect(a11y['inbox reply with a file']).toEqual([]);
   });
 });

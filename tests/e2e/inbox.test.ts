@@ -7,6 +7,7 @@ import { createPlatform } from '../../packages/core/src/platform/context.js';
 import { localAws } from '../support/local-aws.js';
 import { eventually, ROOT, type RunningStack, startStack } from '../support/local-stack.js';
 import { type ApiClient, apiClient, newMember, newOwner, type SignedInPerson } from './accounts-client.js';
+import { fakeMetaClient } from './fake-meta-client.js';
 
 /**
  * The inbox through its HTTP API on a real `npm start`, with the fake Meta playing Meta and the
@@ -69,16 +70,8 @@ const customers = {
 const clientId = () => `c_${randomBytes(9).toString('base64url')}`;
 const base = () => `/businesses/${owner.tenantId}`;
 
-async function dev<T>(method: string, path: string, body?: unknown): Promise<T> {
-  const response = await fetch(`${stack.url}/dev/meta${path}`, {
-    method,
-    headers: body === undefined ? {} : { 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await response.text();
-  if (!response.ok) throw new Error(`${method} /dev/meta${path}: ${response.status} ${text}`);
-  return (text ? JSON.parse(text) : {}) as T;
-}
+/** The fake Meta's dev endpoints, through the gateway. */
+const dev = <T>(method: string, path: string, body?: unknown) => fakeMetaClient(stack.url).dev<T>(method, path, body);
 
 /** Every message the fake Meta carried (what the customers' phones show). */
 async function fakeMessages(): Promise<FakeSent[]> {

@@ -5,6 +5,7 @@ import { resourceName } from '@asistone/core/platform/store/table';
 import { PRODUCT } from '@asistone/core/product/areas';
 import { Config, useSites } from 'sst/constructs';
 import { getParameterPath } from 'sst/constructs/util/binding.js';
+import { useProject } from 'sst/project.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { secretParameterVariable } from '../../stacks/Api.js';
 import { cloudFrontSecurityHeaders } from '../../stacks/security-headers.js';
@@ -140,6 +141,14 @@ describe('Web', () => {
       FrameOption: SECURITY_HEADERS['x-frame-options'],
       Override: true,
     });
+  });
+
+  it('lets the browser upload files to the media bucket of the app’s region, and nowhere else on S3', () => {
+    const connect = CONTENT_SECURITY_POLICY.split('; ').find((directive) => directive.startsWith('connect-src '));
+    const sources = connect?.split(' ').slice(1) ?? [];
+    const s3 = sources.filter((source) => source.includes('amazonaws.com'));
+    // Presigned links are virtual-hosted: https://<bucket>.s3.<region>.amazonaws.com/<key>.
+    expect(s3).toEqual([`https://*.s3.${useProject().config.region}.amazonaws.com`]);
   });
 
   it('refuses header values CloudFront cannot express rather than dropping them', () => {

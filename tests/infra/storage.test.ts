@@ -3,6 +3,7 @@ import { resourceName, TABLE } from '@asistone/core/platform/store/table';
 import { Match } from 'aws-cdk-lib/assertions';
 import { useProject } from 'sst/project.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MEDIA_UPLOAD_ALLOWED_ORIGIN } from '../../stacks/Storage.js';
 import {
   asArray,
   isStageKeyArn,
@@ -162,5 +163,19 @@ describe('Storage: the media bucket', () => {
     expect(rules).toContainEqual(
       expect.objectContaining({ Status: 'Enabled', AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 } }),
     );
+  });
+});
+
+describe('Storage: uploads from the web app', () => {
+  it('lets the app’s origin PUT files to presigned links, nothing else', () => {
+    const [, bucket] = resourcesIn(app.templates.Storage, 'AWS::S3::Bucket')[0]!;
+    expect(bucket.CorsConfiguration.CorsRules).toEqual([
+      {
+        AllowedMethods: ['PUT'],
+        AllowedOrigins: [MEDIA_UPLOAD_ALLOWED_ORIGIN],
+        AllowedHeaders: ['content-type'],
+        MaxAge: 3000,
+      },
+    ]);
   });
 });

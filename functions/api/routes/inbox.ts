@@ -1,4 +1,6 @@
 import {
+  attachmentAnswer,
+  attachmentBody,
   conversationAnswer,
   conversationPatchBody,
   conversationsAnswer,
@@ -11,6 +13,7 @@ import {
   replyAnswer,
   replyBody,
   templatesAnswer,
+  templatesQuery,
   ticketAnswer,
   ticketBody,
   ticketPatchBody,
@@ -21,12 +24,13 @@ import { can } from '@asistone/contract/roles';
 import { roleIn } from '@asistone/core/accounts/businesses';
 import { graphClient } from '@asistone/core/channels/meta/graph';
 import { GraphError } from '@asistone/core/channels/meta/graph-errors';
+import { type AttachmentDeps, prepareAttachment } from '@asistone/core/inbox/attachments';
 import { changeConversation, getConversation, listConversations } from '@asistone/core/inbox/conversations';
 import { listMessages } from '@asistone/core/inbox/messages';
 import { addNote, listNotes } from '@asistone/core/inbox/notes';
 import { INBOX_RECORDS } from '@asistone/core/inbox/records';
 import { queueReply, type ReplyDeps, readConversation, showTyping } from '@asistone/core/inbox/replies';
-import { listTemplates, syncTemplates } from '@asistone/core/inbox/templates';
+import { listTemplates, syncTemplates, templatesOfConversation } from '@asistone/core/inbox/templates';
 import { changeTicket, listTickets, openTicket } from '@asistone/core/inbox/tickets';
 import { metaGraphSettings } from '@asistone/core/platform/config';
 import { platform } from '@asistone/core/platform/context';
@@ -39,9 +43,9 @@ import { type BusinessScope, defineRoute } from '../lib/route.js';
 
 /** The inbox: conversations, their messages and replies, notes, tickets and WhatsApp templates. */
 
-const inboxDeps = once(async (): Promise<ReplyDeps> => {
-  const { storeOf, keyring, producer } = platform();
-  return { store: storeOf({ ...INBOX_RECORDS, ...TENANCY_RECORDS }), keyring, producer };
+const inboxDeps = once(async (): Promise<ReplyDeps & AttachmentDeps> => {
+  const { storeOf, keyring, producer, blobs } = platform();
+  return { store: storeOf({ ...INBOX_RECORDS, ...TENANCY_RECORDS }), keyring, producer, blobs };
 });
 
 const CONVERSATIONS = '/businesses/:tenantId/conversations';
@@ -149,6 +153,18 @@ export const inboxRoutes = [
     },
   }),
   defineRoute({
+    method: 'post',
+    path: `${CONVERSATION}/attachments`,
+    access: 'conversations.reply',
+    summary:
+      "A file to send: checked against the channel's limits, answered with a 15-minute presigned upload link for exactly its type and size; a media reply then names the attachmentId",
+    body: attachmentBody,
+    answers: { 201: { description: 'Where to upload the file', schema: attachmentAnswer } },
+    async handle({ c, business, params, body }) {
+      return c.json(await prepareAttachment(...(await inConversation(business, params)), body), 201);
+    },
+  }),
+  defineRoute({
     method: 'get',
     path: `${CONVERSATION}/notes`,
     access: 'conversations.read',
@@ -214,10 +230,17 @@ export const inboxRoutes = [
     method: 'get',
     path: '/businesses/:tenantId/templates',
     access: 'conversations.read',
-    summary: 'WhatsApp message templates as last synced from the business’s WhatsApp accounts',
+    summary:
+      'WhatsApp message templates as last synced from the business’s WhatsApp accounts, each with its account; with conversationId, only those its number may send',
+    query: templatesQuery,
     answers: { 200: { description: 'Templates', schema: templatesAnswer } },
-    async handle({ c, business }) {
-      return c.json(await listTemplates((await inboxDeps()).store, business.tenantId));
+    async handle({ c, business, query }) {
+      const { store } = await inboxDeps();
+      return c.json(
+        query.conversationId
+          ? await templatesOfConversation(store, business.tenantId, query.conversationId)
+          : await listTemplates(store, business.tenantId),
+      );
     },
   }),
   defineRoute({

@@ -140,8 +140,19 @@ export const messageDetailsSchema = z.object({
   template: z
     .object({ name: z.string(), language: z.string().optional(), variables: z.array(z.string()).optional() })
     .optional(),
-  /** A media reply: the link the provider fetches it from. */
-  outboundMedia: z.object({ url: z.string() }).optional(),
+  /**
+   * A media reply: the link the provider fetches it from, or the file uploaded for it
+   * (`attachmentId`, shown through the media route like a customer's).
+   */
+  outboundMedia: z
+    .object({
+      url: z.string().optional(),
+      attachmentId: z.string().optional(),
+      mimeType: z.string().optional(),
+      size: z.number().optional(),
+      fileName: z.string().optional(),
+    })
+    .optional(),
 });
 export type MessageDetails = z.infer<typeof messageDetailsSchema>;
 
@@ -201,6 +212,10 @@ const clientIdSchema = z
   .max(64)
   .regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, - and _');
 
+/** What a file the team sends goes as. */
+export const outboundMediaKindSchema = z.enum(['image', 'video', 'audio', 'document']);
+export type OutboundMediaKind = z.infer<typeof outboundMediaKindSchema>;
+
 /** `POST …/conversations/:conversationId/messages` → 202 `{ message }` (status 'queued'); the same `clientId` again → the same message. */
 export const replyBody = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('text'), text: z.string().trim().min(1).max(4096), clientId: clientIdSchema }),
@@ -211,15 +226,117 @@ export const replyBody = z.discriminatedUnion('kind', [
     variables: z.array(z.string().min(1).max(1024)).max(20).default([]),
     clientId: clientIdSchema,
   }),
-  z.object({
-    kind: z.literal('media'),
-    mediaKind: z.enum(['image', 'video', 'audio', 'document']),
-    url: z.url({ protocol: /^https?$/ }).max(2048),
-    caption: z.string().max(1024).optional(),
-    clientId: clientIdSchema,
-  }),
+  /**
+   * Media: a file uploaded through `…/attachments` (`attachmentId`; its kind follows its type),
+   * or a public link the provider fetches (`mediaKind` and `url`).
+   */
+  z
+    .object({
+      kind: z.literal('media'),
+      attachmentId: z
+        .string()
+        .regex(/^at_[A-Za-z0-9_-]{8,40}$/)
+        .optional(),
+      mediaKind: outboundMediaKindSchema.optional(),
+      url: z
+        .url({ protocol: /^https?$/ })
+        .max(2048)
+        .optional(),
+      caption: z.string().max(1024).optional(),
+      clientId: clientIdSchema,
+    })
+    .refine(
+      (body) => (body.attachmentId ? !body.url && !body.mediaKind : Boolean(body.url && body.mediaKind)),
+      'either attachmentId, or mediaKind and url',
+    ),
 ]);
 export type ReplyBody = z.infer<typeof replyBody>;
+
+/** A megabyte as the limits below count it. */
+export const MEGABYTE = 1024 * 1024;
+const MB = MEGABYTE;
+
+/** What a channel accepts per media kind: the types, and the largest file. */
+type ChannelLimits = Record<OutboundMediaKind, { types: readonly string[]; maxBytes: number }>;
+
+/** Office documents, PDF and plain text: what WhatsApp sends as a document. */
+const DOCUMENT_TYPES = [
+  'application/pdf',
+  'text/plain',
+  'text/csv',
+  'application/msword',
+  'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+  'application/vnd.ms-excel',
+  'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+  'application/vnd.ms-powerpoint',
+  'application/vnd.openxmlformats-officedocument.presentationml.presentation',
+] as const;
+
+/**
+ * WhatsApp Cloud API's supported media for sending (image JPEG/PNG 5 MB, video MP4/3GPP 16 MB,
+ * audio AAC/MP4/MPEG/AMR/OGG 16 MB, documents 100 MB); Messenger and Instagram's Send API
+ * (images PNG/JPEG/GIF 8 MB, audio AAC/M4A/WAV/MP4 and video 25 MB; files 25 MB, as for a
+ * customer's). The sandbox has no provider: it takes what WhatsApp takes.
+ */
+const WHATSAPP: ChannelLimits = {
+  image: { types: ['image/jpeg', 'image/png'], maxBytes: 5 * MB },
+  video: { types: ['video/mp4', 'video/3gpp'], maxBytes: 16 * MB },
+  audio: { types: ['audio/aac', 'audio/mp4', 'audio/mpeg', 'audio/amr', 'audio/ogg'], maxBytes: 16 * MB },
+  document: { types: DOCUMENT_TYPES, maxBytes: 100 * MB },
+};
+const MESSAGING: ChannelLimits = {
+  image: { types: ['image/png', 'image/jpeg', 'image/gif'], maxBytes: 8 * MB },
+  video: { types: ['video/mp4'], maxBytes: 25 * MB },
+  audio: { types: ['audio/aac', 'audio/x-m4a', 'audio/mp4', 'audio/wav'], maxBytes: 25 * MB },
+  document: { types: ['application/pdf', 'text/plain'], maxBytes: 25 * MB },
+};
+/**
+ * What a team member may send as a file on each channel, checked by the API before it hands out
+ * an upload link (core inbox/attachments.ts) and by the app before it asks (so the person hears
+ * at once, in their language).
+ */
+export const OUTBOUND_MEDIA_LIMITS: Record<ChannelKind, ChannelLimits> = {
+  whatsapp: WHATSAPP,
+  messenger: MESSAGING,
+  instagram: MESSAGING,
+  sandbox: WHATSAPP,
+};
+
+/** The kind a file of this type goes as on this channel; undefined when the channel cannot send it. */
+export function outboundMediaKindOf(channel: ChannelKind, contentType: string): OutboundMediaKind | undefined {
+  const limits = OUTBOUND_MEDIA_LIMITS[channel];
+  return outboundMediaKindSchema.options.find((kind) => limits[kind].types.includes(contentType));
+}
+
+/**
+ * `POST …/conversations/:conversationId/attachments` — a file the person is about to send
+ * (checked against the channel's limits for its type and size) → 201 with where to upload it:
+ * a presigned PUT that takes exactly this type and size, for 15 minutes. Then a media reply
+ * names the `attachmentId`.
+ */
+export const attachmentBody = z.object({
+  fileName: z.string().trim().min(1).max(200),
+  contentType: z
+    .string()
+    .trim()
+    .toLowerCase()
+    .regex(/^[a-z0-9.+-]+\/[a-z0-9.+-]+$/, 'a media type such as image/jpeg'),
+  size: z.number().int().positive(),
+});
+export const attachmentAnswer = z.object({
+  attachmentId: z.string(),
+  /** What the message will be sent as. */
+  mediaKind: outboundMediaKindSchema,
+  upload: z.object({
+    /** A presigned S3 link; on the local stack a path on the app's own origin (`/local-media/…`). */
+    url: z.string().min(1),
+    method: z.literal('PUT'),
+    /** Send exactly these with the file (the link's signature covers them). */
+    headers: z.record(z.string(), z.string()),
+    expiresAt: z.iso.datetime(),
+  }),
+});
+export type AttachmentAnswer = z.infer<typeof attachmentAnswer>;
 export const replyAnswer = z.object({ message: messageSchema });
 
 /** `GET|POST …/conversations/:conversationId/notes` — private, never sent to the customer. */
@@ -257,8 +374,17 @@ export const ticketPatchBody = z
   .refine((body) => Object.keys(body).length > 0, 'nothing to change');
 export const ticketAnswer = ticketSchema;
 
-/** `GET …/templates` — WhatsApp templates as last synced; `POST …/templates/sync` → the same after a sync. */
+/**
+ * `GET …/templates?conversationId=` — WhatsApp templates as last synced; `POST …/templates/sync`
+ * → the same after a sync. Templates belong to a WhatsApp Business Account (`accountId`, the
+ * WABA id): two numbers under different WABAs may each have an `order_update` (tr). With
+ * `conversationId`, only the templates of that conversation's number's WABA (none for a
+ * conversation on another channel): the ones a reply there may send.
+ */
+export const templatesQuery = z.object({ conversationId: z.string().min(1).max(64).optional() });
 export const templateSchema = z.object({
+  /** The WhatsApp Business Account (WABA) the template belongs to. */
+  accountId: z.string(),
   name: z.string(),
   language: z.string(),
   status: z.string(),

@@ -43,6 +43,22 @@ describe('reply bodies', () => {
         { kind: 'media', mediaKind: 'audio', url: 'https://x.example/a.ogg', caption: 'c' },
       ),
     ).toMatchObject({ type: 'audio', audio: { link: 'https://x.example/a.ogg' } });
+    // A document keeps the name the team uploaded it under; other media have no file name on WhatsApp.
+    expect(
+      whatsappBody(
+        { externalId: '9055' },
+        { kind: 'media', mediaKind: 'document', url: 'https://x.example/d', caption: 'Fatura', fileName: 'fatura.pdf' },
+      ),
+    ).toMatchObject({
+      type: 'document',
+      document: { link: 'https://x.example/d', caption: 'Fatura', filename: 'fatura.pdf' },
+    });
+    expect(
+      whatsappBody(
+        { externalId: '9055' },
+        { kind: 'media', mediaKind: 'image', url: 'https://x.example/i', fileName: 'a.png' },
+      ),
+    ).toEqual(expect.objectContaining({ image: { link: 'https://x.example/i' } }));
   });
 
   it('answers on Messenger and Instagram as a RESPONSE, or with the HUMAN_AGENT tag, marked as our own send', () => {

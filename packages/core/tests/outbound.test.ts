@@ -1,6 +1,8 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { metaDelivery } from '../src/channels/meta/envelope.js';
+import { processMetaDelivery } from '../src/channels/meta/events.js';
 import { GraphError } from '../src/channels/meta/graph-errors.js';
 import { type ChannelSender, SendLaterError } from '../src/inbox/channel-sender.js';
 import { recordInbound } from '../src/inbox/inbound.js';
@@ -10,6 +12,7 @@ import { queueReply } from '../src/inbox/replies.js';
 import { applyStatus } from '../src/inbox/statuses.js';
 import { createTenant, saveConnectedChannel } from '../src/tenancy/tenants.js';
 import { startTestPlatform, type TestPlatform } from './support/platform.js';
+import { whatsappMessagesDelivery } from './support/whatsapp-delivery.js';
 
 /**
  * The outbound worker against the local DynamoDB, with Meta replaced by a scripted sender:
@@ -308,4 +311,51 @@ describe('the outbound worker', () => {
     expect(sent).toHaveLength(1);
     expect((await stored(request.kind === 'send' ? request.messageId : ''))?.status).toBe('sent');
   });
+});
+
+describe('the reason a person reads on a failed reply', () => {
+  /** Meta's failed status for a sent reply, posted through the worker that takes Meta's deliveries. */
+  async function failedStatus(wamid: string, code: number, title: string) {
+    const body = whatsappMessagesDelivery(SHOP, {
+      statuses: [
+        {
+          id: wamid,
+          status: 'failed',
+          timestamp: String(Math.floor(Date.now() / 1000) + 5),
+          recipient_id: '905551112233',
+          errors: [{ code, title, message: title }],
+        },
+      ],
+    });
+    await processMetaDelivery(
+      { store: test.platform.store, keyring: test.platform.keyring, log: quiet },
+      metaDelivery(body, Date.now()),
+    );
+  }
+
+  it.each([
+    [131026, 'Message undeliverable', 'undeliverable'],
+    [131047, 'Re-engagement message', 'outside-window'],
+    [131000, 'Something went wrong', 'server'],
+  ])(
+    'is the same for code %i whether Meta refuses the send or reports it failed later',
+    async (code, title, reason) => {
+      // Reported later: Meta accepted the reply, then its status webhook says it failed.
+      const accepted = await newReply(`Sonra düşen ${code}`);
+      const acceptedId = accepted.kind === 'send' ? accepted.messageId : '';
+      await processOutbound(deps(scriptedSender([`wamid.failed-later-${code}`]).sender), accepted, { receiveCount: 1 });
+      await failedStatus(`wamid.failed-later-${code}`, code, title);
+      expect(await stored(acceptedId)).toMatchObject({ status: 'failed', error: { code, title, reason } });
+
+      // Refused at once: Meta's answer to the send carries the same code (on the last receive, so
+      // a retryable one is given up on too).
+      const refused = await newReply(`Hemen düşen ${code}`);
+      const refusedId = refused.kind === 'send' ? refused.messageId : '';
+      const { sender } = scriptedSender([new GraphError({ status: 400, code, title })]);
+      await processOutbound(deps(sender), refused, { receiveCount: 5 }).catch((error: unknown) => {
+        if (!(error instanceof SendLaterError)) throw error;
+      });
+      expect(await stored(refusedId)).toMatchObject({ status: 'failed', error: { code, reason } });
+    },
+  );
 });

@@ -74,7 +74,10 @@ export function createGateway(
   app.use('*', async (c, next) => {
     if (state.stopping) return c.text('shutting down', 503);
     const length = Number(c.req.header('content-length') ?? 0);
-    if (length > MAX_BODY_BYTES) return payloadTooLarge(c);
+    // Uploads to presigned links go to S3, not to a function: S3's limits (and the link's
+    // signed length) apply, as in AWS, where the browser puts files straight into the bucket.
+    const toStorage = s3Url !== undefined && c.req.path.startsWith(`${LOCAL_MEDIA_PATH}/`);
+    if (length > MAX_BODY_BYTES && !toStorage) return payloadTooLarge(c);
     await next();
   });
 
@@ -102,8 +105,11 @@ export function createGateway(
   });
   app.all('/api/*', toLambda(api.handler, api.name, api.timeoutSeconds));
   if (fakeMetaUrl) app.all('/dev/meta/*', (c) => proxyTo(c, fakeMetaUrl));
-  // Presigned downloads only: the link's signature is what grants it, as with S3 itself.
-  if (s3Url) app.get(`${LOCAL_MEDIA_PATH}/*`, (c) => proxyTo(c, s3Url, LOCAL_MEDIA_PATH));
+  // Presigned downloads and uploads only: the link's signature is what grants it, as with S3 itself.
+  if (s3Url) {
+    app.get(`${LOCAL_MEDIA_PATH}/*`, (c) => proxyTo(c, s3Url, LOCAL_MEDIA_PATH));
+    app.put(`${LOCAL_MEDIA_PATH}/*`, (c) => proxyTo(c, s3Url, LOCAL_MEDIA_PATH));
+  }
 
   app.get('*', async (c) => {
     const index = join(webDist, 'index.html');

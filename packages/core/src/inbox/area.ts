@@ -13,8 +13,9 @@ export const inboxArea = defineArea({
       table: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem', 'Query'],
       tenantKeys: ['Decrypt'],
       sends: ['outbound'],
-      // Media links are presigned by the API: the link carries its role's right to read the object.
-      blobs: ['GetObject'],
+      // Media links are presigned by the API: the link carries its role's right to read the
+      // object, or (a reply's file, uploaded by the browser) to write it; HEAD checks the upload.
+      blobs: ['GetObject', 'PutObject'],
     },
     settings: { metaGraph: true },
   },

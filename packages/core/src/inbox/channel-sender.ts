@@ -14,7 +14,15 @@ import type { InboxStore } from './records.js';
 export type OutboundContent =
   | { kind: 'text'; text: string }
   | { kind: 'template'; name: string; language: string; variables: string[] }
-  | { kind: 'media'; mediaKind: 'image' | 'video' | 'audio' | 'document'; url: string; caption?: string };
+  | {
+      kind: 'media';
+      mediaKind: 'image' | 'video' | 'audio' | 'document';
+      /** Where the provider fetches the file (a public link, or a one-hour link to the business's copy). */
+      url: string;
+      caption?: string;
+      /** A document's name as the customer sees it. */
+      fileName?: string;
+    };
 
 /** The customer, as the provider addresses them. */
 export interface Recipient {

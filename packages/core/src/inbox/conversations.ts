@@ -1,5 +1,5 @@
 import type { TenantKeyring, TenantKeys } from '../platform/crypto/keyring.js';
-import { NotFoundError, ValidationError } from '../platform/errors.js';
+import { NotFoundError, ProductError, ValidationError } from '../platform/errors.js';
 import type { InboxStore } from './records.js';
 
 /**
@@ -55,6 +55,17 @@ export function isWindowOpen(conversation: Pick<ConversationItem, 'channelKind' 
   if (REPLY_WINDOW_MS[conversation.channelKind as ConversationChannelKind] === undefined) return true;
   const closes = windowClosesAt(conversation);
   return closes !== undefined && now < closes;
+}
+
+/** A free-form reply (text, media) after the customer's window: only a template may go. */
+export class WindowClosedError extends ProductError {
+  override name = 'WindowClosedError';
+  constructor() {
+    super(
+      'window_closed',
+      "The customer's messaging window has closed: only an approved WhatsApp template can be sent now",
+    );
+  }
 }
 
 export interface ConversationView {

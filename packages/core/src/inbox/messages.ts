@@ -1,4 +1,4 @@
-import type { FailureReason, Message, MessageDetails } from '@asistone/contract/inbox';
+import type { Message, MessageDetails } from '@asistone/contract/inbox';
 import type { TenantKeys } from '../platform/crypto/keyring.js';
 import { ValidationError } from '../platform/errors.js';
 import { findConversation, type InboxDeps } from './conversations.js';
@@ -27,15 +27,6 @@ function open(keys: TenantKeys, field: string, messageId: string, sealed: string
   }
 }
 
-/** What a provider failure without our own reason (a failed status from a webhook) reads as. */
-function reasonOfCode(code: number | undefined): FailureReason {
-  if (code === 131047) return 'outside-window';
-  if (code === 131026 || code === 131049 || code === 131050) return 'undeliverable';
-  if (code === 130429 || code === 131056) return 'rate-limited';
-  if (code === 132015 || code === 132016) return 'paused-template';
-  return 'invalid';
-}
-
 export function messageView(keys: TenantKeys, message: MessageItem): MessageView {
   const deleted = message.deletedAt !== undefined;
   const text = deleted ? undefined : open(keys, 'text', message.messageId, message.text);
@@ -62,7 +53,9 @@ export function messageView(keys: TenantKeys, message: MessageItem): MessageView
       error: {
         ...(message.errorCode !== undefined && { code: message.errorCode }),
         ...(message.errorTitle && { title: message.errorTitle }),
-        reason: message.failureReason ?? reasonOfCode(message.errorCode),
+        // The reason is stored with the failure (the channel classifies the provider's code);
+        // a record from before that has none.
+        reason: message.failureReason ?? 'invalid',
       },
     }),
     ...(message.authorId && { authorId: message.authorId }),

@@ -1,6 +1,7 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
+import type { Blobs } from '../platform/blobs.js';
 import type { TenantKeyring } from '../platform/crypto/keyring.js';
 import type { QueueDeclaration } from '../platform/queue/declarations.js';
 import type { ChannelSender } from './channel-sender.js';
@@ -50,8 +51,9 @@ export const OUTBOUND_QUEUE = {
     handler: 'functions/workers/outbound.handler',
     // Three Graph attempts of at most 4 s each, with their short back-offs and the pace.
     timeoutSeconds: 15,
-    // Reads messages, contacts and channels; writes statuses and the send pace; opens tokens.
-    access: { table: ['GetItem', 'PutItem', 'UpdateItem', 'Query'], tenantKeys: ['Decrypt'] },
+    // Reads messages, contacts and channels; writes statuses and the send pace; opens tokens;
+    // presigns the links Meta fetches a reply's uploaded file from.
+    access: { table: ['GetItem', 'PutItem', 'UpdateItem', 'Query'], tenantKeys: ['Decrypt'], blobs: ['GetObject'] },
     settings: { metaGraph: true },
   },
 } as const satisfies QueueDeclaration;
@@ -67,6 +69,8 @@ export interface OutboundDeps {
   intervalMs?: number;
   /** Attempts inside one receive before the message goes back to the queue (default 3). */
   attempts?: number;
+  /** Links the provider fetches a reply's uploaded file from (attachments.ts). */
+  blobs?: Pick<Blobs, 'presignGet'>;
 }
 
 /** Handles one `outbound` request. */

@@ -1,6 +1,8 @@
+import { failureReasonSchema } from '@asistone/contract/inbox';
 import { Entity } from 'electrodb';
 import type { Store } from '../platform/store/service.js';
 import type { TENANCY_RECORDS } from '../tenancy/records.js';
+import { ATTACHMENT_RECORDS } from './attachment-records.js';
 import { MEDIA_RECORDS } from './media-records.js';
 import { TEMPLATE_STATUS_RECORDS } from './template-status.js';
 import { UNSENT_RECORDS } from './unsent-records.js';
@@ -109,19 +111,6 @@ export const ConversationRecord = new Entity({
 const DELIVERY_STATUSES = ['received', 'sent', 'delivered', 'read', 'failed'] as const;
 const MESSAGE_STATUSES = ['queued', ...DELIVERY_STATUSES] as const;
 
-/** Why an outbound message failed, in words a person understands (graph-errors.ts kinds). */
-export const FAILURE_REASONS = [
-  'outside-window',
-  'undeliverable',
-  'rate-limited',
-  'paused-template',
-  'template',
-  'auth',
-  'invalid',
-  'server',
-  'no-channel',
-] as const;
-
 /** What the provider last reported about a message's delivery (see inbox/statuses.ts). */
 const deliveryStatus = {
   /** When the provider says the status happened, ms. */
@@ -131,6 +120,12 @@ const deliveryStatus = {
   /** The provider's error code and title when delivery failed (no personal data). */
   errorCode: { type: 'number' },
   errorTitle: { type: 'string' },
+  /**
+   * Why it failed, in words a person understands (the contract's reasons): the sender's own
+   * reason, or the one the channel classified a failed status's code as (channels/meta
+   * graph-errors.ts). Records older than this field have none and read as 'invalid'.
+   */
+  failureReason: { type: failureReasonSchema.options },
   /** What the provider bills the message as (WhatsApp `pricing.category`). */
   pricingCategory: { type: 'string' },
 } as const;
@@ -159,8 +154,6 @@ export const MessageRecord = new Entity({
     authorId: { type: 'string' },
     /** Outbound: the id the app chose for the request, so a retried POST stores it once. */
     clientId: { type: 'string' },
-    /** Outbound: why it failed, for a person (the provider's code and title are kept beside it). */
-    failureReason: { type: FAILURE_REASONS },
     /** Outbound: the worker holds the send until then, so two deliveries never both send it. */
     sendingUntil: { type: 'number' },
     /** Outbound: send attempts so far. */
@@ -365,8 +358,9 @@ export const INBOX_RECORDS = {
   template: TemplateRecord,
   sendPace: SendPaceRecord,
   replyRequest: ReplyRequestRecord,
-  // Media copies and unsent messages (media-records.ts, unsent-records.ts).
+  // Media copies, files being sent, and unsent messages (media-records.ts, attachment-records.ts, unsent-records.ts).
   ...MEDIA_RECORDS,
+  ...ATTACHMENT_RECORDS,
   ...UNSENT_RECORDS,
   // What template webhooks said, kept for templates not synced yet (template-status.ts).
   ...TEMPLATE_STATUS_RECORDS,

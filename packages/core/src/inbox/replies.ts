@@ -1,12 +1,20 @@
+import type { Blobs } from '../platform/blobs.js';
 import type { TenantKeys } from '../platform/crypto/keyring.js';
-import { ConflictError, ProductError, ValidationError } from '../platform/errors.js';
+import { ConflictError, ValidationError } from '../platform/errors.js';
 import type { Producer } from '../platform/queue/producer.js';
 import { isConditionFailure } from '../platform/store/service.js';
-import { findConversation, type InboxDeps, isWindowOpen, markConversationRead } from './conversations.js';
+import { type OutboundMediaKind, uploadedAttachment } from './attachments.js';
+import {
+  findConversation,
+  type InboxDeps,
+  isWindowOpen,
+  markConversationRead,
+  WindowClosedError,
+} from './conversations.js';
 import { type MessageItem, type MessageView, messageView } from './messages.js';
 import { OUTBOUND_QUEUE } from './outbound.js';
 import { newestInbound } from './read-receipts.js';
-import { findTemplate } from './templates.js';
+import { sendableTemplate } from './templates.js';
 
 /**
  * Replies from the inbox: stored at once as 'queued' (the person sees it straight away), then
@@ -19,43 +27,68 @@ export type ReplyInput =
   | { kind: 'template'; name: string; language: string; variables: string[]; clientId: string }
   | {
       kind: 'media';
-      mediaKind: 'image' | 'video' | 'audio' | 'document';
-      url: string;
+      /** A file uploaded through `…/attachments` (attachments.ts); else `mediaKind` and a public `url`. */
+      attachmentId?: string;
+      mediaKind?: OutboundMediaKind;
+      url?: string;
       caption?: string;
       clientId: string;
     };
 
 export interface ReplyDeps extends InboxDeps {
   producer: Pick<Producer, 'send'>;
+  /** Checks that a media reply's file was uploaded (needed for replies naming an attachment). */
+  blobs?: Pick<Blobs, 'head'>;
 }
 
-/** A free-form reply after the customer's window: only a template may go. */
-export class WindowClosedError extends ProductError {
-  override name = 'WindowClosedError';
-  constructor() {
-    super(
-      'window_closed',
-      "The customer's messaging window has closed: only an approved WhatsApp template can be sent now",
+/** What a media reply sends: an uploaded file (its kind follows its type) or a public link. */
+async function mediaOf(
+  deps: ReplyDeps,
+  tenantId: string,
+  conversationId: string,
+  input: Extract<ReplyInput, { kind: 'media' }>,
+) {
+  if (input.attachmentId) {
+    if (!deps.blobs) throw new Error('media replies with an attachment need blob storage');
+    const file = await uploadedAttachment(
+      { store: deps.store, keyring: deps.keyring, blobs: deps.blobs },
+      tenantId,
+      conversationId,
+      input.attachmentId,
     );
+    return {
+      mediaKind: file.mediaKind,
+      details: {
+        attachmentId: input.attachmentId,
+        mimeType: file.mimeType,
+        size: file.size,
+        fileName: file.fileName,
+      },
+      stored: file,
+    };
   }
+  if (!input.url || !input.mediaKind) throw new ValidationError('A media reply names a file or a link', ['url']);
+  return { mediaKind: input.mediaKind, details: { url: input.url }, stored: undefined };
 }
+
+export { WindowClosedError } from './conversations.js';
 
 const PREVIEW_CHARS = 120;
 
 function previewOf(input: ReplyInput): string {
   if (input.kind === 'text') return input.text;
   if (input.kind === 'template') return `[${input.name}]`;
-  return input.caption ?? `[${input.mediaKind}]`;
+  return input.caption ?? `[${input.mediaKind ?? 'media'}]`;
 }
 
-/** Checks a template reply against the synced templates, when the business synced them. */
-async function checkTemplate(deps: ReplyDeps, tenantId: string, input: Extract<ReplyInput, { kind: 'template' }>) {
-  const template = await findTemplate(deps.store, tenantId, input.name, input.language);
-  // Not synced: Meta decides (a refusal is shown on the message).
-  if (!template) return;
-  if (template.status !== 'APPROVED') {
-    throw new ConflictError(`The template ${input.name} (${input.language}) is ${template.status.toLowerCase()}`);
-  }
+/** Checks a template reply: approved in the WABA of the conversation's number, every variable filled. */
+async function checkTemplate(
+  deps: ReplyDeps,
+  tenantId: string,
+  conversationId: string,
+  input: Extract<ReplyInput, { kind: 'template' }>,
+) {
+  const template = await sendableTemplate(deps.store, tenantId, conversationId, input.name, input.language);
   if (template.variables !== input.variables.length) {
     throw new ValidationError(`The template ${input.name} takes ${template.variables} variables`, ['variables']);
   }
@@ -79,6 +112,7 @@ export async function queueReply(
   const keys = await deps.keyring.forTenant(tenantId);
   const messageId = `mo_${keys.blindIndex('reply', `${conversationId}:${input.clientId}`).slice(0, 24)}`;
 
+  let media: Awaited<ReturnType<typeof mediaOf>> | undefined;
   let request = (await store.entities.replyRequest.get({ tenantId, messageId }).go({ consistent: true })).data;
   if (!request) {
     // Checked only for a new request: a retry answers with what the first one stored.
@@ -86,9 +120,12 @@ export async function queueReply(
       if (conversation.channelKind !== 'whatsapp') {
         throw new ValidationError('Templates are sent on WhatsApp only', ['kind']);
       }
-      await checkTemplate(deps, tenantId, input);
+      await checkTemplate(deps, tenantId, conversationId, input);
     } else if (!isWindowOpen(conversation)) {
       throw new WindowClosedError();
+    } else if (input.kind === 'media') {
+      // Before anything is written: a file not (fully) uploaded changes nothing.
+      media = await mediaOf(deps, tenantId, conversationId, input);
     }
     const fresh = { tenantId, messageId, conversationId, sentAt: Date.now() };
     try {
@@ -107,12 +144,28 @@ export async function queueReply(
   let created = false;
   if (!message) {
     const text = input.kind === 'text' ? input.text : input.kind === 'media' ? input.caption : undefined;
+    if (input.kind === 'media') media ??= await mediaOf(deps, tenantId, conversationId, input);
     const details =
       input.kind === 'template'
         ? { template: { name: input.name, language: input.language, variables: input.variables } }
-        : input.kind === 'media'
-          ? { outboundMedia: { url: input.url } }
+        : media
+          ? { outboundMedia: media.details }
           : undefined;
+    if (media?.stored) {
+      // The uploaded file is the message's media, shown through the media route as a customer's
+      // is. Written first: a message that names a file always finds it.
+      await store.entities.media
+        .put({
+          tenantId,
+          messageId,
+          conversationId,
+          status: 'stored',
+          key: media.stored.key,
+          mimeType: media.stored.mimeType,
+          size: media.stored.size,
+        })
+        .go();
+    }
     try {
       message = (
         await store.entities.message
@@ -120,7 +173,7 @@ export async function queueReply(
             ...key,
             receivedAt: key.sentAt,
             direction: 'outbound',
-            type: input.kind === 'media' ? input.mediaKind : input.kind,
+            type: media ? media.mediaKind : input.kind,
             status: 'queued',
             authorId,
             clientId: input.clientId,

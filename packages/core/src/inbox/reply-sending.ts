@@ -1,8 +1,11 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { MessageDetails } from '@asistone/contract/inbox';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { Blobs } from '../platform/blobs.js';
 import type { TenantKeys } from '../platform/crypto/keyring.js';
 import { PermanentError } from '../platform/errors.js';
 import { isConditionFailure } from '../platform/store/service.js';
+import { attachmentKey } from './attachments.js';
 import {
   isSendFailure,
   type OutboundContent,
@@ -26,8 +29,18 @@ import { messageIdOf, pendingStatusOf, setMessageStatus } from './statuses.js';
 /** How long one worker holds a message it is sending before another may take it over. */
 const CLAIM_MS = 30_000;
 
-/** The content of a stored outbound message (text sealed; template and media in sealed details). */
-export function contentOf(keys: TenantKeys, message: MessageItem): OutboundContent {
+/** How long the provider may take to fetch a reply's uploaded file (Meta fetches it once, at send). */
+export const PROVIDER_LINK_SECONDS = 3600;
+
+/**
+ * The content of a stored outbound message (text sealed; template and media in sealed details).
+ * An uploaded file is handed to the provider as a one-hour link to the business's own copy.
+ */
+export async function contentOf(
+  keys: TenantKeys,
+  message: MessageItem,
+  blobs: Pick<Blobs, 'presignGet'> | undefined,
+): Promise<OutboundContent> {
   const text = openSealed(keys, 'message', 'text', message.messageId, message.text);
   const detailsJson = openSealed(keys, 'message', 'details', message.messageId, message.details);
   const details = detailsJson ? (JSON.parse(detailsJson) as Record<string, unknown>) : {};
@@ -36,13 +49,23 @@ export function contentOf(keys: TenantKeys, message: MessageItem): OutboundConte
     return { kind: 'template', name: template.name, language: template.language, variables: template.variables ?? [] };
   }
   if (message.type === 'text') return { kind: 'text', text: text ?? '' };
-  const media = details.outboundMedia as { url: string; caption?: string } | undefined;
-  if (!media) throw new PermanentError(`outbound ${message.type} message has no media`);
+  const media = details.outboundMedia as MessageDetails['outboundMedia'];
+  let url = media?.url;
+  if (media?.attachmentId && blobs) {
+    url = await blobs.presignGet(
+      message.tenantId,
+      attachmentKey(message.conversationId, media.attachmentId),
+      PROVIDER_LINK_SECONDS,
+      { forProvider: true },
+    );
+  }
+  if (!url) throw new PermanentError(`outbound ${message.type} message has no media`);
   return {
     kind: 'media',
     mediaKind: message.type as 'image' | 'video' | 'audio' | 'document',
-    url: media.url,
+    url,
     ...(text && { caption: text }),
+    ...(media?.fileName && { fileName: media.fileName }),
   };
 }
 
@@ -179,7 +202,7 @@ export async function sendReply(
   }
   let content: OutboundContent;
   try {
-    content = contentOf(keys, message);
+    content = await contentOf(keys, message, deps.blobs);
   } catch (error) {
     // A stored reply that cannot be read back (no media link, a seal that does not open) never will be.
     await markFailed(store, key, 'invalid', { title: (error as Error).name });

@@ -1,3 +1,4 @@
+import type { FailureReason } from '@asistone/contract/inbox';
 import type { TenantKeys } from '../platform/crypto/keyring.js';
 import { isConditionFailure } from '../platform/store/service.js';
 import type { ChannelKind } from './inbound.js';
@@ -13,7 +14,8 @@ export interface StatusUpdate {
   status: DeliveryStatus;
   /** When the provider says it happened, ms since the epoch. */
   at: number;
-  error?: { code?: number; title?: string };
+  /** A failure's code and title as the provider gave them, and the reason the channel classified it as. */
+  error?: { code?: number; title?: string; reason?: FailureReason };
   pricingCategory?: string;
 }
 
@@ -31,6 +33,7 @@ type StatusFields = {
   statusOrder: string;
   errorCode?: number;
   errorTitle?: string;
+  failureReason?: FailureReason;
   pricingCategory?: string;
 };
 
@@ -42,6 +45,7 @@ export function statusFieldsOf(update: StatusUpdate): StatusFields {
     statusOrder: `${String(update.at).padStart(15, '0')}#${RANK[update.status]}`,
     ...(update.error?.code !== undefined && { errorCode: update.error.code }),
     ...(update.error?.title && { errorTitle: update.error.title }),
+    ...(update.status === 'failed' && update.error?.reason && { failureReason: update.error.reason }),
     ...(update.pricingCategory && { pricingCategory: update.pricingCategory }),
   };
 }
@@ -99,13 +103,14 @@ export async function applyStatus(
 export async function pendingStatusOf(store: InboxStore, tenantId: string, messageId: string) {
   const { data } = await store.entities.messageStatus.get({ tenantId, messageId }).go();
   if (!data?.statusOrder || data.statusAt === undefined || data.status === 'received') return undefined;
-  const { status, statusAt, statusOrder, errorCode, errorTitle, pricingCategory } = data;
+  const { status, statusAt, statusOrder, errorCode, errorTitle, failureReason, pricingCategory } = data;
   return {
     status,
     statusAt,
     statusOrder,
     ...(errorCode !== undefined && { errorCode }),
     ...(errorTitle && { errorTitle }),
+    ...(failureReason && { failureReason }),
     ...(pricingCategory && { pricingCategory }),
   } satisfies StatusFields;
 }

@@ -1,4 +1,5 @@
-import { NotFoundError } from '../platform/errors.js';
+import { ConflictError, NotFoundError } from '../platform/errors.js';
+import { findConversation } from './conversations.js';
 import type { InboxStore } from './records.js';
 import { newerTemplateFacts } from './template-status.js';
 
@@ -13,6 +14,8 @@ export interface SyncedTemplate {
 }
 
 export interface TemplateView {
+  /** The WABA it belongs to: the same name and language may exist in two. */
+  accountId: string;
   name: string;
   language: string;
   status: string;
@@ -45,6 +48,7 @@ function view(item: TemplateItem): TemplateView {
     components = undefined;
   }
   return {
+    accountId: item.wabaId,
     name: item.name,
     language: item.language,
     status: item.status,
@@ -62,25 +66,74 @@ export async function whatsappAccounts(store: InboxStore, tenantId: string) {
   );
 }
 
-export async function listTemplates(store: InboxStore, tenantId: string) {
-  const { data } = await store.entities.template.query.byId({ tenantId }).go({ pages: 'all' });
+/** The business's synced templates: every WABA's, or one WABA's when `accountId` is given. */
+export async function listTemplates(store: InboxStore, tenantId: string, accountId?: string) {
+  const index = store.entities.template.query.byId;
+  const { data } = await (accountId ? index({ tenantId, wabaId: accountId }) : index({ tenantId })).go({
+    pages: 'all',
+  });
   const syncedAt = data.reduce((latest, item) => Math.max(latest, item.syncedAt), 0);
   return {
-    templates: data.map(view).sort((a, b) => a.name.localeCompare(b.name) || a.language.localeCompare(b.language)),
+    templates: data
+      .map(view)
+      .sort(
+        (a, b) =>
+          a.name.localeCompare(b.name) ||
+          a.language.localeCompare(b.language) ||
+          a.accountId.localeCompare(b.accountId),
+      ),
     ...(syncedAt > 0 && { syncedAt: new Date(syncedAt).toISOString() }),
   };
 }
 
-/** One synced template, or undefined when the business never synced it. */
-export async function findTemplate(store: InboxStore, tenantId: string, name: string, language: string) {
-  const accounts = await whatsappAccounts(store, tenantId);
-  for (const account of accounts) {
-    const { data } = await store.entities.template
-      .get({ tenantId, wabaId: account.accountId as string, name, language })
-      .go();
-    if (data) return view(data);
+/**
+ * The WABA a conversation's replies go through (its WhatsApp number's account), or undefined
+ * for a conversation on another channel or a number recorded without its account.
+ */
+export async function accountOfConversation(store: InboxStore, tenantId: string, conversationId: string) {
+  const conversation = await findConversation(store, tenantId, conversationId);
+  if (conversation.channelKind !== 'whatsapp') return undefined;
+  const { data } = await store.entities.channel
+    .get({ tenantId, kind: 'whatsapp', externalId: conversation.channelId })
+    .go();
+  return data?.accountId;
+}
+
+/** The templates a reply in this conversation may send: those of its number's WABA. */
+export async function templatesOfConversation(store: InboxStore, tenantId: string, conversationId: string) {
+  const accountId = await accountOfConversation(store, tenantId, conversationId);
+  if (!accountId) return { templates: [] };
+  return listTemplates(store, tenantId, accountId);
+}
+
+/**
+ * The template a reply in this conversation names, checked: it must be synced and APPROVED in
+ * the WABA of the conversation's number (Meta refuses a template of another WABA, and the
+ * person should learn before the reply is queued, not from a failed message later).
+ */
+export async function sendableTemplate(
+  store: InboxStore,
+  tenantId: string,
+  conversationId: string,
+  name: string,
+  language: string,
+): Promise<TemplateView> {
+  const accountId = await accountOfConversation(store, tenantId, conversationId);
+  const data = accountId
+    ? (await store.entities.template.get({ tenantId, wabaId: accountId, name, language }).go()).data
+    : undefined;
+  if (!data) {
+    // 409 `conflict` (as a paused one): the request is fine, the account's templates do not allow it.
+    throw new ConflictError(
+      `The template ${name} (${language}) is not among the synced templates of this number's WhatsApp account: sync templates, or pick one of that account's`,
+    );
   }
-  return undefined;
+  if (data.status !== 'APPROVED') {
+    throw new ConflictError(
+      `The template ${name} (${language}) is ${data.status.toLowerCase()} in this number's WhatsApp account: only an approved template can be sent`,
+    );
+  }
+  return view(data);
 }
 
 /**

@@ -8,6 +8,9 @@ export function createS3Client(config: ClientConfig): S3Client {
     region: config.AWS_REGION,
     maxAttempts: 4,
     forcePathStyle: Boolean(config.AWS_ENDPOINT_URL_S3),
+    // Checksums only where S3 requires them: otherwise a presigned upload link carries the
+    // checksum of an empty body (the SDK computes it when signing), and S3 refuses the real file.
+    requestChecksumCalculation: 'WHEN_REQUIRED',
     ...emulatorEndpoint(config.AWS_ENDPOINT_URL_S3),
   });
 }

@@ -1,6 +1,7 @@
 import {
   DeleteObjectCommand,
   GetObjectCommand,
+  HeadObjectCommand,
   ListObjectsV2Command,
   PutObjectCommand,
   type S3Client,
@@ -75,20 +76,50 @@ export function createBlobs(
         token = page.NextContinuationToken;
       } while (token);
     },
-    /** A time-limited link to download one object. */
-    async presignGet(tenantId: string, key: string, expiresInSeconds = 300) {
-      return link(
-        await getSignedUrl(s3, new GetObjectCommand({ Bucket: bucket, Key: objectKey(tenantId, key) }), {
-          expiresIn: expiresInSeconds,
-        }),
-      );
+    /** The object's type and size, or undefined when it does not exist (nothing is downloaded). */
+    async head(tenantId: string, key: string): Promise<{ contentType?: string; size: number } | undefined> {
+      try {
+        const out = await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: objectKey(tenantId, key) }));
+        return { ...(out.ContentType && { contentType: out.ContentType }), size: out.ContentLength ?? 0 };
+      } catch (error) {
+        const name = (error as { name?: string }).name;
+        if (name === 'NotFound' || name === 'NoSuchKey') return undefined;
+        throw error;
+      }
     },
-    /** A time-limited link to upload one object of a given type. */
-    presignPut(tenantId: string, key: string, contentType: string, expiresInSeconds = 300) {
-      return getSignedUrl(
-        s3,
-        new PutObjectCommand({ Bucket: bucket, Key: objectKey(tenantId, key), ContentType: contentType }),
-        { expiresIn: expiresInSeconds },
+    /**
+     * A time-limited link to download one object. For the browser by default (on the local
+     * stack a path on the app's origin); `forProvider` gives the absolute link someone else's
+     * server fetches (Meta fetching a reply's media): on the local stack the emulator's own URL.
+     */
+    async presignGet(tenantId: string, key: string, expiresInSeconds = 300, options: { forProvider?: boolean } = {}) {
+      const signed = await getSignedUrl(s3, new GetObjectCommand({ Bucket: bucket, Key: objectKey(tenantId, key) }), {
+        expiresIn: expiresInSeconds,
+      });
+      return options.forProvider ? signed : link(signed);
+    },
+    /**
+     * A time-limited link for the browser to upload one object of exactly this type and size:
+     * both are signed, so S3 refuses any other file (on the local stack a path on the app's origin).
+     */
+    async presignPut(
+      tenantId: string,
+      key: string,
+      file: { contentType: string; contentLength: number },
+      expiresInSeconds = 300,
+    ) {
+      return link(
+        await getSignedUrl(
+          s3,
+          new PutObjectCommand({
+            Bucket: bucket,
+            Key: objectKey(tenantId, key),
+            ContentType: file.contentType,
+            ContentLength: file.contentLength,
+          }),
+          // Kept as headers (not moved into the query) so S3 checks the upload against them.
+          { expiresIn: expiresInSeconds, signableHeaders: new Set(['content-type', 'content-length']) },
+        ),
       );
     },
   };

@@ -96,6 +96,21 @@ export function customerRoutes(ctx: FakeContext) {
     return c.json({ messageId: message.id, webhookStatus: status, ...(media ? { mediaId: media.id } : {}) }, 201);
   });
 
+  const mediaOf = (id: string) => ({
+    url: `/dev/meta/customer/media/${id}`,
+    mimeType: state.media.get(id)?.mimeType ?? 'application/octet-stream',
+  });
+
+  /** The bytes of media the business sent (no token: this is the customer's own phone). */
+  app.get('/media/:id', (c) => {
+    const media = state.media.get(c.req.param('id'));
+    if (!media || media.needsToken) return c.text('Not Found', 404);
+    return c.body(new Uint8Array(media.bytes), 200, {
+      'content-type': media.mimeType,
+      'content-length': String(media.bytes.byteLength),
+    });
+  });
+
   app.get('/messages', (c) => {
     const parsed = threadQuery.safeParse(c.req.query());
     if (!parsed.success) return c.json({ error: 'invalid_request', issues: parsed.error.issues }, 400);
@@ -107,6 +122,8 @@ export function customerRoutes(ctx: FakeContext) {
         direction: m.direction,
         type: m.type,
         ...(m.text !== undefined ? { text: m.text } : {}),
+        // The business's media as the customer's phone shows it (the fake fetched it from the link).
+        ...(m.mediaId ? { media: mediaOf(m.mediaId) } : {}),
         status: m.status,
         at: new Date(m.at).toISOString(),
       }));

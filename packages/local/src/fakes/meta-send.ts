@@ -1,7 +1,15 @@
 import { randomBytes } from 'node:crypto';
 import type { Context } from 'hono';
 import { authorize, fail, GraphFailure, injectedSendFailure, missingParameter } from './meta-http.js';
-import { type FakeChannel, type FakeMessage, type FakeMetaState, remember } from './meta-state.js';
+import {
+  type FakeChannel,
+  type FakeMedia,
+  type FakeMessage,
+  type FakeMetaState,
+  newId,
+  remember,
+  sha256Base64,
+} from './meta-state.js';
 import { echoPayload, messagingReceiptPayload, type WebhookSender, whatsappStatusPayload } from './meta-webhooks.js';
 
 /**
@@ -81,6 +89,43 @@ function textOf(body: Record<string, unknown>): string | undefined {
   return typeof media?.caption === 'string' ? media.caption : type ? `[${type}]` : undefined;
 }
 
+/** The largest file the fake fetches from a link (WhatsApp's largest, a 100 MB document). */
+const MAX_MEDIA_BYTES = 100 * 1024 * 1024;
+
+/**
+ * Fetches the media a business sends by link, as Meta does, and keeps the bytes (the customer's
+ * side shows them: `/dev/meta/customer/media/:id`). Undefined when the link does not give a
+ * file, which Meta reports as a failed message (131053).
+ */
+async function fetchMedia(state: FakeMetaState, businessId: string, link: string): Promise<FakeMedia | undefined> {
+  try {
+    const answer = await fetch(link, { redirect: 'follow', signal: AbortSignal.timeout(10_000) });
+    if (!answer.ok) return undefined;
+    const bytes = Buffer.from(await answer.arrayBuffer());
+    if (bytes.byteLength === 0 || bytes.byteLength > MAX_MEDIA_BYTES) return undefined;
+    const media: FakeMedia = {
+      id: newId(16),
+      businessId,
+      needsToken: false,
+      bytes,
+      mimeType: answer.headers.get('content-type') ?? 'application/octet-stream',
+      sha256: sha256Base64(bytes),
+    };
+    state.media.set(media.id, media);
+    return media;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The link of the media a send carries (Cloud API `{type: {link}}`, Send API `attachment.payload.url`). */
+function mediaLinkOf(body: Record<string, unknown>, type: string): string | undefined {
+  const cloud = body[type] as { link?: unknown } | undefined;
+  if (typeof cloud?.link === 'string') return cloud.link;
+  const payload = (body.message as { attachment?: { payload?: { url?: unknown } } } | undefined)?.attachment?.payload;
+  return typeof payload?.url === 'string' ? payload.url : undefined;
+}
+
 /** POST /{phone-number-id}/messages: a message, or a read receipt with an optional typing indicator. */
 export async function sendWhatsApp(ctx: FakeContext, c: Context, phoneNumberId: string) {
   const { state } = ctx;
@@ -120,6 +165,8 @@ export async function sendWhatsApp(ctx: FakeContext, c: Context, phoneNumberId: 
     if (found?.status === 'PAUSED') return fail(400, 132015);
   }
 
+  const link = mediaLinkOf(body, type);
+  const media = link ? await fetchMedia(state, phoneNumberId, link) : undefined;
   const message: FakeMessage = {
     id: wamid(),
     channel: 'whatsapp',
@@ -129,12 +176,25 @@ export async function sendWhatsApp(ctx: FakeContext, c: Context, phoneNumberId: 
     type,
     text: textOf({ ...body, type }),
     body,
+    ...(media && { mediaId: media.id }),
     status: 'accepted',
     at: Date.now(),
   };
   remember(state, message);
   const windowOpen = (lastFromCustomer(state, 'whatsapp', phoneNumberId, to) ?? Date.now()) > Date.now() - DAY_MS;
-  if (!template && !windowOpen) {
+  if (link && !media) {
+    // Meta accepts the request, then cannot download the media: the message fails by webhook.
+    message.status = 'failed';
+    void ctx.webhooks.post(
+      'whatsapp',
+      whatsappStatusPayload(state, message, {
+        code: 131053,
+        title: 'Media upload error',
+        details: 'Unable to download the media from the link provided.',
+      }),
+      ctx.statusDelaysMs.sent,
+    );
+  } else if (!template && !windowOpen) {
     // Meta accepts the request and fails the message afterwards, by status webhook.
     message.status = 'failed';
     void ctx.webhooks.post(
@@ -185,15 +245,21 @@ export async function sendMessaging(
   const humanAgent = body.messaging_type === 'MESSAGE_TAG' && body.tag === 'HUMAN_AGENT';
   if (last < Date.now() - (humanAgent ? 7 : 1) * DAY_MS) return fail(400, 10, undefined, 2018278);
 
+  const type = body.message.text ? 'text' : (body.message.attachment?.type ?? 'attachment');
+  const link = mediaLinkOf(body as Record<string, unknown>, type);
+  const media = link ? await fetchMedia(state, businessId, link) : undefined;
+  // The Send API fetches an attachment before it answers: a link that gives no file is refused.
+  if (link && !media) return fail(400, 100, '(#100) Failed to fetch the file from the url', 2018047);
   const message: FakeMessage = {
     id: mid(),
     channel,
     businessId,
     customerId: recipientId,
     direction: 'to-customer',
-    type: body.message.text ? 'text' : (body.message.attachment?.type ?? 'attachment'),
+    type,
     text: body.message.text,
     body,
+    ...(media && { mediaId: media.id }),
     status: 'accepted',
     at: Date.now(),
   };

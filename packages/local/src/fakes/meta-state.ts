@@ -97,6 +97,8 @@ export interface FakeMessage {
   text?: string;
   /** What the business sent, as it sent it (for tests that check the request shape). */
   body?: unknown;
+  /** The business's media, as the fake fetched it from the link it was given (in `media`). */
+  mediaId?: string;
   status: FakeMessageStatus;
   at: number;
 }

@@ -36,6 +36,8 @@ export interface SimulatedMessage {
   type?: string;
   status?: 'sent' | 'delivered' | 'read' | string;
   at: Instant;
+  /** A file the business sent, as the customer's phone shows it (the dev customer page only). */
+  media?: { url: string; mimeType: string };
 }
 
 const channels = (tenantId: string) => `/businesses/${seg(tenantId)}/channels`;

@@ -22,9 +22,13 @@ import {
   type ticketSchema,
   ticketStatusSchema,
 } from '@asistone/contract/inbox';
+
+export { MEGABYTE, OUTBOUND_MEDIA_LIMITS, outboundMediaKindOf } from '@asistone/contract/inbox';
+
 import type * as z from 'zod';
 
 export type {
+  AttachmentAnswer,
   ChannelKind,
   ConversationStatus,
   FailureReason,

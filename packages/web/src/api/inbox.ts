@@ -1,6 +1,7 @@
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { query, request, seg } from './client';
 import type {
+  AttachmentAnswer,
   Conversation,
   ConversationFilters,
   ConversationPatch,
@@ -58,6 +59,13 @@ export const inboxApi = {
       method: 'POST',
       body: message,
     }),
+  /** Asks where to upload a file to send (the API checks the channel's limits first). */
+  prepareAttachment: (
+    tenantId: string,
+    conversationId: string,
+    file: { fileName: string; contentType: string; size: number },
+  ) =>
+    request<AttachmentAnswer>(`${conversation(tenantId, conversationId)}/attachments`, { method: 'POST', body: file }),
   media: (tenantId: string, conversationId: string, messageId: string) =>
     request<MediaAnswer>(`${conversation(tenantId, conversationId)}/messages/${seg(messageId)}/media`),
   notes: (tenantId: string, conversationId: string) =>
@@ -70,7 +78,9 @@ export const inboxApi = {
     request<Ticket>(`${conversation(tenantId, conversationId)}/tickets`, { method: 'POST', body: input }),
   updateTicket: (tenantId: string, ticketId: string, patch: TicketPatch) =>
     request<Ticket>(`${business(tenantId)}/tickets/${seg(ticketId)}`, { method: 'PATCH', body: patch }),
-  templates: (tenantId: string) => request<{ templates: Template[] }>(`${business(tenantId)}/templates`),
+  /** The templates of the conversation's number's WhatsApp account: the ones a reply there may send. */
+  templates: (tenantId: string, conversationId: string) =>
+    request<{ templates: Template[] }>(`${business(tenantId)}/templates${query({ conversationId })}`),
   syncTemplates: (tenantId: string) =>
     request<{ templates: Template[] }>(`${business(tenantId)}/templates/sync`, { method: 'POST' }),
 };
@@ -84,7 +94,8 @@ export const inboxKeys = {
   notes: (tenantId: string, id: string) => ['inbox', tenantId, 'notes', id] as const,
   tickets: (tenantId: string, conversationId?: string) =>
     ['inbox', tenantId, 'tickets', ...(conversationId ? [conversationId] : [])] as const,
-  templates: (tenantId: string) => ['inbox', tenantId, 'templates'] as const,
+  templates: (tenantId: string, conversationId?: string) =>
+    ['inbox', tenantId, 'templates', ...(conversationId ? [conversationId] : [])] as const,
 };
 
 export function useConversations(tenantId: string, filters: ConversationFilters) {
@@ -173,6 +184,61 @@ export function useSendMessage(tenantId: string, conversationId: string) {
   });
 }
 
+/** The upload failed at storage (network, an expired link): no API error to describe. */
+export class UploadError extends Error {
+  override name = 'UploadError';
+}
+
+/**
+ * Puts a file to its presigned link, straight to storage (S3 in AWS, the gateway's
+ * `/local-media` locally), reporting progress (0..1). XMLHttpRequest, since fetch cannot report
+ * an upload's progress.
+ */
+export function uploadFile(upload: AttachmentAnswer['upload'], file: Blob, onProgress: (share: number) => void) {
+  return new Promise<void>((resolve, reject) => {
+    const xhr = new XMLHttpRequest();
+    xhr.open(upload.method, upload.url);
+    for (const [name, value] of Object.entries(upload.headers)) xhr.setRequestHeader(name, value);
+    xhr.upload.onprogress = (event) => {
+      if (event.lengthComputable && event.total > 0) onProgress(event.loaded / event.total);
+    };
+    xhr.onload = () =>
+      xhr.status >= 200 && xhr.status < 300 ? resolve() : reject(new UploadError(`upload answered ${xhr.status}`));
+    xhr.onerror = () => reject(new UploadError('upload failed'));
+    xhr.send(file);
+  });
+}
+
+/**
+ * Sends a file with an optional caption: asks for an upload link, uploads the file, then sends
+ * the media reply naming it (the same `clientId` makes a retried click send it once).
+ */
+export function useSendAttachment(tenantId: string, conversationId: string) {
+  const send = useSendMessage(tenantId, conversationId);
+  return useMutation({
+    mutationFn: async (input: {
+      file: File;
+      contentType: string;
+      caption?: string;
+      clientId: string;
+      onProgress(share: number): void;
+    }) => {
+      const prepared = await inboxApi.prepareAttachment(tenantId, conversationId, {
+        fileName: input.file.name || 'file',
+        contentType: input.contentType,
+        size: input.file.size,
+      });
+      await uploadFile(prepared.upload, input.file, input.onProgress);
+      return send.mutateAsync({
+        kind: 'media',
+        attachmentId: prepared.attachmentId,
+        ...(input.caption ? { caption: input.caption } : {}),
+        clientId: input.clientId,
+      });
+    },
+  });
+}
+
 export function useNotes(tenantId: string, conversationId: string) {
   return useQuery({
     queryKey: inboxKeys.notes(tenantId, conversationId),
@@ -212,10 +278,10 @@ export function useUpdateTicket(tenantId: string) {
   });
 }
 
-export function useTemplates(tenantId: string, enabled = true) {
+export function useTemplates(tenantId: string, conversationId: string, enabled = true) {
   return useQuery({
-    queryKey: inboxKeys.templates(tenantId),
-    queryFn: async () => (await inboxApi.templates(tenantId)).templates,
+    queryKey: inboxKeys.templates(tenantId, conversationId),
+    queryFn: async () => (await inboxApi.templates(tenantId, conversationId)).templates,
     enabled,
   });
 }

@@ -538,6 +538,19 @@ export const en: Messages = {
     variable: 'Variable {{n}}',
     templatePreview: 'What the customer will read',
     sendTemplate: 'Send the template',
+    attachment: {
+      attach: 'Attach a file',
+      attached: 'To send: {{name}} ({{size}})',
+      remove: 'Remove {{name}}',
+      caption: 'Caption (optional)',
+      captionPlaceholder: 'Write a caption for the file, or send it as it is',
+      uploading: 'Uploading: {{percent}}%',
+      wrongType:
+        '{{name}} cannot be sent on this channel: it sends photos (JPEG, PNG), videos (MP4), audio and documents (PDF, Office, text).',
+      tooLarge: "{{name}} is {{size}}: this channel's limit for this kind of file ({{kind}}) is {{max}} MB.",
+      empty: '{{name}} is empty.',
+      uploadFailed: 'The file could not be uploaded. Check your connection and send it again.',
+    },
     templateCategories: {
       utility: 'Utility',
       marketing: 'Marketing',

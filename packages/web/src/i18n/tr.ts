@@ -549,6 +549,19 @@ export const tr = {
     variable: 'Değişken {{n}}',
     templatePreview: 'Müşterinin göreceği metin',
     sendTemplate: 'Şablonu gönder',
+    attachment: {
+      attach: 'Dosya ekle',
+      attached: 'Gönderilecek: {{name}} ({{size}})',
+      remove: '{{name}} dosyasını kaldır',
+      caption: 'Açıklama (isteğe bağlı)',
+      captionPlaceholder: 'Dosya için bir açıklama yazın ya da olduğu gibi gönderin',
+      uploading: 'Yükleniyor: %{{percent}}',
+      wrongType:
+        '{{name}} bu kanaldan gönderilemez: fotoğraf (JPEG, PNG), video (MP4), ses ve belge (PDF, Office, metin) gönderilebilir.',
+      tooLarge: '{{name}} {{size}}: bu kanalda bu tür dosyalar ({{kind}}) için sınır {{max}} MB.',
+      empty: '{{name}} boş.',
+      uploadFailed: 'Dosya yüklenemedi. Bağlantınızı kontrol edip yeniden gönderin.',
+    },
     templateCategories: {
       utility: 'Hizmet',
       marketing: 'Pazarlama',

@@ -57,6 +57,18 @@ export function classifyGraphError(error: Pick<GraphErrorFields, 'status' | 'cod
   return 'invalid';
 }
 
+/**
+ * The kind of a failure Meta reports later, in a `failed` status webhook (`errors[0].code`): the
+ * same table as a refusal in the send's answer, so a code reads the same either way. The status
+ * carries no HTTP status; a failure without a code is 'invalid'.
+ *
+ * @example
+ * classifyStatusError(131026) // 'undeliverable', as classifyGraphError({ status: 400, code: 131026 })
+ */
+export function classifyStatusError(code: number | undefined): GraphErrorKind {
+  return code === undefined ? 'invalid' : classifyGraphError({ status: 200, code });
+}
+
 /** A Graph API refusal: the inbox's SendFailure, with Meta's own fields beside it. */
 export class GraphError extends Error implements SendFailure {
   readonly status: number;

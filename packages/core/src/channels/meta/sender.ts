@@ -31,7 +31,8 @@ export function whatsappBody(to: Recipient, content: OutboundContent): Record<st
   }
   // Audio carries no caption on WhatsApp.
   const caption = content.caption && content.mediaKind !== 'audio' ? { caption: content.caption } : {};
-  return { ...base, type: content.mediaKind, [content.mediaKind]: { link: content.url, ...caption } };
+  const fileName = content.fileName && content.mediaKind === 'document' ? { filename: content.fileName } : {};
+  return { ...base, type: content.mediaKind, [content.mediaKind]: { link: content.url, ...caption, ...fileName } };
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { InboundMessage, MessageDetails } from '../../inbox/inbound.js';
 import type { StatusUpdate } from '../../inbox/statuses.js';
+import { classifyStatusError } from './graph-errors.js';
 import { WhatsAppContact, WhatsAppMessage, WhatsAppStatus, type WhatsAppValue } from './whatsapp-payload.js';
 
 /** The message types the inbox understands; any other is kept as `unsupported`, named. */
@@ -147,7 +148,8 @@ export function statusesFromWhatsApp(tenantId: string, value: WhatsAppValue): Wh
         providerMessageId: status.id,
         status: status.status,
         at: Number(status.timestamp) * 1000,
-        ...(error && { error: { code: error.code, title: error.title } }),
+        // Classified here, where Meta's codes are known: the inbox keeps the reason as it is.
+        ...(error && { error: { code: error.code, title: error.title, reason: classifyStatusError(error.code) } }),
         ...(status.pricing?.category && { pricingCategory: status.pricing.category }),
       },
     };

@@ -1,4 +1,4 @@
-import { Box, Button, Group, Text, Textarea, type TextareaProps } from '@mantine/core';
+import { Anchor, Box, Button, Group, Text, Textarea, type TextareaProps } from '@mantine/core';
 import { useLayoutEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { SimulatedMessage } from '../../api/channels';
@@ -51,7 +51,10 @@ export function CustomerThread({ messages, label }: { messages: SimulatedMessage
               <Text span size="xs" c="gray.7" display="block">
                 {mine ? t('simulator.you') : t('simulator.business')}
               </Text>
-              <Text size="sm">{message.text || t('simulator.nonText', { type: message.type ?? '' })}</Text>
+              {message.media && <CustomerMedia media={message.media} type={message.type} />}
+              {(message.text || !message.media) && (
+                <Text size="sm">{message.text || t('simulator.nonText', { type: message.type ?? '' })}</Text>
+              )}
               <Group gap={6} justify="flex-end" mt={2} wrap="nowrap">
                 <Text span size="xs" c="gray.7">
                   {timeOf(message.at)}
@@ -63,6 +66,19 @@ export function CustomerThread({ messages, label }: { messages: SimulatedMessage
         })}
       </ol>
     </div>
+  );
+}
+
+/** A file the business sent: a picture is shown, anything else is a link to it. */
+function CustomerMedia({ media, type }: { media: NonNullable<SimulatedMessage['media']>; type?: string | undefined }) {
+  const { t } = useTranslation();
+  if (media.mimeType.startsWith('image/')) {
+    return <img className="inbox-media" src={media.url} alt={t('inbox.mediaKinds.image')} />;
+  }
+  return (
+    <Anchor href={media.url} target="_blank" rel="noreferrer" size="sm">
+      {t('simulator.nonText', { type: type ?? media.mimeType })}
+    </Anchor>
   );
 }
 

@@ -39,7 +39,10 @@ function MediaView({ tenantId, conversationId, message }: MediaViewProps) {
   // A picture the browser could not show (an expired link, a blocked host) is still one click away.
   const [broken, setBroken] = useState(false);
   const kind = message.type;
-  const name = message.details?.media?.filename ?? t(`inbox.mediaKinds.${mediaKind(kind)}`);
+  const name =
+    message.details?.media?.filename ??
+    message.details?.outboundMedia?.fileName ??
+    t(`inbox.mediaKinds.${mediaKind(kind)}`);
   if (media.isPending || media.data?.status === 'pending') {
     return (
       <Group gap={6} data-testid="media-pending">
@@ -138,7 +141,11 @@ export function MessageBubble({ tenantId, conversationId, message, authorName }:
   const { t } = useTranslation();
   const timeOf = useMessageTime();
   const ours = message.direction === 'outbound';
-  const hasMedia = MEDIA_TYPES.has(message.type) && message.direction === 'inbound' && !message.deleted;
+  // A customer's file, or one the team uploaded and sent: both are shown through the media route.
+  const hasMedia =
+    MEDIA_TYPES.has(message.type) &&
+    !message.deleted &&
+    (message.direction === 'inbound' || Boolean(message.details?.outboundMedia?.attachmentId));
   return (
     <Box
       component="li"

@@ -1,11 +1,19 @@
 import { Alert, Button, Group, Paper, Select, Stack, Text, Textarea, TextInput } from '@mantine/core';
 import { type FormEvent, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useSendMessage, useSyncTemplates, useTemplates, useTyping } from '../../api/inbox';
+import {
+  UploadError,
+  useSendAttachment,
+  useSendMessage,
+  useSyncTemplates,
+  useTemplates,
+  useTyping,
+} from '../../api/inbox';
 import type { Conversation, Template } from '../../api/inbox-types';
 import { useDescribeError } from '../../components/errors';
 import { notify } from '../../components/notify';
 import { useBusiness } from '../../shell/BusinessContext';
+import { AttachFile } from './AttachFile';
 
 /** How often typing is told to the customer's app at most (WhatsApp shows it for up to 25 s). */
 const TYPING_EVERY_MS = 5_000;
@@ -32,7 +40,7 @@ function TemplateForm({ tenantId, conversationId, onSent }: TemplateFormProps) {
   const { t } = useTranslation();
   const { can } = useBusiness();
   const describe = useDescribeError();
-  const templates = useTemplates(tenantId);
+  const templates = useTemplates(tenantId, conversationId);
   const sync = useSyncTemplates(tenantId);
   const send = useSendMessage(tenantId, conversationId);
   const [picked, setPicked] = useState<string | null>(null);
@@ -175,18 +183,48 @@ export function ReplyBox({ conversation }: { conversation: Conversation }) {
   const { tenantId } = useBusiness();
   const describe = useDescribeError();
   const send = useSendMessage(tenantId, conversation.id);
+  const sendFile = useSendAttachment(tenantId, conversation.id);
   const typing = useTyping(tenantId, conversation.id);
   const [text, setText] = useState('');
+  const [file, setFile] = useState<File | null>(null);
+  const [progress, setProgress] = useState<number | null>(null);
   const [templates, setTemplates] = useState(false);
   const clientId = useRef(newClientId());
   const lastTyping = useRef(0);
   const closed = windowClosed(conversation);
   const isWhatsApp = conversation.channel.kind === 'whatsapp';
 
+  const busy = send.isPending || sendFile.isPending;
+
   const submit = (event?: FormEvent) => {
     event?.preventDefault();
     const body = text.trim();
-    if (!body || send.isPending) return;
+    if (busy) return;
+    if (file) {
+      // The text goes with the file as its caption.
+      setProgress(0);
+      sendFile.mutate(
+        {
+          file,
+          contentType: file.type,
+          caption: body || undefined,
+          clientId: clientId.current,
+          onProgress: setProgress,
+        },
+        {
+          onSuccess: () => {
+            clientId.current = newClientId();
+            setText('');
+            setFile(null);
+          },
+          onError: (error) =>
+            notify.error(error instanceof UploadError ? t('inbox.attachment.uploadFailed') : describe(error)),
+          onSettled: () => setProgress(null),
+        },
+      );
+      return;
+    }
+    if (!body) return;
     send.mutate(
       { kind: 'text', text: body, clientId: clientId.current },
       {
@@ -235,8 +273,8 @@ export function ReplyBox({ conversation }: { conversation: Conversation }) {
       )}
       <form onSubmit={submit} aria-label={t('inbox.replyForm')}>
         <Textarea
-          label={t('inbox.reply')}
-          placeholder={t('inbox.replyPlaceholder')}
+          label={file ? t('inbox.attachment.caption') : t('inbox.reply')}
+          placeholder={file ? t('inbox.attachment.captionPlaceholder') : t('inbox.replyPlaceholder')}
           autosize
           minRows={2}
           maxRows={8}
@@ -250,14 +288,21 @@ export function ReplyBox({ conversation }: { conversation: Conversation }) {
           }}
         />
         <Group justify="space-between" mt="xs">
-          {isWhatsApp ? (
-            <Button variant="default" aria-expanded={templates} onClick={() => setTemplates((value) => !value)}>
-              {templates ? t('inbox.hideTemplates') : t('inbox.useTemplate')}
-            </Button>
-          ) : (
-            <span />
-          )}
-          <Button type="submit" loading={send.isPending} disabled={!text.trim()}>
+          <Group gap="xs">
+            {isWhatsApp && (
+              <Button variant="default" aria-expanded={templates} onClick={() => setTemplates((value) => !value)}>
+                {templates ? t('inbox.hideTemplates') : t('inbox.useTemplate')}
+              </Button>
+            )}
+            <AttachFile
+              channel={conversation.channel.kind}
+              file={file}
+              onChange={setFile}
+              progress={progress}
+              disabled={busy}
+            />
+          </Group>
+          <Button type="submit" loading={busy} disabled={!text.trim() && !file}>
             {t('inbox.send')}
           </Button>
         </Group>

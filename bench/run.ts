@@ -386,6 +386,62 @@ async function inboxLoad(heading: string): Promise<Outcome> {
   return { figures, details: load, errors: [] };
 }
 
+async function tenantPurge(heading: string): Promise<Outcome> {
+  const { benchTenantPurge } = await import('./tenant-purge.js');
+  say(`${heading}: purging a ${num(5_000)}-item business beside 20,000, then 100,000 items of others`);
+  const result = await benchTenantPurge(say);
+  const [small, large] = result.sizes;
+  say(
+    figureTable(
+      ['figure', 'measured', 'floor', 'ratio'],
+      [
+        {
+          cells: [
+            `purge of ${num(result.businessItems)} items beside ${num(large!.others)}`,
+            `${num(large!.medianMs, 0)} ms`,
+            `${num(small!.medianMs, 0)} ms beside ${num(small!.others)}`,
+            ratio(result.ratio),
+          ],
+          check: result.check,
+        },
+        {
+          cells: ['Scan commands in every purge', num(result.scans), '–', '–'],
+          check: check(valueGoal('≤', 0, 'Scans'), { value: result.scans }),
+        },
+      ],
+    ),
+  );
+  say(
+    `   median of ${small!.purgeMs.length} purges each after a warm-up (ms): ${result.sizes.map((size) => `${num(size.others)} others: ${size.purgeMs.map((ms) => num(ms, 0)).join(', ')}`).join('; ')}`,
+  );
+  say(
+    `   commands: ${Object.entries(result.commands)
+      .map(([command, count]) => `${command.replace('Command', '')} ${count}`)
+      .join(', ')}`,
+  );
+  const figures = [
+    figure({
+      benchmark: 'tenant-purge',
+      name: 'purge time beside 100,000 items',
+      value: large!.medianMs,
+      unit: 'ms',
+      floor: { name: 'the same purge beside 20,000 items', value: small!.medianMs, unit: 'ms' },
+      ratio: result.ratio,
+      goal: result.check.goal,
+    }),
+    figure({
+      benchmark: 'tenant-purge',
+      name: 'Scan commands',
+      value: result.scans,
+      unit: 'Scans',
+      floor: null,
+      ratio: null,
+      goal: valueGoal('≤', 0, 'Scans'),
+    }),
+  ];
+  return { figures, details: result, errors: [] };
+}
+
 /** Every benchmark, in the order `npm run bench` runs them. */
 const BENCHMARKS: readonly Benchmark[] = [
   { name: 'seal', about: 'field sealing and opening vs raw AES-256-GCM', run: seal },
@@ -402,6 +458,11 @@ const BENCHMARKS: readonly Benchmark[] = [
     run: inboxLoad,
   },
   { name: 'first-page', about: "the JavaScript and CSS the web app's first page downloads (gzip)", run: firstPage },
+  {
+    name: 'tenant-purge',
+    about: 'a 5,000-item business purged beside 20,000 then 100,000 items of others: time ratio, no Scan',
+    run: tenantPurge,
+  },
 ];
 
 function listing(): string {

@@ -23,7 +23,7 @@ export interface SharedResources {
   queues: Record<string, IQueue>;
 }
 
-const ITEM_WRITES: ReadonlySet<string> = new Set(['PutItem', 'UpdateItem', 'DeleteItem']);
+const ITEM_WRITES: ReadonlySet<string> = new Set(['PutItem', 'UpdateItem', 'DeleteItem', 'BatchWriteItem']);
 
 /**
  * Uses of the stage key that happen through a service on the caller's behalf (DynamoDB, SQS

@@ -10,6 +10,7 @@ import { healthRoutes } from './routes/health.js';
 import { inboxRoutes } from './routes/inbox.js';
 import { meRoutes } from './routes/me.js';
 import { mediaRoutes } from './routes/media.js';
+import { privacyRoutes } from './routes/privacy.js';
 import { teamRoutes } from './routes/team.js';
 
 /**
@@ -27,6 +28,7 @@ const productRoutes: readonly Route[] = [
   ...mediaRoutes,
   ...auditRoutes,
   ...billingRoutes,
+  ...privacyRoutes,
   ...devOutboxRoutes,
 ];
 

@@ -2,6 +2,7 @@ import { type MetaEventDeps, processMetaDelivery } from '@asistone/core/channels
 import { mediaRequestFor } from '@asistone/core/channels/meta/media-fetch';
 import { MEDIA_QUEUE } from '@asistone/core/channels/meta/media-queue';
 import { META_EVENTS_QUEUE } from '@asistone/core/channels/meta/queue';
+import { applyConsentKeyword } from '@asistone/core/inbox/consent';
 import { INBOX_RECORDS } from '@asistone/core/inbox/records';
 import { metaGraphSettings } from '@asistone/core/platform/config';
 import { platform } from '@asistone/core/platform/context';
@@ -41,6 +42,9 @@ function eventDeps(): MetaEventDeps {
       async onRecorded(message, recorded) {
         const request = mediaRequestFor(await keyring.forTenant(message.tenantId), message, recorded);
         if (request) await producer.send(MEDIA_QUEUE, request);
+        // A customer's STOP / DUR (or START / BAŞLA) changes their marketing consent and is
+        // confirmed once: keyed by the message, so a redelivery records and replies nothing twice.
+        await applyConsentKeyword({ store, keyring, producer, log }, message, recorded);
       },
     };
   }

@@ -283,7 +283,8 @@ describe('merchant onboarding in the browser', () => {
     await signIn(page, teammate.email, teammate.password);
     await page.waitForURL(new RegExp(`/b/${tenantId}/inbox$`));
     await expect.poll(() => page.getByRole('heading', { level: 1, name: 'Gelen kutusu' }).isVisible()).toBe(true);
-    // An agent's navigation leaves out what the role cannot use (campaigns, AI, ads, privacy).
+    // An agent's navigation leaves out what the role cannot use (campaigns, AI, ads); every member
+    // sees the privacy page, which lists who processes the business's data.
     const nav = page.getByRole('navigation', { name: 'Ana menü' });
     await expect.poll(() => nav.getByRole('link', { name: 'Kişiler' }).isVisible()).toBe(true);
     expect(await nav.getByRole('link', { name: 'Kampanyalar' }).count()).toBe(0);

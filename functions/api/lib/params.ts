@@ -46,6 +46,8 @@ export const PATH_PARAMETERS: Readonly<Record<string, ParameterShape>> = {
   conversationId: { pattern: /^cv_[A-Za-z0-9_-]{24}$/, missing: () => new NotFoundError('No such conversation') },
   // A ticket: `tk_` and 12 random bytes, base64url (inbox/tickets.ts).
   ticketId: { pattern: /^tk_[A-Za-z0-9_-]{16}$/, missing: () => new NotFoundError('No such ticket') },
+  // A contact: `ct_` and 24 characters of a blind index (inbox/inbound.ts contactIdOf).
+  contactId: { pattern: /^ct_[A-Za-z0-9_-]{24}$/, missing: () => new NotFoundError('No such contact') },
 };
 
 /** The `:name` parameters of a Hono path. */

@@ -21,6 +21,8 @@ import { connectMessengerPages, startMessengerLogin } from '@asistone/core/chann
 import { connectSandbox, sandboxThread, sendAsSandboxCustomer } from '@asistone/core/channels/connect/sandbox';
 import { connectWhatsApp } from '@asistone/core/channels/connect/whatsapp';
 import { graphClient } from '@asistone/core/channels/meta/graph';
+import { applyConsentKeyword } from '@asistone/core/inbox/consent';
+import type { InboundMessage, RecordedMessage } from '@asistone/core/inbox/inbound';
 import { INBOX_RECORDS } from '@asistone/core/inbox/records';
 import { isLocalStack, metaGraphSettings } from '@asistone/core/platform/config';
 import { platform } from '@asistone/core/platform/context';
@@ -191,7 +193,12 @@ export const channelRoutes = [
     body: sandboxCustomerMessageBody,
     answers: { 201: { description: 'Recorded', schema: sandboxCustomerMessageAnswer } },
     async handle({ c, business, body }) {
-      return c.json(await sendAsSandboxCustomer(await connectDeps(), business.tenantId, body), 201);
+      const deps = await connectDeps();
+      const { producer } = platform();
+      // The simulated customer's STOP / DUR withdraws consent and is confirmed, as on Meta's channels.
+      const onRecorded = (message: InboundMessage, recorded: RecordedMessage) =>
+        applyConsentKeyword({ ...deps, producer }, message, recorded).then(() => undefined);
+      return c.json(await sendAsSandboxCustomer({ ...deps, onRecorded }, business.tenantId, body), 201);
     },
   }),
   defineRoute({

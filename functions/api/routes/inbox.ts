@@ -1,6 +1,8 @@
 import {
   attachmentAnswer,
   attachmentBody,
+  consentBody,
+  consentsAnswer,
   conversationAnswer,
   conversationPatchBody,
   conversationsAnswer,
@@ -22,9 +24,11 @@ import {
 } from '@asistone/contract/inbox';
 import { can } from '@asistone/contract/roles';
 import { roleIn } from '@asistone/core/accounts/businesses';
+import { AUDIT_RECORDS } from '@asistone/core/audit/records';
 import { graphClient } from '@asistone/core/channels/meta/graph';
 import { GraphError } from '@asistone/core/channels/meta/graph-errors';
 import { type AttachmentDeps, prepareAttachment } from '@asistone/core/inbox/attachments';
+import { consentOf, setConsentByAgent } from '@asistone/core/inbox/consent';
 import { changeConversation, getConversation, listConversations } from '@asistone/core/inbox/conversations';
 import { listMessages } from '@asistone/core/inbox/messages';
 import { addNote, listNotes } from '@asistone/core/inbox/notes';
@@ -47,6 +51,13 @@ const inboxDeps = once(async (): Promise<ReplyDeps & AttachmentDeps> => {
   const { storeOf, keyring, producer, blobs } = platform();
   return { store: storeOf({ ...INBOX_RECORDS, ...TENANCY_RECORDS }), keyring, producer, blobs };
 });
+
+/** The consent ledger's routes also write the audit log. */
+const consentDeps = once(async () => {
+  const { storeOf, keyring } = platform();
+  return { store: storeOf({ ...INBOX_RECORDS, ...TENANCY_RECORDS, ...AUDIT_RECORDS }), keyring };
+});
+const CONSENTS = '/businesses/:tenantId/contacts/:contactId/consents';
 
 const CONVERSATIONS = '/businesses/:tenantId/conversations';
 const CONVERSATION = `${CONVERSATIONS}/:conversationId`;
@@ -224,6 +235,36 @@ export const inboxRoutes = [
     async handle({ c, business, params, body }) {
       await checkAssignee(business.tenantId, body.assigneeId);
       return c.json(await changeTicket(await inboxDeps(), business.tenantId, params.ticketId ?? '', body));
+    },
+  }),
+  defineRoute({
+    method: 'get',
+    path: CONSENTS,
+    access: 'conversations.read',
+    summary:
+      "A contact's consent per channel and purpose, and every grant and withdrawal, newest first, with its source, actor and wording",
+    answers: { 200: { description: 'The consent ledger', schema: consentsAnswer } },
+    async handle({ c, business, params }) {
+      return c.json(await consentOf(await consentDeps(), business.tenantId, params.contactId ?? ''));
+    },
+  }),
+  defineRoute({
+    method: 'post',
+    path: CONSENTS,
+    access: 'conversations.reply',
+    summary:
+      "Record a contact's consent as given or withdrawn for a channel and purpose, with the wording they were shown (source agent, audited)",
+    body: consentBody,
+    answers: { 201: { description: 'Recorded; the ledger as it now stands', schema: consentsAnswer } },
+    async handle({ c, business, caller, origin, params, body }) {
+      const ledger = await setConsentByAgent(
+        await consentDeps(),
+        business.tenantId,
+        params.contactId ?? '',
+        { userId: caller.userId, sourceAddress: origin.sourceAddress },
+        body,
+      );
+      return c.json(ledger, 201);
     },
   }),
   defineRoute({

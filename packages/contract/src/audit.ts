@@ -24,6 +24,8 @@ export const AUDIT_ACTIONS = [
   'integration.disconnected',
   'data.export_requested',
   'data.deletion_requested',
+  'contact.consent_changed',
+  'privacy.transfer_agreements_requested',
   'ai.enabled',
   'ai.disabled',
   'campaign.sent',

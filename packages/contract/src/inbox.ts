@@ -394,3 +394,42 @@ export const templateSchema = z.object({
   components: z.array(z.unknown()).optional(),
 });
 export const templatesAnswer = z.object({ templates: z.array(templateSchema), syncedAt: z.string().optional() });
+
+/**
+ * A contact's consent ledger: `GET /businesses/:tenantId/contacts/:contactId/consents`
+ * (conversations.read) answers the current state per channel and purpose and every entry,
+ * newest first, with the wording the customer saw or sent; `POST` the same path
+ * (conversations.reply) records one entry as the calling team member (source `agent`, audited)
+ * and answers the ledger as it then stands. A customer's own keywords (DUR, İPTAL, STOP…; BAŞLA,
+ * START) record entries with source `customer-keyword` and actor `customer`.
+ */
+export const consentChannelSchema = z.enum(['whatsapp', 'instagram', 'messenger', 'sms', 'email', 'sandbox']);
+export const consentPurposeSchema = z.enum(['marketing', 'utility', 'service']);
+export const consentStateSchema = z.enum(['granted', 'withdrawn']);
+export const consentSourceSchema = z.enum(['customer-keyword', 'agent', 'import', 'shopify', 'api']);
+export const consentStateViewSchema = z.object({
+  channel: consentChannelSchema,
+  purpose: consentPurposeSchema,
+  state: consentStateSchema,
+  source: consentSourceSchema,
+  /** ISO time it was given or withdrawn. */
+  at: z.string(),
+});
+export const consentEntrySchema = consentStateViewSchema.extend({
+  id: z.string(),
+  /** The exact text shown to the customer, or the message they sent. */
+  wording: z.string(),
+  /** A team member's user id, or `customer`. */
+  actor: z.string(),
+});
+export const consentsAnswer = z.object({
+  /** Only channel and purpose pairs with at least one entry; none means never asked. */
+  current: z.array(consentStateViewSchema),
+  history: z.array(consentEntrySchema),
+});
+export const consentBody = z.object({
+  channel: consentChannelSchema,
+  purpose: consentPurposeSchema,
+  state: consentStateSchema,
+  wording: z.string().trim().min(1).max(2000),
+});

@@ -1,4 +1,5 @@
 import { defineArea } from '../platform/area.js';
+import { ACCOUNTS_DATA_CLASSES } from './data-classes.js';
 import { ACCOUNT_REQUESTS_QUEUE } from './queue.js';
 import { ACCOUNT_RECORDS } from './records.js';
 
@@ -6,6 +7,7 @@ import { ACCOUNT_RECORDS } from './records.js';
 export const accountsArea = defineArea({
   name: 'accounts',
   records: ACCOUNT_RECORDS,
+  dataClasses: ACCOUNTS_DATA_CLASSES,
   queues: [ACCOUNT_REQUESTS_QUEUE],
   api: {
     // Records read and written; a KMS key created per business and used for its data key;

@@ -1,5 +1,6 @@
 import { defineArea } from '../platform/area.js';
 import { CHANNELS_API, INSTAGRAM_TOKEN_REFRESH_SCHEDULE } from './connect/schedule.js';
+import { CHANNELS_DATA_CLASSES } from './data-classes.js';
 import { MEDIA_QUEUE } from './meta/media-queue.js';
 import { META_EVENTS_QUEUE } from './meta/queue.js';
 
@@ -7,6 +8,7 @@ import { META_EVENTS_QUEUE } from './meta/queue.js';
 export const channelsArea = defineArea({
   name: 'channels',
   queues: [META_EVENTS_QUEUE, MEDIA_QUEUE],
+  dataClasses: CHANNELS_DATA_CLASSES,
   schedules: [INSTAGRAM_TOKEN_REFRESH_SCHEDULE],
   api: CHANNELS_API,
   webhooks: [

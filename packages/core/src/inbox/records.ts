@@ -3,6 +3,7 @@ import { Entity } from 'electrodb';
 import type { Store } from '../platform/store/service.js';
 import type { TENANCY_RECORDS } from '../tenancy/records.js';
 import { ATTACHMENT_RECORDS } from './attachment-records.js';
+import { CONSENT_RECORDS } from './consent-records.js';
 import { MEDIA_RECORDS } from './media-records.js';
 import { TEMPLATE_STATUS_RECORDS } from './template-status.js';
 import { UNSENT_RECORDS } from './unsent-records.js';
@@ -362,6 +363,7 @@ export const INBOX_RECORDS = {
   ...MEDIA_RECORDS,
   ...ATTACHMENT_RECORDS,
   ...UNSENT_RECORDS,
+  ...CONSENT_RECORDS, // the consent ledger (consent-records.ts)
   // What template webhooks said, kept for templates not synced yet (template-status.ts).
   ...TEMPLATE_STATUS_RECORDS,
 };

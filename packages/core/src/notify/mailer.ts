@@ -7,6 +7,8 @@ export const MAIL_KINDS = [
   'security-notice',
   /** A channel's token (Instagram Login) is about to lapse, or lapsed: to owners and admins. */
   'channel-expiry',
+  /** A request about the business's data (e.g. the transfer agreements) was recorded: to the owner. */
+  'privacy-request',
 ] as const;
 
 export type MailKind = (typeof MAIL_KINDS)[number];

@@ -4,7 +4,15 @@
  * into the queue URLs the function is given. Plain data: no AWS construct is imported here.
  */
 
-export type TableAction = 'GetItem' | 'PutItem' | 'UpdateItem' | 'DeleteItem' | 'Query' | 'DescribeTable';
+export type TableAction =
+  | 'GetItem'
+  | 'PutItem'
+  | 'UpdateItem'
+  | 'DeleteItem'
+  /** Deletes (and puts) of up to 25 items in one call: the purges. */
+  | 'BatchWriteItem'
+  | 'Query'
+  | 'DescribeTable';
 export type BlobAction = 'GetObject' | 'PutObject' | 'DeleteObject';
 /** `create` covers what provisioning a tenant does: DescribeKey (by alias), CreateKey (tagged), TagResource, CreateAlias. */
 export type TenantKeyAction = 'create' | 'GenerateDataKey' | 'Decrypt';

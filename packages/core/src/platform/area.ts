@@ -73,6 +73,55 @@ export interface WebhookDeclaration extends FunctionDeclaration {
   name: string;
 }
 
+/**
+ * Why a data class's items are kept as long as they are: `created` counts from each item's
+ * creation (the retention purge deletes older ones), `account-deletion` keeps them while the
+ * business lives (the tenant purge removes them), `legal` keeps them for a legal duty even
+ * after the business is gone (billing records, deletion receipts).
+ */
+export type RetentionBasis = 'created' | 'account-deletion' | 'legal';
+
+/**
+ * Where some of a tenant's items are, found by Query only (never a Scan): one partition (by
+ * sort-key prefix), or the tenant's items across partitions through the table's `byTenant`
+ * index (every item carries its `tenantId`; the index holds keys only), by sort-key prefix.
+ */
+export type DataLocation = { partition: string; skPrefix: string } | { index: 'byTenant'; skPrefix: string };
+
+/** Reads item keys for a data class that finds its partitions from other records. */
+export interface PartitionReader {
+  keys(location: DataLocation): AsyncIterable<{ pk: string; sk: string }>;
+}
+
+/**
+ * One kind of data an area keeps, declared next to the area: what it is, whether it holds
+ * personal data, how long it is kept, and how to find one tenant's items without a Scan.
+ * The privacy area's purges read these declarations only, so an area added later needs no
+ * edit there.
+ */
+export interface DataClass {
+  /** `<area>.<what>`, e.g. `inbox.messages`. */
+  name: string;
+  description: string;
+  personal: boolean;
+  retention: { days: number; basis: RetentionBasis };
+  /** Where one tenant's items of this class are. */
+  partitions(reader: PartitionReader, tenantId: string): AsyncIterable<DataLocation>;
+  /**
+   * Each item's sort key is `<skPrefix><creation time, epoch ms>#…`, so "created before" is
+   * one key range and the retention purge can find what is past retention by Query. Absent:
+   * no created time to query by, and only the tenant purge (or a TTL) removes the items.
+   */
+  createdInSortKey?: boolean;
+}
+
+/** A data class whose items are all found at fixed locations (most of them). */
+export function atLocations(locate: (tenantId: string) => DataLocation[]): DataClass['partitions'] {
+  return async function* (_reader, tenantId) {
+    yield* locate(tenantId);
+  };
+}
+
 /** A health check built from the running process's platform. */
 export type HealthCheckFactory = (platform: Platform) => HealthCheck;
 
@@ -86,6 +135,8 @@ export interface AreaDeclaration {
   /** What the API function does for this area's routes. */
   api?: { access: Access; settings?: FunctionSettings };
   health?: Readonly<Record<string, HealthCheckFactory>>;
+  /** The kinds of data it keeps, with their retention (see {@link DataClass}). */
+  dataClasses?: readonly DataClass[];
 }
 
 /**
@@ -164,6 +215,12 @@ export function composeAreas(areas: readonly AreaDeclaration[], api: FunctionDec
     }
   }
 
+  const dataClasses = areas.flatMap((area) => area.dataClasses ?? []);
+  unique(
+    'data class',
+    dataClasses.map((dataClass) => dataClass.name),
+  );
+
   const queueNames = queues.map((queue) => queue.name);
   const functions: ProductFunction[] = [
     ...webhooks.map(({ name, ...fn }) => ({ ...fn, name: `webhook-${name}`, kind: 'webhook' as const })),
@@ -212,6 +269,7 @@ export function composeAreas(areas: readonly AreaDeclaration[], api: FunctionDec
     webhooks,
     functions,
     health,
+    dataClasses,
     /** A function by name (`worker-mail`), or undefined. */
     fn: (name: string) => functions.find((fn) => fn.name === name),
   };

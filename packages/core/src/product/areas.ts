@@ -7,7 +7,9 @@ import { opsArea } from '../ops/area.js';
 import { EVERY_DEAD_LETTER_QUEUE, EVERY_QUEUE } from '../platform/access.js';
 import { composeAreas, defineArea } from '../platform/area.js';
 import { KEY_RECORDS } from '../platform/crypto/records.js';
+import { PLATFORM_DATA_CLASSES } from '../platform/data-classes.js';
 import { SETTLED_MESSAGE_RECORDS } from '../platform/queue/records.js';
+import { privacyArea } from '../privacy/area.js';
 import { tenancyArea } from '../tenancy/area.js';
 
 /**
@@ -24,7 +26,11 @@ import { tenancyArea } from '../tenancy/area.js';
  * What the platform itself keeps in the table: each tenant's wrapped data key, and which queue
  * messages were finished for good.
  */
-const platformArea = defineArea({ name: 'platform', records: { ...KEY_RECORDS, ...SETTLED_MESSAGE_RECORDS } });
+const platformArea = defineArea({
+  name: 'platform',
+  records: { ...KEY_RECORDS, ...SETTLED_MESSAGE_RECORDS },
+  dataClasses: PLATFORM_DATA_CLASSES,
+});
 
 /** The one API router behind `/api/*`; each area adds what its routes need. */
 const API_FUNCTION = {
@@ -41,6 +47,6 @@ const API_FUNCTION = {
 } as const;
 
 export const PRODUCT = composeAreas(
-  [platformArea, tenancyArea, accountsArea, auditArea, inboxArea, channelsArea, mailArea, opsArea],
+  [platformArea, tenancyArea, accountsArea, auditArea, inboxArea, channelsArea, mailArea, opsArea, privacyArea],
   API_FUNCTION,
 );

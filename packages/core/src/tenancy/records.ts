@@ -1,6 +1,18 @@
 import { Entity } from 'electrodb';
 import type { Store } from '../platform/store/service.js';
 
+/**
+ * Where the channel directory lives: "which business owns this phone number id (Page, Instagram
+ * account)?" is asked before any business is known (one Meta app delivers for every business),
+ * so its keys cannot start with a tenant. The one other exception to tenant-first keys, next
+ * to the accounts space; generated business ids (`b…`) can never take this name, and the index
+ * holds only what Meta already puts in every delivery (provider ids, no personal data).
+ */
+export const CHANNEL_DIRECTORY = 'channels';
+
+/** Every business's id, for the retention purge (see `byList`). */
+export const BUSINESS_LIST_PARTITION = 'businesses';
+
 /** A business using Asistone. Everything it owns carries its `tenantId`. */
 export const TenantRecord = new Entity({
   model: { entity: 'tenant', version: '1', service: 'asistone' },
@@ -16,17 +28,23 @@ export const TenantRecord = new Entity({
       pk: { field: 'pk', composite: ['tenantId'], template: 't#${tenantId}', casing: 'none' },
       sk: { field: 'sk', composite: [], template: 'tenant', casing: 'none' },
     },
+    /**
+     * Every business, for the daily retention purge (privacy area), which must visit each one
+     * without a Scan. Ids only, so it lives in the directory's space, like the token-expiry list;
+     * one write per business created.
+     */
+    byList: {
+      index: 'gsi2',
+      pk: {
+        field: 'gsi2pk',
+        composite: [],
+        template: `t#${CHANNEL_DIRECTORY}#${BUSINESS_LIST_PARTITION}`,
+        casing: 'none',
+      },
+      sk: { field: 'gsi2sk', composite: ['tenantId'], template: 'tenant#${tenantId}', casing: 'none' },
+    },
   },
 });
-
-/**
- * Where the channel directory lives: "which business owns this phone number id (Page, Instagram
- * account)?" is asked before any business is known (one Meta app delivers for every business),
- * so its keys cannot start with a tenant. The one other exception to tenant-first keys, next
- * to the accounts space; generated business ids (`b…`) can never take this name, and the index
- * holds only what Meta already puts in every delivery (provider ids, no personal data).
- */
-export const CHANNEL_DIRECTORY = 'channels';
 
 /** Every kind of channel: Meta's three, and the sandbox, where the business plays its own customer. */
 export const CHANNEL_KINDS = ['whatsapp', 'instagram', 'messenger', 'sandbox'] as const;

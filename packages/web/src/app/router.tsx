@@ -62,7 +62,7 @@ const inboxPages = async () => {
   return { ...inbox, ...simulator };
 };
 
-const PLACEHOLDER_AREAS = ['contacts', 'campaigns', 'ai', 'store', 'inventory', 'ads', 'privacy'] as const;
+const PLACEHOLDER_AREAS = ['contacts', 'campaigns', 'ai', 'store', 'inventory', 'ads'] as const;
 
 /** Every page of the app. Business pages live under `/b/:tenantId/`. */
 export const router = createBrowserRouter([
@@ -107,6 +107,11 @@ export const router = createBrowserRouter([
               { path: 'inbox', lazy: { Component: async () => (await inboxPages()).InboxPage } },
               { path: 'inbox/simulator', lazy: { Component: async () => (await inboxPages()).SimulatorPage } },
               { path: 'inbox/:conversationId', lazy: { Component: async () => (await inboxPages()).InboxPage } },
+              {
+                // The privacy area: sub-processors, transfer agreements, data requests. Loads on its own.
+                path: 'privacy',
+                lazy: { Component: async () => (await import('../pages/privacy/PrivacyPage')).PrivacyPage },
+              },
               ...PLACEHOLDER_AREAS.map((area) => ({
                 path: area,
                 lazy: {

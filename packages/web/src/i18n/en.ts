@@ -427,11 +427,17 @@ export const en: Messages = {
       enabled: 'AI agent turned on',
       disabled: 'AI agent turned off',
     },
+    contact: {
+      consent_changed: "Contact's consent changed",
+    },
     campaign: {
       sent: 'Campaign sent',
     },
     settings: {
       changed: 'Settings changed',
+    },
+    privacy: {
+      transfer_agreements_requested: 'Data transfer agreements requested',
     },
   },
   audit: {
@@ -706,5 +712,44 @@ export const en: Messages = {
     attach: 'Attach a file (image, video, audio or PDF)',
     sendRead: 'Report replies as read',
     failed: 'The fake Meta did not answer. Make sure the local stack is running.',
+  },
+  privacy: {
+    title: 'Privacy',
+    description: 'Who processes your business’s data, for what and where, and your requests about your data.',
+    subprocessors: {
+      title: 'Sub-processors and transfers abroad',
+      description:
+        'The providers Asistone works with to process your data. Transfers outside Türkiye and the European Economic Area are covered by contracts.',
+      tableLabel: 'Sub-processors',
+      name: 'Provider',
+      purpose: 'Purpose',
+      data: 'Data',
+      location: 'Where',
+      transfer: 'Transfer abroad',
+      safeguard: 'Safeguard',
+      status: 'Status',
+      transferYes: 'Yes: outside Türkiye and the EEA',
+      transferNo: 'No',
+      active: 'In use',
+      inactiveSince: 'Used once {{since}}',
+    },
+    safeguards: {
+      'none-needed': 'None needed: processed in Türkiye',
+      'standard-contractual-clauses': 'Standard contractual clauses (EU) and the KVKK standard contract',
+    },
+    agreements: {
+      title: 'Data transfer agreements',
+      description:
+        'You can ask for a copy of the agreements that cover transfers abroad. Your request is recorded and answered to the business owner’s email address within 30 days at the latest.',
+      request: 'Request the agreements',
+      requested: 'Your request was recorded on {{date}}. We will answer by {{due}}.',
+      requestNumber: 'Request number: {{id}}',
+      ownerMailed: 'A confirmation was mailed to the business owner.',
+      managersOnly: 'Only the business owner and admins can request the agreements.',
+    },
+    requests: {
+      title: 'Requests and receipts',
+      empty: 'Your requests about your data, their deadlines and receipts will be listed here.',
+    },
   },
 };

@@ -437,11 +437,17 @@ export const tr = {
       enabled: 'Yapay zekâ asistanı açıldı',
       disabled: 'Yapay zekâ asistanı kapatıldı',
     },
+    contact: {
+      consent_changed: 'Kişinin izin tercihi değiştirildi',
+    },
     campaign: {
       sent: 'Kampanya gönderildi',
     },
     settings: {
       changed: 'Ayarlar değiştirildi',
+    },
+    privacy: {
+      transfer_agreements_requested: 'Veri aktarım sözleşmeleri talep edildi',
     },
   },
   audit: {
@@ -718,5 +724,44 @@ export const tr = {
     attach: 'Dosya ekle (görsel, video, ses veya PDF)',
     sendRead: 'Gelen yanıtları okundu olarak bildir',
     failed: 'Sahte Meta isteği yanıtlamadı. Yerel ortamın çalıştığından emin olun.',
+  },
+  privacy: {
+    title: 'Gizlilik',
+    description: 'İşletmenizin verilerini kimin, ne için ve nerede işlediği ve verilerinizle ilgili talepleriniz.',
+    subprocessors: {
+      title: 'Alt işleyenler ve yurt dışı aktarımlar',
+      description:
+        'Asistone’un verilerinizi işlemek için çalıştığı hizmet sağlayıcılar. Türkiye ve Avrupa Ekonomik Alanı dışına yapılan aktarımlar sözleşmelerle korunur.',
+      tableLabel: 'Alt işleyenler',
+      name: 'Sağlayıcı',
+      purpose: 'Amaç',
+      data: 'Veriler',
+      location: 'İşlendiği yer',
+      transfer: 'Yurt dışı aktarım',
+      safeguard: 'Güvence',
+      status: 'Durum',
+      transferYes: 'Evet: Türkiye ve AEA dışına',
+      transferNo: 'Hayır',
+      active: 'Kullanımda',
+      inactiveSince: '{{since}} kullanılır',
+    },
+    safeguards: {
+      'none-needed': 'Gerekmez: veriler Türkiye’de işlenir',
+      'standard-contractual-clauses': 'Standart sözleşme maddeleri (AB) ve KVKK standart sözleşmesi',
+    },
+    agreements: {
+      title: 'Veri aktarım sözleşmeleri',
+      description:
+        'Yurt dışı aktarımları kapsayan sözleşmelerin bir kopyasını isteyebilirsiniz. Talebiniz kaydedilir ve en geç 30 gün içinde işletme sahibinin e-posta adresine yanıtlanır.',
+      request: 'Sözleşmeleri talep et',
+      requested: 'Talebiniz {{date}} tarihinde kaydedildi. Son yanıt tarihi: {{due}}.',
+      requestNumber: 'Talep numarası: {{id}}',
+      ownerMailed: 'İşletme sahibine bir onay e-postası gönderildi.',
+      managersOnly: 'Sözleşmeleri yalnızca işletme sahibi ve yöneticiler talep edebilir.',
+    },
+    requests: {
+      title: 'Talepler ve makbuzlar',
+      empty: 'Verilerle ilgili talepleriniz, son tarihleri ve makbuzları burada listelenecek.',
+    },
   },
 } as const;

@@ -19,7 +19,8 @@ export const AREAS: readonly Area[] = [
   { id: 'store', path: 'store' },
   { id: 'inventory', path: 'inventory' },
   { id: 'ads', path: 'ads', permission: 'insights.read' },
-  { id: 'privacy', path: 'privacy', permission: 'data.export' },
+  // Every member reads who processes the data; requests inside it ask for `data.export`.
+  { id: 'privacy', path: 'privacy' },
   { id: 'settings', path: 'settings' },
 ];
 

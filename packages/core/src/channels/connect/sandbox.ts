@@ -1,6 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { recordAuditEvent } from '../../audit/audit-log.js';
-import { contactIdOf, conversationIdOf, type InboundMessage, recordInbound } from '../../inbox/inbound.js';
+import {
+  contactIdOf,
+  conversationIdOf,
+  type InboundMessage,
+  type RecordedMessage,
+  recordInbound,
+} from '../../inbox/inbound.js';
 import type { TenantKeys } from '../../platform/crypto/keyring.js';
 import { ConflictError, SealedDataError } from '../../platform/errors.js';
 import { type ChannelItem, saveConnectedChannel } from '../../tenancy/tenants.js';
@@ -53,7 +59,10 @@ const conversationOf = (keys: TenantKeys, customerId: string) =>
  * be (contact, message, conversation; name and text sealed), so it shows in the inbox at once.
  */
 export async function sendAsSandboxCustomer(
-  deps: Pick<ConnectDeps, 'store' | 'keyring'>,
+  deps: Pick<ConnectDeps, 'store' | 'keyring'> & {
+    /** Called once the message is stored, as Meta's worker does (consent keywords: inbox/consent.ts). */
+    onRecorded?: (message: InboundMessage, recorded: RecordedMessage) => Promise<void>;
+  },
   tenantId: string,
   input: { customerName: string; text: string },
   nowMs = Date.now(),
@@ -72,6 +81,7 @@ export async function sendAsSandboxCustomer(
     text: input.text,
   } satisfies InboundMessage;
   const recorded = await recordInbound({ store: deps.store, keys }, message);
+  await deps.onRecorded?.(message, recorded);
   return { messageId: recorded.messageId, conversationId: recorded.conversationId };
 }
 

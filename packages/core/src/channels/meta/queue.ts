@@ -13,8 +13,13 @@ export const META_EVENTS_QUEUE = {
     description: 'Turns each signed Meta delivery into contacts, conversations and messages',
     handler: 'functions/workers/meta-events.handler',
     timeoutSeconds: 30,
-    // Writes contacts, conversations and messages; opens sealed fields; asks for media copies.
-    access: { table: ['GetItem', 'PutItem', 'UpdateItem', 'Query'], tenantKeys: ['Decrypt'], sends: ['media'] },
+    // Writes contacts, conversations and messages; opens sealed fields; asks for media copies;
+    // confirms a customer's consent keyword (STOP, DUR…) with a reply on the outbound queue.
+    access: {
+      table: ['GetItem', 'PutItem', 'UpdateItem', 'Query'],
+      tenantKeys: ['Decrypt'],
+      sends: ['media', 'outbound'],
+    },
     // The platform app's public ids (META_APP_ID...), to tell Asistone's own echoes apart.
     settings: { metaGraph: true },
   },

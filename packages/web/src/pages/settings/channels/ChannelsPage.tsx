@@ -39,7 +39,16 @@ function StatusBadge({ channel }: { channel: Channel }) {
   const known = ['connected', 'disconnected', 'expiring', 'expired'].includes(status) ? status : 'connected';
   const color = known === 'connected' ? 'green' : known === 'disconnected' ? 'gray' : 'orange';
   return (
-    <Badge variant="light" color={color} c="gray.9" maw="none" data-testid="channel-status" data-status={known}>
+    // Never narrower than its word: Mantine cuts a badge's label short to fit a tight column.
+    <Badge
+      variant="light"
+      color={color}
+      c="gray.9"
+      maw="none"
+      miw="max-content"
+      data-testid="channel-status"
+      data-status={known}
+    >
       {t(`channels.statuses.${known as 'connected' | 'disconnected' | 'expiring' | 'expired'}`)}
     </Badge>
   );

@@ -70,6 +70,23 @@ describe('connecting WhatsApp', () => {
     expect(fake.state.wabas.get(signup.wabaId)?.subscribed).not.toBe(true);
   });
 
+  it("refuses a number that is not the chosen WABA's, even when the sign-in grants both, and stores nothing", async () => {
+    // One sign-in that granted two WhatsApp Business Accounts of the same business.
+    const first = await embeddedSignup();
+    const second = await embeddedSignup();
+    const code = fake.state.codes.get(second.code);
+    if (!code) throw new Error('the fake did not keep the code');
+    code.targets.push(first.wabaId, first.phoneNumberId);
+
+    const mixed = { ...second, phoneNumberId: first.phoneNumberId };
+    const refusal = await connectWhatsApp(deps(), actor, TENANT, mixed).catch((error: unknown) => error);
+    expect(refusal).toBeInstanceOf(ValidationError);
+    expect((refusal as ValidationError).message).toMatch(/not in the WhatsApp Business Account you chose/);
+    expect(await storedChannel(first.phoneNumberId)).toBeNull();
+    expect(fake.state.wabas.get(second.wabaId)?.subscribed).not.toBe(true);
+    expect(fake.state.phoneNumbers.get(first.phoneNumberId)?.registered).not.toBe(true);
+  });
+
   it('connects a coexistence number without registering it (it keeps its own PIN)', async () => {
     const signup = await embeddedSignup();
     const channel = await connectWhatsApp(deps(), actor, TENANT, { ...signup, coexistence: true });

@@ -148,6 +148,21 @@ export function graphRoutes(ctx: FakeContext) {
     return c.json({ success: true });
   });
 
+  app.get('/:id/phone_numbers', (c) => {
+    const id = c.req.param('id');
+    authorize(state, c, id);
+    if (!state.wabas.has(id)) return fail(400, 100, undefined, 33);
+    const numbers = [...state.phoneNumbers.entries()]
+      .filter(([, phone]) => phone.wabaId === id)
+      .map(([numberId, phone]) => ({
+        id: numberId,
+        display_phone_number: phone.displayPhoneNumber,
+        verified_name: phone.verifiedName,
+        quality_rating: phone.qualityRating,
+      }));
+    return c.json(paged(c, numbers));
+  });
+
   app.get('/:id/message_templates', (c) => {
     const id = c.req.param('id');
     authorize(state, c, id);

@@ -18,6 +18,7 @@ export type ConnectGraph = Pick<
   | 'unsubscribeApp'
   | 'registerPhone'
   | 'phoneNumber'
+  | 'wabaPhoneNumbers'
   | 'pages'
   | 'instagramExchangeCode'
   | 'instagramLongLived'

@@ -26,7 +26,8 @@ const newPin = () => String(randomInt(0, 1_000_000)).padStart(6, '0');
  * 1. the code is exchanged for the business token at once (it lives 30 seconds);
  * 2. `debug_token` proves the token is for this app and grants the WABA the page claimed (the
  *    ids came from the browser: without this, anyone could bind someone else's WABA);
- * 3. the number is read with the token (its display number names the channel);
+ * 3. the WABA's numbers are read with the token: the number must be one of them (its display
+ *    number names the channel);
  * 4. the app is subscribed to the WABA (`subscribed_apps`), so Meta delivers its messages;
  * 5. the number is registered with a random PIN kept sealed (not for coexistence numbers);
  * 6. the channel is recorded with its token sealed, and the connection audited.
@@ -62,9 +63,18 @@ export async function connectWhatsApp(
     }
   }
 
-  const number = await deps.graph
-    .phoneNumber(signup.phoneNumberId, accessToken)
+  // The number must be the WABA's own: a token may grant several WABAs of one business, and a
+  // number filed under the wrong one would get the other's template and account events.
+  const numbers = await deps.graph
+    .wabaPhoneNumbers(signup.wabaId, accessToken)
     .catch((error: unknown) => explainGraphFailure(error, 'phone number lookup', 'phoneNumberId'));
+  const number = numbers.find((candidate) => candidate.id === signup.phoneNumberId);
+  if (!number) {
+    throw new ValidationError(
+      'This phone number is not in the WhatsApp Business Account you chose: start the connection again',
+      ['phoneNumberId'],
+    );
+  }
   await deps.graph
     .subscribeApp(signup.wabaId, accessToken)
     .catch((error: unknown) => explainGraphFailure(error, 'webhook subscription of the WhatsApp Business Account'));

@@ -35,6 +35,14 @@ export interface DebuggedToken {
   granularScopes: { scope: string; targetIds: string[] }[];
 }
 
+/** A number of a WhatsApp Business Account, as `/{waba-id}/phone_numbers` lists it. */
+export interface WabaPhoneNumber {
+  id: string;
+  displayPhoneNumber: string;
+  verifiedName: string;
+  qualityRating: string;
+}
+
 export interface WhatsAppTemplate {
   name: string;
   language: string;
@@ -319,6 +327,28 @@ export function graphClient(options: GraphClientOptions) {
     /** The bytes at a media URL, within the caller's host and size limits (see graph-media.ts). */
     async downloadMedia(url: string, token: string | undefined, limits: MediaDownloadOptions) {
       return downloadMediaFrom(fetchFn, url, token, limits, timeoutMs * 3);
+    },
+
+    /**
+     * The numbers of a WhatsApp Business Account, all pages: proves a number is that WABA's (a
+     * token may grant several WABAs of one business) and names it.
+     */
+    async wabaPhoneNumbers(wabaId: string, token: string): Promise<WabaPhoneNumber[]> {
+      const rows = await allPages<{
+        id?: string;
+        display_phone_number?: string;
+        verified_name?: string;
+        quality_rating?: string;
+      }>(`/${encodeURIComponent(wabaId)}/phone_numbers`, token, {
+        fields: 'id,display_phone_number,verified_name,quality_rating',
+        limit: '100',
+      });
+      return rows.map((row) => ({
+        id: row.id ?? '',
+        displayPhoneNumber: row.display_phone_number ?? '',
+        verifiedName: row.verified_name ?? '',
+        qualityRating: row.quality_rating ?? 'UNKNOWN',
+      }));
     },
 
     /** Every message template of a WABA, all pages. */

@@ -272,6 +272,7 @@ describe('sub-processors: the declaration matches the code', () => {
       'debug_token',
       'subscribed_apps',
       'register',
+      'phone_numbers',
       'messages',
       'message_templates',
       'me/accounts',

@@ -35,7 +35,7 @@ export interface DebuggedToken {
   granularScopes: { scope: string; targetIds: string[] }[];
 }
 
-/** A number of a WhatsApp Business Account, as `/{waba-id}/phone_numbers` lists it. */
+/** A number of a WhatsApp Business Account, as the account's phone_numbers edge lists it. */
 export interface WabaPhoneNumber {
   id: string;
   displayPhoneNumber: string;

@@ -16,7 +16,7 @@ import { ROOT } from '../support/local-stack.js';
 const CONTROLS_DOC = 'docs/privacy-controls.md';
 
 /**
- * The promises the policy makes (issue 9's list), each found in the table's first column by
+ * The promises the policy makes (the privacy policy's list), each found in the table's first column by
  * its words, so a row can be reworded without this list changing.
  */
 const PROMISES: ReadonlyArray<{ promise: string; words: RegExp }> = [

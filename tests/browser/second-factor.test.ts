@@ -2,9 +2,10 @@ import { readFileSync } from 'node:fs';
 import { CURRENT_TERMS_VERSION as TERMS_VERSION } from '@asistone/contract/accounts';
 import { totpCode, totpStep } from '@asistone/core/accounts/totp';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { eventually, type RunningStack, startStack, webAppReady } from '../support/local-stack';
 import { axeViolations, launchBrowser, watchProblems } from './browser';
+import { stepsInOrder } from './session';
 
 /**
  * Two-step verification as a merchant meets it, in a real browser against the real
@@ -32,8 +33,6 @@ let secret = '';
 /** The step of the app code that turned the factor on: a code is never accepted twice. */
 let enabledAt = 0;
 let recoveryCodes: string[] = [];
-
-vi.setConfig({ expect: { poll: { timeout: 15_000, interval: 100 } } });
 
 async function signUpThroughApi() {
   const signup = await fetch(`${stack.url}/api/auth/signup`, {
@@ -107,12 +106,8 @@ async function openSecurityPage() {
 
 describe('two-step verification and recovery codes in the browser', () => {
   // The steps build on each other: after a failure the rest would only repeat it.
-  let failed = false;
-  beforeEach((test) => {
-    if (failed) test.skip();
-  });
-  afterEach((test) => {
-    if (test.task.result?.state === 'fail' || problems.length > 0) failed = true;
+  stepsInOrder(() => problems.length > 0);
+  afterEach(() => {
     // Neither an uncaught error nor a Content Security Policy refusal (the QR code is drawn in
     // the page, the download is a blob) on any step.
     expect(problems).toEqual([]);

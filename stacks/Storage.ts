@@ -1,4 +1,5 @@
 import { resourceName, TABLE } from '@asistone/core/platform/store/table';
+import { CONTACT_EXPORT_DAYS, CONTACT_EXPORT_TAGGING } from '@asistone/core/privacy/contact-exports';
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { AttributeType, BillingMode, ProjectionType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
 import { BlockPublicAccess, Bucket, BucketEncryption, HttpMethods, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
@@ -53,6 +54,13 @@ export function Storage({ stack }: StackContext) {
     versioned: false,
     lifecycleRules: [
       { id: 'abort-incomplete-multipart-uploads', abortIncompleteMultipartUploadAfter: Duration.days(1) },
+      // Data exports are downloaded through a link of a few minutes; the archive itself goes
+      // after a day, whoever forgets to come back for it.
+      {
+        id: 'data-export-archives',
+        tagFilters: Object.fromEntries([CONTACT_EXPORT_TAGGING.split('=') as [string, string]]),
+        expiration: Duration.days(CONTACT_EXPORT_DAYS),
+      },
     ],
     // The web app uploads a file a team member sends straight here, by a presigned PUT (the
     // link's signature is what allows it, for one key, type and size; CORS only lets the

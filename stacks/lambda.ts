@@ -78,6 +78,8 @@ export interface ProductFunction {
   fn: SstFunction;
   /** Present when the spec asked for a URL. */
   url?: FunctionUrl;
+  /** Its log group, for metric filters on what it logs. */
+  logGroup: LogGroup;
 }
 
 /**
@@ -154,7 +156,7 @@ export function productFunction(stack: Stack, spec: ProductFunctionSpec): Produc
   // No CORS: providers call webhooks server to server, and the browser reaches the API through
   // CloudFront on the SPA's own origin.
   const url = spec.url ? fn.addFunctionUrl({ authType: FunctionUrlAuthType.NONE }) : undefined;
-  return { fn, url };
+  return { fn, url, logGroup };
 }
 
 /**

@@ -1,10 +1,13 @@
 import { openApiDocument } from './lib/openapi.js';
 import { defineRoute, type Route } from './lib/route.js';
+import { accountDeletionRoutes } from './routes/account-deletion.js';
 import { auditRoutes } from './routes/audit.js';
 import { authRoutes } from './routes/auth.js';
 import { billingRoutes } from './routes/billing.js';
 import { businessRoutes } from './routes/businesses.js';
 import { channelRoutes } from './routes/channels.js';
+import { contactRoutes } from './routes/contacts.js';
+import { dataDeletionRoutes } from './routes/data-deletion.js';
 import { devOutboxRoutes } from './routes/dev-outbox.js';
 import { healthRoutes } from './routes/health.js';
 import { inboxRoutes } from './routes/inbox.js';
@@ -25,10 +28,13 @@ const productRoutes: readonly Route[] = [
   ...teamRoutes,
   ...channelRoutes,
   ...inboxRoutes,
+  ...contactRoutes,
   ...mediaRoutes,
   ...auditRoutes,
   ...billingRoutes,
   ...privacyRoutes,
+  ...accountDeletionRoutes,
+  ...dataDeletionRoutes,
   ...devOutboxRoutes,
 ];
 

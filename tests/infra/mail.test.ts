@@ -166,11 +166,16 @@ describe('settings read from SSM', () => {
         .map((fn) => fn.properties.FunctionName)
         .sort();
     expect(readersOf('META_VERIFY_TOKEN')).toEqual([resourceName(STAGE, 'webhook-meta')]);
-    // The webhook checks signatures with them; the API exchanges sign-up and login codes. No
-    // worker or schedule holds them: the tokens they use are the businesses' own, sealed.
+    // The webhook checks signatures with them; the API exchanges sign-up and login codes; Meta's
+    // data deletion callback checks its signed_request. No worker or schedule holds them: the
+    // tokens they use are the businesses' own, sealed.
     for (const secret of ['META_APP_SECRET', 'META_INSTAGRAM_APP_SECRET']) {
       expect(readersOf(secret), secret).toEqual(
-        [resourceName(STAGE, 'api'), resourceName(STAGE, 'webhook-meta')].sort(),
+        [
+          resourceName(STAGE, 'api'),
+          resourceName(STAGE, 'webhook-meta'),
+          resourceName(STAGE, 'webhook-meta-data-deletion'),
+        ].sort(),
       );
     }
   });
@@ -220,8 +225,8 @@ describe('the mail queue', () => {
     );
   });
 
-  it('is one of the three queues the API may send to: mail, account requests and outbound (replies); no other', () => {
-    expect(sendTargets(fnNamed('api'))).toEqual(arns('mail', 'account-requests', 'outbound'));
+  it('is one of the four queues the API may send to: mail, account requests, outbound (replies) and data exports; no other', () => {
+    expect(sendTargets(fnNamed('api'))).toEqual(arns('mail', 'account-requests', 'outbound', 'privacy-exports'));
   });
 
   it('is consumed by a worker that reads and writes items, opens sealed fields and never creates a key', () => {

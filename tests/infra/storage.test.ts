@@ -164,6 +164,17 @@ describe('Storage: the media bucket', () => {
       expect.objectContaining({ Status: 'Enabled', AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 } }),
     );
   });
+
+  it('expires data export archives (tagged when written) after a day', () => {
+    const rules: Json[] = bucket()[1].LifecycleConfiguration.Rules;
+    expect(rules).toContainEqual(
+      expect.objectContaining({
+        Status: 'Enabled',
+        TagFilters: [{ Key: 'asistone-retention', Value: 'contact-export' }],
+        ExpirationInDays: 1,
+      }),
+    );
+  });
 });
 
 describe('Storage: uploads from the web app', () => {

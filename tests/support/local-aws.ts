@@ -18,15 +18,23 @@ export function localAws(dataDir: string) {
     sqs: new SQSClient({ region, credentials, endpoint: env.AWS_ENDPOINT_URL_SQS, useQueueUrlAsEndpoint: false }),
     s3: new S3Client({ region, credentials, endpoint: env.AWS_ENDPOINT_URL_S3, forcePathStyle: true }),
     /** Every item in the table, exactly as stored. */
-    async dumpTable(): Promise<Record<string, unknown>[]> {
-      const items: Record<string, unknown>[] = [];
-      let start: Record<string, never> | undefined;
-      do {
-        const page = await dynamo.send(new ScanCommand({ TableName: env.TABLE_NAME, ExclusiveStartKey: start }));
-        items.push(...(page.Items ?? []).map((item) => unmarshall(item)));
-        start = page.LastEvaluatedKey as typeof start;
-      } while (start);
-      return items;
-    },
+    dumpTable: () => dumpTable(dynamo, env.TABLE_NAME as string),
   };
+}
+
+/** Every item of a table, exactly as stored (a Scan: for tests' raw dumps only). */
+export async function dumpTable(dynamo: DynamoDBClient, tableName: string): Promise<Record<string, unknown>[]> {
+  const items: Record<string, unknown>[] = [];
+  let start: Record<string, never> | undefined;
+  do {
+    const page = await dynamo.send(new ScanCommand({ TableName: tableName, ExclusiveStartKey: start }));
+    items.push(...(page.Items ?? []).map((item) => unmarshall(item)));
+    start = page.LastEvaluatedKey as typeof start;
+  } while (start);
+  return items;
+}
+
+/** A DynamoDB client of its own for an emulator's environment (its calls are nobody's to record). */
+export function ownDynamo(env: Record<string, string>) {
+  return new DynamoDBClient({ region: env.AWS_REGION, credentials, endpoint: env.AWS_ENDPOINT_URL_DYNAMODB });
 }

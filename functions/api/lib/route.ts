@@ -33,7 +33,7 @@ export interface Answer {
 }
 
 export interface Route<A extends Access = Access, B = unknown, Q = unknown> {
-  method: 'get' | 'post' | 'patch' | 'delete';
+  method: 'get' | 'post' | 'put' | 'patch' | 'delete';
   /** Below `/api`, Hono syntax; business routes start with `/businesses/:tenantId/`. */
   path: string;
   access: A;

@@ -1,13 +1,15 @@
 import { acceptInviteAnswer, acceptInviteBody, inviteDescriptionAnswer } from '@asistone/contract/invites';
 import { meAnswer } from '@asistone/contract/me';
+import { policyAcceptanceAnswer, policyAcceptanceBody } from '@asistone/contract/policies';
 import { acceptInvite, describeInvite } from '@asistone/core/accounts/invites';
 import { describeMe } from '@asistone/core/accounts/me';
+import { acceptPolicy, pendingPolicies } from '@asistone/core/accounts/policy-acceptances';
 import { accounts } from '../lib/deps.js';
 import { invalidRequest } from '../lib/problems.js';
 import { authenticateIfPresent } from '../lib/request.js';
 import { defineRoute } from '../lib/route.js';
 
-/** The signed-in person, and the invitation pages anyone with a link can open. */
+/** The signed-in person (and the policy versions they accept), and the invitation pages anyone with a link can open. */
 export const meRoutes = [
   defineRoute({
     method: 'get',
@@ -17,7 +19,23 @@ export const meRoutes = [
     answers: { 200: { description: 'Me', schema: meAnswer } },
     async handle({ c, caller }) {
       c.header('cache-control', 'no-store');
-      return c.json(await describeMe(await accounts(), caller.userId));
+      const deps = await accounts();
+      const [me, pending] = await Promise.all([describeMe(deps, caller.userId), pendingPolicies(deps, caller.userId)]);
+      return c.json({ ...me, pendingPolicies: pending });
+    },
+  }),
+  defineRoute({
+    method: 'post',
+    path: '/me/policy-acceptances',
+    access: 'authenticated',
+    summary: 'Accept the current version of the terms or the privacy policy (recorded once, audited)',
+    body: policyAcceptanceBody,
+    answers: {
+      200: { description: 'Accepted (the first acceptance, if already accepted)', schema: policyAcceptanceAnswer },
+    },
+    async handle({ c, body, caller, origin }) {
+      const accepted = await acceptPolicy(await accounts(), { userId: caller.userId, ...origin }, body);
+      return c.json({ ...accepted, acceptedAt: new Date(accepted.acceptedAt).toISOString() });
     },
   }),
   defineRoute({

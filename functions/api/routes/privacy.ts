@@ -1,5 +1,6 @@
 import {
   openTransferAgreementsRequestAnswer,
+  privacyRequestsAnswer,
   SUBPROCESSORS,
   subprocessorsAnswer,
   transferAgreementsRequestAnswer,
@@ -8,6 +9,7 @@ import { ACCOUNT_RECORDS } from '@asistone/core/accounts/records';
 import { AUDIT_RECORDS } from '@asistone/core/audit/records';
 import { platform } from '@asistone/core/platform/context';
 import { once } from '@asistone/core/platform/once';
+import { listPrivacyRequests, PRIVACY_REQUEST_RECORDS } from '@asistone/core/privacy/privacy-requests';
 import { TRANSFER_AGREEMENT_RECORDS } from '@asistone/core/privacy/requests';
 import {
   openTransferAgreementsRequest,
@@ -35,7 +37,19 @@ const transferDeps = once(async (): Promise<TransferAgreementsDeps> => {
   };
 });
 
+const requestsStore = once(async () => platform().storeOf(PRIVACY_REQUEST_RECORDS));
+
 export const privacyRoutes = [
+  defineRoute({
+    method: 'get',
+    path: '/businesses/:tenantId/privacy/requests',
+    access: 'data.export',
+    summary: 'Every request about personal data, newest first, with its deadline and, when done, its receipt',
+    answers: { 200: { description: 'The requests', schema: privacyRequestsAnswer } },
+    async handle({ c, business }) {
+      return c.json({ requests: await listPrivacyRequests(await requestsStore(), business.tenantId) });
+    },
+  }),
   defineRoute({
     method: 'get',
     path: '/businesses/:tenantId/privacy/subprocessors',

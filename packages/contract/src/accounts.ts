@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { currentTermsVersion } from './policies.js';
 import { roleSchema } from './roles.js';
 
 /**
@@ -114,11 +115,12 @@ export const linkTokenSchema = z.string().min(20).max(200);
 export const totpCodeSchema = z.string().regex(/^\d{6}$/, 'A 6-digit code');
 
 /**
- * The version of the terms and privacy policy a person accepts today: the policy's "last
- * updated" date. Raise it when the published policy changes; sign-ups naming an older version
- * are refused, so the recorded version is always one the person was shown.
+ * The version of the terms and privacy policy a person accepts today: the newest "last
+ * updated" date of the two, derived from their declaration (`policies.ts`), where a new
+ * version is published. Sign-ups naming an older version are refused, so the recorded version
+ * is always one the person was shown.
  */
-export const CURRENT_TERMS_VERSION = '2026-01-21';
+export const CURRENT_TERMS_VERSION: string = currentTermsVersion();
 
 /** Fields every new account sends: proof of age and the accepted terms. */
 export const consentSchema = z.object({

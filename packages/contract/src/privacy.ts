@@ -174,3 +174,49 @@ export type TransferAgreementsRequest = z.output<typeof transferAgreementsReques
 
 /** `GET …/privacy/transfer-agreements-request` (owners and admins): the open request, if any. */
 export const openTransferAgreementsRequestAnswer = z.object({ request: transferAgreementsRequestAnswer.nullable() });
+
+/**
+ * Every request about personal data a business has had, from the app, by mail (recorded by
+ * ops), from ops, or from Meta's data deletion callback, each with the deadline the policy sets.
+ */
+export const PRIVACY_REQUEST_KINDS = [
+  'contact-export',
+  'contact-correction',
+  'contact-restriction',
+  'contact-erasure',
+  'account-export',
+  'account-deletion',
+  'transfer-agreements',
+  'meta-data-deletion',
+] as const;
+export type PrivacyRequestKind = (typeof PRIVACY_REQUEST_KINDS)[number];
+export const PRIVACY_REQUEST_SOURCES = ['app', 'email', 'ops', 'meta'] as const;
+export type PrivacyRequestSource = (typeof PRIVACY_REQUEST_SOURCES)[number];
+
+/** What a finished request removed or handed over, by data class and count (no personal data). */
+export const privacyReceiptSchema = z.object({
+  receiptId: z.string(),
+  /** ISO time it finished. */
+  at: z.string(),
+  /** `member:<userId>`, `ops:<name>`, `schedule:<name>` or `meta`. */
+  by: z.string(),
+  items: z.array(z.object({ dataClass: z.string(), count: z.number().int().nonnegative() })),
+});
+export type PrivacyReceipt = z.output<typeof privacyReceiptSchema>;
+
+export const privacyRequestSchema = z.object({
+  requestId: z.string(),
+  kind: z.enum(PRIVACY_REQUEST_KINDS),
+  source: z.enum(PRIVACY_REQUEST_SOURCES),
+  status: z.enum(['open', 'done', 'cancelled']),
+  /** ISO time it was received (for a mailed request, when the mail arrived). */
+  requestedAt: z.string(),
+  /** `requestedAt` + {@link PRIVACY_REQUEST_DAYS} days. */
+  dueAt: z.string(),
+  completedAt: z.string().nullable(),
+  receipt: privacyReceiptSchema.nullable(),
+});
+export type PrivacyRequest = z.output<typeof privacyRequestSchema>;
+
+/** `GET /businesses/:tenantId/privacy/requests` (data.export): newest first. */
+export const privacyRequestsAnswer = z.object({ requests: z.array(privacyRequestSchema) });

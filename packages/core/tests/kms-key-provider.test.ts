@@ -35,7 +35,13 @@ function fakeKms() {
       }
       case 'DescribeKey':
         if (!key) return reply(400, { __type: 'NotFoundException', message: 'no such key' });
-        return reply(200, { KeyMetadata: { Arn: aliases.get(input.KeyId) ?? input.KeyId, Enabled: key.enabled } });
+        return reply(200, {
+          KeyMetadata: {
+            Arn: aliases.get(input.KeyId) ?? input.KeyId,
+            Enabled: key.enabled,
+            KeyState: key.deletionDays ? 'PendingDeletion' : key.enabled ? 'Enabled' : 'Disabled',
+          },
+        });
       case 'CreateAlias':
         aliases.set(input.AliasName, input.TargetKeyId);
         return reply(200, {});
@@ -69,9 +75,12 @@ function fakeKms() {
         }
       }
       case 'DisableKey':
+        // As KMS does: a key pending deletion can be neither disabled nor scheduled again.
+        if (key?.deletionDays) return reply(400, { __type: 'KMSInvalidStateException', message: 'pending deletion' });
         if (key) key.enabled = false;
         return reply(200, {});
       case 'ScheduleKeyDeletion':
+        if (key?.deletionDays) return reply(400, { __type: 'KMSInvalidStateException', message: 'pending deletion' });
         if (key) key.deletionDays = input.PendingWindowInDays;
         return reply(200, { KeyId: input.KeyId });
       default:
@@ -137,5 +146,8 @@ describe('KmsKeyProvider', () => {
     await provider.destroyTenantKey('t_gone', keyRef);
     expect(kms.keys.get(keyRef)).toMatchObject({ enabled: false, deletionDays: 7 });
     await expect(provider.unwrapDataKey('t_gone', keyRef, wrapped)).rejects.toThrow(/disabled/);
+    // An account deletion cut off after this is run again: a key already pending deletion is done.
+    await expect(provider.destroyTenantKey('t_gone', keyRef)).resolves.toBeUndefined();
+    expect(kms.keys.get(keyRef)).toMatchObject({ enabled: false, deletionDays: 7 });
   });
 });

@@ -1,7 +1,4 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
-import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
-import { ListObjectsV2Command } from '@aws-sdk/client-s3';
-import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { recordAwsCalls } from '../../../tests/support/aws-calls.js';
 import { recordAuditEvent } from '../src/audit/audit-log.js';
@@ -86,28 +83,6 @@ async function seedBusiness(shop: typeof GONE) {
   );
 }
 
-/** Every item exactly as stored, read with a client of its own (the purge's calls are recorded). */
-async function dumpTable(): Promise<Record<string, unknown>[]> {
-  const dynamo = new DynamoDBClient({
-    region: test.env.AWS_REGION,
-    endpoint: test.env.AWS_ENDPOINT_URL_DYNAMODB,
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-  });
-  const items: Record<string, unknown>[] = [];
-  let start: Record<string, never> | undefined;
-  do {
-    const page = await dynamo.send(new ScanCommand({ TableName: test.env.TABLE_NAME, ExclusiveStartKey: start }));
-    items.push(...(page.Items ?? []).map((item) => unmarshall(item)));
-    start = page.LastEvaluatedKey as typeof start;
-  } while (start);
-  return items;
-}
-
-async function listBucket(): Promise<string[]> {
-  const out = await test.platform.aws.s3.send(new ListObjectsV2Command({ Bucket: test.env.MEDIA_BUCKET }));
-  return (out.Contents ?? []).map((object) => object.Key as string);
-}
-
 /** Items that name the business anywhere: its id in a key, an index key or an attribute. */
 const itemsOf = (items: Record<string, unknown>[], tenantId: string) =>
   items.filter((item) => JSON.stringify(item).includes(tenantId));
@@ -131,15 +106,15 @@ afterAll(() => test.stop());
 
 describe('the tenant purge', () => {
   it('counts on a dry run exactly what it then deletes, leaving only the receipt of the business', async () => {
-    const before = await dumpTable();
-    const objectsBefore = await listBucket();
+    const before = await test.dumpTable();
+    const objectsBefore = await test.bucketKeys();
     const keptBefore = itemsOf(before, KEPT.tenantId);
     expect(itemsOf(before, GONE.tenantId).length).toBeGreaterThan(10);
     expect(objectsBefore.filter((key) => key.startsWith(`tenants/${GONE.tenantId}/`))).toHaveLength(2);
 
     const dry = await purgeTenant(deps, GONE.tenantId, { by: 'test', dryRun: true });
-    expect(await dumpTable()).toEqual(before);
-    expect(await listBucket()).toEqual(objectsBefore);
+    expect(await test.dumpTable()).toEqual(before);
+    expect(await test.bucketKeys()).toEqual(objectsBefore);
     expect(dry.receiptId).toBeUndefined();
 
     dynamoCalls.clear();
@@ -170,31 +145,31 @@ describe('the tenant purge', () => {
     expect(progress).toContain('objects');
 
     // Raw: of the business only its receipt is left, with counts and no personal data.
-    const after = await dumpTable();
+    const after = await test.dumpTable();
     const left = itemsOf(after, GONE.tenantId);
     expect(left).toHaveLength(1);
     expect(left[0]).toMatchObject({ pk: `t#${GONE.tenantId}#privacy`, receiptId: done.receiptId, by: 'ops:test' });
     expect(JSON.stringify(left[0])).not.toMatch(/Ayşe|905551230001|ekip@example\.com|Merhaba/);
-    expect((await listBucket()).filter((key) => key.includes(GONE.tenantId))).toEqual([]);
+    expect((await test.bucketKeys()).filter((key) => key.includes(GONE.tenantId))).toEqual([]);
 
     // The other business is untouched, item for item and object for object.
     expect(itemsOf(after, KEPT.tenantId)).toEqual(keptBefore);
-    expect((await listBucket()).filter((key) => key.startsWith(`tenants/${KEPT.tenantId}/`))).toHaveLength(2);
+    expect((await test.bucketKeys()).filter((key) => key.startsWith(`tenants/${KEPT.tenantId}/`))).toHaveLength(2);
 
     // The business is gone: running it again finds nothing to purge, and says so.
     await expect(purgeTenant(deps, GONE.tenantId, { by: 'ops:test' })).rejects.toThrow(/no such business/);
-    expect(itemsOf(await dumpTable(), GONE.tenantId)).toHaveLength(1);
+    expect(itemsOf(await test.dumpTable(), GONE.tenantId)).toHaveLength(1);
   });
 
   it('refuses what is not a business id, deleting nothing', async () => {
-    const before = await dumpTable();
+    const before = await test.dumpTable();
     // The spaces shared by every business, and ids no business can have.
     for (const tenantId of ['accounts', 'channels', 'dev-outbox', 'meta', '', 'b#x', 'x'.repeat(65)]) {
       await expect(purgeTenant(deps, tenantId, { by: 'test' })).rejects.toThrow(/not a business id/);
     }
     await expect(purgeTenant(deps, 'b_never_was', { by: 'test', dryRun: true })).rejects.toThrow(/no such business/);
     await expect(purgeRetention(deps, { by: 'test', now: NOW, tenantId: 'accounts' })).rejects.toThrow(/business id/);
-    expect(await dumpTable()).toEqual(before);
+    expect(await test.dumpTable()).toEqual(before);
   });
 });
 
@@ -235,7 +210,7 @@ describe('the retention purge', () => {
 
     // A business that keeps messages one year loses the older one only.
     const messageTimes = async () =>
-      itemsOf(await dumpTable(), AGED.tenantId)
+      itemsOf(await test.dumpTable(), AGED.tenantId)
         .filter((item) => String(item.sk).startsWith('message#'))
         .map((item) => item.sentAt as number)
         .sort();

@@ -37,13 +37,18 @@ export async function createBusiness(
     .catch(ignoreExisting);
 }
 
-/** The caller's role in a business, or undefined when they are not a member. */
+/**
+ * The caller's role in a business, or undefined when they are not a member, or when the
+ * business is being deleted (privacy/account-deletion.ts): from then on it answers its members
+ * as a business that does not exist, as it soon will not.
+ */
 export async function roleIn(deps: Pick<AccountsDeps, 'store'>, tenantId: string, userId: string) {
-  const [membership, ownership] = await Promise.all([
+  const [membership, ownership, tenant] = await Promise.all([
     deps.store.entities.membership.get({ tenantId, userId }).go(),
     deps.store.entities.ownership.get({ tenantId }).go(),
+    deps.store.entities.tenant.get({ tenantId }).go({ attributes: ['status'] }),
   ]);
-  if (!membership.data) return undefined;
+  if (!membership.data || tenant.data?.status === 'deleting') return undefined;
   return effectiveRole(membership.data.role, ownership.data?.ownerId, userId);
 }
 

@@ -1,5 +1,6 @@
 import { atLocations, type DataClass } from '../platform/area.js';
 import { RETENTION_DAYS } from '../platform/data-classes.js';
+import { POLICY_DATA_CLASSES } from './policy-records.js';
 
 /**
  * A business's team (members, owner, invites). People's own accounts, sessions and sign-in
@@ -50,4 +51,5 @@ export const ACCOUNTS_DATA_CLASSES: DataClass[] = [
       { index: 'byTenant', skPrefix: 'window#' },
     ]),
   },
+  ...POLICY_DATA_CLASSES,
 ];

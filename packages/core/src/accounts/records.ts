@@ -4,6 +4,7 @@ import { Entity } from 'electrodb';
 import type { AUDIT_RECORDS } from '../audit/records.js';
 import type { Store } from '../platform/store/service.js';
 import type { TENANCY_RECORDS } from '../tenancy/records.js';
+import { POLICY_RECORDS } from './policy-records.js';
 
 /**
  * People are not owned by one business: their accounts live under this reserved tenant, so
@@ -340,6 +341,7 @@ export const ACCOUNT_RECORDS = {
   membership: MembershipRecord,
   ownership: OwnershipRecord,
   invite: InviteRecord,
+  ...POLICY_RECORDS,
 };
 
 /** Accounts create businesses (tenancy) and write the audit log. */

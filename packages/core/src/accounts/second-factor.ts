@@ -91,14 +91,15 @@ export interface Reauthentication {
   code: string;
 }
 
-type Purpose = 'enable' | 'disable' | 'recovery-codes';
+/** What the proof is for, in the audit entry of a refusal (deleting the business: privacy/account-deletion.ts). */
+export type Purpose = 'enable' | 'disable' | 'recovery-codes' | 'account-deletion';
 
 /**
  * Proves the person at the keyboard is the account's owner, not only a session: each attempt
  * takes a slot of the same limit sign-in has (counted before any check, so racing requests
  * cannot pass it), and each refusal is audited.
  */
-async function reauthenticate(
+export async function reauthenticate(
   deps: NoticeDeps,
   user: UserItem,
   proof: Reauthentication,

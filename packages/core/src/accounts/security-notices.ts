@@ -60,7 +60,7 @@ export async function noteSecurityChange(
 export async function noteRefusedChange(
   deps: Pick<AccountsDeps, 'store'>,
   user: UserItem,
-  purpose: 'enable' | 'disable' | 'recovery-codes',
+  purpose: 'enable' | 'disable' | 'recovery-codes' | 'account-deletion',
   factor: 'password' | 'second-factor',
   origin: RequestOrigin,
 ): Promise<void> {

@@ -1,4 +1,5 @@
 import { defineArea } from '../platform/area.js';
+import { INBOX_CONTACT_DATA } from './contact-data.js';
 import { INBOX_DATA_CLASSES } from './data-classes.js';
 import { OUTBOUND_QUEUE } from './outbound.js';
 import { INBOX_RECORDS } from './records.js';
@@ -8,6 +9,7 @@ export const inboxArea = defineArea({
   name: 'inbox',
   records: INBOX_RECORDS,
   dataClasses: INBOX_DATA_CLASSES,
+  contactData: INBOX_CONTACT_DATA,
   queues: [OUTBOUND_QUEUE],
   // The inbox routes read and change conversations, queue replies, and sync templates from Meta.
   api: {

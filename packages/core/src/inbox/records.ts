@@ -25,6 +25,12 @@ export const ContactRecord = new Entity({
     /** Sealed handle (Instagram username), when the provider gives one. */
     handle: { type: 'string' },
     name: { type: 'string' },
+    /** Sealed email, entered by the team (contacts.ts correctContact). */
+    email: { type: 'string' },
+    /** Kept, but left out of AI replies, campaigns and recovery messages (contacts.ts isContactRestricted). */
+    restricted: { type: 'boolean' },
+    /** When the restriction was set, ms; absent when not restricted. */
+    restrictedAt: { type: 'number' },
     createdAt: { type: 'number', required: true, readOnly: true, default: () => Date.now() },
     updatedAt: { type: 'number', required: true, default: () => Date.now(), set: () => Date.now() },
   },
@@ -104,6 +110,27 @@ export const ConversationRecord = new Entity({
       index: 'gsi1',
       pk: { field: 'gsi1pk', composite: ['tenantId'], template: 't#${tenantId}#inbox', casing: 'none' },
       sk: { field: 'gsi1sk', composite: ['lastMessageAt', 'conversationId'], casing: 'none' },
+    },
+    /**
+     * A contact's conversations (one per channel), for the contact's page, export and erasure.
+     * Only ids in the keys, none of which change after the conversation is created, so every
+     * write (the upserts that create it, the patches that move it) keeps them. Conversations
+     * written before this index have no entry: contact-data.ts finds those by their derived id.
+     */
+    byContact: {
+      index: 'gsi2',
+      pk: {
+        field: 'gsi2pk',
+        composite: ['tenantId', 'contactId'],
+        template: 't#${tenantId}#contact#${contactId}',
+        casing: 'none',
+      },
+      sk: {
+        field: 'gsi2sk',
+        composite: ['conversationId'],
+        template: 'conversation#${conversationId}',
+        casing: 'none',
+      },
     },
   },
 });

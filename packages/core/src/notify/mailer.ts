@@ -9,6 +9,8 @@ export const MAIL_KINDS = [
   'channel-expiry',
   /** A request about the business's data (e.g. the transfer agreements) was recorded: to the owner. */
   'privacy-request',
+  /** A new version of the terms or the privacy policy was published: to every account holder. */
+  'policy-changed',
 ] as const;
 
 export type MailKind = (typeof MAIL_KINDS)[number];

@@ -13,9 +13,20 @@ export type TableAction =
   | 'BatchWriteItem'
   | 'Query'
   | 'DescribeTable';
-export type BlobAction = 'GetObject' | 'PutObject' | 'DeleteObject';
-/** `create` covers what provisioning a tenant does: DescribeKey (by alias), CreateKey (tagged), TagResource, CreateAlias. */
-export type TenantKeyAction = 'create' | 'GenerateDataKey' | 'Decrypt';
+/** `PutObjectTagging`: a put that tags the object (for a lifecycle rule by tag) needs it besides `PutObject`. */
+export type BlobAction = 'GetObject' | 'PutObject' | 'DeleteObject' | 'PutObjectTagging';
+/**
+ * `create` covers what provisioning a tenant does: DescribeKey (by alias), CreateKey (tagged), TagResource, CreateAlias.
+ * DisableKey and ScheduleKeyDeletion destroy a tenant's key (account deletion); DescribeKey tells a
+ * key already pending deletion from another refusal.
+ */
+export type TenantKeyAction =
+  | 'create'
+  | 'GenerateDataKey'
+  | 'Decrypt'
+  | 'DisableKey'
+  | 'ScheduleKeyDeletion'
+  | 'DescribeKey';
 
 /**
  * A queue by logical name (`mail`), its dead-letter queue (`mail-dlq`), or every declared queue

@@ -7,9 +7,11 @@ import {
   mergeAccess,
   mergeSettings,
 } from './access.js';
+import type { Blobs } from './blobs.js';
 import type { Platform } from './context.js';
+import type { TenantKeys } from './crypto/keyring.js';
 import type { HealthCheck } from './health.js';
-import type { Records } from './store/service.js';
+import type { Records, Store } from './store/service.js';
 
 /**
  * How an area of the product (accounts, inbox, mail, ...) declares what it brings: its records,
@@ -66,6 +68,11 @@ export interface ScheduleDeclaration extends FunctionDeclaration {
   name: string;
   /** Five-field cron in UTC: minute hour day-of-month month day-of-week. */
   cron: string;
+  /**
+   * A CloudWatch alarm on AWS whenever a run logs a warning with exactly `logMessage` (a metric
+   * filter on the function's log group counts them as `metric`); locally the warning line is the alarm.
+   */
+  alarm?: { metric: string; logMessage: string; description: string };
 }
 
 /** A provider's webhook: one function with a public URL, `/webhooks/<name>/*` on the local gateway. */
@@ -122,6 +129,41 @@ export function atLocations(locate: (tenantId: string) => DataLocation[]): DataC
   };
 }
 
+/** What an area gets to find, export and erase one contact's data. */
+export interface ContactDataContext {
+  tenantId: string;
+  contactId: string;
+  /** The business's keys: sealed fields are opened for an export; blind indexes find items. */
+  keys: TenantKeys;
+  /** The area binds its own records (the platform knows none). */
+  storeOf<R extends Records>(records: R): Store<R>;
+  blobs: Pick<Blobs, 'list' | 'delete' | 'presignGet'>;
+}
+
+/** Rows of an export, by section (`messages`, `consents`, ...): each section is one CSV in the archive. */
+export type ContactRows = Readonly<Record<string, readonly Record<string, unknown>[]>>;
+
+/**
+ * How an area exports and erases what it holds about one of the business's customers (a
+ * contact), declared next to its data classes, so the privacy engine's access, portability and
+ * erasure need no edit when an area is added.
+ */
+export interface ContactData {
+  /** The data class it covers (`inbox.messages`), named in the erasure's receipt. */
+  dataClass: string;
+  export(ctx: ContactDataContext): Promise<ContactRows>;
+  /**
+   * Removes it all, objects included, children before the records that lead to them, so a run
+   * stopped halfway is finished by running it again. Answers what it removed.
+   */
+  erase(ctx: ContactDataContext): Promise<{ items: number; objects: number }>;
+  /**
+   * It holds the contact's own record, which says the contact exists: erased after every
+   * other area's data, so an erasure stopped halfway still finds the contact and can be rerun.
+   */
+  holdsContact?: boolean;
+}
+
 /** A health check built from the running process's platform. */
 export type HealthCheckFactory = (platform: Platform) => HealthCheck;
 
@@ -137,6 +179,8 @@ export interface AreaDeclaration {
   health?: Readonly<Record<string, HealthCheckFactory>>;
   /** The kinds of data it keeps, with their retention (see {@link DataClass}). */
   dataClasses?: readonly DataClass[];
+  /** How it exports and erases one contact's data (see {@link ContactData}). */
+  contactData?: readonly ContactData[];
 }
 
 /**
@@ -221,6 +265,17 @@ export function composeAreas(areas: readonly AreaDeclaration[], api: FunctionDec
     dataClasses.map((dataClass) => dataClass.name),
   );
 
+  const contactData = areas.flatMap((area) => area.contactData ?? []);
+  unique(
+    'contact data of class',
+    contactData.map((entry) => entry.dataClass),
+  );
+  const classNames = new Set(dataClasses.map((dataClass) => dataClass.name));
+  for (const entry of contactData) {
+    if (!classNames.has(entry.dataClass))
+      throw new Error(`contact data names class "${entry.dataClass}", which no area declares`);
+  }
+
   const queueNames = queues.map((queue) => queue.name);
   const functions: ProductFunction[] = [
     ...webhooks.map(({ name, ...fn }) => ({ ...fn, name: `webhook-${name}`, kind: 'webhook' as const })),
@@ -270,6 +325,7 @@ export function composeAreas(areas: readonly AreaDeclaration[], api: FunctionDec
     functions,
     health,
     dataClasses,
+    contactData,
     /** A function by name (`worker-mail`), or undefined. */
     fn: (name: string) => functions.find((fn) => fn.name === name),
   };

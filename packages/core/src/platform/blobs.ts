@@ -46,9 +46,25 @@ export function createBlobs(
   return {
     bucket,
     prefix: (tenantId: string) => objectKey(tenantId, 'x').slice(0, -1),
-    async put(tenantId: string, key: string, body: Uint8Array | string, contentType: string) {
+    async put(
+      tenantId: string,
+      key: string,
+      body: Uint8Array | string,
+      contentType: string,
+      /**
+       * S3 object tags (`name=value&…`), for a bucket lifecycle rule that expires objects by tag
+       * (a function that tags needs the `PutObjectTagging` blob action).
+       */
+      options: { tagging?: string } = {},
+    ) {
       await s3.send(
-        new PutObjectCommand({ Bucket: bucket, Key: objectKey(tenantId, key), Body: body, ContentType: contentType }),
+        new PutObjectCommand({
+          Bucket: bucket,
+          Key: objectKey(tenantId, key),
+          Body: body,
+          ContentType: contentType,
+          ...(options.tagging && { Tagging: options.tagging }),
+        }),
       );
     },
     /** The object's bytes, or undefined when it does not exist. */
@@ -92,10 +108,21 @@ export function createBlobs(
      * stack a path on the app's origin); `forProvider` gives the absolute link someone else's
      * server fetches (Meta fetching a reply's media): on the local stack the emulator's own URL.
      */
-    async presignGet(tenantId: string, key: string, expiresInSeconds = 300, options: { forProvider?: boolean } = {}) {
-      const signed = await getSignedUrl(s3, new GetObjectCommand({ Bucket: bucket, Key: objectKey(tenantId, key) }), {
-        expiresIn: expiresInSeconds,
+    async presignGet(
+      tenantId: string,
+      key: string,
+      expiresInSeconds = 300,
+      /** `fileName`: the name the browser saves the download under (a signed Content-Disposition). */
+      options: { forProvider?: boolean; fileName?: string } = {},
+    ) {
+      const command = new GetObjectCommand({
+        Bucket: bucket,
+        Key: objectKey(tenantId, key),
+        ...(options.fileName && {
+          ResponseContentDisposition: `attachment; filename="${options.fileName.replace(/[^A-Za-z0-9._-]/g, '_')}"`,
+        }),
       });
+      const signed = await getSignedUrl(s3, command, { expiresIn: expiresInSeconds });
       return options.forProvider ? signed : link(signed);
     },
     /**

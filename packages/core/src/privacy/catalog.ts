@@ -6,7 +6,9 @@ import { MAIL_DATA_CLASSES } from '../notify/data-classes.js';
 import type { DataClass } from '../platform/area.js';
 import { PLATFORM_DATA_CLASSES } from '../platform/data-classes.js';
 import { TENANCY_DATA_CLASSES } from '../tenancy/data-classes.js';
-import { PRIVACY_DATA_CLASSES } from './data-classes.js';
+import { CONTACT_EXPORT_DATA_CLASSES } from './contact-exports.js';
+import { META_DATA_DELETION_DATA_CLASSES, PRIVACY_DATA_CLASSES } from './data-classes.js';
+import { PRIVACY_REQUEST_DATA_CLASSES } from './privacy-requests.js';
 import { TRANSFER_AGREEMENT_DATA_CLASSES } from './requests.js';
 
 /**
@@ -25,4 +27,7 @@ export const DATA_CLASSES: readonly DataClass[] = [
   ...MAIL_DATA_CLASSES,
   ...PRIVACY_DATA_CLASSES,
   ...TRANSFER_AGREEMENT_DATA_CLASSES,
+  ...PRIVACY_REQUEST_DATA_CLASSES,
+  ...CONTACT_EXPORT_DATA_CLASSES,
+  ...META_DATA_DELETION_DATA_CLASSES,
 ];

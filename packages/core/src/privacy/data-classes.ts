@@ -14,3 +14,19 @@ export const PRIVACY_DATA_CLASSES: DataClass[] = [
     createdInSortKey: true,
   },
 ];
+
+/**
+ * Meta's data deletion callbacks (meta-data-deletion.ts): their statuses live in the `meta`
+ * space only; a business's purge finds none of its own.
+ */
+export const META_DATA_DELETION_DATA_CLASSES: DataClass[] = [
+  {
+    name: 'privacy.meta-data-deletions',
+    description:
+      "Meta's data deletion callbacks: confirmation code, times, the businesses' request ids (no personal data)",
+    personal: false,
+    // The table's TTL removes each after the logs' retention (`expiresAt`); the key carries no time.
+    retention: { days: RETENTION_DAYS.logs, basis: 'created' },
+    partitions: atLocations((tenantId) => [{ partition: `t#${tenantId}#data-deletion`, skPrefix: 'code#' }]),
+  },
+];

@@ -1,6 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { ListObjectsV2Command } from '@aws-sdk/client-s3';
+import { dumpTable, ownDynamo } from '../../../../tests/support/local-aws.js';
 import { startEmulators } from '../../../local/src/emulators.js';
 import { handlerEnvironment } from '../../../local/src/environment.js';
 import { ACCOUNT_RECORDS } from '../../src/accounts/records.js';
@@ -32,6 +34,13 @@ export type Platform = ReturnType<typeof testPlatform>;
 export interface TestPlatform {
   platform: Platform;
   env: Record<string, string>;
+  /**
+   * Every item exactly as stored, read with a client of its own (tests record the calls of the
+   * platform's clients, and a test's own Scan must not count as the code's).
+   */
+  dumpTable(): Promise<Record<string, unknown>[]>;
+  /** Every object key in the media bucket. */
+  bucketKeys(): Promise<string[]>;
   stop(): Promise<void>;
 }
 
@@ -47,6 +56,19 @@ export async function startTestPlatform(): Promise<TestPlatform> {
   return {
     platform,
     env,
+    dumpTable: () => dumpTable(ownDynamo(env), env.TABLE_NAME as string),
+    async bucketKeys() {
+      const keys: string[] = [];
+      let token: string | undefined;
+      do {
+        const page = await platform.aws.s3.send(
+          new ListObjectsV2Command({ Bucket: env.MEDIA_BUCKET, ContinuationToken: token }),
+        );
+        keys.push(...(page.Contents ?? []).map((object) => object.Key as string));
+        token = page.NextContinuationToken;
+      } while (token);
+      return keys;
+    },
     async stop() {
       await emulators.stop();
       rmSync(dataDir, { recursive: true, force: true });

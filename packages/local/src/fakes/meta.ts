@@ -3,6 +3,7 @@ import { serve } from '@hono/node-server';
 import { type Context, Hono } from 'hono';
 import * as z from 'zod';
 import { customerRoutes } from './meta-customer.js';
+import { dataDeletionRoutes } from './meta-data-deletion.js';
 import { dialogRoutes } from './meta-dialogs.js';
 import { graphRoutes } from './meta-graph.js';
 import { authorize, failureResponse, GraphFailure, tokenOf } from './meta-http.js';
@@ -175,6 +176,7 @@ export async function startFakeMeta(options: FakeMetaOptions): Promise<FakeMeta>
     if (graph) state.requests.push({ method: c.req.method, path: c.req.path, status: c.res.status });
     if (state.requests.length > 2000) state.requests.splice(0, 1000);
   });
+  app.route('/dev/meta/data-deletion', dataDeletionRoutes(state, options.webhookUrl));
   app.route('/dev/meta', devRoutes(ctx, handle));
   app.get('/media-download/:id', mediaDownload(ctx));
   app.route('/instagram-api', instagramApiRoutes(ctx));

@@ -123,7 +123,7 @@ export function refreshAccessToken(): Promise<boolean> {
 }
 
 export interface RequestOptions {
-  method?: 'GET' | 'POST' | 'PATCH' | 'DELETE';
+  method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   body?: unknown;
   /** Sends the access token and refreshes it once on a 401. Off for the sign-in calls. */
   auth?: boolean;

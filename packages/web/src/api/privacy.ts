@@ -1,5 +1,6 @@
 import type {
   openTransferAgreementsRequestAnswer,
+  privacyRequestsAnswer,
   subprocessorsAnswer,
   transferAgreementsRequestAnswer,
 } from '@asistone/contract/privacy';
@@ -13,6 +14,8 @@ export type Subprocessors = z.output<typeof subprocessorsAnswer>;
 export type Subprocessor = Subprocessors['subprocessors'][number];
 export type TransferAgreementsRequest = z.output<typeof transferAgreementsRequestAnswer>;
 type OpenRequest = z.output<typeof openTransferAgreementsRequestAnswer>;
+export type PrivacyRequests = z.output<typeof privacyRequestsAnswer>;
+export type PrivacyRequest = PrivacyRequests['requests'][number];
 
 const privacy = (tenantId: string) => `/businesses/${seg(tenantId)}/privacy`;
 
@@ -21,11 +24,13 @@ export const privacyApi = {
   openAgreementsRequest: (tenantId: string) => request<OpenRequest>(`${privacy(tenantId)}/transfer-agreements-request`),
   requestAgreements: (tenantId: string) =>
     request<TransferAgreementsRequest>(`${privacy(tenantId)}/transfer-agreements-request`, { method: 'POST' }),
+  requests: (tenantId: string) => request<PrivacyRequests>(`${privacy(tenantId)}/requests`),
 };
 
 export const privacyKeys = {
   subprocessors: (tenantId: string) => ['privacy', tenantId, 'subprocessors'] as const,
   agreementsRequest: (tenantId: string) => ['privacy', tenantId, 'transfer-agreements-request'] as const,
+  requests: (tenantId: string) => ['privacy', tenantId, 'requests'] as const,
 };
 
 export function useSubprocessors(tenantId: string) {
@@ -50,6 +55,19 @@ export function useRequestAgreements(tenantId: string) {
   const client = useQueryClient();
   return useMutation({
     mutationFn: () => privacyApi.requestAgreements(tenantId),
-    onSuccess: (answer) => client.setQueryData(privacyKeys.agreementsRequest(tenantId), answer),
+    onSuccess: (answer) => {
+      client.setQueryData(privacyKeys.agreementsRequest(tenantId), answer);
+      // The request is listed among the business's data requests too.
+      void client.invalidateQueries({ queryKey: privacyKeys.requests(tenantId) });
+    },
+  });
+}
+
+/** Every data request of the business with its deadline and receipt; asked only of `data.export` holders. */
+export function usePrivacyRequests(tenantId: string, enabled: boolean) {
+  return useQuery({
+    queryKey: privacyKeys.requests(tenantId),
+    queryFn: async () => (await privacyApi.requests(tenantId)).requests,
+    enabled,
   });
 }

@@ -78,6 +78,13 @@ export const router = createBrowserRouter([
       { path: '/invite/:token', lazy: { Component: async () => (await publicPages()).InvitePage } },
       { path: '/dev/outbox', lazy: { Component: async () => (await publicPages()).DevOutboxPage } },
       {
+        // Meta's data deletion status link (public, rarely visited): loads on its own.
+        path: '/data-deletion/:code',
+        lazy: {
+          Component: async () => (await import('../pages/public/DataDeletionStatusPage')).DataDeletionStatusPage,
+        },
+      },
+      {
         // Local stack only, and only for playing a customer: loads on its own.
         path: '/dev/customer',
         lazy: { Component: async () => (await import('../pages/public/DevCustomerPage')).DevCustomerPage },
@@ -107,6 +114,11 @@ export const router = createBrowserRouter([
               { path: 'inbox', lazy: { Component: async () => (await inboxPages()).InboxPage } },
               { path: 'inbox/simulator', lazy: { Component: async () => (await inboxPages()).SimulatorPage } },
               { path: 'inbox/:conversationId', lazy: { Component: async () => (await inboxPages()).InboxPage } },
+              {
+                // A customer's card and their rights (export, correction, restriction, erasure). Loads on its own.
+                path: 'contacts/:contactId',
+                lazy: { Component: async () => (await import('../pages/contacts/ContactPage')).ContactPage },
+              },
               {
                 // The privacy area: sub-processors, transfer agreements, data requests. Loads on its own.
                 path: 'privacy',

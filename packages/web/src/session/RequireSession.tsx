@@ -1,5 +1,6 @@
 import { Navigate, Outlet, useLocation } from 'react-router';
 import { FullPageLoader } from '../components/FullPageLoader';
+import { PolicyGate } from './PolicyGate';
 import { useSession } from './SessionProvider';
 
 /** Routes behind sign-in: waits for the session check, else sends to login and back. */
@@ -12,5 +13,10 @@ export function RequireSession() {
     const next = `${location.pathname}${location.search}`;
     return <Navigate to={`/login?next=${encodeURIComponent(next)}`} replace />;
   }
-  return <Outlet />;
+  // A new version of the terms or the privacy policy is accepted before anything else.
+  return (
+    <PolicyGate>
+      <Outlet />
+    </PolicyGate>
+  );
 }

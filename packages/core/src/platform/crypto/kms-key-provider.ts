@@ -16,6 +16,13 @@ export const STAGE_KEY_TAG = 'asistone:stage';
 export const tenantKeyAliasPrefix = (stage: string) => `alias/asistone/${stage}/tenant/`;
 
 /**
+ * Days KMS waits before deleting a destroyed tenant key (7 is KMS's minimum). An account
+ * deletion's grace period plus this window must stay within the policy's 30 days
+ * (privacy/account-deletion.ts checks it).
+ */
+export const KMS_PENDING_WINDOW_DAYS = 7;
+
+/**
  * Key provider for AWS: one customer-managed KMS key per tenant, tagged with stage and tenant.
  * Data keys are generated under it with encryption context `{ tenant }`. Destruction disables
  * the key at once and schedules its deletion after KMS's minimum waiting period.
@@ -90,7 +97,17 @@ export class KmsKeyProvider implements KeyProvider {
   }
 
   async destroyTenantKey(_tenantId: string, keyRef: string): Promise<void> {
-    await this.kms.send(new DisableKeyCommand({ KeyId: keyRef }));
-    await this.kms.send(new ScheduleKeyDeletionCommand({ KeyId: keyRef, PendingWindowInDays: 7 }));
+    try {
+      await this.kms.send(new DisableKeyCommand({ KeyId: keyRef }));
+      await this.kms.send(
+        new ScheduleKeyDeletionCommand({ KeyId: keyRef, PendingWindowInDays: KMS_PENDING_WINDOW_DAYS }),
+      );
+    } catch (error) {
+      // A destruction cut off after scheduling the deletion is run again by the next account
+      // deletion run: KMS refuses both calls on a key already pending deletion, which is done.
+      if ((error as { name?: string }).name !== 'KMSInvalidStateException') throw error;
+      const described = await this.kms.send(new DescribeKeyCommand({ KeyId: keyRef }));
+      if (described.KeyMetadata?.KeyState !== 'PendingDeletion') throw error;
+    }
   }
 }

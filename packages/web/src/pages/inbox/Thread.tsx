@@ -242,6 +242,10 @@ function LoadedThread({ conversation, members }: { conversation: Conversation; m
                 {details}
               </Text>
             )}
+            {/* The customer's card: profile, consents and their data rights. */}
+            <RouterAnchor to={`/b/${tenantId}/contacts/${encodeURIComponent(conversation.contact.id)}`} size="sm">
+              {t('contacts.openContact')}
+            </RouterAnchor>
           </Group>
         </div>
       </Group>

@@ -13,6 +13,8 @@ import { PageHeader } from '../../components/PageHeader';
 import { QueryState } from '../../components/QueryState';
 import { StackedRow, StackedRows } from '../../components/StackedRows';
 import { useBusiness } from '../../shell/BusinessContext';
+import { AccountDangerZone } from './AccountDangerZone';
+import { PrivacyRequests } from './PrivacyRequests';
 
 /** The API answers every text in both languages; the page shows the one on screen. */
 function useLocalized() {
@@ -176,15 +178,8 @@ export function PrivacyPage() {
           <QueryState query={subprocessors}>{(data) => <SubprocessorTable rows={data.subprocessors} />}</QueryState>
         </Stack>
         <TransferAgreements />
-        {/* Data requests (export, erasure, deletion), their deadlines and receipts: the privacy engine's lists go here. */}
-        <Stack component="section" gap="sm" aria-labelledby="requests-title" data-testid="privacy-requests">
-          <Title order={2} size="h4" id="requests-title">
-            {t('privacy.requests.title')}
-          </Title>
-          <Text size="sm" c="dimmed">
-            {t('privacy.requests.empty')}
-          </Text>
-        </Stack>
+        <PrivacyRequests />
+        <AccountDangerZone />
       </Stack>
     </>
   );

@@ -1,0 +1,26 @@
+import { platform } from '@asistone/core/platform/context';
+import { createLogger } from '@asistone/core/platform/log';
+import { warnOfPrivacyDeadlines } from '@asistone/core/privacy/deadlines';
+import { PRIVACY_REQUEST_RECORDS } from '@asistone/core/privacy/privacy-requests';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import middy from '@middy/core';
+
+/**
+ * Daily: one warning per open privacy request of any business due within five days or overdue
+ * (privacy/deadlines.ts). On AWS a metric filter counts the warnings and a CloudWatch alarm
+ * fires (stacks/Jobs.ts); locally the warning line in `npm start`'s log is the alarm.
+ */
+const log = createLogger('privacy-deadlines');
+
+/** The event's `time` (when the schedule fired), so a replayed run judges as of its day. */
+function runTime(event: unknown): number {
+  const time = (event as { time?: unknown } | undefined)?.time;
+  const parsed = typeof time === 'string' ? Date.parse(time) : Number.NaN;
+  return Number.isFinite(parsed) ? parsed : Date.now();
+}
+
+export const handler = middy(async (event: unknown) => {
+  const { storeOf } = platform();
+  const check = await warnOfPrivacyDeadlines({ store: storeOf(PRIVACY_REQUEST_RECORDS), log }, runTime(event));
+  return { nearing: check.nearing.length, overdue: check.overdue, byBusiness: check.byBusiness };
+}).use(injectLambdaContext(log, { resetKeys: true }));

@@ -1,0 +1,105 @@
+import { crc32, deflateRawSync } from 'node:zlib';
+
+/**
+ * The archives a person takes their data away in (a contact's export, the account's export):
+ * CSV a spreadsheet opens without running anything, and one ZIP holding the files. Written
+ * here with Node's own zlib (deflate and CRC-32), so no dependency enters the functions' bundles.
+ */
+
+/**
+ * A cell a spreadsheet would read as a formula (`=`, `+`, `-`, `@`) or that a tab or carriage
+ * return could turn into one: OWASP's advice for CSV injection is a leading apostrophe, which
+ * the spreadsheet shows as text.
+ */
+const FORMULA_START = /^[=+\-@\t\r]/;
+
+function cell(value: unknown): string {
+  let text: string;
+  if (value === null || value === undefined) text = '';
+  else if (value instanceof Date) text = value.toISOString();
+  else if (typeof value === 'object') text = JSON.stringify(value);
+  else text = String(value);
+  if (FORMULA_START.test(text)) text = `'${text}`;
+  // RFC 4180: a field with a comma, quote or line break is quoted, its quotes doubled.
+  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+/** CSV (RFC 4180) whose cells cannot start a formula in a spreadsheet. */
+export function toCsv(rows: readonly Record<string, unknown>[]): string {
+  const columns: string[] = [];
+  for (const row of rows) for (const name of Object.keys(row)) if (!columns.includes(name)) columns.push(name);
+  const lines = [columns.map(cell).join(','), ...rows.map((row) => columns.map((name) => cell(row[name])).join(','))];
+  // CRLF line ends, as RFC 4180 has them; a header only when there are no rows.
+  return `${lines.join('\r\n')}\r\n`;
+}
+
+/** MS-DOS time and date of a moment (ZIP's own format), in UTC. */
+function dosTime(at: Date): { time: number; date: number } {
+  return {
+    time: (at.getUTCHours() << 11) | (at.getUTCMinutes() << 5) | Math.floor(at.getUTCSeconds() / 2),
+    date: ((Math.max(at.getUTCFullYear(), 1980) - 1980) << 9) | ((at.getUTCMonth() + 1) << 5) | at.getUTCDate(),
+  };
+}
+
+/** One ZIP archive (the files stored or deflated). */
+export function zipFiles(files: readonly { name: string; data: string | Uint8Array }[]): Uint8Array {
+  const { time, date } = dosTime(new Date());
+  const locals: Buffer[] = [];
+  const centrals: Buffer[] = [];
+  let offset = 0;
+  const names = new Set<string>();
+  for (const file of files) {
+    if (!file.name || file.name.startsWith('/') || file.name.includes('..') || names.has(file.name))
+      throw new Error(`unusable file name in archive: ${file.name}`);
+    names.add(file.name);
+    const name = Buffer.from(file.name, 'utf8');
+    const raw = typeof file.data === 'string' ? Buffer.from(file.data, 'utf8') : Buffer.from(file.data);
+    const deflated = deflateRawSync(raw);
+    // Deflate only when it saves something (a media link list may not shrink).
+    const stored = deflated.length >= raw.length;
+    const body = stored ? raw : deflated;
+    const crc = crc32(raw) >>> 0;
+    if (offset > 0xffffffff || raw.length > 0xffffffff) throw new Error('archive too large for ZIP32');
+
+    const local = Buffer.alloc(30);
+    local.writeUInt32LE(0x04034b50, 0);
+    local.writeUInt16LE(20, 4); // version needed: 2.0
+    local.writeUInt16LE(0x0800, 6); // names in UTF-8
+    local.writeUInt16LE(stored ? 0 : 8, 8);
+    local.writeUInt16LE(time, 10);
+    local.writeUInt16LE(date, 12);
+    local.writeUInt32LE(crc, 14);
+    local.writeUInt32LE(body.length, 18);
+    local.writeUInt32LE(raw.length, 22);
+    local.writeUInt16LE(name.length, 26);
+    local.writeUInt16LE(0, 28);
+
+    const central = Buffer.alloc(46);
+    central.writeUInt32LE(0x02014b50, 0);
+    central.writeUInt16LE(20, 4); // made by: 2.0
+    central.writeUInt16LE(20, 6);
+    central.writeUInt16LE(0x0800, 8);
+    central.writeUInt16LE(stored ? 0 : 8, 10);
+    central.writeUInt16LE(time, 12);
+    central.writeUInt16LE(date, 14);
+    central.writeUInt32LE(crc, 16);
+    central.writeUInt32LE(body.length, 20);
+    central.writeUInt32LE(raw.length, 24);
+    central.writeUInt16LE(name.length, 28);
+    // extra, comment, disk, internal and external attributes: 0
+    central.writeUInt32LE(offset, 42);
+
+    locals.push(local, name, body);
+    centrals.push(central, name);
+    offset += local.length + name.length + body.length;
+  }
+  const directory = Buffer.concat(centrals);
+  if (files.length > 0xffff) throw new Error('too many files for ZIP32');
+  const end = Buffer.alloc(22);
+  end.writeUInt32LE(0x06054b50, 0);
+  end.writeUInt16LE(files.length, 8);
+  end.writeUInt16LE(files.length, 10);
+  end.writeUInt32LE(directory.length, 12);
+  end.writeUInt32LE(offset, 16);
+  return new Uint8Array(Buffer.concat([...locals, directory, end]));
+}

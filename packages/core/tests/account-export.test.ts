@@ -1,0 +1,134 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+import { unzipSync } from 'fflate';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createBusiness } from '../src/accounts/businesses.js';
+import { hashPassword } from '../src/accounts/passwords.js';
+import { createAccount } from '../src/accounts/people.js';
+import { ACCOUNT_RECORDS } from '../src/accounts/records.js';
+import { readAuditLog } from '../src/audit/audit-log.js';
+import { AUDIT_RECORDS } from '../src/audit/records.js';
+import { metaDelivery } from '../src/channels/meta/envelope.js';
+import { processMetaDelivery } from '../src/channels/meta/events.js';
+import {
+  type AccountExportDeps,
+  accountExportStatus,
+  buildAccountExport,
+  requestAccountExport,
+} from '../src/privacy/account-export.js';
+import { CONTACT_DATA } from '../src/privacy/contact-catalog.js';
+import { listPrivacyRequests, PRIVACY_REQUEST_RECORDS } from '../src/privacy/privacy-requests.js';
+import { TENANCY_RECORDS } from '../src/tenancy/records.js';
+import { connectWhatsAppNumber } from '../src/tenancy/tenants.js';
+import { startTestPlatform, type TestPlatform } from './support/platform.js';
+
+/**
+ * The full account export against the emulators: recorded and queued by the request, built by
+ * the worker's function into one ZIP (read back with an independent reader), linked for ten
+ * minutes, and a redelivered message builds nothing twice.
+ */
+const log = new Logger({ logLevel: 'SILENT' });
+const SHOP = { tenantId: 'b_export', number: '100000000000951', waba: '100000000000952' };
+const OWNER = 'u_export_owner';
+
+let test: TestPlatform;
+let deps: AccountExportDeps;
+const queued: { tenantId: string; requestId: string; by: string }[] = [];
+
+beforeAll(async () => {
+  test = await startTestPlatform();
+  const { store, keyring, blobs, storeOf } = test.platform;
+  deps = {
+    store: storeOf({ ...ACCOUNT_RECORDS, ...TENANCY_RECORDS, ...AUDIT_RECORDS, ...PRIVACY_REQUEST_RECORDS }),
+    keyring,
+    blobs,
+    storeOf,
+    contactData: CONTACT_DATA,
+  };
+  await createAccount(
+    { store, keyring },
+    { userId: OWNER, name: 'Nur Sahip', email: 'nur@example.com', passwordHash: await hashPassword('x'.repeat(12)) },
+  );
+  await createBusiness({ store, keyring }, { tenantId: SHOP.tenantId, name: 'Nar Kozmetik', ownerId: OWNER });
+  await connectWhatsAppNumber({ store, keyring }, SHOP.tenantId, SHOP.number, 'Mağaza', SHOP.waba);
+  const payload = JSON.stringify({
+    object: 'whatsapp_business_account',
+    entry: [
+      {
+        id: SHOP.waba,
+        changes: [
+          {
+            field: 'messages',
+            value: {
+              messaging_product: 'whatsapp',
+              metadata: { display_phone_number: '905550009988', phone_number_id: SHOP.number },
+              contacts: [{ profile: { name: '=Ayşe Yılmaz' }, wa_id: '905551230077' }],
+              messages: [
+                {
+                  from: '905551230077',
+                  id: 'wamid.export.1',
+                  timestamp: String(Math.floor(Date.now() / 1000)),
+                  type: 'text',
+                  text: { body: 'Ruj siparişim ne zaman gelir?' },
+                },
+              ],
+            },
+          },
+        ],
+      },
+    ],
+  });
+  await processMetaDelivery({ store, keyring, log }, metaDelivery(Buffer.from(payload, 'utf8'), Date.now()));
+}, 60_000);
+afterAll(() => test?.stop());
+
+describe('the full account export', () => {
+  it('is recorded, audited and queued; built into one archive; linked for ten minutes; built once', async () => {
+    const exports = { enqueue: async (message: (typeof queued)[number]) => void queued.push(message) };
+    const asked = await requestAccountExport(
+      { store: deps.store, exports },
+      { userId: OWNER, sourceAddress: '85.105.1.2' },
+      SHOP.tenantId,
+    );
+    expect(asked).toMatchObject({ status: 'open', url: null });
+    expect(queued).toEqual([{ tenantId: SHOP.tenantId, requestId: asked.requestId, by: `member:${OWNER}` }]);
+    const audit = await readAuditLog(deps.store, SHOP.tenantId, { action: 'data.export_requested' });
+    expect(audit.events).toHaveLength(1);
+    expect(await accountExportStatus(deps, SHOP.tenantId, asked.requestId)).toMatchObject({
+      status: 'open',
+      url: null,
+    });
+
+    const built = await buildAccountExport(deps, queued[0]!);
+    expect(built?.sections).toMatchObject({ business: 1, team: 1, channels: 1, contacts: 1, messages: 1 });
+    // A redelivered message finds the request done and builds nothing.
+    expect(await buildAccountExport(deps, queued[0]!)).toBeUndefined();
+
+    const done = await accountExportStatus(deps, SHOP.tenantId, asked.requestId);
+    expect(done.status).toBe('done');
+    expect(done.url).toContain(`tenants/${SHOP.tenantId}/exports/${asked.requestId}.zip`);
+    expect(done.url).toMatch(/X-Amz-Expires=600\b/);
+    const request = (await listPrivacyRequests(deps.store, SHOP.tenantId)).find((r) => r.requestId === asked.requestId);
+    expect(request?.receipt?.items).toEqual(expect.arrayContaining([{ dataClass: 'messages', count: 1 }]));
+
+    const archive = await test.platform.blobs.get(SHOP.tenantId, `exports/${asked.requestId}.zip`);
+    const files = unzipSync(new Uint8Array(archive!));
+    const text = (name: string) => new TextDecoder().decode(files[name]);
+    expect(text('messages.json')).toContain('Ruj siparişim ne zaman gelir?');
+    expect(JSON.parse(text('team.json'))).toEqual([
+      { userId: OWNER, name: 'Nur Sahip', email: 'nur@example.com', role: 'owner' },
+    ]);
+    expect(JSON.parse(text('business.json'))[0]).toMatchObject({ tenantId: SHOP.tenantId, name: 'Nar Kozmetik' });
+    // The contact's name starts like a formula: defused in the CSV, intact in the JSON.
+    expect(text('contacts.csv')).toContain("'=Ayşe Yılmaz");
+    expect(text('contacts.json')).toContain('"=Ayşe Yılmaz"');
+    // Channels without their token or PIN.
+    expect(text('channels.json')).not.toMatch(/accessToken|"pin"/);
+    expect(Object.keys(files)).toEqual(expect.arrayContaining(['audit-log.json', 'audit-log.csv', 'templates.json']));
+  });
+
+  it('answers no such export for another kind of request or an unknown id', async () => {
+    await expect(accountExportStatus(deps, SHOP.tenantId, 'pr_1764374401000_0000000000000000')).rejects.toThrow(
+      /No such export/,
+    );
+  });
+});

@@ -1,29 +1,35 @@
+import { AUDIT_RECORDS } from '@asistone/core/audit/records';
+import { type ReleaseDeps, releaseBusinessChannels } from '@asistone/core/channels/connect/manage';
+import { graphClient } from '@asistone/core/channels/meta/graph';
+import { INBOX_RECORDS } from '@asistone/core/inbox/records';
+import { metaGraphSettings } from '@asistone/core/platform/config';
 import { platform } from '@asistone/core/platform/context';
 import { createLogger } from '@asistone/core/platform/log';
-import { runDueAccountDeletions } from '@asistone/core/privacy/account-deletion';
+import { ACCOUNT_DELETIONS_RUNNER, runDueAccountDeletions } from '@asistone/core/privacy/account-deletion';
 import { DATA_CLASSES } from '@asistone/core/privacy/catalog';
 import { PRIVACY_REQUEST_RECORDS } from '@asistone/core/privacy/privacy-requests';
 import { PRIVACY_RECORDS } from '@asistone/core/privacy/records';
 import { TENANCY_RECORDS } from '@asistone/core/tenancy/records';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
+import { runTime } from '../lib/run-time.js';
 
 /**
  * Hourly: deletes the businesses whose deletion grace period has ended: the business marked
- * `deleting`, its key destroyed, every item and object purged, the request completed with a
- * receipt (privacy/account-deletion.ts).
+ * `deleting`, its channels disconnected at Meta, its key destroyed, every item and object
+ * purged, the request completed with a receipt (privacy/account-deletion.ts).
  */
 const log = createLogger('account-deletions');
 
-/**
- * The run's clock is the event's `time` (EventBridge stamps when the schedule fired), so a
- * delayed or replayed run decides as of when it was due, and `npm run invoke` can run it as of
- * any day.
- */
-function runTime(event: unknown): number {
-  const time = (event as { time?: unknown } | undefined)?.time;
-  const parsed = typeof time === 'string' ? Date.parse(time) : Number.NaN;
-  return Number.isFinite(parsed) ? parsed : Date.now();
+/** What disconnecting a business's channels at Meta takes (its own tokens: no app secret). */
+function releaseDeps(): ReleaseDeps {
+  const { storeOf, keyring } = platform();
+  return {
+    store: storeOf({ ...TENANCY_RECORDS, ...AUDIT_RECORDS, ...INBOX_RECORDS }),
+    keyring,
+    log,
+    graph: graphClient(metaGraphSettings(process.env)),
+  };
 }
 
 export const handler = middy(async (event: unknown) => {
@@ -36,6 +42,7 @@ export const handler = middy(async (event: unknown) => {
       store: storeOf({ ...PRIVACY_RECORDS, ...PRIVACY_REQUEST_RECORDS, tenant: TENANCY_RECORDS.tenant }),
       dataClasses: DATA_CLASSES,
       keyring,
+      releaseChannels: async (tenantId) => releaseBusinessChannels(releaseDeps(), tenantId, ACCOUNT_DELETIONS_RUNNER),
       log,
     },
     runTime(event),

@@ -9,6 +9,7 @@ import { createLogger } from '@asistone/core/platform/log';
 import { TENANCY_RECORDS } from '@asistone/core/tenancy/records';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
+import { runTime } from '../lib/run-time.js';
 import { withSecrets } from '../lib/secrets.js';
 
 /**
@@ -16,17 +17,6 @@ import { withSecrets } from '../lib/secrets.js';
  * mails owners and admins once per expiry (channels/connect/token-refresh.ts).
  */
 const log = createLogger('instagram-token-refresh');
-
-/**
- * The run's clock is the event's `time` (EventBridge stamps when the schedule fired), so a
- * delayed or replayed run decides as of when it was due, and `npm run invoke` can run it as of
- * any day.
- */
-function runTime(event: unknown): number {
-  const time = (event as { time?: unknown } | undefined)?.time;
-  const parsed = typeof time === 'string' ? Date.parse(time) : Number.NaN;
-  return Number.isFinite(parsed) ? parsed : Date.now();
-}
 
 export const handler = middy(async (event: unknown) => {
   const { storeOf, keyring, producer } = platform();

@@ -4,6 +4,7 @@ import { warnOfPrivacyDeadlines } from '@asistone/core/privacy/deadlines';
 import { PRIVACY_REQUEST_RECORDS } from '@asistone/core/privacy/privacy-requests';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
+import { runTime } from '../lib/run-time.js';
 
 /**
  * Daily: one warning per open privacy request of any business due within five days or overdue
@@ -11,13 +12,6 @@ import middy from '@middy/core';
  * fires (stacks/Jobs.ts); locally the warning line in `npm start`'s log is the alarm.
  */
 const log = createLogger('privacy-deadlines');
-
-/** The event's `time` (when the schedule fired), so a replayed run judges as of its day. */
-function runTime(event: unknown): number {
-  const time = (event as { time?: unknown } | undefined)?.time;
-  const parsed = typeof time === 'string' ? Date.parse(time) : Number.NaN;
-  return Number.isFinite(parsed) ? parsed : Date.now();
-}
 
 export const handler = middy(async (event: unknown) => {
   const { storeOf } = platform();

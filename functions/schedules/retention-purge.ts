@@ -6,19 +6,10 @@ import { PRIVACY_RECORDS } from '@asistone/core/privacy/records';
 import { TENANCY_RECORDS } from '@asistone/core/tenancy/records';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
+import { runTime } from '../lib/run-time.js';
 
 /** Daily: deletes what is past its data class's retention in every business (privacy/purge.ts). */
 const log = createLogger('retention-purge');
-
-/**
- * The run's clock is the event's `time` (EventBridge stamps when the schedule fired), so a
- * delayed or replayed run decides as of when it was due.
- */
-function runTime(event: unknown): number {
-  const time = (event as { time?: unknown } | undefined)?.time;
-  const parsed = typeof time === 'string' ? Date.parse(time) : Number.NaN;
-  return Number.isFinite(parsed) ? parsed : Date.now();
-}
 
 export const handler = middy(async (event: unknown) => {
   const { aws, config, blobs, storeOf } = platform();

@@ -1,10 +1,10 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { en } from '../../packages/web/src/i18n/en';
-import { type ApiClient, apiClient, newOwner, PASSWORD, type SignedInPerson } from '../e2e/accounts-client';
+import { type ApiClient, PASSWORD, type SignedInPerson } from '../e2e/accounts-client';
 import type { RunningStack } from '../support/local-stack';
 import { screenshot } from './browser';
-import { shutDown, startWithBrowser, stepsInOrder, watchPages } from './session';
+import { shutDown, startWithOwner, stepsInOrder, watchPages } from './session';
 
 /**
  * The privacy page's account section as an owner meets it, in a real browser against the real
@@ -26,9 +26,7 @@ describe('the account section of the privacy page', () => {
   stepsInOrder();
 
   beforeAll(async () => {
-    ({ stack, browser } = await startWithBrowser());
-    api = apiClient(stack.url);
-    owner = await newOwner(api, 'Gonca');
+    ({ stack, browser, api, owner } = await startWithOwner('Gonca'));
     context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-GB' });
     page = await pages.openPage(context);
   });

@@ -4,11 +4,11 @@ import { strFromU8, unzipSync } from 'fflate';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tr } from '../../packages/web/src/i18n/tr';
-import { type ApiClient, apiClient, newMember, newOwner, PASSWORD, type SignedInPerson } from '../e2e/accounts-client';
-import { fakeMetaClient } from '../e2e/fake-meta-client';
+import { type ApiClient, newMember, PASSWORD, type SignedInPerson } from '../e2e/accounts-client';
+import { connectWhatsApp, fakeMetaClient } from '../e2e/fake-meta-client';
 import { eventually, type RunningStack } from '../support/local-stack';
 import { screenshot } from './browser';
-import { shutDown, startWithBrowser, stepsInOrder, watchPages } from './session';
+import { shutDown, startWithOwner, stepsInOrder, watchPages } from './session';
 
 /**
  * A customer's data rights from the contact's page, in a real browser against the real
@@ -83,21 +83,8 @@ describe("a customer's data rights from the contact's page", () => {
   stepsInOrder();
 
   beforeAll(async () => {
-    ({ stack, browser } = await startWithBrowser());
-    api = apiClient(stack.url);
-    owner = await newOwner(api, 'Ece');
-    // WhatsApp connected through the fake Meta's Embedded Signup, as the API sees it from the popup.
-    const signup = await meta().dev<{ code: string; wabaId: string; phoneNumberId: string }>(
-      'POST',
-      '/dialog/embedded-signup/finish',
-      {},
-    );
-    phoneNumberId = signup.phoneNumberId;
-    const connected = await api.call('POST', `/businesses/${owner.tenantId}/channels/whatsapp`, {
-      token: owner.accessToken,
-      body: { code: signup.code, wabaId: signup.wabaId, phoneNumberId },
-    });
-    expect(connected.status, JSON.stringify(connected.body)).toBe(201);
+    ({ stack, browser, api, owner } = await startWithOwner('Ece'));
+    ({ phoneNumberId } = await connectWhatsApp(api, owner));
     await customerWrites(question);
     const listed = await eventually(async () =>
       (await listedConversations()).find((conversation) => conversation.contact.name === customer.name),

@@ -1,10 +1,10 @@
 import { randomInt } from 'node:crypto';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ApiClient, apiClient, newOwner, PASSWORD, type SignedInPerson } from '../e2e/accounts-client';
+import { type ApiClient, PASSWORD, type SignedInPerson } from '../e2e/accounts-client';
 import type { RunningStack } from '../support/local-stack';
 import { screenshot } from './browser';
-import { shutDown, startWithBrowser, stepsInOrder, watchPages } from './session';
+import { shutDown, startWithOwner, stepsInOrder, watchPages } from './session';
 
 /**
  * The unified inbox end to end, in a real browser against the real `npm start` with the fake
@@ -116,9 +116,7 @@ describe('the unified inbox in the browser', () => {
   stepsInOrder();
 
   beforeAll(async () => {
-    ({ stack, browser } = await startWithBrowser());
-    api = apiClient(stack.url);
-    owner = await newOwner(api, 'Lale');
+    ({ stack, browser, api, owner } = await startWithOwner('Lale'));
     ownerContext = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'tr-TR' });
     ownerPage = await openPage(ownerContext);
   });

@@ -1,12 +1,9 @@
-import { CURRENT_TERMS_VERSION } from '@asistone/contract/accounts';
 import { currentPolicyVersion } from '@asistone/contract/policies';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { ACCOUNT_RECORDS, ACCOUNTS_TENANT } from '../../packages/core/src/accounts/records.js';
-import { readConfig } from '../../packages/core/src/platform/config.js';
-import { createPlatform } from '../../packages/core/src/platform/context.js';
-import { localAws } from '../support/local-aws';
-import { eventually, type RunningStack } from '../support/local-stack';
+import { apiClient, logIn, signUpConfirmed } from '../e2e/accounts-client';
+import type { RunningStack } from '../support/local-stack';
+import { signedUpEarlier } from '../support/policy-acceptance';
 import { accessibilityProblems, axeViolations, watchProblems } from './browser';
 import { shutDown, startWithBrowser, stepsInOrder } from './session';
 
@@ -27,49 +24,9 @@ let problems: string[] = [];
 let userId = '';
 
 async function signUpThroughApi() {
-  const signup = await fetch(`${stack.url}/api/auth/signup`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({
-      businessName: `İrem Butik ${run}`,
-      name: person.name,
-      email: person.email,
-      password: person.password,
-      ageConfirmed: true,
-      acceptTerms: true,
-      termsVersion: CURRENT_TERMS_VERSION,
-    }),
-  });
-  expect(signup.status).toBe(202);
-  const link = await eventually(async () => {
-    const { mails } = (await (await fetch(`${stack.url}/api/dev/outbox`)).json()) as {
-      mails: { to: string; links: string[] }[];
-    };
-    return mails
-      .filter((mail) => mail.to === person.email)
-      .flatMap((mail) => mail.links.filter((candidate) => candidate.includes('/verify-email')))[0];
-  });
-  const verified = await fetch(`${stack.url}/api/auth/verify-email`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ token: new URL(link).searchParams.get('token') }),
-  });
-  expect(verified.status).toBe(200);
-  const login = await fetch(`${stack.url}/api/auth/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ email: person.email, password: person.password }),
-  });
-  userId = ((await login.json()) as { user: { id: string } }).user.id;
-}
-
-async function signedUpEarlier() {
-  const core = createPlatform(readConfig(localAws(stack.dataDir).env));
-  await core
-    .storeOf(ACCOUNT_RECORDS)
-    .entities.user.patch({ tenantId: ACCOUNTS_TENANT, userId })
-    .set({ termsVersion: '2025-06-01' })
-    .go();
+  const api = apiClient(stack.url);
+  await signUpConfirmed(api, { businessName: `İrem Butik ${run}`, ...person });
+  userId = (await logIn(api, person.email, person.password)).userId;
 }
 
 describe('accepting a new version of the terms at sign-in', () => {
@@ -79,7 +36,7 @@ describe('accepting a new version of the terms at sign-in', () => {
   beforeAll(async () => {
     ({ stack, browser } = await startWithBrowser());
     await signUpThroughApi();
-    await signedUpEarlier();
+    await signedUpEarlier(stack.dataDir, userId);
     const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'tr-TR' });
     page = await context.newPage();
     problems = watchProblems(page);

@@ -2,10 +2,10 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { en } from '../../packages/web/src/i18n/en';
 import { tr } from '../../packages/web/src/i18n/tr';
-import { type ApiClient, apiClient, newOwner, PASSWORD, type SignedInPerson } from '../e2e/accounts-client';
+import { PASSWORD, type SignedInPerson } from '../e2e/accounts-client';
 import type { RunningStack } from '../support/local-stack';
 import { screenshot } from './browser';
-import { shutDown, startWithBrowser, stepsInOrder, watchPages } from './session';
+import { shutDown, startWithOwner, stepsInOrder, watchPages } from './session';
 
 /**
  * The privacy page as an owner meets it, in a real browser against the real `npm start`: who
@@ -16,7 +16,6 @@ import { shutDown, startWithBrowser, stepsInOrder, watchPages } from './session'
 
 let stack: RunningStack;
 let browser: Browser;
-let api: ApiClient;
 let context: BrowserContext;
 let page: Page;
 let owner: SignedInPerson & { tenantId: string };
@@ -28,9 +27,7 @@ describe('the privacy page', () => {
   stepsInOrder();
 
   beforeAll(async () => {
-    ({ stack, browser } = await startWithBrowser());
-    api = apiClient(stack.url);
-    owner = await newOwner(api, 'Derya');
+    ({ stack, browser, owner } = await startWithOwner('Derya'));
     context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'tr-TR' });
     page = await pages.openPage(context);
   });

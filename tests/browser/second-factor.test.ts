@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
-import { CURRENT_TERMS_VERSION as TERMS_VERSION } from '@asistone/contract/accounts';
 import { totpCode, totpStep } from '@asistone/core/accounts/totp';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { eventually, type RunningStack, startStack, webAppReady } from '../support/local-stack';
+import { apiClient, signUpConfirmed } from '../e2e/accounts-client';
+import { type RunningStack, startStack, webAppReady } from '../support/local-stack';
 import { axeViolations, launchBrowser, watchProblems } from './browser';
 import { stepsInOrder } from './session';
 
@@ -17,7 +17,7 @@ import { stepsInOrder } from './session';
 
 const run = Date.now().toString(36);
 const owner = {
-  business: `Defne Çiçekçilik ${run}`,
+  businessName: `Defne Çiçekçilik ${run}`,
   name: 'Defne Arslan',
   email: `defne.${run}@example.com`,
   password: 'defne-cicek-parola-7',
@@ -34,36 +34,7 @@ let secret = '';
 let enabledAt = 0;
 let recoveryCodes: string[] = [];
 
-async function signUpThroughApi() {
-  const signup = await fetch(`${stack.url}/api/auth/signup`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({
-      businessName: owner.business,
-      name: owner.name,
-      email: owner.email,
-      password: owner.password,
-      ageConfirmed: true,
-      acceptTerms: true,
-      termsVersion: TERMS_VERSION,
-    }),
-  });
-  expect(signup.status).toBe(202);
-  const link = await eventually(async () => {
-    const { mails } = (await (await fetch(`${stack.url}/api/dev/outbox`)).json()) as {
-      mails: { to: string; links: string[] }[];
-    };
-    return mails
-      .filter((mail) => mail.to === owner.email)
-      .flatMap((mail) => mail.links.filter((candidate) => candidate.includes('/verify-email')))[0];
-  });
-  const verified = await fetch(`${stack.url}/api/auth/verify-email`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ token: new URL(link).searchParams.get('token') }),
-  });
-  expect(verified.status).toBe(200);
-}
+const signUpThroughApi = () => signUpConfirmed(apiClient(stack.url), owner);
 
 /** Signs in from Node with a recovery code, as someone would from another device. */
 function signInWithCodeFromApi(recoveryCode: string) {

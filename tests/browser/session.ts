@@ -1,5 +1,6 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterEach, beforeEach, vi } from 'vitest';
+import { type ApiClient, apiClient, newOwner, type SignedInPerson } from '../e2e/accounts-client';
 import { type RunningStack, startStack, webAppReady } from '../support/local-stack';
 import { accessibilityProblems, axeViolations, launchBrowser, watchProblems } from './browser';
 
@@ -34,6 +35,18 @@ export async function startWithBrowser(): Promise<{ stack: RunningStack; browser
   const stack = await startStack();
   await webAppReady(stack);
   return { stack, browser: await launchBrowser() };
+}
+
+/** The same, with a new owner of a new business signed up through the API (in Turkish). */
+export async function startWithOwner(label: string): Promise<{
+  stack: RunningStack;
+  browser: Browser;
+  api: ApiClient;
+  owner: SignedInPerson & { tenantId: string };
+}> {
+  const { stack, browser } = await startWithBrowser();
+  const api = apiClient(stack.url);
+  return { stack, browser, api, owner: await newOwner(api, label) };
 }
 
 /**

@@ -1,11 +1,6 @@
-import { execFile } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { unzipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventually, ROOT, type RunningStack, startStack } from '../support/local-stack.js';
+import { eventually, type RunningStack, runSchedule, startStack } from '../support/local-stack.js';
 import {
   type ApiClient,
   apiClient,
@@ -16,6 +11,7 @@ import {
   type SignedInPerson,
   waitForMail,
 } from './accounts-client.js';
+import { connectWhatsApp, fakeMetaClient } from './fake-meta-client.js';
 
 /**
  * Deleting a business account and taking all its data away, over HTTP on the local stack: the
@@ -52,21 +48,6 @@ beforeAll(async () => {
   expect(sent.status, JSON.stringify(sent.body)).toBeLessThan(300);
 }, 120_000);
 afterAll(() => stack?.stop());
-
-/** Runs a schedule once, as of `time`, with `npm run invoke` against this stack. */
-async function runSchedule(name: string, time: string) {
-  const dir = mkdtempSync(join(tmpdir(), 'asistone-event-'));
-  const event = join(dir, 'event.json');
-  writeFileSync(event, JSON.stringify({ 'detail-type': 'Scheduled Event', source: 'aws.events', time, detail: {} }));
-  await promisify(execFile)('npm', ['run', '--silent', 'invoke', '--', `schedule-${name}`, event], {
-    cwd: ROOT,
-    env: {
-      ...process.env,
-      ASISTONE_DATA_DIR: stack.dataDir,
-      PATH: `${join(ROOT, 'node_modules', '.bin')}:${process.env.PATH}`,
-    },
-  });
-}
 
 describe('the full account export', () => {
   it('is recorded and built off its queue, then downloaded by a short link: the messages and the team are in it', async () => {
@@ -148,6 +129,14 @@ describe('deleting the business', () => {
     expect(cancelled.status).toBe(200);
     expect(cancelled.body).toMatchObject({ requestId: first.body.requestId, status: 'cancelled' });
 
+    // A number connected through Meta: its WABA is subscribed to the app until the business goes.
+    const { wabaId } = await connectWhatsApp(api, owner);
+    const subscribed = async () =>
+      (
+        await fakeMetaClient(stack.url).dev<{ wabas: { id: string; subscribed?: boolean }[] }>('GET', '/state')
+      ).wabas.find((waba) => waba.id === wabaId)?.subscribed;
+    expect(await subscribed()).toBe(true);
+
     const second = await api.call<Deletion>('POST', deletionPath(), { token: owner.accessToken, body });
     expect(second.status).toBe(201);
     expect(second.body.requestId).not.toBe(first.body.requestId);
@@ -159,8 +148,11 @@ describe('deleting the business', () => {
     expect(state.body.deletion).toMatchObject({ requestId: second.body.requestId, status: 'scheduled' });
 
     // The hourly schedule, as of a minute after the grace period ends.
-    await runSchedule('account-deletions', new Date(Date.parse(second.body.graceEndsAt) + 60_000).toISOString());
+    await runSchedule(stack, 'account-deletions', new Date(Date.parse(second.body.graceEndsAt) + 60_000).toISOString());
 
+    // Unsubscribed at Meta with the number's own token before the key went: Meta stops sending
+    // the business's customers' messages to us at all.
+    expect(await subscribed()).toBe(false);
     for (const member of [owner, admin, agent]) {
       const answer = await api.call('GET', `/businesses/${owner.tenantId}/members`, { token: member.accessToken });
       expect([404, 410]).toContain(answer.status);

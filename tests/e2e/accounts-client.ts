@@ -122,17 +122,37 @@ export async function logIn(api: ApiClient, email: string, password = PASSWORD):
   };
 }
 
-/** Signs up, confirms through the dev outbox and signs in: an owner with a business. */
-export async function newOwner(api: ApiClient, label: string): Promise<SignedInPerson & { tenantId: string }> {
-  const email = newEmail(label);
-  const signup = await api.call('POST', '/auth/signup', {
-    body: { businessName: `${label} Butik`, name: label, email, password: PASSWORD, ...TERMS },
-  });
+/** Someone signing up with a new business; without a language, in the default one (Turkish). */
+export interface Newcomer {
+  businessName: string;
+  name: string;
+  email: string;
+  password: string;
+  language?: 'tr' | 'en';
+}
+
+/** Signs up accepting the current terms and confirms the address through the dev outbox. */
+export async function signUpConfirmed(api: ApiClient, newcomer: Newcomer): Promise<void> {
+  const signup = await api.call('POST', '/auth/signup', { body: { ...newcomer, ...TERMS } });
   expect(signup.status).toBe(202);
   const verified = await api.call('POST', '/auth/verify-email', {
-    body: { token: await tokenFromOutbox(api, 'verify-email', email) },
+    body: { token: await tokenFromOutbox(api, 'verify-email', newcomer.email) },
   });
   expect(verified.status).toBe(200);
+}
+
+/**
+ * Signs up, confirms through the dev outbox and signs in: an owner with a business. In English
+ * the business is a Shop and the owner's mails come in English; otherwise a Butik, in Turkish.
+ */
+export async function newOwner(
+  api: ApiClient,
+  label: string,
+  { language }: { language?: 'en' } = {},
+): Promise<SignedInPerson & { tenantId: string }> {
+  const email = newEmail(label);
+  const businessName = `${label} ${language === 'en' ? 'Shop' : 'Butik'}`;
+  await signUpConfirmed(api, { businessName, name: label, email, password: PASSWORD, ...(language && { language }) });
   const person = await logIn(api, email);
   const me = await api.call<{ businesses: { tenantId: string }[] }>('GET', '/me', { token: person.accessToken });
   return { ...person, tenantId: me.body.businesses[0]?.tenantId as string };

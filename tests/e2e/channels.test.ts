@@ -1,9 +1,4 @@
-import { execFile } from 'node:child_process';
 import { createHmac } from 'node:crypto';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { INBOX_RECORDS } from '../../packages/core/src/inbox/records.js';
 import { readConfig } from '../../packages/core/src/platform/config.js';
@@ -11,7 +6,7 @@ import { createPlatform } from '../../packages/core/src/platform/context.js';
 import { TENANCY_RECORDS } from '../../packages/core/src/tenancy/records.js';
 import { openChannelToken } from '../../packages/core/src/tenancy/tenants.js';
 import { localAws } from '../support/local-aws.js';
-import { eventually, ROOT, type RunningStack, startStack } from '../support/local-stack.js';
+import { eventually, type RunningStack, runSchedule, startStack } from '../support/local-stack.js';
 import {
   type ApiClient,
   apiClient,
@@ -417,33 +412,18 @@ describe('Instagram by Instagram Login', () => {
     // its real clock) refuses to refresh a token less than a day old, so the channel turns
     // `expiring` and the owner gets one reminder; a second run mails nothing more.
     const later = new Date(Date.now() + 55 * 86_400_000).toISOString();
-    await runSchedule('instagram-token-refresh', later);
+    await runSchedule(stack, 'instagram-token-refresh', later);
     const listed = (await listChannels()).find((channel) => channel.externalId === instagramAccountId);
     expect(listed?.status).toBe('expiring');
     const mail = await waitForMail(api, 'channel-expiry', owner.email);
     expect(mail.subject).toContain('Instagram');
-    await runSchedule('instagram-token-refresh', later);
+    await runSchedule(stack, 'instagram-token-refresh', later);
     const reminders = (await readOutbox(api)).filter(
       (m) => m.kind === 'channel-expiry' && m.to === owner.email.toLowerCase(),
     );
     expect(reminders).toHaveLength(1);
   });
 });
-
-/** Runs a schedule once, as of `time`, with `npm run invoke` against this stack. */
-async function runSchedule(name: string, time: string) {
-  const dir = mkdtempSync(join(tmpdir(), 'asistone-event-'));
-  const event = join(dir, 'event.json');
-  writeFileSync(event, JSON.stringify({ 'detail-type': 'Scheduled Event', source: 'aws.events', time, detail: {} }));
-  await promisify(execFile)('npm', ['run', '--silent', 'invoke', '--', `schedule-${name}`, event], {
-    cwd: ROOT,
-    env: {
-      ...process.env,
-      ASISTONE_DATA_DIR: stack.dataDir,
-      PATH: `${join(ROOT, 'node_modules', '.bin')}:${process.env.PATH}`,
-    },
-  });
-}
 
 describe('the sandbox channel', () => {
   it('connects once per business, and its customer’s message reaches the inbox, sealed', async () => {

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { localAws } from '../support/local-aws.js';
 import { eventually, type RunningStack, startStack } from '../support/local-stack.js';
 import { type ApiClient, apiClient, newMember, newOwner, type SignedInPerson } from './accounts-client.js';
-import { fakeMetaClient } from './fake-meta-client.js';
+import { connectWhatsApp, fakeMetaClient } from './fake-meta-client.js';
 
 /**
  * Consent on a real `npm start`: a WhatsApp customer writes DUR through the fake Meta (a signed
@@ -109,17 +109,7 @@ beforeAll(async () => {
   agent = await newMember(api, owner, 'agent', 'Temsilci');
   analyst = await newMember(api, owner, 'analyst', 'Analist');
   other = await newOwner(api, 'Baska');
-  const signup = await meta().dev<{ code: string; wabaId: string; phoneNumberId: string }>(
-    'POST',
-    '/dialog/embedded-signup/finish',
-    {},
-  );
-  ({ phoneNumberId, wabaId } = signup);
-  const connected = await api.call('POST', `/businesses/${owner.tenantId}/channels/whatsapp`, {
-    token: owner.accessToken,
-    body: { code: signup.code, wabaId, phoneNumberId },
-  });
-  expect(connected.status, JSON.stringify(connected.body)).toBe(201);
+  ({ phoneNumberId, wabaId } = await connectWhatsApp(api, owner));
 }, 120_000);
 
 afterAll(async () => {

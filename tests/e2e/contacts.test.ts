@@ -2,7 +2,7 @@ import { unzipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually, type RunningStack, startStack } from '../support/local-stack.js';
 import { type ApiClient, apiClient, newMember, newOwner, type SignedInPerson } from './accounts-client.js';
-import { fakeMetaClient } from './fake-meta-client.js';
+import { connectWhatsApp, fakeMetaClient } from './fake-meta-client.js';
 
 /**
  * A customer's rights over HTTP on a real `npm start`: a WhatsApp customer writes through the fake
@@ -63,17 +63,7 @@ beforeAll(async () => {
   owner = await newOwner(api, 'Haklar');
   agent = await newMember(api, owner, 'agent', 'Temsilci');
   other = await newOwner(api, 'Baska');
-  const signup = await meta().dev<{ code: string; wabaId: string; phoneNumberId: string }>(
-    'POST',
-    '/dialog/embedded-signup/finish',
-    {},
-  );
-  phoneNumberId = signup.phoneNumberId;
-  const connected = await api.call('POST', `/businesses/${owner.tenantId}/channels/whatsapp`, {
-    token: owner.accessToken,
-    body: { code: signup.code, wabaId: signup.wabaId, phoneNumberId },
-  });
-  expect(connected.status, JSON.stringify(connected.body)).toBe(201);
+  ({ phoneNumberId } = await connectWhatsApp(api, owner));
   await customerWrites('Merhaba, kargom nerede?');
   await customerWrites(FORMULA);
   const conversation = await eventually(async () => {

@@ -1,4 +1,6 @@
 import { createHmac } from 'node:crypto';
+import { expect } from 'vitest';
+import type { ApiClient } from './accounts-client.js';
 
 /** The local stack's app secret: deliveries signed with it are Meta's, as far as the stack can tell. */
 export const LOCAL_APP_SECRET = 'asistone-demo-app-secret';
@@ -34,4 +36,25 @@ export function fakeMetaClient(stackUrl: string) {
       return answer.status;
     },
   };
+}
+
+/**
+ * Connects WhatsApp to the owner's business through the fake Meta's Embedded Signup, finished
+ * without a browser (a new WABA and number, and a code for them), as the API sees it from the popup.
+ */
+export async function connectWhatsApp(
+  api: ApiClient,
+  owner: { accessToken: string; tenantId: string },
+): Promise<{ wabaId: string; phoneNumberId: string }> {
+  const { code, wabaId, phoneNumberId } = await fakeMetaClient(api.baseUrl).dev<{
+    code: string;
+    wabaId: string;
+    phoneNumberId: string;
+  }>('POST', '/dialog/embedded-signup/finish', {});
+  const connected = await api.call('POST', `/businesses/${owner.tenantId}/channels/whatsapp`, {
+    token: owner.accessToken,
+    body: { code, wabaId, phoneNumberId },
+  });
+  expect(connected.status, JSON.stringify(connected.body)).toBe(201);
+  return { wabaId, phoneNumberId };
 }

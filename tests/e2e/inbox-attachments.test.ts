@@ -3,7 +3,7 @@ import { deflateSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually, type RunningStack, startStack } from '../support/local-stack.js';
 import { type ApiClient, apiClient, newOwner, type SignedInPerson } from './accounts-client.js';
-import { fakeMetaClient } from './fake-meta-client.js';
+import { connectWhatsApp, fakeMetaClient } from './fake-meta-client.js';
 
 /**
  * Sending a file from the inbox on a real `npm start`: the app asks for an upload link (the
@@ -86,17 +86,7 @@ beforeAll(async () => {
   meta = fakeMetaClient(stack.url);
   owner = await newOwner(api, 'Dosyalar');
   other = await newOwner(api, 'Komsu');
-  const signup = await meta.dev<{ code: string; wabaId: string; phoneNumberId: string }>(
-    'POST',
-    '/dialog/embedded-signup/finish',
-    {},
-  );
-  phoneNumberId = signup.phoneNumberId;
-  const connected = await api.call('POST', `${base()}/channels/whatsapp`, {
-    token: owner.accessToken,
-    body: { code: signup.code, wabaId: signup.wabaId, phoneNumberId },
-  });
-  expect(connected.status, JSON.stringify(connected.body)).toBe(201);
+  ({ phoneNumberId } = await connectWhatsApp(api, owner));
   await meta.dev('POST', '/customer/messages', {
     channel: 'whatsapp',
     businessId: phoneNumberId,

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually, type RunningStack, startStack } from '../support/local-stack.js';
 import { type ApiClient, apiClient, newOwner, type SignedInPerson } from './accounts-client.js';
-import { fakeMetaClient } from './fake-meta-client.js';
+import { connectWhatsApp, fakeMetaClient } from './fake-meta-client.js';
 
 /**
  * Templates belong to a WhatsApp Business Account (WABA), not to the business: a business with
@@ -54,17 +54,7 @@ beforeAll(async () => {
   meta = fakeMetaClient(stack.url);
   owner = await newOwner(api, 'Hesaplar');
   for (let i = 0; i < 2; i++) {
-    const signup = await meta.dev<{ code: string; wabaId: string; phoneNumberId: string }>(
-      'POST',
-      '/dialog/embedded-signup/finish',
-      {},
-    );
-    const connected = await api.call('POST', `${base()}/channels/whatsapp`, {
-      token: owner.accessToken,
-      body: { code: signup.code, wabaId: signup.wabaId, phoneNumberId: signup.phoneNumberId },
-    });
-    expect(connected.status, JSON.stringify(connected.body)).toBe(201);
-    numbers.push(signup);
+    numbers.push(await connectWhatsApp(api, owner));
   }
   expect(numbers[0]?.wabaId).not.toBe(numbers[1]?.wabaId);
   expect((await api.call('POST', `${base()}/templates/sync`, { token: owner.accessToken })).status).toBe(200);

@@ -7,7 +7,7 @@ import { createPlatform } from '../../packages/core/src/platform/context.js';
 import { localAws } from '../support/local-aws.js';
 import { eventually, ROOT, type RunningStack, startStack } from '../support/local-stack.js';
 import { type ApiClient, apiClient, newMember, newOwner, type SignedInPerson } from './accounts-client.js';
-import { fakeMetaClient } from './fake-meta-client.js';
+import { connectWhatsApp, fakeMetaClient } from './fake-meta-client.js';
 
 /**
  * The inbox through its HTTP API on a real `npm start`, with the fake Meta playing Meta and the
@@ -135,17 +135,7 @@ beforeAll(async () => {
   other = await newOwner(api, 'Baska');
 
   // Embedded Signup through the fake Meta: a new WABA and number, and a code for them.
-  const signup = await dev<{ code: string; wabaId: string; phoneNumberId: string }>(
-    'POST',
-    '/dialog/embedded-signup/finish',
-    {},
-  );
-  ({ phoneNumberId, wabaId } = signup);
-  const connected = await api.call('POST', `${base()}/channels/whatsapp`, {
-    token: owner.accessToken,
-    body: { code: signup.code, wabaId, phoneNumberId },
-  });
-  expect(connected.status, JSON.stringify(connected.body)).toBe(201);
+  ({ phoneNumberId, wabaId } = await connectWhatsApp(api, owner));
 
   // A second apart: WhatsApp stamps messages in whole seconds, and the list orders by that.
   await customerWrites(customers.ayse, 'Merhaba, siparişim nerede?');

@@ -3,23 +3,9 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { currentPolicyVersion, POLICY_MESSAGES } from '@asistone/contract/policies';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ACCOUNT_RECORDS, ACCOUNTS_TENANT } from '../../packages/core/src/accounts/records.js';
-import { readConfig } from '../../packages/core/src/platform/config.js';
-import { createPlatform } from '../../packages/core/src/platform/context.js';
-import { localAws } from '../support/local-aws.js';
 import { eventually, ROOT, type RunningStack, startStack } from '../support/local-stack.js';
-import {
-  type ApiClient,
-  apiClient,
-  logIn,
-  newEmail,
-  newOwner,
-  type OutboxMail,
-  PASSWORD,
-  readOutbox,
-  TERMS,
-  tokenFromOutbox,
-} from './accounts-client.js';
+import { OLDER_TERMS_VERSION as OLDER_VERSION, signedUpEarlier } from '../support/policy-acceptance.js';
+import { type ApiClient, apiClient, logIn, newOwner, type OutboxMail, readOutbox } from './accounts-client.js';
 
 /**
  * Policy versions over HTTP against a real `npm start`, with `npm run policy -- publish` run
@@ -29,45 +15,19 @@ import {
  * reads (packages/contract/src/policies.ts) stays exactly as published. Everything after that
  * (publishing, the mails, `/me`, accepting, the audit log) is the product's own code.
  */
-const OLDER_VERSION = '2025-06-01';
 const terms = currentPolicyVersion('terms');
 const privacy = currentPolicyVersion('privacy');
 
 let stack: RunningStack;
 let api: ApiClient;
-let core: ReturnType<typeof createPlatform>;
 
 beforeAll(async () => {
   stack = await startStack({ env: { ASISTONE_BUILD_WEB: 'false' } });
   api = apiClient(stack.url);
-  core = createPlatform(readConfig(localAws(stack.dataDir).env));
 });
 afterAll(async () => {
   await stack?.stop();
 });
-
-/** An English-speaking person signs up (her mails are in English) and confirms her address. */
-async function newEnglishOwner(label: string) {
-  const email = newEmail(label);
-  const signup = await api.call('POST', '/auth/signup', {
-    body: { businessName: `${label} Shop`, name: label, email, password: PASSWORD, ...TERMS, language: 'en' },
-  });
-  expect(signup.status).toBe(202);
-  const verified = await api.call('POST', '/auth/verify-email', {
-    body: { token: await tokenFromOutbox(api, 'verify-email', email) },
-  });
-  expect(verified.status).toBe(200);
-  return logIn(api, email);
-}
-
-/** As if the person had signed up before the current versions were published. */
-async function signedUpEarlier(userId: string) {
-  await core
-    .storeOf(ACCOUNT_RECORDS)
-    .entities.user.patch({ tenantId: ACCOUNTS_TENANT, userId })
-    .set({ termsVersion: OLDER_VERSION })
-    .go();
-}
 
 async function publish(document: 'terms' | 'privacy'): Promise<string> {
   const { stdout } = await promisify(execFile)(
@@ -100,13 +60,14 @@ type Pending = { document: string; version: string; changes: { tr: string[]; en:
 describe('a new version of the terms and the privacy policy', () => {
   it('is mailed in each person’s language, asked at sign-in, and accepted once, audited', async () => {
     const ayse = await newOwner(api, 'Ayse');
-    const jane = await newEnglishOwner('Jane');
+    // An English-speaking person: her mails are in English.
+    const jane = await newOwner(api, 'Jane', { language: 'en' });
     // Signed up under the current versions: nothing to ask.
     const before = await api.call<{ pendingPolicies: Pending }>('GET', '/me', { token: ayse.accessToken });
     expect(before.body.pendingPolicies).toEqual([]);
 
-    await signedUpEarlier(ayse.userId);
-    await signedUpEarlier(jane.userId);
+    await signedUpEarlier(stack.dataDir, ayse.userId);
+    await signedUpEarlier(stack.dataDir, jane.userId);
 
     const published = await publish('terms');
     expect(published).toMatch(new RegExp(`published the terms version ${terms.version}`));

@@ -1,19 +1,7 @@
 import { SUBPROCESSOR_IDS } from '@asistone/contract/privacy';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually, type RunningStack, startStack } from '../support/local-stack.js';
-import {
-  type ApiClient,
-  apiClient,
-  logIn,
-  newEmail,
-  newMember,
-  newOwner,
-  PASSWORD,
-  type SignedInPerson,
-  TERMS,
-  tokenFromOutbox,
-  waitForMail,
-} from './accounts-client.js';
+import { type ApiClient, apiClient, newMember, newOwner, waitForMail } from './accounts-client.js';
 
 /**
  * The privacy page's API on a real `npm start`: every member reads who processes the
@@ -32,22 +20,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await stack?.stop();
 });
-
-/** An owner who signed up in English (the accounts helper signs up in Turkish, the default). */
-async function englishOwner(label: string): Promise<SignedInPerson & { tenantId: string }> {
-  const email = newEmail(label);
-  const signup = await api.call('POST', '/auth/signup', {
-    body: { businessName: `${label} Shop`, name: label, email, password: PASSWORD, ...TERMS, language: 'en' },
-  });
-  expect(signup.status).toBe(202);
-  const verified = await api.call('POST', '/auth/verify-email', {
-    body: { token: await tokenFromOutbox(api, 'verify-email', email) },
-  });
-  expect(verified.status).toBe(200);
-  const person = await logIn(api, email);
-  const me = await api.call<{ businesses: { tenantId: string }[] }>('GET', '/me', { token: person.accessToken });
-  return { ...person, tenantId: me.body.businesses[0]?.tenantId as string };
-}
 
 const subprocessorsOf = (person: { accessToken: string }, tenantId: string) =>
   api.call<{ subprocessors: Array<Record<string, unknown>> }>('GET', `/businesses/${tenantId}/privacy/subprocessors`, {
@@ -112,7 +84,7 @@ describe('privacy: sub-processors and transfer agreements', () => {
   });
 
   it('records an owner’s request with a 30-day deadline, audits it, and confirms it in English to an English owner', async () => {
-    const owner = await englishOwner('Grace');
+    const owner = await newOwner(api, 'Grace', { language: 'en' });
     const before = Date.now();
     const asked = await requestAgreements(owner, owner.tenantId);
     expect(asked.status, JSON.stringify(asked.body)).toBe(201);

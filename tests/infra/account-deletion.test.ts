@@ -2,64 +2,37 @@ import { resourceName } from '@asistone/core/platform/store/table';
 import { ACCOUNT_DELETIONS_SCHEDULE } from '@asistone/core/privacy/account-deletion-schedule';
 import { PRIVACY_EXPORTS_QUEUE } from '@asistone/core/privacy/export-queue';
 import { PRODUCT } from '@asistone/core/product/areas';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  asArray,
-  type Json,
-  type Resource,
-  referencedId,
-  removeOutput,
-  resources,
-  STAGE,
-  type Synthesized,
-  synthesize,
-} from './app.js';
+import { describe, expect, it } from 'vitest';
+import { actionsOf, asArray, productFunction, resources, STAGE, statementsOf, synthesizedApp } from './app.js';
 
 /**
  * The account deletions: their own function on an hourly rule, allowed what deleting a business
  * needs and nothing more: the table by Query and key (no Scan), the business's objects, and
  * destroying (never using) tenant keys. The export worker reads and stores, and never destroys.
  */
-let app: Synthesized;
-beforeAll(async () => {
-  app = await synthesize();
-});
-afterAll(removeOutput);
-
-const functionNamed = (name: string): Resource => {
-  const found = resources(app.templates, 'AWS::Lambda::Function').filter(
-    (fn) => fn.properties.FunctionName === resourceName(STAGE, name),
-  );
-  expect(found).toHaveLength(1);
-  return found[0]!;
-};
-
-function statementsOf(fn: Resource): Json[] {
-  const roleId = referencedId(fn.properties.Role);
-  return resources(app.templates, 'AWS::IAM::Policy')
-    .filter((policy) => policy.stack === fn.stack)
-    .filter((policy) => policy.properties.Roles.some((role: Json) => referencedId(role) === roleId))
-    .flatMap((policy) => asArray<Json>(policy.properties.PolicyDocument.Statement));
-}
-
-const actionsOf = (statements: Json[]) => statements.flatMap((statement) => asArray<string>(statement.Action));
+const app = synthesizedApp();
 
 describe('the account deletions schedule', () => {
   it('is declared by the privacy area, hourly, with the purge’s timeout', () => {
     const privacy = PRODUCT.areas.find((area) => area.name === 'privacy');
     expect(privacy?.schedules).toContain(ACCOUNT_DELETIONS_SCHEDULE);
     expect(ACCOUNT_DELETIONS_SCHEDULE.cron).toMatch(/^\d+ \* \* \* \*$/);
-    const fn = functionNamed('schedule-account-deletions');
+    const fn = productFunction(app.templates, 'schedule-account-deletions');
     expect(fn.stack).toBe('Jobs');
     expect(fn.properties.Timeout).toBe(ACCOUNT_DELETIONS_SCHEDULE.timeoutSeconds);
   });
 
-  it('may destroy tenant keys but never use or create one, and never Scan', () => {
-    const statements = statementsOf(functionNamed('schedule-account-deletions'));
+  it('may open tenant keys (to unsubscribe channels at Meta) and destroy them, never create one, and never Scan', () => {
+    const statements = statementsOf(app.templates, productFunction(app.templates, 'schedule-account-deletions'));
     const actions = actionsOf(statements);
     expect(actions).not.toContain('dynamodb:Scan');
     const tenantKeys = statements.filter((statement) => String(statement.Sid).startsWith('TenantKey'));
-    expect(actionsOf(tenantKeys).sort()).toEqual(['kms:DescribeKey', 'kms:DisableKey', 'kms:ScheduleKeyDeletion']);
+    expect(actionsOf(tenantKeys).sort()).toEqual([
+      'kms:Decrypt',
+      'kms:DescribeKey',
+      'kms:DisableKey',
+      'kms:ScheduleKeyDeletion',
+    ]);
     // Only keys tagged with this stage and a tenant: never the stage key.
     expect(JSON.stringify(tenantKeys)).toContain('aws:ResourceTag/asistone:stage');
     expect(actions).not.toContain('kms:CreateKey');
@@ -75,7 +48,7 @@ describe('the privacy exports worker', () => {
   it('consumes its own queue with a dead-letter queue, and may read and store but destroy nothing', () => {
     const privacy = PRODUCT.areas.find((area) => area.name === 'privacy');
     expect(privacy?.queues).toContain(PRIVACY_EXPORTS_QUEUE);
-    const statements = statementsOf(functionNamed('worker-privacy-exports'));
+    const statements = statementsOf(app.templates, productFunction(app.templates, 'worker-privacy-exports'));
     const actions = actionsOf(statements);
     expect(actions).not.toContain('dynamodb:Scan');
     expect(actions).not.toContain('dynamodb:BatchWriteItem');

@@ -6,21 +6,11 @@ import { PRODUCT } from '@asistone/core/product/areas';
 import { Config, useSites } from 'sst/constructs';
 import { getParameterPath } from 'sst/constructs/util/binding.js';
 import { useProject } from 'sst/project.js';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { secretParameterVariable } from '../../stacks/Api.js';
 import { cloudFrontSecurityHeaders } from '../../stacks/security-headers.js';
 import { appUrlParameterName, VIEWER_ADDRESS_HEADER } from '../../stacks/Web.js';
-import {
-  asArray,
-  type Json,
-  referencedId,
-  removeOutput,
-  resolveAcrossStacks,
-  resourcesIn,
-  STAGE,
-  type Synthesized,
-  synthesize,
-} from './app.js';
+import { asArray, type Json, referencedId, resolveAcrossStacks, resourcesIn, STAGE, synthesizedApp } from './app.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 /** AWS managed cache and origin request policies (ids are fixed by AWS). */
@@ -29,11 +19,7 @@ const ALL_VIEWER_EXCEPT_HOST_HEADER = 'b689b0a8-53d0-40ab-baf2-68738e2966ac';
 /** The app secrets the API reads: the union of what each area's routes declare. */
 const API_SECRETS = PRODUCT.fn('api')?.settings?.secrets ?? [];
 
-let app: Synthesized;
-beforeAll(async () => {
-  app = await synthesize();
-});
-afterAll(removeOutput);
+const app = synthesizedApp();
 
 const apiFunction = () => {
   const found = resourcesIn(app.templates.Api, 'AWS::Lambda::Function').filter(

@@ -2,9 +2,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FunctionKind } from '@asistone/core/platform/area';
+import { resourceName } from '@asistone/core/platform/store/table';
 import { Template } from 'aws-cdk-lib/assertions';
 import { App, getStack, type Stack } from 'sst/constructs';
 import { initProject, useProject } from 'sst/project.js';
+import { afterAll, beforeAll, expect } from 'vitest';
 import config from '../../sst.config.js';
 import { Api } from '../../stacks/Api.js';
 import { Jobs } from '../../stacks/Jobs.js';
@@ -77,6 +79,19 @@ export function synthesize(): Promise<Synthesized> {
   return synthesized;
 }
 
+/**
+ * The synthesized app for the tests of the calling file: filled in before its tests run (so read
+ * it inside tests, never at the file's top level), and its output folder removed after them.
+ */
+export function synthesizedApp(): Synthesized {
+  const app = {} as Synthesized;
+  beforeAll(async () => {
+    Object.assign(app, await synthesize());
+  });
+  afterAll(removeOutput);
+  return app;
+}
+
 // biome-ignore lint/suspicious/noExplicitAny: CloudFormation JSON is untyped.
 export type Json = any;
 
@@ -147,3 +162,24 @@ export function referencedId(value: Json): string | undefined {
 
 export const asArray = <T>(value: T | T[] | undefined): T[] =>
   value === undefined ? [] : Array.isArray(value) ? value : [value];
+
+/** The one product function deployed as `name` (`api`, `worker-mail`, `schedule-...`), in any stack. */
+export function productFunction(templates: Record<StackName, Template>, name: string): Resource {
+  const found = resources(templates, 'AWS::Lambda::Function').filter(
+    (fn) => fn.properties.FunctionName === resourceName(STAGE, name),
+  );
+  expect(found, name).toHaveLength(1);
+  return found[0]!;
+}
+
+/** Every statement of the identity policies attached to a function's role, in the function's stack. */
+export function statementsOf(templates: Record<StackName, Template>, fn: Resource): Json[] {
+  const roleId = referencedId(fn.properties.Role);
+  return resources(templates, 'AWS::IAM::Policy')
+    .filter((policy) => policy.stack === fn.stack)
+    .filter((policy) => policy.properties.Roles.some((role: Json) => referencedId(role) === roleId))
+    .flatMap((policy) => asArray<Json>(policy.properties.PolicyDocument.Statement));
+}
+
+export const actionsOf = (statements: Json[]): string[] =>
+  statements.flatMap((statement) => asArray<string>(statement.Action));

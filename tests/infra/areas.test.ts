@@ -3,20 +3,19 @@ import { queueUrlVariable } from '@asistone/core/platform/config';
 import { resourceName } from '@asistone/core/platform/store/table';
 import { PRODUCT } from '@asistone/core/product/areas';
 import { useFunctions } from 'sst/constructs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   asArray,
   FUNCTION_STACK,
   type Json,
+  productFunction,
   type Resource,
   referencedId,
-  removeOutput,
   resolveAcrossStacks,
-  resources,
   resourcesIn,
   STAGE,
-  type Synthesized,
-  synthesize,
+  statementsOf,
+  synthesizedApp,
 } from './app.js';
 
 /**
@@ -26,19 +25,9 @@ import {
  * of the Queues stack, which the function is told the URL of and granted exactly the declared
  * actions on. Nothing here names a function or a queue: a new one in any area is covered as is.
  */
-let app: Synthesized;
-beforeAll(async () => {
-  app = await synthesize();
-});
-afterAll(removeOutput);
+const app = synthesizedApp();
 
-const functionNamed = (name: string): Resource => {
-  const found = resources(app.templates, 'AWS::Lambda::Function').filter(
-    (fn) => fn.properties.FunctionName === resourceName(STAGE, name),
-  );
-  expect(found, name).toHaveLength(1);
-  return found[0]!;
-};
+const functionNamed = (name: string) => productFunction(app.templates, name);
 
 /** The logical id of a queue of the Queues stack, by logical name (`mail`, `mail-dlq`). */
 const queueId = (name: string): string => {
@@ -55,21 +44,13 @@ const queueIdOf = (stack: Resource['stack'], value: Json): string | undefined =>
   return resolved.stack === 'Queues' ? referencedId(resolved.value) : undefined;
 };
 
-function statementsOf(fn: Resource): Json[] {
-  const roleId = referencedId(fn.properties.Role);
-  return resources(app.templates, 'AWS::IAM::Policy')
-    .filter((policy) => policy.stack === fn.stack)
-    .filter((policy) => policy.properties.Roles.some((role: Json) => referencedId(role) === roleId))
-    .flatMap((policy) => asArray<Json>(policy.properties.PolicyDocument.Statement));
-}
-
 /**
  * The queues (Queues-stack logical ids) a function's own statements allow `action` on. The
  * statement the SQS event source adds for a consumer (ReceiveMessage, DeleteMessage,
  * GetQueueAttributes, ... on the queue it consumes) is left out, and checked on its own below.
  */
 function queuesAllowed(fn: Resource, action: string, { eventSource = false } = {}): string[] {
-  return statementsOf(fn)
+  return statementsOf(app.templates, fn)
     .filter((statement) => statement.Effect === 'Allow' && asArray<string>(statement.Action).includes(action))
     .filter((statement) => asArray<string>(statement.Action).includes('sqs:ReceiveMessage') === eventSource)
     .flatMap((statement) => asArray<Json>(statement.Resource))
@@ -132,7 +113,7 @@ describe.each(PRODUCT.functions)('function $name ($kind)', (declared) => {
   });
 
   it('may check that KMS answers (kms:ListAliases) exactly when it declares so', () => {
-    const listing = statementsOf(functionNamed(declared.name)).filter((statement) =>
+    const listing = statementsOf(app.templates, functionNamed(declared.name)).filter((statement) =>
       asArray<string>(statement.Action).includes('kms:ListAliases'),
     );
     expect(listing).toHaveLength(declared.access.keyService ? 1 : 0);

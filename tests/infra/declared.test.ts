@@ -4,29 +4,15 @@ import { toEventBridgeCron } from '@asistone/core/platform/schedules';
 import { resourceName } from '@asistone/core/platform/store/table';
 import { PRODUCT } from '@asistone/core/product/areas';
 import type { Template } from 'aws-cdk-lib/assertions';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  asArray,
-  isStageKeyArn,
-  type Json,
-  referencedId,
-  removeOutput,
-  resourcesIn,
-  STAGE,
-  type Synthesized,
-  synthesize,
-} from './app.js';
+import { describe, expect, it } from 'vitest';
+import { asArray, isStageKeyArn, type Json, referencedId, resourcesIn, STAGE, synthesizedApp } from './app.js';
 
 /**
  * Everything the areas declare (queues, webhooks, schedules, composed in PRODUCT) exists in the
  * stacks with the declared settings. The expectations iterate the declarations: a new queue,
  * webhook or schedule in any area is covered without touching these tests.
  */
-let app: Synthesized;
-beforeAll(async () => {
-  app = await synthesize();
-});
-afterAll(removeOutput);
+const app = synthesizedApp();
 
 const FOURTEEN_DAYS = 14 * 24 * 60 * 60;
 const SQS_DEFAULT_RETENTION = 4 * 24 * 60 * 60;

@@ -1,18 +1,14 @@
 import { ORIGIN_SECRET_ARN_VARIABLE, ORIGIN_SECRET_HEADER } from '@asistone/core/platform/front-door';
 import { resourceName } from '@asistone/core/platform/store/table';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Json, referencedId, removeOutput, resourcesIn, STAGE, type Synthesized, synthesize } from './app.js';
+import { describe, expect, it } from 'vitest';
+import { type Json, referencedId, resourcesIn, STAGE, synthesizedApp } from './app.js';
 
 /**
  * The API's function URL is public, so only CloudFront may use it: CloudFront adds a secret
  * header that Secrets Manager generates, and the API refuses requests without it. The secret
  * never appears in a template: both sides resolve it at deploy or run time.
  */
-let app: Synthesized;
-beforeAll(async () => {
-  app = await synthesize();
-});
-afterAll(removeOutput);
+const app = synthesizedApp();
 
 const originSecret = (): [string, Json] => {
   const found = resourcesIn(app.templates.Api, 'AWS::SecretsManager::Secret');

@@ -10,27 +10,14 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { Code, Function as LambdaFunction, Runtime } from 'aws-cdk-lib/aws-lambda';
 import { Bucket } from 'aws-cdk-lib/aws-s3';
 import { type FunctionProps, useFunctions } from 'sst/constructs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ESBUILD_OPTIONS, LAMBDA_ARCHITECTURE, LAMBDA_RUNTIME, LOG_RETENTION_DAYS } from '../../stacks/bundling.js';
 import { baseline } from '../../stacks/lambda.js';
-import {
-  type Json,
-  referencedId,
-  removeOutput,
-  resources,
-  STAGE,
-  type StackName,
-  type Synthesized,
-  synthesize,
-} from './app.js';
+import { type Json, referencedId, resources, STAGE, type StackName, synthesizedApp } from './app.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 
-let app: Synthesized;
-beforeAll(async () => {
-  app = await synthesize();
-});
-afterAll(removeOutput);
+const app = synthesizedApp();
 
 /**
  * Every SST function of every stack, with the props SST registered for it: the very object its

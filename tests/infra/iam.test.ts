@@ -1,27 +1,13 @@
 import { STAGE_KEY_TAG, TENANT_KEY_TAG, tenantKeyAliasPrefix } from '@asistone/core/platform/crypto/kms-key-provider';
 import { PRODUCT } from '@asistone/core/product/areas';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  asArray,
-  FUNCTION_STACK,
-  type Json,
-  type Resource,
-  removeOutput,
-  resources,
-  STAGE,
-  type Synthesized,
-  synthesize,
-} from './app.js';
+import { describe, expect, it } from 'vitest';
+import { asArray, FUNCTION_STACK, type Json, type Resource, resources, STAGE, synthesizedApp } from './app.js';
 
 /**
  * Every policy document of every stack, walked: identity policies, role trust policies, the
  * key policy, bucket and queue policies. Whatever construct adds a statement, it is seen here.
  */
-let app: Synthesized;
-beforeAll(async () => {
-  app = await synthesize();
-});
-afterAll(removeOutput);
+const app = synthesizedApp();
 
 interface Document {
   where: string;

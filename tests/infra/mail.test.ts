@@ -2,21 +2,20 @@ import { resourceName } from '@asistone/core/platform/store/table';
 import { PRODUCT } from '@asistone/core/product/areas';
 import { Config } from 'sst/constructs';
 import { getParameterPath } from 'sst/constructs/util/binding.js';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { appUrlParameterName, secretParameterVariable } from '../../stacks/parameters.js';
 import {
   asArray,
   FUNCTION_STACK,
   type Json,
+  productFunction,
   type Resource,
-  referencedId,
-  removeOutput,
   resolveAcrossStacks,
   resources,
   STAGE,
   type StackName,
-  type Synthesized,
-  synthesize,
+  statementsOf,
+  synthesizedApp,
 } from './app.js';
 
 /**
@@ -25,31 +24,15 @@ import {
  * `mail`; the mail worker alone holds Resend's key. Settings read from SSM at runtime are
  * granted per function, exactly as its area declares them (PRODUCT.functions[*].settings).
  */
-let app: Synthesized;
-beforeAll(async () => {
-  app = await synthesize();
-});
-afterAll(removeOutput);
+const app = synthesizedApp();
 
 const productFunctions = () =>
   resources(app.templates, 'AWS::Lambda::Function').filter((fn) => fn.properties.FunctionName);
-const fnNamed = (name: string): Resource => {
-  const found = productFunctions().filter((fn) => fn.properties.FunctionName === resourceName(STAGE, name));
-  expect(found, name).toHaveLength(1);
-  return found[0]!;
-};
-
-function statementsOf(fn: Resource): Json[] {
-  const roleId = referencedId(fn.properties.Role);
-  return resources(app.templates, 'AWS::IAM::Policy')
-    .filter((policy) => policy.stack === fn.stack)
-    .filter((policy) => policy.properties.Roles.some((role: Json) => referencedId(role) === roleId))
-    .flatMap((policy) => asArray<Json>(policy.properties.PolicyDocument.Statement));
-}
+const fnNamed = (name: string) => productFunction(app.templates, name);
 
 /** The SSM parameter paths a function may read, from its policy's ARNs. */
 function readableParameters(fn: Resource): string[] {
-  return statementsOf(fn)
+  return statementsOf(app.templates, fn)
     .filter((statement) => asArray<string>(statement.Action).some((action) => action.startsWith('ssm:')))
     .flatMap((statement) => {
       expect(statement.Effect).toBe('Allow');
@@ -196,7 +179,9 @@ const queueArn = (name: string): Json => {
 
 /** The queues (as ARNs in the Queues stack) a function may send to, in order of logical id. */
 function sendTargets(fn: Resource): Json[] {
-  const sends = statementsOf(fn).filter((statement) => asArray<string>(statement.Action).includes('sqs:SendMessage'));
+  const sends = statementsOf(app.templates, fn).filter((statement) =>
+    asArray<string>(statement.Action).includes('sqs:SendMessage'),
+  );
   expect(sends.length, `${fn.properties.FunctionName} has at most one send statement`).toBeLessThanOrEqual(1);
   return sends
     .flatMap((statement) => asArray<Json>(statement.Resource))
@@ -230,7 +215,7 @@ describe('the mail queue', () => {
   });
 
   it('is consumed by a worker that reads and writes items, opens sealed fields and never creates a key', () => {
-    const statements = statementsOf(fnNamed('worker-mail'));
+    const statements = statementsOf(app.templates, fnNamed('worker-mail'));
     const table = statements.find((statement) => statement.Sid === 'Table');
     expect(asArray(table?.Action).sort()).toEqual(['dynamodb:GetItem', 'dynamodb:PutItem']);
     const tenantKeys = statements.filter((statement) => String(statement.Sid).startsWith('TenantKey'));
@@ -251,7 +236,7 @@ describe('the account-requests queue', () => {
   });
 
   it('is consumed by a worker that reads and writes items, opens sealed fields, never creates a key and queues mail', () => {
-    const statements = statementsOf(fnNamed('worker-account-requests'));
+    const statements = statementsOf(app.templates, fnNamed('worker-account-requests'));
     const table = statements.find((statement) => statement.Sid === 'Table');
     expect(asArray(table?.Action).sort()).toEqual(['dynamodb:GetItem', 'dynamodb:PutItem']);
     const tenantKeys = statements.filter((statement) => String(statement.Sid).startsWith('TenantKey'));

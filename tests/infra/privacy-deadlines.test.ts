@@ -2,17 +2,17 @@ import { resourceName } from '@asistone/core/platform/store/table';
 import { PRIVACY_DEADLINES_SCHEDULE } from '@asistone/core/privacy/deadline-schedule';
 import { DEADLINE_WARNING_MESSAGE } from '@asistone/core/privacy/deadlines';
 import { PRODUCT } from '@asistone/core/product/areas';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
+  actionsOf,
   asArray,
   type Json,
-  type Resource,
+  productFunction,
   referencedId,
-  removeOutput,
   resources,
   STAGE,
-  type Synthesized,
-  synthesize,
+  statementsOf,
+  synthesizedApp,
 } from './app.js';
 
 /**
@@ -20,21 +20,10 @@ import {
  * on that function's log group counting its warning lines (the message the code logs), and a
  * CloudWatch alarm on that metric.
  */
-let app: Synthesized;
-beforeAll(async () => {
-  app = await synthesize();
-});
-afterAll(removeOutput);
+const app = synthesizedApp();
 
 const functionName = resourceName(STAGE, 'schedule-privacy-deadlines');
-
-function deadlineFunction(): Resource {
-  const found = resources(app.templates, 'AWS::Lambda::Function').filter(
-    (fn) => fn.properties.FunctionName === functionName,
-  );
-  expect(found).toHaveLength(1);
-  return found[0]!;
-}
+const deadlineFunction = () => productFunction(app.templates, 'schedule-privacy-deadlines');
 
 describe('the privacy deadline alarm', () => {
   it('is a daily schedule of the privacy area, with its own function in the Jobs stack', () => {
@@ -45,13 +34,8 @@ describe('the privacy deadline alarm', () => {
   });
 
   it('may only query the table: no Scan, no writes, no keys, no objects, no queues', () => {
-    const fn = deadlineFunction();
-    const roleId = referencedId(fn.properties.Role);
-    const statements = resources(app.templates, 'AWS::IAM::Policy')
-      .filter((policy) => policy.stack === fn.stack)
-      .filter((policy) => policy.properties.Roles.some((role: Json) => referencedId(role) === roleId))
-      .flatMap((policy) => asArray<Json>(policy.properties.PolicyDocument.Statement));
-    const actions = statements.flatMap((statement) => asArray<string>(statement.Action));
+    const statements = statementsOf(app.templates, deadlineFunction());
+    const actions = actionsOf(statements);
     expect(actions.filter((action) => action.startsWith('dynamodb:'))).toEqual(['dynamodb:Query']);
     expect(actions.filter((action) => /^(s3|sqs):/.test(action))).toEqual([]);
     // The table's own key lets it read the index; no tenant key: it opens nothing.

@@ -2,24 +2,11 @@ import { STAGE_KEY_TAG, tenantKeyAliasPrefix } from '@asistone/core/platform/cry
 import { resourceName, TABLE } from '@asistone/core/platform/store/table';
 import { Match } from 'aws-cdk-lib/assertions';
 import { useProject } from 'sst/project.js';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { MEDIA_UPLOAD_ALLOWED_ORIGIN } from '../../stacks/Storage.js';
-import {
-  asArray,
-  isStageKeyArn,
-  type Json,
-  removeOutput,
-  resourcesIn,
-  STAGE,
-  type Synthesized,
-  synthesize,
-} from './app.js';
+import { asArray, isStageKeyArn, type Json, resourcesIn, STAGE, synthesizedApp } from './app.js';
 
-let app: Synthesized;
-beforeAll(async () => {
-  app = await synthesize();
-});
-afterAll(removeOutput);
+const app = synthesizedApp();
 
 describe('app', () => {
   it('is asistone in eu-central-1, with the stacks named by stage', () => {

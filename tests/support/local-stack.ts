@@ -1,7 +1,8 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 
 export const ROOT = join(import.meta.dirname, '..', '..');
 
@@ -102,4 +103,18 @@ export async function webAppReady(stack: RunningStack): Promise<void> {
     if (build === 'failed') throw new Error(`web build failed:\n${stack.output().slice(-3000)}`);
     return build === 'ready' ? true : undefined;
   }, 90_000);
+}
+
+/** Runs a schedule once, as of `time`, with `npm run invoke` against the stack's data folder. */
+export async function runSchedule(stack: RunningStack, name: string, time: string): Promise<void> {
+  const event = join(mkdtempSync(join(tmpdir(), 'asistone-event-')), 'event.json');
+  writeFileSync(event, JSON.stringify({ 'detail-type': 'Scheduled Event', source: 'aws.events', time, detail: {} }));
+  await promisify(execFile)('npm', ['run', '--silent', 'invoke', '--', `schedule-${name}`, event], {
+    cwd: ROOT,
+    env: {
+      ...process.env,
+      ASISTONE_DATA_DIR: stack.dataDir,
+      PATH: `${join(ROOT, 'node_modules', '.bin')}:${process.env.PATH}`,
+    },
+  });
 }

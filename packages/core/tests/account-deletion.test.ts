@@ -11,6 +11,7 @@ import { createAccount, loadUser } from '../src/accounts/people.js';
 import { ACCOUNT_RECORDS } from '../src/accounts/records.js';
 import { readAuditLog } from '../src/audit/audit-log.js';
 import { AUDIT_RECORDS } from '../src/audit/records.js';
+import { releaseBusinessChannels } from '../src/channels/connect/manage.js';
 import { metaDelivery } from '../src/channels/meta/envelope.js';
 import { processMetaDelivery } from '../src/channels/meta/events.js';
 import type { DeliverMailMessage } from '../src/notify/mail-messages.js';
@@ -29,8 +30,9 @@ import { DATA_CLASSES } from '../src/privacy/catalog.js';
 import { listPrivacyRequests, PRIVACY_REQUEST_RECORDS } from '../src/privacy/privacy-requests.js';
 import { PRIVACY_RECORDS } from '../src/privacy/records.js';
 import { TENANCY_RECORDS } from '../src/tenancy/records.js';
-import { connectWhatsAppNumber } from '../src/tenancy/tenants.js';
+import { saveConnectedChannel } from '../src/tenancy/tenants.js';
 import { startTestPlatform, type TestPlatform } from './support/platform.js';
+import { whatsappMessagesDelivery, whatsappText } from './support/whatsapp-delivery.js';
 
 /**
  * Deleting a business account against the DynamoDB and S3 emulators and the local key provider:
@@ -66,28 +68,13 @@ const KEPT = {
 const AGENT = 'u_del_agent';
 
 async function deliver(shop: typeof GONE, from: string, id: string, body: string, sentAt: number) {
-  const payload = JSON.stringify({
-    object: 'whatsapp_business_account',
-    entry: [
-      {
-        id: shop.waba,
-        changes: [
-          {
-            field: 'messages',
-            value: {
-              messaging_product: 'whatsapp',
-              metadata: { display_phone_number: '905550009988', phone_number_id: shop.number },
-              contacts: [{ profile: { name: 'Ayşe Yılmaz' }, wa_id: from }],
-              messages: [{ from, id, timestamp: String(Math.floor(sentAt / 1000)), type: 'text', text: { body } }],
-            },
-          },
-        ],
-      },
-    ],
-  });
+  const payload = whatsappMessagesDelivery(
+    shop,
+    whatsappText({ phone: from, name: 'Ayşe Yılmaz' }, { id, body, sentAt }),
+  );
   await processMetaDelivery(
     { store: test.platform.store, keyring: test.platform.keyring, log },
-    metaDelivery(Buffer.from(payload, 'utf8'), sentAt + 1000),
+    metaDelivery(payload, sentAt + 1000),
   );
 }
 
@@ -105,11 +92,22 @@ async function seedBusiness(shop: typeof GONE) {
   );
   await createBusiness({ store, keyring }, { tenantId: shop.tenantId, name: shop.name, ownerId: shop.owner });
   await store.entities.membership.create({ tenantId: shop.tenantId, userId: AGENT, role: 'agent' }).go();
-  await connectWhatsAppNumber({ store, keyring }, shop.tenantId, shop.number, 'Dükkan', shop.waba);
+  // Connected through Meta: the number's token is sealed with the business's key.
+  await saveConnectedChannel(
+    { store, keyring },
+    shop.tenantId,
+    { kind: 'whatsapp', externalId: shop.number, accountId: shop.waba, label: 'Dükkan' },
+    { accessToken: tokenOf(shop) },
+  );
   await deliver(shop, '905551230001', `wamid.${shop.tenantId}.1`, 'Merhaba, siparişim nerede?', Date.now() - DAY);
   await deliver(shop, '905551230002', `wamid.${shop.tenantId}.2`, 'İade istiyorum', Date.now() - DAY);
   await blobs.put(shop.tenantId, 'media/wamid-1.jpg', 'jpeg bytes', 'image/jpeg');
 }
+
+const tokenOf = (shop: typeof GONE) => `EAAG-token-of-${shop.tenantId}`;
+
+/** What Meta was asked to unsubscribe (the Graph API is the outside world here). */
+const unsubscribed: { accountId: string; token: string; app: string | undefined }[] = [];
 
 const itemsOf = (items: Record<string, unknown>[], tenantId: string) =>
   items.filter((item) => JSON.stringify(item).includes(tenantId));
@@ -140,6 +138,21 @@ beforeAll(async () => {
     store,
     dataClasses: DATA_CLASSES,
     keyring: test.platform.keyring,
+    releaseChannels: (tenantId) =>
+      releaseBusinessChannels(
+        {
+          store: test.platform.store,
+          keyring: test.platform.keyring,
+          log,
+          graph: {
+            unsubscribeApp: async (accountId, token, app) => {
+              unsubscribed.push({ accountId, token, app });
+            },
+          },
+        },
+        tenantId,
+        'schedule:account-deletions',
+      ),
     log,
   };
   await seedBusiness(GONE);
@@ -250,6 +263,10 @@ describe('after the grace period', () => {
     // Found by Query on the open requests' index, never a Scan.
     expect(dynamoCalls.calls.map((call) => call.command)).not.toContain('ScanCommand');
 
+    // Before the key went, the number was unsubscribed at Meta with its own token (the other
+    // business's stays subscribed), so its customers' messages stop reaching us at all.
+    expect(unsubscribed).toEqual([{ accountId: GONE.waba, token: tokenOf(GONE), app: 'facebook' }]);
+
     // Crypto-shredded: the key is gone, and members are refused while the purge is unfinished.
     await expect(deps.keyring.forTenant(GONE.tenantId)).rejects.toThrow(TenantKeyMissingError);
     expect(await roleIn(deps, GONE.tenantId, AGENT)).toBeUndefined();
@@ -276,6 +293,7 @@ describe('after the grace period', () => {
     expect(resumed.deleted).toHaveLength(1);
     const done = resumed.deleted[0]!;
     expect(done).toMatchObject({ tenantId: GONE.tenantId, requestId: deletion!.requestId });
+    expect(unsubscribed).toHaveLength(1);
 
     // Raw: of the business only the purge's receipt and the requests are left, with no personal data.
     const table = await test.dumpTable();

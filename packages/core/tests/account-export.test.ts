@@ -20,6 +20,7 @@ import { listPrivacyRequests, PRIVACY_REQUEST_RECORDS } from '../src/privacy/pri
 import { TENANCY_RECORDS } from '../src/tenancy/records.js';
 import { connectWhatsAppNumber } from '../src/tenancy/tenants.js';
 import { startTestPlatform, type TestPlatform } from './support/platform.js';
+import { whatsappMessagesDelivery, whatsappText } from './support/whatsapp-delivery.js';
 
 /**
  * The full account export against the emulators: recorded and queued by the request, built by
@@ -50,34 +51,14 @@ beforeAll(async () => {
   );
   await createBusiness({ store, keyring }, { tenantId: SHOP.tenantId, name: 'Nar Kozmetik', ownerId: OWNER });
   await connectWhatsAppNumber({ store, keyring }, SHOP.tenantId, SHOP.number, 'Mağaza', SHOP.waba);
-  const payload = JSON.stringify({
-    object: 'whatsapp_business_account',
-    entry: [
-      {
-        id: SHOP.waba,
-        changes: [
-          {
-            field: 'messages',
-            value: {
-              messaging_product: 'whatsapp',
-              metadata: { display_phone_number: '905550009988', phone_number_id: SHOP.number },
-              contacts: [{ profile: { name: '=Ayşe Yılmaz' }, wa_id: '905551230077' }],
-              messages: [
-                {
-                  from: '905551230077',
-                  id: 'wamid.export.1',
-                  timestamp: String(Math.floor(Date.now() / 1000)),
-                  type: 'text',
-                  text: { body: 'Ruj siparişim ne zaman gelir?' },
-                },
-              ],
-            },
-          },
-        ],
-      },
-    ],
-  });
-  await processMetaDelivery({ store, keyring, log }, metaDelivery(Buffer.from(payload, 'utf8'), Date.now()));
+  const payload = whatsappMessagesDelivery(
+    SHOP,
+    whatsappText(
+      { phone: '905551230077', name: '=Ayşe Yılmaz' },
+      { id: 'wamid.export.1', body: 'Ruj siparişim ne zaman gelir?', sentAt: Date.now() },
+    ),
+  );
+  await processMetaDelivery({ store, keyring, log }, metaDelivery(payload, Date.now()));
 }, 60_000);
 afterAll(() => test?.stop());
 

@@ -14,6 +14,7 @@ import { type InboundMessage, recordInbound } from '../src/inbox/inbound.js';
 import { NotFoundError } from '../src/platform/errors.js';
 import { connectWhatsAppNumber, createTenant } from '../src/tenancy/tenants.js';
 import { startTestPlatform, type TestPlatform } from './support/platform.js';
+import { whatsappMessagesDelivery, whatsappText } from './support/whatsapp-delivery.js';
 
 /** The consent ledger and the customers' opt-out keywords, against the local DynamoDB emulator. */
 let test: TestPlatform;
@@ -227,25 +228,10 @@ describe('opt-out keywords', () => {
 describe('a customer writing a keyword', () => {
   /** A WhatsApp delivery of one text message, processed as the meta-events worker does. */
   function deliver(from: string, id: string, body: string, timestamp = SECOND + 60) {
-    const payload = JSON.stringify({
-      object: 'whatsapp_business_account',
-      entry: [
-        {
-          id: SHOP.waba,
-          changes: [
-            {
-              field: 'messages',
-              value: {
-                messaging_product: 'whatsapp',
-                metadata: { display_phone_number: '905550009988', phone_number_id: SHOP.number },
-                contacts: [{ profile: { name: 'Ayşe Yılmaz' }, wa_id: from }],
-                messages: [{ from, id, timestamp: String(timestamp), type: 'text', text: { body } }],
-              },
-            },
-          ],
-        },
-      ],
-    });
+    const payload = whatsappMessagesDelivery(
+      SHOP,
+      whatsappText({ phone: from, name: 'Ayşe Yılmaz' }, { id, body, sentAt: timestamp * 1000 }),
+    );
     const { store, keyring } = test.platform;
     return processMetaDelivery(
       {
@@ -256,7 +242,7 @@ describe('a customer writing a keyword', () => {
           await applyConsentKeyword({ store, keyring, producer, log: quiet }, message, recorded);
         },
       },
-      metaDelivery(Buffer.from(payload, 'utf8'), Date.now()),
+      metaDelivery(payload, Date.now()),
     );
   }
 

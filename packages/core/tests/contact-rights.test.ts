@@ -35,6 +35,7 @@ import {
 import { PRODUCT } from '../src/product/areas.js';
 import { connectWhatsAppNumber, createTenant } from '../src/tenancy/tenants.js';
 import { startTestPlatform, type TestPlatform } from './support/platform.js';
+import { type WhatsAppCustomer, whatsappMessagesDelivery, whatsappText } from './support/whatsapp-delivery.js';
 
 /**
  * A contact's rights against the DynamoDB and S3 emulators, on data written by the product's own
@@ -60,43 +61,8 @@ const AYSE = { phone: '905551239901', userId: 'TR.1234567890', name: 'Ayşe Yıl
 const MEHMET = { phone: '905551239902', name: 'Mehmet Demir' };
 const FORMULA = '=HYPERLINK("http://evil.example/x","tıkla")';
 
-async function deliver(
-  shop: typeof SHOP,
-  from: { phone: string; name: string; userId?: string },
-  id: string,
-  body: string,
-  sentAt: number,
-) {
-  const payload = JSON.stringify({
-    object: 'whatsapp_business_account',
-    entry: [
-      {
-        id: shop.waba,
-        changes: [
-          {
-            field: 'messages',
-            value: {
-              messaging_product: 'whatsapp',
-              metadata: { display_phone_number: '905550009988', phone_number_id: shop.number },
-              contacts: [
-                { profile: { name: from.name }, wa_id: from.phone, ...(from.userId && { user_id: from.userId }) },
-              ],
-              messages: [
-                {
-                  from: from.phone,
-                  ...(from.userId && { from_user_id: from.userId }),
-                  id,
-                  timestamp: String(Math.floor(sentAt / 1000)),
-                  type: 'text',
-                  text: { body },
-                },
-              ],
-            },
-          },
-        ],
-      },
-    ],
-  });
+async function deliver(shop: typeof SHOP, from: WhatsAppCustomer, id: string, body: string, sentAt: number) {
+  const payload = whatsappMessagesDelivery(shop, whatsappText(from, { id, body, sentAt }));
   const { store, keyring } = test.platform;
   await processMetaDelivery(
     {
@@ -108,7 +74,7 @@ async function deliver(
         await applyConsentKeyword({ store, keyring, producer, log: quiet }, message, recorded);
       },
     },
-    metaDelivery(Buffer.from(payload, 'utf8'), sentAt + 1000),
+    metaDelivery(payload, sentAt + 1000),
   );
 }
 

@@ -11,6 +11,7 @@ import {
   markChannelDisconnected,
 } from '../src/tenancy/tenants.js';
 import { startTestPlatform, type TestPlatform } from './support/platform.js';
+import { whatsappText as textFrom, whatsappMessagesChange } from './support/whatsapp-delivery.js';
 
 /**
  * A channel the business disconnected takes no new messages, even while a worker's channel
@@ -52,33 +53,14 @@ async function deliver(worker: ReturnType<typeof directory>, body: unknown) {
 }
 
 let sequence = 0;
-const whatsappText = (text: string) => ({
-  object: 'whatsapp_business_account',
-  entry: [
-    {
-      id: SHOP.waba,
-      changes: [
-        {
-          field: 'messages',
-          value: {
-            messaging_product: 'whatsapp',
-            metadata: { display_phone_number: '905550006601', phone_number_id: SHOP.number },
-            contacts: [{ profile: { name: 'Elif Kaya' }, wa_id: '905551116601' }],
-            messages: [
-              {
-                from: '905551116601',
-                id: `wamid.CLOSED${++sequence}`,
-                timestamp: String(Math.floor(Date.now() / 1000)),
-                type: 'text',
-                text: { body: text },
-              },
-            ],
-          },
-        },
-      ],
-    },
-  ],
-});
+const whatsappText = (text: string) =>
+  whatsappMessagesChange(
+    SHOP,
+    textFrom(
+      { phone: '905551116601', name: 'Elif Kaya' },
+      { id: `wamid.CLOSED${++sequence}`, body: text, sentAt: Date.now() },
+    ),
+  );
 
 const messengerText = (text: string) => ({
   object: 'page',

@@ -6,6 +6,7 @@ import { mediaRequestFor } from '../src/channels/meta/media-fetch.js';
 import { MEDIA_QUEUE, type MediaFetchRequest } from '../src/channels/meta/media-queue.js';
 import { connectWhatsAppNumber, createTenant } from '../src/tenancy/tenants.js';
 import { startTestPlatform, type TestPlatform } from './support/platform.js';
+import { whatsappMessagesDelivery } from './support/whatsapp-delivery.js';
 
 /**
  * A media message whose type or checksum holds characters a queue refuses (found by the webhook
@@ -28,30 +29,15 @@ const quiet = { debug() {}, info() {}, warn() {}, error() {} } as unknown as Log
 describe('asking for a message’s media', () => {
   it('leaves out a type and checksum a queue would refuse, and still queues the request', async () => {
     const sent: MediaFetchRequest[] = [];
-    const body = JSON.stringify({
-      object: 'whatsapp_business_account',
-      entry: [
+    const body = whatsappMessagesDelivery(SHOP, {
+      contacts: [{ profile: { name: 'Deniz' }, wa_id: '905551117701' }],
+      messages: [
         {
-          id: SHOP.waba,
-          changes: [
-            {
-              field: 'messages',
-              value: {
-                messaging_product: 'whatsapp',
-                metadata: { display_phone_number: '905550007701', phone_number_id: SHOP.number },
-                contacts: [{ profile: { name: 'Deniz' }, wa_id: '905551117701' }],
-                messages: [
-                  {
-                    from: '905551117701',
-                    id: 'wamid.MEDIA7701',
-                    timestamp: '1764374400',
-                    type: 'image',
-                    image: { id: '1003383421387256', mime_type: '\u{fe61d}\u{f43ad}image/jpeg', sha256: '\ud83d' },
-                  },
-                ],
-              },
-            },
-          ],
+          from: '905551117701',
+          id: 'wamid.MEDIA7701',
+          timestamp: '1764374400',
+          type: 'image',
+          image: { id: '1003383421387256', mime_type: '\u{fe61d}\u{f43ad}image/jpeg', sha256: '\ud83d' },
         },
       ],
     });
@@ -68,7 +54,7 @@ describe('asking for a message’s media', () => {
           sent.push(request);
         },
       },
-      metaDelivery(Buffer.from(body, 'utf8'), 1_764_374_401_000),
+      metaDelivery(body, 1_764_374_401_000),
     );
     expect(report).toMatchObject({ recorded: 1, skipped: 0 });
     expect(sent).toHaveLength(1);

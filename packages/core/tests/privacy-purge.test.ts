@@ -12,6 +12,7 @@ import { PRIVACY_RECORDS } from '../src/privacy/records.js';
 import { TENANCY_RECORDS } from '../src/tenancy/records.js';
 import { connectWhatsAppNumber, createTenant } from '../src/tenancy/tenants.js';
 import { startTestPlatform, type TestPlatform } from './support/platform.js';
+import { whatsappMessagesDelivery, whatsappText } from './support/whatsapp-delivery.js';
 
 /**
  * The purges against the DynamoDB and S3 emulators, on data written by the product's own code
@@ -30,28 +31,13 @@ const KEPT = { tenantId: 'b_purge_kept', number: '100000000000911', waba: '10000
 const AGED = { tenantId: 'b_purge_aged', number: '100000000000921', waba: '100000000000922' };
 
 async function deliver(shop: typeof GONE, from: string, id: string, body: string, sentAt: number) {
-  const payload = JSON.stringify({
-    object: 'whatsapp_business_account',
-    entry: [
-      {
-        id: shop.waba,
-        changes: [
-          {
-            field: 'messages',
-            value: {
-              messaging_product: 'whatsapp',
-              metadata: { display_phone_number: '905550009988', phone_number_id: shop.number },
-              contacts: [{ profile: { name: 'Ayşe Yılmaz' }, wa_id: from }],
-              messages: [{ from, id, timestamp: String(Math.floor(sentAt / 1000)), type: 'text', text: { body } }],
-            },
-          },
-        ],
-      },
-    ],
-  });
+  const payload = whatsappMessagesDelivery(
+    shop,
+    whatsappText({ phone: from, name: 'Ayşe Yılmaz' }, { id, body, sentAt }),
+  );
   await processMetaDelivery(
     { store: test.platform.store, keyring: test.platform.keyring, log: quiet },
-    metaDelivery(Buffer.from(payload, 'utf8'), sentAt + 1000),
+    metaDelivery(payload, sentAt + 1000),
   );
 }
 

@@ -5,6 +5,7 @@ import { metaDelivery } from '../src/channels/meta/envelope.js';
 import { processMetaDelivery } from '../src/channels/meta/events.js';
 import { connectWhatsAppNumber, createTenant } from '../src/tenancy/tenants.js';
 import { startTestPlatform, type TestPlatform } from './support/platform.js';
+import { whatsappMessagesDelivery } from './support/whatsapp-delivery.js';
 
 /** What the inbox keeps of a WhatsApp message, through the worker that takes Meta's deliveries. */
 let test: TestPlatform;
@@ -36,29 +37,10 @@ async function deliver(
   statuses?: unknown[],
   contacts: unknown[] = [{ profile: { name: 'Ayşe Yılmaz' }, wa_id: from }],
 ) {
-  const body = JSON.stringify({
-    object: 'whatsapp_business_account',
-    entry: [
-      {
-        id: SHOP.waba,
-        changes: [
-          {
-            field: 'messages',
-            value: {
-              messaging_product: 'whatsapp',
-              metadata: { display_phone_number: '905550009988', phone_number_id: SHOP.number },
-              contacts,
-              messages,
-              ...(statuses && { statuses }),
-            },
-          },
-        ],
-      },
-    ],
-  });
+  const body = whatsappMessagesDelivery(SHOP, { contacts, messages, ...(statuses && { statuses }) });
   return processMetaDelivery(
     { store: test.platform.store, keyring: test.platform.keyring, log: quiet },
-    metaDelivery(Buffer.from(body, 'utf8'), receivedAt),
+    metaDelivery(body, receivedAt),
   );
 }
 

@@ -9,9 +9,10 @@ import type { ScheduleDeclaration } from '../platform/area.js';
  *
  * Least privilege: it reads the open requests' index and the business's keys by Query, reads
  * and marks the business record, deletes items in batches and writes the receipts; lists and
- * deletes the business's objects (ListBucket is needed to list `tenants/<id>/`); and destroys the
- * business's KMS key (disable, schedule its deletion; DescribeKey tells a key already pending
- * deletion apart on a resumed run). It never decrypts anything.
+ * deletes the business's objects (ListBucket is needed to list `tenants/<id>/`); opens the
+ * channels' tokens once, to unsubscribe them at Meta before the key goes (Decrypt, and the
+ * Graph API's settings); and destroys the business's KMS key (disable, schedule its deletion;
+ * DescribeKey tells a key already pending deletion apart on a resumed run).
  */
 export const ACCOUNT_DELETIONS_SCHEDULE = {
   name: 'account-deletions',
@@ -24,6 +25,7 @@ export const ACCOUNT_DELETIONS_SCHEDULE = {
     table: ['Query', 'GetItem', 'PutItem', 'UpdateItem', 'DeleteItem', 'BatchWriteItem'],
     blobs: ['DeleteObject'],
     headBucket: true,
-    tenantKeys: ['DisableKey', 'ScheduleKeyDeletion', 'DescribeKey'],
+    tenantKeys: ['Decrypt', 'DisableKey', 'ScheduleKeyDeletion', 'DescribeKey'],
   } satisfies Access,
+  settings: { metaGraph: true },
 } as const satisfies ScheduleDeclaration;

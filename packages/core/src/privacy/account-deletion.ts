@@ -36,10 +36,10 @@ import type { PRIVACY_RECORDS } from './records.js';
 /**
  * Deleting a business account. The owner asks (retyping the business's name, with their
  * password and second factor); the business works as before through a grace period in which
- * the owner can cancel; then the `account-deletions` schedule marks the business `deleting` (the
- * API stops answering its members), destroys its key (crypto-shredding: every sealed value of
- * it, in the table, in backups and in exports already downloaded, becomes noise) and purges
- * every item and object of it. What stays: the purge's receipt and the request with its receipt
+ * the owner can cancel; then the `account-deletions` schedule marks the business `deleting`
+ * (the API stops answering its members), disconnects its channels at Meta, destroys its key
+ * (crypto-shredding: every sealed value of it, in the table, in backups and in exports already
+ * downloaded, becomes noise) and purges every item and object of it. What stays: the purge's receipt and the request with its receipt
  * (`legal` classes, counts and ids only), and billing records under their own retention once
  * the billing area exists.
  *
@@ -240,6 +240,11 @@ async function mailOwner(
 export interface AccountDeletionRunDeps extends Omit<PurgeDeps, 'store'> {
   store: Store<typeof PRIVACY_RECORDS & Pick<typeof TENANCY_RECORDS, 'tenant'>> & PrivacyRequestsStore;
   keyring: Pick<TenantKeyring, 'destroy'>;
+  /**
+   * Disconnects the business's channels at Meta while their tokens can still be opened
+   * (channels/connect/manage.ts releaseBusinessChannels); it never fails the deletion.
+   */
+  releaseChannels(tenantId: string): Promise<unknown>;
   log?: Pick<Logger, 'info' | 'error'>;
 }
 
@@ -294,6 +299,10 @@ async function deleteBusiness(
     // First, so the API refuses the business's members while its data goes (tenancy: roleIn).
     await deps.store.entities.tenant.patch({ tenantId }).set({ status: 'deleting' }).go({ response: 'none' });
   }
+  // While the key still opens the channels' tokens: unsubscribed at Meta, the business's
+  // customers' messages stop reaching us at all. A resumed run finds them disconnected already,
+  // or the key gone: then there is nothing left to release.
+  if (tenant.data) await deps.releaseChannels(tenantId);
   // Crypto-shredding before the purge: whatever the purge has not reached yet, and every
   // backup, is unreadable from here on. Safe to repeat (no key record: nothing to do).
   await deps.keyring.destroy(tenantId);

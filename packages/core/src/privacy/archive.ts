@@ -41,6 +41,35 @@ function dosTime(at: Date): { time: number; date: number } {
   };
 }
 
+interface EntryFields {
+  /** 0 stored, 8 deflated. */
+  method: number;
+  time: number;
+  date: number;
+  crc: number;
+  /** As stored in the archive. */
+  size: number;
+  rawSize: number;
+}
+
+/**
+ * The fields a file's local header and its central directory entry both hold, in the same order
+ * (from "version needed" to the extra field's length): the local header has them from byte 4,
+ * the central entry from byte 6, after its "made by".
+ */
+function writeEntryFields(header: Buffer, at: number, entry: EntryFields, nameLength: number) {
+  header.writeUInt16LE(20, at); // version needed: 2.0
+  header.writeUInt16LE(0x0800, at + 2); // names in UTF-8
+  header.writeUInt16LE(entry.method, at + 4);
+  header.writeUInt16LE(entry.time, at + 6);
+  header.writeUInt16LE(entry.date, at + 8);
+  header.writeUInt32LE(entry.crc, at + 10);
+  header.writeUInt32LE(entry.size, at + 14);
+  header.writeUInt32LE(entry.rawSize, at + 18);
+  header.writeUInt16LE(nameLength, at + 22);
+  header.writeUInt16LE(0, at + 24); // no extra field
+}
+
 /** One ZIP archive (the files stored or deflated). */
 export function zipFiles(files: readonly { name: string; data: string | Uint8Array }[]): Uint8Array {
   const { time, date } = dosTime(new Date());
@@ -61,32 +90,16 @@ export function zipFiles(files: readonly { name: string; data: string | Uint8Arr
     const crc = crc32(raw) >>> 0;
     if (offset > 0xffffffff || raw.length > 0xffffffff) throw new Error('archive too large for ZIP32');
 
+    const entry: EntryFields = { method: stored ? 0 : 8, time, date, crc, size: body.length, rawSize: raw.length };
     const local = Buffer.alloc(30);
     local.writeUInt32LE(0x04034b50, 0);
-    local.writeUInt16LE(20, 4); // version needed: 2.0
-    local.writeUInt16LE(0x0800, 6); // names in UTF-8
-    local.writeUInt16LE(stored ? 0 : 8, 8);
-    local.writeUInt16LE(time, 10);
-    local.writeUInt16LE(date, 12);
-    local.writeUInt32LE(crc, 14);
-    local.writeUInt32LE(body.length, 18);
-    local.writeUInt32LE(raw.length, 22);
-    local.writeUInt16LE(name.length, 26);
-    local.writeUInt16LE(0, 28);
+    writeEntryFields(local, 4, entry, name.length);
 
     const central = Buffer.alloc(46);
     central.writeUInt32LE(0x02014b50, 0);
     central.writeUInt16LE(20, 4); // made by: 2.0
-    central.writeUInt16LE(20, 6);
-    central.writeUInt16LE(0x0800, 8);
-    central.writeUInt16LE(stored ? 0 : 8, 10);
-    central.writeUInt16LE(time, 12);
-    central.writeUInt16LE(date, 14);
-    central.writeUInt32LE(crc, 16);
-    central.writeUInt32LE(body.length, 20);
-    central.writeUInt32LE(raw.length, 24);
-    central.writeUInt16LE(name.length, 28);
-    // extra, comment, disk, internal and external attributes: 0
+    writeEntryFields(central, 6, entry, name.length);
+    // comment, disk, internal and external attributes: 0
     central.writeUInt32LE(offset, 42);
 
     locals.push(local, name, body);

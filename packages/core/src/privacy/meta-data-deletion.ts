@@ -265,6 +265,19 @@ export async function applyDataDeletion(
     record = (await store.entities.metaDataDeletion.get(key).go()).data ?? first;
   }
   const requests = new Map((record?.requests ?? []).map((entry) => [entry.tenantId, entry.requestId]));
+  const receivedAt = record?.receivedAt ?? work.receivedAt;
+  /** The code's status, with the request each business got so far (a retried run completes those). */
+  const saveStatus = (progress: { status: 'received' } | { status: 'done'; completedAt: number }) =>
+    store.entities.metaDataDeletion
+      .upsert({
+        ...key,
+        app: work.app,
+        receivedAt,
+        expiresAt: expiryOf(receivedAt),
+        ...progress,
+        requests: [...requests].map(([tenantId, requestId]) => ({ tenantId, requestId })),
+      })
+      .go({ response: 'none' });
 
   const affected = new Map<string, Affected>();
   const touch = (tenantId: string) => {
@@ -334,16 +347,7 @@ export async function applyDataDeletion(
         })
       ).requestId;
       requests.set(tenantId, requestId);
-      await store.entities.metaDataDeletion
-        .upsert({
-          ...key,
-          app: work.app,
-          receivedAt: record?.receivedAt ?? work.receivedAt,
-          expiresAt: expiryOf(record?.receivedAt ?? work.receivedAt),
-          status: 'received',
-          requests: [...requests].map(([t, r]) => ({ tenantId: t, requestId: r })),
-        })
-        .go({ response: 'none' });
+      await saveStatus({ status: 'received' });
     }
     const items = new Map<string, number>();
     const add = (dataClass: string, count: number) => items.set(dataClass, (items.get(dataClass) ?? 0) + count);
@@ -384,17 +388,7 @@ export async function applyDataDeletion(
     }
   }
 
-  await store.entities.metaDataDeletion
-    .upsert({
-      ...key,
-      app: work.app,
-      receivedAt: record?.receivedAt ?? work.receivedAt,
-      expiresAt: expiryOf(record?.receivedAt ?? work.receivedAt),
-      status: 'done',
-      completedAt: Date.now(),
-      requests: [...requests].map(([tenantId, requestId]) => ({ tenantId, requestId })),
-    })
-    .go({ response: 'none' });
+  await saveStatus({ status: 'done', completedAt: Date.now() });
   // Counts and business ids: the person's id is not logged.
   log.info('meta data deletion done', { code: work.code, businesses: affected.size, tokens, contacts });
   return { businesses: affected.size, channels: tokens, contacts };

@@ -1,14 +1,10 @@
-import { resolve } from 'node:path';
-import { readConfig } from '@asistone/core/platform/config';
-import { createPlatform, platform } from '@asistone/core/platform/context';
-import { resourceName, TABLE } from '@asistone/core/platform/store/table';
+import type { Platform } from '@asistone/core/platform/context';
 import {
   BACKFILL_RECORDS,
   backfillBusinessList,
   tenantIdsWithKeys,
 } from '@asistone/core/privacy/business-list-backfill';
-import { withLocalEnvironment } from '../environment.js';
-import { ROOT } from '../lambda.js';
+import { onPlatform, readOptions } from './stage.js';
 
 const USAGE = `usage: npm run backfill -- [--dry-run] [--stage <name>]
   Puts businesses created before the business list index on it, so the daily jobs (retention
@@ -17,17 +13,14 @@ const USAGE = `usage: npm run backfill -- [--dry-run] [--stage <name>]
 Without --stage it works on the local stack (.asistone); with it, on that AWS stage.
 `;
 
-const args = process.argv.slice(2);
-const stageAt = args.indexOf('--stage');
-const stage = stageAt >= 0 ? args[stageAt + 1] : undefined;
-const dryRun = args.includes('--dry-run');
-const known = args.filter((arg, i) => arg === '--dry-run' || arg === '--stage' || (i > 0 && args[i - 1] === '--stage'));
-if (known.length !== args.length || (stageAt >= 0 && !stage)) {
+const options = readOptions(process.argv.slice(2), ['--stage'], ['--dry-run']);
+if (!options) {
   process.stderr.write(USAGE);
   process.exit(2);
 }
+const dryRun = options.flag('dry-run');
 
-async function run(parts: ReturnType<typeof createPlatform>) {
+async function run(parts: Platform) {
   const { config } = parts;
   const candidates =
     config.KEY_PROVIDER === 'kms'
@@ -44,21 +37,5 @@ async function run(parts: ReturnType<typeof createPlatform>) {
   );
 }
 
-if (stage) {
-  const region = process.env.AWS_REGION ?? 'eu-central-1';
-  await run(
-    createPlatform(
-      readConfig({
-        STAGE: stage,
-        AWS_REGION: region,
-        TABLE_NAME: resourceName(stage, TABLE.name),
-        MEDIA_BUCKET: resourceName(stage, 'media'),
-        KEY_PROVIDER: 'kms',
-      }),
-    ),
-  );
-} else {
-  const dataDir = resolve(ROOT, process.env.ASISTONE_DATA_DIR ?? '.asistone');
-  await withLocalEnvironment(dataDir, () => run(platform()));
-}
+await onPlatform(options.option('stage'), run);
 process.exit(0);

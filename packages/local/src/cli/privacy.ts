@@ -1,10 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { resolve } from 'node:path';
-import { readConfig } from '@asistone/core/platform/config';
-import { createPlatform, platform } from '@asistone/core/platform/context';
 import { PermanentError, ProductError, ValidationError } from '@asistone/core/platform/errors';
-import { resourceName, TABLE } from '@asistone/core/platform/store/table';
 import {
   checkBusinessId,
   checkContactId,
@@ -18,9 +15,8 @@ import {
   requireOpenRequest,
 } from '@asistone/core/privacy/ops-requests';
 import { listPrivacyRequests } from '@asistone/core/privacy/privacy-requests';
-import { withLocalEnvironment } from '../environment.js';
-import { ROOT } from '../lambda.js';
 import { contactRights, type PlatformParts } from './privacy-rights.js';
+import { onPlatform, readOptions } from './stage.js';
 
 const USAGE = `usage: npm run privacy -- <command> --tenant <id> [options] [--by <name>] [--stage <name>]
   record --tenant <id> --kind <kind> --received <ISO date> [--contact <id>]
@@ -43,14 +39,9 @@ type Command = (typeof COMMANDS)[number];
 /** The command line, checked before anything is read: a wrong option is a usage error (exit 2). */
 function parseArgs(argv: string[]) {
   const [command, ...rest] = argv;
-  const options = new Map<string, string>();
-  for (let i = 0; i < rest.length; i++) {
-    const arg = rest[i] as string;
-    if (!VALUED.includes(arg) || i + 1 >= rest.length || options.has(arg)) return undefined;
-    options.set(arg, rest[++i] as string);
-  }
-  if (!COMMANDS.includes(command as Command)) return undefined;
-  return { command: command as Command, option: (name: string) => options.get(`--${name}`) };
+  const options = readOptions(rest, VALUED);
+  if (!options || !COMMANDS.includes(command as Command)) return undefined;
+  return { command: command as Command, option: options.option };
 }
 
 function fail(message: string, code = 1): never {
@@ -159,23 +150,5 @@ async function guarded(parts: PlatformParts) {
   }
 }
 
-const stage = option('stage');
-if (stage) {
-  // AWS: credentials and region from the usual AWS environment; table, bucket and tenant keys by name.
-  const region = process.env.AWS_REGION ?? 'eu-central-1';
-  await guarded(
-    createPlatform(
-      readConfig({
-        STAGE: stage,
-        AWS_REGION: region,
-        TABLE_NAME: resourceName(stage, TABLE.name),
-        MEDIA_BUCKET: resourceName(stage, 'media'),
-        KEY_PROVIDER: 'kms',
-      }),
-    ),
-  );
-} else {
-  const dataDir = resolve(ROOT, process.env.ASISTONE_DATA_DIR ?? '.asistone');
-  await withLocalEnvironment(dataDir, () => guarded(platform()));
-}
+await onPlatform(option('stage'), guarded);
 process.exit(0);

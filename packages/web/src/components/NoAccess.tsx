@@ -1,4 +1,5 @@
-import { EmptyState } from '@mantine/core';
+import { EmptyState, Text } from '@mantine/core';
+import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 
 /** What a member sees on a page their role may not open (the API answered 403). */
@@ -12,6 +13,15 @@ export function NoAccess() {
       <EmptyState.Title order={2}>{t('noAccess.title')}</EmptyState.Title>
       <EmptyState.Description>{t('noAccess.description')}</EmptyState.Description>
     </EmptyState>
+  );
+}
+
+/** In place of a section's controls a member's role may not use: which roles can. */
+export function RoleNote({ children }: { children: ReactNode }) {
+  return (
+    <Text size="sm" c="dimmed">
+      {children}
+    </Text>
   );
 }
 

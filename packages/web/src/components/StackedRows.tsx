@@ -1,4 +1,4 @@
-import { Group, Paper, Stack, Text } from '@mantine/core';
+import { Group, Paper, Stack, Table, Text } from '@mantine/core';
 import type { ReactNode } from 'react';
 
 /**
@@ -52,5 +52,86 @@ export function StackedRow({ title, fields, actions }: StackedRowProps) {
         {actions && <Group gap="xs">{actions}</Group>}
       </Stack>
     </Paper>
+  );
+}
+
+/** One column of a `TableOrCards`: its header and what it shows of a row. */
+export interface RowColumn<T> {
+  label: string;
+  value: (row: T) => ReactNode;
+}
+
+interface TableOrCardsProps<T> {
+  /** The table's caption and the cards' list name. */
+  label: string;
+  /** `<testId>-table` and `<testId>-cards`. */
+  testId: string;
+  /** Below this the table scrolls sideways rather than squeezing its columns. */
+  minWidth: number;
+  /** The first column's header: what names each row. */
+  titleLabel: string;
+  /** What names a row: the first column's cell, and the card's first line. */
+  title: (row: T) => ReactNode;
+  /** Lighter than a header's bold, for a name that is a plain word (a request's kind). */
+  titleWeight?: number;
+  columns: ReadonlyArray<RowColumn<T>>;
+  rows: readonly T[];
+  rowKey: (row: T) => string;
+  /** `data-*` attributes of a table row, for whoever looks a row up. */
+  rowData?: (row: T) => Record<`data-${string}`, string>;
+}
+
+/** A table from `md` up, and below it one card a row (`StackedRows`), from the same columns. */
+export function TableOrCards<T>({
+  label,
+  testId,
+  minWidth,
+  titleLabel,
+  title,
+  titleWeight,
+  columns,
+  rows,
+  rowKey,
+  rowData,
+}: TableOrCardsProps<T>) {
+  return (
+    <>
+      <Table.ScrollContainer minWidth={minWidth} visibleFrom="md">
+        <Table verticalSpacing="sm" striped data-testid={`${testId}-table`}>
+          <Table.Caption>{label}</Table.Caption>
+          <Table.Thead>
+            <Table.Tr>
+              <Table.Th scope="col">{titleLabel}</Table.Th>
+              {columns.map((column) => (
+                <Table.Th scope="col" key={column.label}>
+                  {column.label}
+                </Table.Th>
+              ))}
+            </Table.Tr>
+          </Table.Thead>
+          <Table.Tbody>
+            {rows.map((row) => (
+              <Table.Tr key={rowKey(row)} {...rowData?.(row)}>
+                <Table.Th scope="row" fw={titleWeight}>
+                  {title(row)}
+                </Table.Th>
+                {columns.map((column) => (
+                  <Table.Td key={column.label}>{column.value(row)}</Table.Td>
+                ))}
+              </Table.Tr>
+            ))}
+          </Table.Tbody>
+        </Table>
+      </Table.ScrollContainer>
+      <StackedRows label={label} testId={`${testId}-cards`}>
+        {rows.map((row) => (
+          <StackedRow
+            key={rowKey(row)}
+            title={<Text fw={600}>{title(row)}</Text>}
+            fields={columns.map((column) => ({ label: column.label, value: column.value(row) }))}
+          />
+        ))}
+      </StackedRows>
+    </>
   );
 }

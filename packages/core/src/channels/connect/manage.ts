@@ -3,7 +3,7 @@ import { ConflictError, NotFoundError } from '../../platform/errors.js';
 import type { ChannelKind } from '../../tenancy/tenants.js';
 import { type ChannelItem, markChannelDisconnected, openChannelToken } from '../../tenancy/tenants.js';
 import { GraphError } from '../meta/graph-errors.js';
-import type { ConnectActor, ConnectDeps } from './deps.js';
+import type { ConnectActor, ConnectDeps, ConnectGraph } from './deps.js';
 
 /** A channel as the API shows it: never its token or PIN. */
 export interface ChannelView {
@@ -59,7 +59,7 @@ async function requireChannel(
  * connected: the merchant asked to stop, and it is logged. Disconnecting twice is a no-op.
  */
 export async function disconnectChannel(
-  deps: ConnectDeps,
+  deps: ReleaseDeps,
   actor: ConnectActor,
   tenantId: string,
   kind: ChannelKind,
@@ -92,6 +92,37 @@ export async function disconnectChannel(
     detail: { kind },
   });
   deps.log.info('channel disconnected', { tenantId, kind });
+}
+
+/** What disconnecting needs: no app secret, only the channel's own token. */
+export type ReleaseDeps = Pick<ConnectDeps, 'store' | 'keyring' | 'log'> & {
+  graph: Pick<ConnectGraph, 'unsubscribeApp'>;
+};
+
+/**
+ * Disconnects every channel of a business that is being deleted, before its key (and so its
+ * tokens) is destroyed: unsubscribed at Meta, Meta stops sending its customers' messages to us
+ * at all, rather than us dropping them on arrival. A channel Meta cannot be reached for is
+ * logged and left: the deletion goes on regardless (the promise is the deletion), and a token
+ * destroyed with the key is one Meta will no longer honour.
+ */
+export async function releaseBusinessChannels(deps: ReleaseDeps, tenantId: string, by: string): Promise<number> {
+  const { data } = await deps.store.entities.channel.query.byTenant({ tenantId }).go({ pages: 'all' });
+  let released = 0;
+  for (const channel of data) {
+    if (channel.status === 'disconnected') continue;
+    try {
+      await disconnectChannel(deps, { userId: by }, tenantId, channel.kind, channel.externalId);
+      released += 1;
+    } catch (error) {
+      deps.log.warn('channel not released before the business was deleted', {
+        tenantId,
+        kind: channel.kind,
+        error,
+      });
+    }
+  }
+  return released;
 }
 
 /** The WABA to unsubscribe from, unless another connected number of the business still needs it. */

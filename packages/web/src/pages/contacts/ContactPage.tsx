@@ -1,4 +1,4 @@
-import { Alert, Badge, Center, Group, Loader, Paper, SimpleGrid, Stack, Text, Title } from '@mantine/core';
+import { Alert, Badge, Center, Group, Loader, SimpleGrid, Stack, Text } from '@mantine/core';
 import '@mantine/core/styles/SimpleGrid.css';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -9,7 +9,9 @@ import { hasCode, isForbidden } from '../../components/errors';
 import { useFormatDateTime } from '../../components/format';
 import { NoAccess } from '../../components/NoAccess';
 import { PageHeader } from '../../components/PageHeader';
+import { PlainList } from '../../components/PlainList';
 import { RouterAnchor } from '../../components/RouterAnchor';
+import { SectionCard } from '../../components/SectionCard';
 import { useBusiness } from '../../shell/BusinessContext';
 import { ConsentLedger } from './ConsentLedger';
 import { ContactProfile, ContactRestriction } from './ContactProfile';
@@ -32,31 +34,26 @@ function ContactConversations({ contact }: { contact: Contact }) {
   const { tenantId } = useBusiness();
   const formatDate = useFormatDateTime();
   return (
-    <Paper component="section" withBorder radius="md" p="md" aria-labelledby="contact-conversations-title">
-      <Stack gap="sm">
-        <Title order={2} size="h4" id="contact-conversations-title">
-          {t('contacts.conversations.title')}
-        </Title>
-        {contact.conversations.length === 0 ? (
-          <Text size="sm">{t('contacts.conversations.empty')}</Text>
-        ) : (
-          <Stack component="ul" gap="xs" p={0} m={0} style={{ listStyle: 'none' }}>
-            {contact.conversations.map((conversation) => (
-              <li key={conversation.conversationId} data-testid="contact-conversation">
-                <RouterAnchor to={`/b/${tenantId}/inbox/${encodeURIComponent(conversation.conversationId)}`}>
-                  {t('contacts.conversations.open', { channel: t(`channels.kinds.${conversation.channelKind}`) })}
-                </RouterAnchor>
-                {conversation.lastMessageAt && (
-                  <Text size="xs" c="gray.7">
-                    {t('contacts.conversations.lastMessage', { date: formatDate(conversation.lastMessageAt) })}
-                  </Text>
-                )}
-              </li>
-            ))}
-          </Stack>
-        )}
-      </Stack>
-    </Paper>
+    <SectionCard titleId="contact-conversations-title" title={t('contacts.conversations.title')}>
+      {contact.conversations.length === 0 ? (
+        <Text size="sm">{t('contacts.conversations.empty')}</Text>
+      ) : (
+        <PlainList>
+          {contact.conversations.map((conversation) => (
+            <li key={conversation.conversationId} data-testid="contact-conversation">
+              <RouterAnchor to={`/b/${tenantId}/inbox/${encodeURIComponent(conversation.conversationId)}`}>
+                {t('contacts.conversations.open', { channel: t(`channels.kinds.${conversation.channelKind}`) })}
+              </RouterAnchor>
+              {conversation.lastMessageAt && (
+                <Text size="xs" c="gray.7">
+                  {t('contacts.conversations.lastMessage', { date: formatDate(conversation.lastMessageAt) })}
+                </Text>
+              )}
+            </li>
+          ))}
+        </PlainList>
+      )}
+    </SectionCard>
   );
 }
 

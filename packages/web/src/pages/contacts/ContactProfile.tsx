@@ -1,33 +1,27 @@
 import { contactPatchBody } from '@asistone/contract/contacts';
-import { Button, Group, Paper, Stack, Switch, Text, TextInput, Title } from '@mantine/core';
+import { Button, Group, Stack, Switch, Text, TextInput } from '@mantine/core';
 import { useForm } from '@mantine/form';
 // The restriction switch: only this page uses one.
 import '@mantine/core/styles/Switch.css';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { type Contact, type ContactPatch, useCorrectContact, useRestrictContact } from '../../api/contacts';
+import { Detail, Details } from '../../components/Details';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { useDescribeError } from '../../components/errors';
 import { useFormatDateTime } from '../../components/format';
 import { notify } from '../../components/notify';
+import { SectionCard } from '../../components/SectionCard';
 import { useBusiness } from '../../shell/BusinessContext';
 
 /** The contract's own rules for each field, so the form sends only what the API accepts. */
 const nameRule = contactPatchBody.shape.name;
 const emailRule = contactPatchBody.shape.email;
 
+/** A field the channels may not have given: said so rather than left blank. */
 function Field({ label, value }: { label: string; value: string | null }) {
   const { t } = useTranslation();
-  return (
-    <Group gap="xs" wrap="nowrap" align="baseline">
-      <Text component="dt" size="sm" c="dimmed" w={{ base: 120, xs: 180 }} style={{ flexShrink: 0 }}>
-        {label}
-      </Text>
-      <Text component="dd" size="sm" m={0} style={{ minWidth: 0, overflowWrap: 'anywhere' }}>
-        {value || t('contacts.profile.notGiven')}
-      </Text>
-    </Group>
-  );
+  return <Detail label={label} value={value || t('contacts.profile.notGiven')} />;
 }
 
 /** Only what changed is sent (the correction is audited by field); an emptied field is cleared. */
@@ -117,33 +111,28 @@ export function ContactProfile({ contact }: { contact: Contact }) {
   const formatDate = useFormatDateTime();
   const [editing, setEditing] = useState(false);
   return (
-    <Paper component="section" withBorder radius="md" p="md" aria-labelledby="contact-profile-title">
-      <Stack gap="sm">
-        <Title order={2} size="h4" id="contact-profile-title">
-          {t('contacts.profile.title')}
-        </Title>
-        <Stack component="dl" gap={6} m={0} data-testid="contact-profile">
-          <Field label={t('contacts.profile.name')} value={contact.name} />
-          <Field label={t('contacts.profile.phone')} value={contact.phone} />
-          <Field label={t('contacts.profile.handle')} value={contact.handle ? `@${contact.handle}` : null} />
-          <Field label={t('contacts.profile.email')} value={contact.email} />
-          <Field label={t('contacts.profile.createdAt')} value={formatDate(contact.createdAt)} />
-        </Stack>
-        <Text size="xs" c="dimmed">
-          {t('contacts.profile.channelAddresses')}
-        </Text>
-        {can('contacts.manage') &&
-          (editing ? (
-            <CorrectionForm contact={contact} onDone={() => setEditing(false)} />
-          ) : (
-            <div>
-              <Button variant="default" onClick={() => setEditing(true)}>
-                {t('contacts.profile.edit')}
-              </Button>
-            </div>
-          ))}
-      </Stack>
-    </Paper>
+    <SectionCard titleId="contact-profile-title" title={t('contacts.profile.title')}>
+      <Details testId="contact-profile">
+        <Field label={t('contacts.profile.name')} value={contact.name} />
+        <Field label={t('contacts.profile.phone')} value={contact.phone} />
+        <Field label={t('contacts.profile.handle')} value={contact.handle ? `@${contact.handle}` : null} />
+        <Field label={t('contacts.profile.email')} value={contact.email} />
+        <Field label={t('contacts.profile.createdAt')} value={formatDate(contact.createdAt)} />
+      </Details>
+      <Text size="xs" c="dimmed">
+        {t('contacts.profile.channelAddresses')}
+      </Text>
+      {can('contacts.manage') &&
+        (editing ? (
+          <CorrectionForm contact={contact} onDone={() => setEditing(false)} />
+        ) : (
+          <div>
+            <Button variant="default" onClick={() => setEditing(true)}>
+              {t('contacts.profile.edit')}
+            </Button>
+          </div>
+        ))}
+    </SectionCard>
   );
 }
 
@@ -156,32 +145,26 @@ export function ContactRestriction({ contact }: { contact: Contact }) {
   const restrict = useRestrictContact(tenantId, contact.contactId);
   const allowed = can('contacts.manage');
   return (
-    <Paper component="section" withBorder radius="md" p="md" aria-labelledby="contact-restriction-title">
-      <Stack gap="sm">
-        <Title order={2} size="h4" id="contact-restriction-title">
-          {t('contacts.restriction.title')}
-        </Title>
-        <Switch
-          label={t('contacts.restriction.label')}
-          description={t('contacts.restriction.description')}
-          checked={contact.restricted}
-          disabled={!allowed || restrict.isPending}
-          data-testid="restriction-switch"
-          onChange={(event) => {
-            const restricted = event.currentTarget.checked;
-            restrict.mutate(restricted, {
-              onSuccess: () =>
-                notify.success(restricted ? t('contacts.restriction.on') : t('contacts.restriction.off')),
-              onError: (error) => notify.error(describe(error)),
-            });
-          }}
-        />
-        {contact.restricted && contact.restrictedAt && (
-          <Text size="sm" c="gray.7">
-            {t('contacts.restriction.since', { date: formatDate(contact.restrictedAt) })}
-          </Text>
-        )}
-      </Stack>
-    </Paper>
+    <SectionCard titleId="contact-restriction-title" title={t('contacts.restriction.title')}>
+      <Switch
+        label={t('contacts.restriction.label')}
+        description={t('contacts.restriction.description')}
+        checked={contact.restricted}
+        disabled={!allowed || restrict.isPending}
+        data-testid="restriction-switch"
+        onChange={(event) => {
+          const restricted = event.currentTarget.checked;
+          restrict.mutate(restricted, {
+            onSuccess: () => notify.success(restricted ? t('contacts.restriction.on') : t('contacts.restriction.off')),
+            onError: (error) => notify.error(describe(error)),
+          });
+        }}
+      />
+      {contact.restricted && contact.restrictedAt && (
+        <Text size="sm" c="gray.7">
+          {t('contacts.restriction.since', { date: formatDate(contact.restrictedAt) })}
+        </Text>
+      )}
+    </SectionCard>
   );
 }

@@ -1,4 +1,4 @@
-import { Alert, Anchor, Button, Group, Modal, Paper, Stack, Text, TextInput, Title } from '@mantine/core';
+import { Alert, Anchor, Button, Group, Modal, Stack, Text, TextInput, Title } from '@mantine/core';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import {
@@ -10,6 +10,7 @@ import {
 } from '../../api/contacts';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { useFormatDateTime } from '../../components/format';
+import { SectionCard } from '../../components/SectionCard';
 import { useBusiness } from '../../shell/BusinessContext';
 
 /** The word the member types to erase, which the API's body repeats (`erasureBody`). */
@@ -50,36 +51,31 @@ export function ContactExportPanel({ contact }: { contact: Contact }) {
   const archive = exportData.data;
   const valid = useStillValid(archive?.expiresAt);
   return (
-    <Paper component="section" withBorder radius="md" p="md" aria-labelledby="contact-export-title">
-      <Stack gap="sm">
-        <Title order={2} size="h4" id="contact-export-title">
-          {t('contacts.export.title')}
-        </Title>
-        <Text size="sm">{t('contacts.export.description')}</Text>
-        <div>
-          <Button loading={exportData.isPending} onClick={() => exportData.mutate(undefined, { onSuccess: download })}>
-            {t('contacts.export.button')}
-          </Button>
-        </div>
-        {exportData.isError && <ErrorAlert error={exportData.error} />}
-        {archive && (
-          <Alert color={valid ? 'blue' : 'gray'} variant="light" aria-live="polite" data-testid="contact-export-ready">
-            {valid ? (
-              <Stack gap={4}>
-                <Text size="sm">
-                  {t('contacts.export.ready', { file: archive.fileName, time: formatDate(archive.expiresAt) })}
-                </Text>
-                <Anchor href={archive.url} download={archive.fileName} size="sm" c="blue.9">
-                  {t('contacts.export.again')}
-                </Anchor>
-              </Stack>
-            ) : (
-              <Text size="sm">{t('contacts.export.expired')}</Text>
-            )}
-          </Alert>
-        )}
-      </Stack>
-    </Paper>
+    <SectionCard titleId="contact-export-title" title={t('contacts.export.title')}>
+      <Text size="sm">{t('contacts.export.description')}</Text>
+      <div>
+        <Button loading={exportData.isPending} onClick={() => exportData.mutate(undefined, { onSuccess: download })}>
+          {t('contacts.export.button')}
+        </Button>
+      </div>
+      {exportData.isError && <ErrorAlert error={exportData.error} />}
+      {archive && (
+        <Alert color={valid ? 'blue' : 'gray'} variant="light" aria-live="polite" data-testid="contact-export-ready">
+          {valid ? (
+            <Stack gap={4}>
+              <Text size="sm">
+                {t('contacts.export.ready', { file: archive.fileName, time: formatDate(archive.expiresAt) })}
+              </Text>
+              <Anchor href={archive.url} download={archive.fileName} size="sm" c="blue.9">
+                {t('contacts.export.again')}
+              </Anchor>
+            </Stack>
+          ) : (
+            <Text size="sm">{t('contacts.export.expired')}</Text>
+          )}
+        </Alert>
+      )}
+    </SectionCard>
   );
 }
 
@@ -106,28 +102,17 @@ export function ContactErasePanel({
     if (matches) erase.mutate(undefined, { onSuccess: onErased });
   };
   return (
-    <Paper
-      component="section"
-      withBorder
-      radius="md"
-      p="md"
-      aria-labelledby="contact-danger-title"
-      style={{ borderColor: 'var(--mantine-color-red-6)' }}
-    >
-      <Stack gap="sm">
-        <Title order={2} size="h4" id="contact-danger-title" c="red.8">
-          {t('contacts.erase.zone')}
-        </Title>
-        <Title order={3} size="h5">
-          {t('contacts.erase.title')}
-        </Title>
-        <Text size="sm">{t('contacts.erase.description')}</Text>
-        <div>
-          <Button color="red" onClick={() => setOpen(true)}>
-            {t('contacts.erase.button')}
-          </Button>
-        </div>
-      </Stack>
+    <SectionCard danger titleId="contact-danger-title" title={t('contacts.erase.zone')}>
+      <Title order={3} size="h5">
+        {t('contacts.erase.title')}
+      </Title>
+      <Text size="sm">{t('contacts.erase.description')}</Text>
+      <div>
+        <Button color="red" onClick={() => setOpen(true)}>
+          {t('contacts.erase.button')}
+        </Button>
+      </div>
+      {/* In a portal: takes no place in the card. */}
       <Modal
         opened={open}
         onClose={close}
@@ -166,6 +151,6 @@ export function ContactErasePanel({
           </Stack>
         </form>
       </Modal>
-    </Paper>
+    </SectionCard>
   );
 }

@@ -1,16 +1,4 @@
-import {
-  Alert,
-  Anchor,
-  Button,
-  Group,
-  Loader,
-  Paper,
-  PasswordInput,
-  Stack,
-  Text,
-  TextInput,
-  Title,
-} from '@mantine/core';
+import { Alert, Anchor, Button, Group, Loader, PasswordInput, Stack, Text, TextInput } from '@mantine/core';
 import { type FormEvent, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import {
@@ -25,6 +13,7 @@ import { ApiError } from '../../api/client';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { useFormatDateTime } from '../../components/format';
 import { QueryState } from '../../components/QueryState';
+import { SectionCard } from '../../components/SectionCard';
 import { useBusiness } from '../../shell/BusinessContext';
 
 const HOUR_MS = 3_600_000;
@@ -40,45 +29,40 @@ function ExportAllData() {
   if (!can('data.export')) return null;
   const exported = status.data;
   return (
-    <Paper component="section" withBorder radius="md" p="md" aria-labelledby="account-export-title">
-      <Stack gap="sm">
-        <Title order={2} size="h4" id="account-export-title">
-          {t('accountData.export.title')}
-        </Title>
-        <Text size="sm">{t('accountData.export.description')}</Text>
-        <div>
-          <Button
-            onClick={() => ask.mutate(undefined, { onSuccess: (answer) => setRequestId(answer.requestId) })}
-            loading={ask.isPending}
-            disabled={exported?.status === 'open'}
-          >
-            {t('accountData.export.start')}
-          </Button>
-        </div>
-        <div aria-live="polite" data-testid="account-export-status">
-          {requestId && (!exported || exported.status === 'open') && (
-            <Group gap="xs">
-              <Loader size="xs" />
-              <Text size="sm">{t('accountData.export.preparing')}</Text>
-            </Group>
-          )}
-          {exported?.status === 'done' && exported.url && (
-            <Stack gap={4}>
-              <Anchor href={exported.url} download data-testid="account-export-link">
-                {t('accountData.export.download')}
+    <SectionCard titleId="account-export-title" title={t('accountData.export.title')}>
+      <Text size="sm">{t('accountData.export.description')}</Text>
+      <div>
+        <Button
+          onClick={() => ask.mutate(undefined, { onSuccess: (answer) => setRequestId(answer.requestId) })}
+          loading={ask.isPending}
+          disabled={exported?.status === 'open'}
+        >
+          {t('accountData.export.start')}
+        </Button>
+      </div>
+      <div aria-live="polite" data-testid="account-export-status">
+        {requestId && (!exported || exported.status === 'open') && (
+          <Group gap="xs">
+            <Loader size="xs" />
+            <Text size="sm">{t('accountData.export.preparing')}</Text>
+          </Group>
+        )}
+        {exported?.status === 'done' && exported.url && (
+          <Stack gap={4}>
+            <Anchor href={exported.url} download data-testid="account-export-link">
+              {t('accountData.export.download')}
+            </Anchor>
+            <Text size="xs" c="dimmed">
+              {t('accountData.export.linkExpires')}{' '}
+              <Anchor component="button" type="button" size="xs" onClick={() => void status.refetch()}>
+                {t('accountData.export.newLink')}
               </Anchor>
-              <Text size="xs" c="dimmed">
-                {t('accountData.export.linkExpires')}{' '}
-                <Anchor component="button" type="button" size="xs" onClick={() => void status.refetch()}>
-                  {t('accountData.export.newLink')}
-                </Anchor>
-              </Text>
-            </Stack>
-          )}
-        </div>
-        {(ask.isError || status.isError) && <ErrorAlert error={ask.error ?? status.error} />}
-      </Stack>
-    </Paper>
+            </Text>
+          </Stack>
+        )}
+      </div>
+      {(ask.isError || status.isError) && <ErrorAlert error={ask.error ?? status.error} />}
+    </SectionCard>
   );
 }
 
@@ -203,39 +187,26 @@ function DeleteBusiness() {
   const [confirming, setConfirming] = useState(false);
   if (!owner) return null;
   return (
-    <Paper
-      component="section"
-      withBorder
-      radius="md"
-      p="md"
-      aria-labelledby="account-deletion-title"
-      style={{ borderColor: 'var(--mantine-color-red-6)' }}
-      data-testid="danger-zone"
-    >
-      <Stack gap="sm">
-        <Title order={2} size="h4" id="account-deletion-title" c="red.8">
-          {t('accountData.deletion.title')}
-        </Title>
-        <QueryState query={deletion}>
-          {(current) =>
-            current?.status === 'scheduled' ? (
-              <ScheduledDeletion deletion={current} />
-            ) : confirming ? (
-              <DeletionForm businessName={membership.name} onClose={() => setConfirming(false)} />
-            ) : (
-              <Stack gap="sm">
-                <Text size="sm">{t('accountData.deletion.description')}</Text>
-                <div>
-                  <Button color="red" variant="outline" onClick={() => setConfirming(true)}>
-                    {t('accountData.deletion.start')}
-                  </Button>
-                </div>
-              </Stack>
-            )
-          }
-        </QueryState>
-      </Stack>
-    </Paper>
+    <SectionCard danger titleId="account-deletion-title" title={t('accountData.deletion.title')} testId="danger-zone">
+      <QueryState query={deletion}>
+        {(current) =>
+          current?.status === 'scheduled' ? (
+            <ScheduledDeletion deletion={current} />
+          ) : confirming ? (
+            <DeletionForm businessName={membership.name} onClose={() => setConfirming(false)} />
+          ) : (
+            <Stack gap="sm">
+              <Text size="sm">{t('accountData.deletion.description')}</Text>
+              <div>
+                <Button color="red" variant="outline" onClick={() => setConfirming(true)}>
+                  {t('accountData.deletion.start')}
+                </Button>
+              </div>
+            </Stack>
+          )
+        }
+      </QueryState>
+    </SectionCard>
   );
 }
 

@@ -1,4 +1,4 @@
-import { Alert, Badge, Button, Paper, Stack, Table, Text, Title } from '@mantine/core';
+import { Alert, Badge, Button, Stack, Text, Title } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import {
   type Subprocessor,
@@ -9,9 +9,11 @@ import {
 } from '../../api/privacy';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { useFormatDateTime } from '../../components/format';
+import { RoleNote } from '../../components/NoAccess';
 import { PageHeader } from '../../components/PageHeader';
 import { QueryState } from '../../components/QueryState';
-import { StackedRow, StackedRows } from '../../components/StackedRows';
+import { SectionCard } from '../../components/SectionCard';
+import { type RowColumn, TableOrCards } from '../../components/StackedRows';
 import { useBusiness } from '../../shell/BusinessContext';
 import { AccountDangerZone } from './AccountDangerZone';
 import { PrivacyRequests } from './PrivacyRequests';
@@ -22,7 +24,7 @@ function useLocalized() {
   return (text: { tr: string; en: string }) => (i18n.language === 'en' ? text.en : text.tr);
 }
 
-function useColumns() {
+function useColumns(): RowColumn<Subprocessor>[] {
   const { t } = useTranslation();
   const localized = useLocalized();
   const status = (row: Subprocessor) =>
@@ -57,44 +59,18 @@ function useColumns() {
 /** A table from `md` up, cards below it: a seven-column table would not fit a phone. */
 function SubprocessorTable({ rows }: { rows: readonly Subprocessor[] }) {
   const { t } = useTranslation();
-  const columns = useColumns();
   return (
-    <>
-      <Table.ScrollContainer minWidth={900} visibleFrom="md">
-        <Table verticalSpacing="sm" striped data-testid="subprocessors-table">
-          <Table.Caption>{t('privacy.subprocessors.tableLabel')}</Table.Caption>
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th scope="col">{t('privacy.subprocessors.name')}</Table.Th>
-              {columns.map((column) => (
-                <Table.Th scope="col" key={column.label}>
-                  {column.label}
-                </Table.Th>
-              ))}
-            </Table.Tr>
-          </Table.Thead>
-          <Table.Tbody>
-            {rows.map((row) => (
-              <Table.Tr key={row.id} data-subprocessor={row.id}>
-                <Table.Th scope="row">{row.name}</Table.Th>
-                {columns.map((column) => (
-                  <Table.Td key={column.label}>{column.value(row)}</Table.Td>
-                ))}
-              </Table.Tr>
-            ))}
-          </Table.Tbody>
-        </Table>
-      </Table.ScrollContainer>
-      <StackedRows label={t('privacy.subprocessors.tableLabel')} testId="subprocessors-cards">
-        {rows.map((row) => (
-          <StackedRow
-            key={row.id}
-            title={<Text fw={600}>{row.name}</Text>}
-            fields={columns.map((column) => ({ label: column.label, value: column.value(row) }))}
-          />
-        ))}
-      </StackedRows>
-    </>
+    <TableOrCards
+      label={t('privacy.subprocessors.tableLabel')}
+      testId="subprocessors"
+      minWidth={900}
+      titleLabel={t('privacy.subprocessors.name')}
+      title={(row) => row.name}
+      columns={useColumns()}
+      rows={rows}
+      rowKey={(row) => row.id}
+      rowData={(row) => ({ 'data-subprocessor': row.id })}
+    />
   );
 }
 
@@ -124,34 +100,27 @@ function TransferAgreements() {
   const open = useOpenAgreementsRequest(tenantId, allowed);
   const ask = useRequestAgreements(tenantId);
   return (
-    <Paper component="section" withBorder radius="md" p="md" aria-labelledby="agreements-title">
-      <Stack gap="sm">
-        <Title order={2} size="h4" id="agreements-title">
-          {t('privacy.agreements.title')}
-        </Title>
-        <Text size="sm">{t('privacy.agreements.description')}</Text>
-        {!allowed ? (
-          <Text size="sm" c="dimmed">
-            {t('privacy.agreements.managersOnly')}
-          </Text>
-        ) : (
-          <QueryState query={open}>
-            {(request) =>
-              request ? (
-                <RecordedRequest request={request} />
-              ) : (
-                <div>
-                  <Button onClick={() => ask.mutate()} loading={ask.isPending}>
-                    {t('privacy.agreements.request')}
-                  </Button>
-                </div>
-              )
-            }
-          </QueryState>
-        )}
-        {ask.isError && <ErrorAlert error={ask.error} />}
-      </Stack>
-    </Paper>
+    <SectionCard titleId="agreements-title" title={t('privacy.agreements.title')}>
+      <Text size="sm">{t('privacy.agreements.description')}</Text>
+      {!allowed ? (
+        <RoleNote>{t('privacy.agreements.managersOnly')}</RoleNote>
+      ) : (
+        <QueryState query={open}>
+          {(request) =>
+            request ? (
+              <RecordedRequest request={request} />
+            ) : (
+              <div>
+                <Button onClick={() => ask.mutate()} loading={ask.isPending}>
+                  {t('privacy.agreements.request')}
+                </Button>
+              </div>
+            )
+          }
+        </QueryState>
+      )}
+      {ask.isError && <ErrorAlert error={ask.error} />}
+    </SectionCard>
   );
 }
 

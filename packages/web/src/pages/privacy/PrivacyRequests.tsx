@@ -1,9 +1,11 @@
-import { Badge, Stack, Table, Text, Title } from '@mantine/core';
+import { Badge, Stack, Text, Title } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import { type PrivacyRequest, usePrivacyRequests } from '../../api/privacy';
 import { useFormatDateTime } from '../../components/format';
+import { RoleNote } from '../../components/NoAccess';
+import { PlainList } from '../../components/PlainList';
 import { QueryState } from '../../components/QueryState';
-import { StackedRow, StackedRows } from '../../components/StackedRows';
+import { type RowColumn, TableOrCards } from '../../components/StackedRows';
 import { useBusiness } from '../../shell/BusinessContext';
 import { useDataClassLabel, useDescribeActor } from '../contacts/labels';
 
@@ -64,19 +66,19 @@ function Receipt({ request }: { request: PrivacyRequest }) {
         {receipt.receiptId} · {formatDate(receipt.at)} · {describeActor(receipt.by)}
       </Text>
       {items.length > 0 && (
-        <Stack component="ul" gap={0} p={0} m={0} style={{ listStyle: 'none' }}>
+        <PlainList gap={0}>
           {items.map((item) => (
             <Text component="li" size="sm" key={item.dataClass} data-data-class={item.dataClass}>
               {label(item.dataClass)}: {item.count}
             </Text>
           ))}
-        </Stack>
+        </PlainList>
       )}
     </Stack>
   );
 }
 
-function useColumns() {
+function useColumns(): RowColumn<PrivacyRequest>[] {
   const { t } = useTranslation();
   const formatDate = useFormatDateTime();
   return [
@@ -94,53 +96,24 @@ function useColumns() {
 /** A table from `md` up, one card per request below it. */
 function RequestsTable({ rows }: { rows: readonly PrivacyRequest[] }) {
   const { t } = useTranslation();
-  const columns = useColumns();
-  const kind = (row: PrivacyRequest) => t(`privacyRequests.kinds.${row.kind}`);
   return (
-    <>
-      <Table.ScrollContainer minWidth={800} visibleFrom="md">
-        <Table verticalSpacing="sm" striped data-testid="privacy-requests-table">
-          <Table.Caption>{t('privacyRequests.tableLabel')}</Table.Caption>
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th scope="col">{t('privacyRequests.kind')}</Table.Th>
-              {columns.map((column) => (
-                <Table.Th scope="col" key={column.label}>
-                  {column.label}
-                </Table.Th>
-              ))}
-            </Table.Tr>
-          </Table.Thead>
-          <Table.Tbody>
-            {rows.map((row) => (
-              <Table.Tr
-                key={row.requestId}
-                data-testid="privacy-request"
-                data-kind={row.kind}
-                data-status={row.status}
-                data-request-id={row.requestId}
-              >
-                <Table.Th scope="row" fw={500}>
-                  {kind(row)}
-                </Table.Th>
-                {columns.map((column) => (
-                  <Table.Td key={column.label}>{column.value(row)}</Table.Td>
-                ))}
-              </Table.Tr>
-            ))}
-          </Table.Tbody>
-        </Table>
-      </Table.ScrollContainer>
-      <StackedRows label={t('privacyRequests.tableLabel')} testId="privacy-requests-cards">
-        {rows.map((row) => (
-          <StackedRow
-            key={row.requestId}
-            title={<Text fw={600}>{kind(row)}</Text>}
-            fields={columns.map((column) => ({ label: column.label, value: column.value(row) }))}
-          />
-        ))}
-      </StackedRows>
-    </>
+    <TableOrCards
+      label={t('privacyRequests.tableLabel')}
+      testId="privacy-requests"
+      minWidth={800}
+      titleLabel={t('privacyRequests.kind')}
+      title={(row) => t(`privacyRequests.kinds.${row.kind}`)}
+      titleWeight={500}
+      columns={useColumns()}
+      rows={rows}
+      rowKey={(row) => row.requestId}
+      rowData={(row) => ({
+        'data-testid': 'privacy-request',
+        'data-kind': row.kind,
+        'data-status': row.status,
+        'data-request-id': row.requestId,
+      })}
+    />
   );
 }
 
@@ -163,9 +136,7 @@ export function PrivacyRequests() {
         {t('privacyRequests.description')}
       </Text>
       {!allowed ? (
-        <Text size="sm" c="dimmed">
-          {t('privacyRequests.managersOnly')}
-        </Text>
+        <RoleNote>{t('privacyRequests.managersOnly')}</RoleNote>
       ) : (
         <QueryState query={requests}>
           {(rows) =>

@@ -14,6 +14,7 @@ import { inboxRoutes } from './routes/inbox.js';
 import { meRoutes } from './routes/me.js';
 import { mediaRoutes } from './routes/media.js';
 import { privacyRoutes } from './routes/privacy.js';
+import { shopifyRoutes } from './routes/shopify.js';
 import { teamRoutes } from './routes/team.js';
 
 /**
@@ -36,6 +37,7 @@ const productRoutes: readonly Route[] = [
   ...accountDeletionRoutes,
   ...dataDeletionRoutes,
   ...devOutboxRoutes,
+  ...shopifyRoutes,
 ];
 
 let document: ReturnType<typeof openApiDocument> | undefined;

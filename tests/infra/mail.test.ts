@@ -91,6 +91,8 @@ describe('settings read from SSM', () => {
         secretPath('AUTH_TOKEN_SECRET'),
         secretPath('META_APP_SECRET'),
         secretPath('META_INSTAGRAM_APP_SECRET'),
+        secretPath('SHOPIFY_CLIENT_ID'),
+        secretPath('SHOPIFY_CLIENT_SECRET'),
       ].sort(),
     );
     // The mail worker sends finished mails: Resend's key, no links to render.
@@ -129,6 +131,8 @@ describe('settings read from SSM', () => {
         ['Api', 'AUTH_TOKEN_SECRET', secretPath('AUTH_TOKEN_SECRET')],
         ['Api', 'META_APP_SECRET', secretPath('META_APP_SECRET')],
         ['Api', 'META_INSTAGRAM_APP_SECRET', secretPath('META_INSTAGRAM_APP_SECRET')],
+        ['Api', 'SHOPIFY_CLIENT_ID', secretPath('SHOPIFY_CLIENT_ID')],
+        ['Api', 'SHOPIFY_CLIENT_SECRET', secretPath('SHOPIFY_CLIENT_SECRET')],
         ['Queues', 'RESEND_API_KEY', secretPath('RESEND_API_KEY')],
         ['Webhooks', 'META_APP_SECRET', secretPath('META_APP_SECRET')],
         ['Webhooks', 'META_INSTAGRAM_APP_SECRET', secretPath('META_INSTAGRAM_APP_SECRET')],

@@ -6,6 +6,7 @@ import { platform } from '@asistone/core/platform/context';
 import { seedDemoTenant } from '@asistone/core/tenancy/demo';
 import { TENANCY_RECORDS } from '@asistone/core/tenancy/records';
 import { seedDemoChannelTokens, seedDemoOwner } from './demo-owner.js';
+import { seedDemoShop } from './demo-shop.js';
 import { LOCAL_REGION, LOCAL_STAGE, startEmulators } from './emulators.js';
 
 /** Written by a running `npm start`, so CLI commands reuse its emulators instead of the files. */
@@ -67,6 +68,7 @@ export async function seedLocalData(): Promise<void> {
   // The demo owner (a known password) exists only here, on the local stack.
   await seedDemoOwner(platform());
   await seedDemoChannelTokens(platform());
+  await seedDemoShop(platform());
 }
 
 export async function announceRunning(dataDir: string, env: Record<string, string>): Promise<void> {

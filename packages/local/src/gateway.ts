@@ -61,6 +61,8 @@ export function createGateway(
   fakeMetaUrl?: string,
   /** The S3 emulator's URL: media download links (`/local-media/*`) are forwarded there. */
   s3Url?: string,
+  /** The fake Shopify's URL: `/dev/shopify/*` (its state, for developers and tests) is forwarded there. */
+  fakeShopifyUrl?: string,
 ) {
   const app = new Hono();
 
@@ -105,6 +107,7 @@ export function createGateway(
   });
   app.all('/api/*', toLambda(api.handler, api.name, api.timeoutSeconds));
   if (fakeMetaUrl) app.all('/dev/meta/*', (c) => proxyTo(c, fakeMetaUrl));
+  if (fakeShopifyUrl) app.all('/dev/shopify/*', (c) => proxyTo(c, fakeShopifyUrl));
   // Presigned downloads and uploads only: the link's signature is what grants it, as with S3 itself.
   if (s3Url) {
     app.get(`${LOCAL_MEDIA_PATH}/*`, (c) => proxyTo(c, s3Url, LOCAL_MEDIA_PATH));

@@ -7,6 +7,7 @@ import { createLogger } from '@asistone/core/platform/log';
 import { writeRuntimeStatus } from '@asistone/core/platform/runtime-status';
 import { PRODUCT } from '@asistone/core/product/areas';
 import { serve } from '@hono/node-server';
+import { DEMO_SHOP, localShopifyAppSettings } from './demo-shop.js';
 import { startEmulators } from './emulators.js';
 import {
   announceRunning,
@@ -18,6 +19,7 @@ import {
   seedLocalData,
 } from './environment.js';
 import { type FakeMeta, fakeMetaEnvironment, startFakeMeta } from './fakes/meta.js';
+import { type FakeShopify, fakeShopifyEnvironment, startFakeShopify } from './fakes/shopify.js';
 import { createGateway, type GatewayState } from './gateway.js';
 import { ROOT } from './lambda.js';
 import { type Poller, startPoller } from './pollers.js';
@@ -44,6 +46,8 @@ export interface LocalStack {
    * to this gateway): `url`, its `state`, and `inject()` / `failNext()` for failures.
    */
   fakeMeta: FakeMeta;
+  /** The fake Shopify every shop's Admin endpoints point at (`SHOPIFY_SHOP_BASE_URL`). */
+  fakeShopify: FakeShopify;
   /** Stops taking requests, drains the queues, then stops everything. */
   stop(): Promise<void>;
 }
@@ -72,6 +76,15 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     failureRate: Number(process.env.FAKE_META_FAILURE_RATE ?? 0) || 0,
     stateFile: join(dataDir, 'fake-meta.json'),
   });
+  const shopifyApp = localShopifyAppSettings();
+  const fakeShopify = await startFakeShopify({
+    clientId: shopifyApp.SHOPIFY_CLIENT_ID as string,
+    clientSecret: shopifyApp.SHOPIFY_CLIENT_SECRET as string,
+    stateFile: join(dataDir, 'fake-shopify.json'),
+    seedShops: [{ domain: DEMO_SHOP.domain, refreshToken: DEMO_SHOP.seedRefreshToken }],
+    // Its webhook sender posts to this gateway, known once it listens.
+    webhookUrl: () => (gatewayUrl ? `${gatewayUrl}/webhooks/shopify` : undefined),
+  });
   const handlerEnv = {
     ...handlerEnvironment(dataDir, emulators.env),
     // Generated once per data folder, so sessions survive restarts; `.env` may set its own.
@@ -82,6 +95,9 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     ...metaApp,
     // Graph API calls go to the fake Meta; never set in AWS, where Meta's hosts are the defaults.
     ...fakeMetaEnvironment(fakeMeta, metaAppIds),
+    // The Shopify app's credentials, as SSM gives them in AWS; every shop is the fake's (local only).
+    ...shopifyApp,
+    ...fakeShopifyEnvironment(fakeShopify),
   };
   Object.assign(process.env, handlerEnv);
   await announceRunning(dataDir, handlerEnv);
@@ -119,7 +135,14 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   const reporting = setInterval(report, 1000);
   reporting.unref();
 
-  const gateway = createGateway(WEB_DIST, state, secrets.originSecret, fakeMeta.url, emulators.env.AWS_ENDPOINT_URL_S3);
+  const gateway = createGateway(
+    WEB_DIST,
+    state,
+    secrets.originSecret,
+    fakeMeta.url,
+    emulators.env.AWS_ENDPOINT_URL_S3,
+    fakeShopify.url,
+  );
   const server = await new Promise<ReturnType<typeof serve>>((resolveServer) => {
     const s = serve({ fetch: gateway.fetch, port: options.port, hostname: '127.0.0.1' }, () => resolveServer(s));
   });
@@ -138,6 +161,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     dataDir,
     pollers: new Map(pollers.map((poller) => [poller.queue, poller])),
     fakeMeta,
+    fakeShopify,
     async stop() {
       state.stopping = true;
       clearInterval(reporting);
@@ -146,6 +170,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       const deadline = Date.now() + 15_000;
       await Promise.all(pollers.map((poller) => poller.drain(deadline)));
       await fakeMeta.stop();
+      await fakeShopify.stop();
       await emulators.stop();
       await clearRunning(dataDir);
     },

@@ -62,7 +62,10 @@ export type AppSecret =
   /** The Instagram app's secret: signs deliveries for accounts connected by Instagram Login. */
   | 'META_INSTAGRAM_APP_SECRET'
   /** The token Meta echoes in the webhook's GET handshake. */
-  | 'META_VERIFY_TOKEN';
+  | 'META_VERIFY_TOKEN'
+  /** The Shopify app's client id and secret (the secret also signs Shopify's webhooks). */
+  | 'SHOPIFY_CLIENT_ID'
+  | 'SHOPIFY_CLIENT_SECRET';
 
 /** Settings a function reads at runtime beyond the ones every function gets. */
 export interface FunctionSettings {

@@ -161,6 +161,28 @@ export function readMetaAppConfig(env: Record<string, string | undefined>): Meta
   return parseSettings(metaAppSchema, present);
 }
 
+/**
+ * The Shopify app's credentials (one public app for every business, like the Meta app):
+ * deployment secrets. `SHOPIFY_SHOP_BASE_URL` is set only on the local stack, where every shop
+ * is served by the fake Shopify under `<base>/<shop domain>` instead of `https://<shop domain>`.
+ */
+const shopifyAppSchema = z.object({
+  SHOPIFY_CLIENT_ID: z.string().min(1),
+  SHOPIFY_CLIENT_SECRET: z.string().min(16, 'must be at least 16 characters'),
+  SHOPIFY_SHOP_BASE_URL: z.url().optional(),
+});
+
+export type ShopifyAppConfig = z.infer<typeof shopifyAppSchema>;
+
+/**
+ * @example
+ * const { SHOPIFY_CLIENT_ID, SHOPIFY_CLIENT_SECRET } = readShopifyAppConfig(await withSecrets(process.env));
+ */
+export function readShopifyAppConfig(env: Record<string, string | undefined>): ShopifyAppConfig {
+  const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== ''));
+  return parseSettings(shopifyAppSchema, present);
+}
+
 /** What the account-requests worker needs: links in the mails it queues point at the web app. */
 const linksSchema = z.object({ APP_URL: appUrl });
 

@@ -5,6 +5,7 @@ import { INBOX_DATA_CLASSES } from '../inbox/data-classes.js';
 import { MAIL_DATA_CLASSES } from '../notify/data-classes.js';
 import type { DataClass } from '../platform/area.js';
 import { PLATFORM_DATA_CLASSES } from '../platform/data-classes.js';
+import { SHOPIFY_DATA_CLASSES } from '../shopify/data-classes.js';
 import { TENANCY_DATA_CLASSES } from '../tenancy/data-classes.js';
 import { CONTACT_EXPORT_DATA_CLASSES } from './contact-exports.js';
 import { META_DATA_DELETION_DATA_CLASSES, PRIVACY_DATA_CLASSES } from './data-classes.js';
@@ -30,4 +31,5 @@ export const DATA_CLASSES: readonly DataClass[] = [
   ...PRIVACY_REQUEST_DATA_CLASSES,
   ...CONTACT_EXPORT_DATA_CLASSES,
   ...META_DATA_DELETION_DATA_CLASSES,
+  ...SHOPIFY_DATA_CLASSES,
 ];

@@ -1,5 +1,6 @@
 import { INBOX_CONTACT_DATA } from '../inbox/contact-data.js';
 import type { ContactData } from '../platform/area.js';
+import { SHOPIFY_CONTACT_DATA } from '../shopify/contact-data.js';
 
 /**
  * How every area exports and erases one contact's data, for the API, the workers and
@@ -7,4 +8,4 @@ import type { ContactData } from '../platform/area.js';
  * what it uses), so this list repeats what the areas declare, and a test holds it equal to
  * `PRODUCT.contactData`: an area that declares contact data and is left out here fails it.
  */
-export const CONTACT_DATA: readonly ContactData[] = [...INBOX_CONTACT_DATA];
+export const CONTACT_DATA: readonly ContactData[] = [...INBOX_CONTACT_DATA, ...SHOPIFY_CONTACT_DATA];

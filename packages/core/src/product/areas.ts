@@ -10,6 +10,7 @@ import { KEY_RECORDS } from '../platform/crypto/records.js';
 import { PLATFORM_DATA_CLASSES } from '../platform/data-classes.js';
 import { SETTLED_MESSAGE_RECORDS } from '../platform/queue/records.js';
 import { privacyArea } from '../privacy/area.js';
+import { shopifyArea } from '../shopify/area.js';
 import { tenancyArea } from '../tenancy/area.js';
 
 /**
@@ -47,6 +48,17 @@ const API_FUNCTION = {
 } as const;
 
 export const PRODUCT = composeAreas(
-  [platformArea, tenancyArea, accountsArea, auditArea, inboxArea, channelsArea, mailArea, opsArea, privacyArea],
+  [
+    platformArea,
+    tenancyArea,
+    accountsArea,
+    auditArea,
+    inboxArea,
+    channelsArea,
+    mailArea,
+    opsArea,
+    privacyArea,
+    shopifyArea,
+  ],
   API_FUNCTION,
 );

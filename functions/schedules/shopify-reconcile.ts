@@ -1,0 +1,49 @@
+import { INBOX_RECORDS } from '@asistone/core/inbox/records';
+import { platform } from '@asistone/core/platform/context';
+import { createLogger } from '@asistone/core/platform/log';
+import { applyCustomer, applyOrder, applyProduct } from '@asistone/core/shopify/apply';
+import { SHOPIFY_CONNECTION_RECORDS } from '@asistone/core/shopify/connection-records';
+import { shopifyGraphql } from '@asistone/core/shopify/graphql';
+import { reconcileShops } from '@asistone/core/shopify/reconcile';
+import { SHOPIFY_RECONCILE_RECORDS } from '@asistone/core/shopify/reconcile-records';
+import { shopifyAppSettings, shopOrigin } from '@asistone/core/shopify/settings';
+import { SHOPIFY_STORE_RECORDS } from '@asistone/core/shopify/store-records';
+import { shopAccess } from '@asistone/core/shopify/tokens';
+import { TENANCY_RECORDS } from '@asistone/core/tenancy/records';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import middy from '@middy/core';
+import { runTime } from '../lib/run-time.js';
+import { withSecrets } from '../lib/secrets.js';
+
+/** Every 15 minutes: repairs each connected shop's local copy from what changed since its cursor. */
+const log = createLogger('shopify-reconcile');
+
+export const handler = middy(async (event: unknown) => {
+  const { storeOf, keyring } = platform();
+  const settings = shopifyAppSettings(await withSecrets(process.env));
+  const store = storeOf({
+    ...TENANCY_RECORDS,
+    ...INBOX_RECORDS,
+    ...SHOPIFY_CONNECTION_RECORDS,
+    ...SHOPIFY_STORE_RECORDS,
+    ...SHOPIFY_RECONCILE_RECORDS,
+  });
+  const applyDeps = { store, keyring };
+  const started = runTime(event);
+  const reports = await reconcileShops({
+    store,
+    shopify: shopifyGraphql({ shopBaseUrl: (shop) => shopOrigin(settings, shop) }),
+    shopAccess: (tenantId) => shopAccess({ store, keyring, settings }, tenantId),
+    apply: {
+      customer: (tenantId, customer) => applyCustomer(applyDeps, tenantId, customer),
+      order: (tenantId, order) => applyOrder(applyDeps, tenantId, order),
+      product: (tenantId, product) => applyProduct(applyDeps, tenantId, product),
+    },
+    // Ids and field names only: a node's values may be a customer's.
+    onSkipped: (shop, error) =>
+      log.warn('shopify node skipped', { tenantId: shop.tenantId, nodeId: error.nodeId, fields: error.fields }),
+  });
+  // Counts, shop domains and error kinds: no token, no customer data.
+  log.info('shopify reconcile done', { shops: reports.length, reports, ms: Date.now() - started });
+  return { shops: reports.length, failed: reports.filter((report) => report.error).length };
+}).use(injectLambdaContext(log, { resetKeys: true }));

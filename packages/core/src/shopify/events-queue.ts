@@ -1,0 +1,36 @@
+import type { WebhookDeclaration } from '../platform/area.js';
+import type { QueueDeclaration } from '../platform/queue/declarations.js';
+import { ShopifyDelivery } from './webhook-receive.js';
+
+/** Signed Shopify deliveries, queued by `/webhooks/shopify` as they arrived, applied to the local copy here. */
+export const SHOPIFY_EVENTS_QUEUE = {
+  name: 'shopify-events',
+  description:
+    'Signed Shopify webhook deliveries (customers, orders, products, stock, checkouts, uninstall) awaiting processing',
+  message: ShopifyDelivery,
+  visibilityTimeoutSeconds: 180,
+  batchSize: 10,
+  maxReceiveCount: 5,
+  consumer: {
+    description: "Applies each signed Shopify delivery to the business's local copy of its store",
+    handler: 'functions/workers/shopify-events.handler',
+    timeoutSeconds: 30,
+    // Reads the shop directory, the contact a customer matches and the stored versions; writes
+    // the copy (conditional puts), the consent ledger, the delivery's dedupe record and an
+    // uninstalled connection; seals personal fields with the business's key.
+    access: { table: ['GetItem', 'PutItem', 'UpdateItem', 'Query'], tenantKeys: ['Decrypt'] },
+  },
+} as const satisfies QueueDeclaration;
+
+/** `POST /webhooks/shopify`: Shopify's deliveries for every shop of the one app. */
+export const SHOPIFY_WEBHOOK = {
+  name: 'shopify',
+  description: "Shopify: webhook deliveries for every connected shop (HMAC with the app's client secret)",
+  handler: 'functions/webhooks/shopify.handler',
+  timeoutSeconds: 10,
+  // One public app for every shop: the HMAC is checked with a deployment secret, and the business
+  // is found by the worker. So no table and no tenant key here: it queues the delivery, storing
+  // bodies too large for SQS (claim check).
+  access: { sends: ['shopify-events'], blobs: ['PutObject'] },
+  settings: { secrets: ['SHOPIFY_CLIENT_SECRET'] },
+} as const satisfies WebhookDeclaration;

@@ -1,0 +1,167 @@
+import type { Logger } from '@aws-lambda-powertools/logger';
+import type { TenantKeyring } from '../platform/crypto/keyring.js';
+import { PermanentError } from '../platform/errors.js';
+import { isConditionFailure, type Store } from '../platform/store/service.js';
+import {
+  type ApplyOutcome,
+  type ApplyStore,
+  applyCheckout,
+  applyCustomer,
+  applyInventoryLevel,
+  applyOrder,
+  applyProduct,
+} from './apply.js';
+import type { SHOPIFY_CONNECTION_RECORDS } from './connection-records.js';
+import {
+  CheckoutWebhook,
+  CustomerWebhook,
+  deletedCheckout,
+  InventoryLevelWebhook,
+  OrderWebhook,
+  ProductWebhook,
+  SHOPIFY_TOPICS,
+} from './payloads.js';
+import { businessOfShop } from './tokens.js';
+import { type ShopifyDelivery, shopifyDeliveryText } from './webhook-receive.js';
+
+export type ShopifyEventStore = ApplyStore & Store<typeof SHOPIFY_CONNECTION_RECORDS>;
+
+export interface ShopifyEventDeps {
+  store: ShopifyEventStore;
+  keyring: TenantKeyring;
+  log: Logger;
+}
+
+export type ShopifyEventOutcome = ApplyOutcome | 'duplicate' | 'unknown-shop' | 'ignored' | 'uninstalled';
+
+/** How long a delivery's id is remembered: Shopify retries for 4 hours, and delays some by up to a day. */
+const DEDUPE_DAYS = 7;
+const COMPLIANCE_TOPICS = new Set(['customers/data_request', 'customers/redact', 'shop/redact']);
+const topicIn = (list: readonly string[], topic: string) => list.includes(topic);
+
+/** A body that does not match its topic's shape: retrying cannot help. */
+export class ShopifyPayloadError extends PermanentError {
+  override name = 'ShopifyPayloadError';
+}
+
+function parsed<T>(
+  schema: {
+    safeParse(
+      value: unknown,
+    ): { success: true; data: T } | { success: false; error: { issues: { path: PropertyKey[] }[] } };
+  },
+  json: unknown,
+  topic: string,
+): T {
+  let result: ReturnType<typeof schema.safeParse>;
+  try {
+    result = schema.safeParse(json);
+  } catch (error) {
+    throw new ShopifyPayloadError(`${topic}: ${(error as Error).message}`);
+  }
+  if (!result.success) {
+    // Paths only: values may be personal.
+    const where = result.error.issues.map((issue) => issue.path.join('.') || '(root)').join(', ');
+    throw new ShopifyPayloadError(`${topic} body does not match at ${where}`);
+  }
+  return result.data;
+}
+
+/** Applies one topic's body; undefined for a topic the copy does not keep. */
+async function applyTopic(
+  deps: ShopifyEventDeps,
+  tenantId: string,
+  delivery: ShopifyDelivery,
+  json: unknown,
+): Promise<ShopifyEventOutcome> {
+  const { topic } = delivery;
+  if (topicIn(SHOPIFY_TOPICS.customer, topic))
+    return applyCustomer(deps, tenantId, parsed(CustomerWebhook, json, topic));
+  if (topicIn(SHOPIFY_TOPICS.order, topic)) return applyOrder(deps, tenantId, parsed(OrderWebhook, json, topic));
+  if (topicIn(SHOPIFY_TOPICS.product, topic)) return applyProduct(deps, tenantId, parsed(ProductWebhook, json, topic));
+  if (topicIn(SHOPIFY_TOPICS.inventoryLevel, topic)) {
+    return applyInventoryLevel(deps, tenantId, parsed(InventoryLevelWebhook, json, topic));
+  }
+  if (topicIn(SHOPIFY_TOPICS.checkout, topic))
+    return applyCheckout(deps, tenantId, parsed(CheckoutWebhook, json, topic));
+  if (topicIn(SHOPIFY_TOPICS.checkoutDelete, topic)) {
+    let checkout: ReturnType<typeof deletedCheckout>;
+    try {
+      checkout = deletedCheckout(json, delivery.triggeredAt ?? delivery.receivedAt);
+    } catch {
+      throw new ShopifyPayloadError(`${topic} body names no checkout token`);
+    }
+    return applyCheckout(deps, tenantId, checkout);
+  }
+  if (topicIn(SHOPIFY_TOPICS.uninstalled, topic)) {
+    await markUninstalled(deps.store, tenantId, delivery.shop, delivery.triggeredAt ?? delivery.receivedAt);
+    return 'uninstalled';
+  }
+  return 'ignored';
+}
+
+/**
+ * The merchant removed the app: syncing stops and the tokens (dead at Shopify now) are dropped,
+ * but the copy is kept, as the privacy policy says; `shop/redact` (48 hours later) purges it.
+ */
+async function markUninstalled(store: ShopifyEventStore, tenantId: string, shopDomain: string, at: number) {
+  await store.entities.shopConnection
+    .patch({ tenantId, shopDomain })
+    .set({ status: 'uninstalled', disconnectedAt: at })
+    .remove(['accessToken', 'accessTokenExpiresAt', 'refreshToken', 'refreshTokenExpiresAt', 'refreshLeaseUntil'])
+    .go()
+    .catch((error: unknown) => {
+      // No connection record (never finished, or removed): nothing to mark.
+      if (!isConditionFailure(error)) throw error;
+    });
+}
+
+/**
+ * One signed delivery: its business from the shop's directory entry (none: acknowledged, counted
+ * and dropped, never dead-lettered: a shop that is no one's will not become someone's by
+ * retrying), then once per `X-Shopify-Webhook-Id`: a redelivery is acknowledged without applying
+ * it. The id is recorded after the apply, so a crash in between applies it again, which the
+ * apply's newer-only writes make harmless.
+ */
+export async function processShopifyDelivery(
+  deps: ShopifyEventDeps,
+  delivery: ShopifyDelivery,
+): Promise<ShopifyEventOutcome> {
+  const about = { topic: delivery.topic, webhookId: delivery.webhookId, shop: delivery.shop };
+  const tenantId = await businessOfShop(deps.store, delivery.shop);
+  if (!tenantId) {
+    deps.log.info('shopify delivery for a shop no business connected; dropped', { ...about, outcome: 'unknown-shop' });
+    return 'unknown-shop';
+  }
+  if (COMPLIANCE_TOPICS.has(delivery.topic)) {
+    // Kept in the dead-letter queue, never acknowledged unhandled: a legal request must be acted on.
+    throw new PermanentError(`${delivery.topic} is not handled yet; replay it once it is`);
+  }
+  const { webhookId } = delivery;
+  const seen = await deps.store.entities.shopWebhookDelivery.get({ tenantId, webhookId }).go();
+  if (seen.data) {
+    deps.log.info('shopify delivery already applied', { ...about, outcome: 'duplicate' });
+    return 'duplicate';
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(shopifyDeliveryText(delivery));
+  } catch {
+    throw new ShopifyPayloadError('body is not JSON');
+  }
+  const outcome = await applyTopic(deps, tenantId, delivery, json);
+  await deps.store.entities.shopWebhookDelivery
+    .create({
+      tenantId,
+      webhookId,
+      topic: delivery.topic,
+      expiresAt: Math.floor(Date.now() / 1000) + DEDUPE_DAYS * 86_400,
+    })
+    .go()
+    .catch((error: unknown) => {
+      // Another worker applied the same delivery at the same time: both writes were newer-only.
+      if (!isConditionFailure(error)) throw error;
+    });
+  deps.log.info('shopify delivery', { ...about, tenantId, outcome });
+  return outcome;
+}

@@ -1,0 +1,280 @@
+import type { Store } from '../platform/store/service.js';
+import type { TENANCY_RECORDS } from '../tenancy/records.js';
+import type { SHOPIFY_CONNECTION_RECORDS } from './connection-records.js';
+import { type ShopAccess, ShopifyError, type ShopifyGraphql } from './graphql.js';
+import type { ShopifyCustomer, ShopifyOrder, ShopifyProduct } from './payloads.js';
+import {
+  customerFromNode,
+  orderFromNode,
+  productFromNode,
+  RECONCILE_CUSTOMERS_QUERY,
+  RECONCILE_ORDERS_QUERY,
+  RECONCILE_PRODUCTS_QUERY,
+  UnexpectedNodeError,
+} from './reconcile-queries.js';
+import type { SHOPIFY_RECONCILE_RECORDS } from './reconcile-records.js';
+
+/**
+ * The scheduled reconciliation: Shopify's webhooks can be late, out of order or lost, so every
+ * 15 minutes each connected shop is asked for what changed since its cursor (GraphQL
+ * `updated_at:>` searches sorted by UPDATED_AT) and every customer, order and product in the
+ * answer goes through the same apply functions the webhooks use. Those keep only what is newer
+ * than what is stored, so what the webhooks already brought is a no-op and what they missed is
+ * repaired. The client paces the queries by Shopify's throttle status.
+ */
+
+export const RECONCILE_RESOURCES = ['customers', 'orders', 'products'] as const;
+export type ReconcileResource = (typeof RECONCILE_RESOURCES)[number];
+
+/**
+ * Shopify's clocks and ours differ, and an item saved in the same second as the cursor may be
+ * indexed late: each run looks a little before its cursor. What it sees twice is stale and
+ * ignored by apply.
+ */
+export const RECONCILE_OVERLAP_MS = 60_000;
+/** Items per query: 50 nodes with their line items stay well inside the 1,000-point query cap. */
+export const RECONCILE_PAGE_SIZE = 50;
+/** Pages per resource per run, so one busy shop cannot hold the run past its timeout; the rest waits for the next run. */
+export const RECONCILE_MAX_PAGES = 100;
+
+/** What apply says about one item: stored, or not newer than what is stored. */
+export type ApplyOutcome = 'applied' | 'stale';
+
+/** The apply functions of the local copy (shopify/apply.ts), bound to their dependencies. */
+export interface ReconcileApply {
+  customer(tenantId: string, customer: ShopifyCustomer): Promise<ApplyOutcome>;
+  order(tenantId: string, order: ShopifyOrder): Promise<ApplyOutcome>;
+  product(tenantId: string, product: ShopifyProduct): Promise<ApplyOutcome>;
+}
+
+export interface ReconcileDeps {
+  store: Store<
+    typeof SHOPIFY_RECONCILE_RECORDS & {
+      shopConnection: (typeof SHOPIFY_CONNECTION_RECORDS)['shopConnection'];
+      tenant: (typeof TENANCY_RECORDS)['tenant'];
+    }
+  >;
+  shopify: ShopifyGraphql;
+  /** A valid token for the business's connected shop (shopify/tokens.ts `shopAccess`). */
+  shopAccess: (tenantId: string) => Promise<ShopAccess>;
+  apply: ReconcileApply;
+  now?: () => number;
+  pageSize?: number;
+  maxPages?: number;
+  /** Told of each node that did not fit its payload (its id and the failing fields, no values). */
+  onSkipped?: (shop: ConnectedShop, error: UnexpectedNodeError) => void;
+}
+
+export interface ConnectedShop {
+  tenantId: string;
+  shopDomain: string;
+  connectedAt: number;
+}
+
+export interface ResourceCounts {
+  seen: number;
+  applied: number;
+  /** Nodes that did not fit the payload (logged by id): skipped, so one odd item cannot stall the shop. */
+  skipped: number;
+  pages: number;
+  /** True when the page limit stopped it before the last page. */
+  more: boolean;
+}
+
+export interface ShopReconcileReport {
+  tenantId: string;
+  shopDomain: string;
+  counts: Partial<Record<ReconcileResource, ResourceCounts>>;
+  /** The ShopifyError kind (or `failed`) that stopped this shop's run; its cursors stay where they got to. */
+  error?: string;
+}
+
+interface Page<N> {
+  nodes: N[];
+  pageInfo: { hasNextPage: boolean; endCursor: string | null };
+}
+
+/**
+ * Every connected shop, by Query only: the business list (an index), then each business's
+ * connection records (its partition, `shopify#` sort keys).
+ */
+export async function* connectedShops(store: ReconcileDeps['store']): AsyncGenerator<ConnectedShop> {
+  let cursor: string | null = null;
+  do {
+    const businesses: { data: { tenantId: string }[]; cursor: string | null } = await store.entities.tenant.query
+      .byList({})
+      .go({ cursor, attributes: ['tenantId'] });
+    for (const { tenantId } of businesses.data) {
+      const connections = await store.entities.shopConnection.query
+        .byTenant({ tenantId })
+        .go({ pages: 'all', attributes: ['tenantId', 'shopDomain', 'status', 'connectedAt'] });
+      for (const connection of connections.data) {
+        // Uninstalled and disconnected shops keep their data but are no longer synced.
+        if (connection.status === 'connected') {
+          yield { tenantId, shopDomain: connection.shopDomain, connectedAt: connection.connectedAt };
+        }
+      }
+    }
+    cursor = businesses.cursor;
+  } while (cursor);
+}
+
+const CURSOR_FIELD = {
+  customers: 'customersUpdatedAt',
+  orders: 'ordersUpdatedAt',
+  products: 'productsUpdatedAt',
+} as const satisfies Record<ReconcileResource, string>;
+
+/** Shopify's search syntax wants an ISO time in quotes; whole seconds are what it compares. */
+const since = (ms: number) => `updated_at:>'${new Date(Math.max(0, ms)).toISOString().replace(/\.\d{3}Z$/, 'Z')}'`;
+
+/**
+ * One shop: each resource from its cursor, page by page; a page is applied in full before the
+ * cursor moves to its newest `updatedAt`. Throws a ShopifyError when Shopify refuses (the
+ * cursors keep what finished).
+ */
+export async function reconcileShop(deps: ReconcileDeps, shop: ConnectedShop): Promise<ShopReconcileReport> {
+  const now = deps.now ?? Date.now;
+  const pageSize = deps.pageSize ?? RECONCILE_PAGE_SIZE;
+  const maxPages = deps.maxPages ?? RECONCILE_MAX_PAGES;
+  const { tenantId, shopDomain } = shop;
+  const key = { tenantId, shopDomain };
+  const stored = (await deps.store.entities.shopSyncCursor.get(key).go()).data;
+  const access = await deps.shopAccess(tenantId);
+  if (access.shopDomain !== shopDomain) {
+    // The business's token is for another shop (reconnected elsewhere): nothing to ask this one.
+    throw new ShopifyError({ kind: 'auth', status: 0, codes: ['SHOP_MISMATCH'] });
+  }
+  const report: ShopReconcileReport = { tenantId, shopDomain, counts: {} };
+
+  const resources = {
+    customers: { query: RECONCILE_CUSTOMERS_QUERY, normalise: customerFromNode, apply: deps.apply.customer },
+    orders: { query: RECONCILE_ORDERS_QUERY, normalise: orderFromNode, apply: deps.apply.order },
+    products: { query: RECONCILE_PRODUCTS_QUERY, normalise: productFromNode, apply: deps.apply.product },
+  } as const;
+
+  for (const resource of RECONCILE_RESOURCES) {
+    const { query, normalise, apply } = resources[resource] as {
+      query: string;
+      normalise: (node: unknown) => { updatedAt: number };
+      apply: (tenantId: string, item: unknown) => Promise<ApplyOutcome>;
+    };
+    // Before the first run, the connection's start: history before it is the backfill's work.
+    let cursorAt = stored?.[CURSOR_FIELD[resource]] ?? shop.connectedAt;
+    const counts: ResourceCounts = { seen: 0, applied: 0, skipped: 0, pages: 0, more: false };
+    report.counts[resource] = counts;
+    let after: string | null = null;
+    const search = since(cursorAt - RECONCILE_OVERLAP_MS);
+    for (;;) {
+      if (counts.pages >= maxPages) {
+        counts.more = true;
+        break;
+      }
+      const answer: { data: Record<string, Page<unknown> | undefined> } = await deps.shopify.query<
+        Record<string, Page<unknown> | undefined>
+      >(access, query, {
+        first: pageSize,
+        after,
+        query: search,
+      });
+      const page: Page<unknown> | undefined = answer.data[resource];
+      if (!page) throw new ShopifyError({ kind: 'invalid', status: 200, codes: ['MISSING_CONNECTION'] });
+      counts.pages += 1;
+      for (const node of page.nodes) {
+        counts.seen += 1;
+        let item: { updatedAt: number };
+        try {
+          item = normalise(node);
+        } catch (error) {
+          if (!(error instanceof UnexpectedNodeError)) throw error;
+          counts.skipped += 1;
+          deps.onSkipped?.(shop, error);
+          continue;
+        }
+        if ((await apply(tenantId, item)) === 'applied') counts.applied += 1;
+        cursorAt = Math.max(cursorAt, item.updatedAt);
+      }
+      if (page.nodes.length) {
+        await deps.store.entities.shopSyncCursor
+          .upsert({ ...key, [CURSOR_FIELD[resource]]: cursorAt })
+          .go({ response: 'none' });
+      }
+      if (!page.pageInfo.hasNextPage || !page.pageInfo.endCursor) break;
+      after = page.pageInfo.endCursor;
+    }
+  }
+
+  const total = (resource: ReconcileResource, field: 'seen' | 'applied') => report.counts[resource]?.[field] ?? 0;
+  await deps.store.entities.shopSyncCursor
+    .upsert({
+      ...key,
+      lastReconciledAt: now(),
+      lastCounts: {
+        customersSeen: total('customers', 'seen'),
+        customersApplied: total('customers', 'applied'),
+        ordersSeen: total('orders', 'seen'),
+        ordersApplied: total('orders', 'applied'),
+        productsSeen: total('products', 'seen'),
+        productsApplied: total('products', 'applied'),
+      },
+    })
+    .go({ response: 'none' });
+  // A finished run clears the last failure, which the store page shows until then.
+  await deps.store.entities.shopSyncCursor
+    .update(key)
+    .remove(['lastErrorKind', 'lastErrorAt'])
+    .go({ response: 'none' });
+  return report;
+}
+
+/**
+ * Every connected shop, one after the other (the client paces each by its own bucket). A shop
+ * that fails is recorded and skipped; the others still run.
+ *
+ * @example
+ * const reports = await reconcileShops({ store, shopify, shopAccess: (id) => shopAccess(tokenDeps, id), apply });
+ */
+export async function reconcileShops(deps: ReconcileDeps): Promise<ShopReconcileReport[]> {
+  const now = deps.now ?? Date.now;
+  const reports: ShopReconcileReport[] = [];
+  for await (const shop of connectedShops(deps.store)) {
+    try {
+      reports.push(await reconcileShop(deps, shop));
+    } catch (error) {
+      const kind = error instanceof ShopifyError ? error.kind : 'failed';
+      await deps.store.entities.shopSyncCursor
+        .upsert({ tenantId: shop.tenantId, shopDomain: shop.shopDomain, lastErrorKind: kind, lastErrorAt: now() })
+        .go({ response: 'none' });
+      reports.push({ tenantId: shop.tenantId, shopDomain: shop.shopDomain, counts: {}, error: kind });
+    }
+  }
+  return reports;
+}
+
+/** What the store page shows about the reconciliation of a business's shop. */
+export interface ReconcileStatus {
+  lastReconciledAt?: number;
+  counts?: Record<string, number>;
+  /** The last run's failure kind, until a run finishes. */
+  lastErrorKind?: string;
+  lastErrorAt?: number;
+}
+
+/**
+ * @example
+ * const status = await reconcileStatus(store, tenantId, 'asistone-demo.myshopify.com');
+ */
+export async function reconcileStatus(
+  store: Store<typeof SHOPIFY_RECONCILE_RECORDS>,
+  tenantId: string,
+  shopDomain: string,
+): Promise<ReconcileStatus> {
+  const stored = (await store.entities.shopSyncCursor.get({ tenantId, shopDomain }).go()).data;
+  if (!stored) return {};
+  return {
+    ...(stored.lastReconciledAt !== undefined && { lastReconciledAt: stored.lastReconciledAt }),
+    ...(stored.lastCounts && { counts: stored.lastCounts as Record<string, number> }),
+    ...(stored.lastErrorKind && { lastErrorKind: stored.lastErrorKind }),
+    ...(stored.lastErrorAt !== undefined && { lastErrorAt: stored.lastErrorAt }),
+  };
+}

@@ -1,0 +1,201 @@
+import { createHmac, randomBytes } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import { serve } from '@hono/node-server';
+import { type Context, Hono } from 'hono';
+import { fakeShopifyGraphqlApp } from './shopify-graphql.js';
+import {
+  createFakeShopState,
+  FAKE_ACCESS_TOKEN_SECONDS,
+  FAKE_REFRESH_TOKEN_SECONDS,
+  type FakeShopState,
+  fakeShop,
+  persistFakeShopState,
+  restoreFakeShopState,
+} from './shopify-state.js';
+import { shopifyWebhookRoutes } from './shopify-webhooks.js';
+
+/**
+ * A fake of Shopify for the local stack and tests. Every shop is served under
+ * `<url>/<shop domain>` (the product's `SHOPIFY_SHOP_BASE_URL`), speaking Shopify's real shapes:
+ * the OAuth authorize page (approves at once), the token endpoint with expiring offline tokens
+ * and rotating refresh tokens, and, mounted by their own files, the webhooks and GraphQL.
+ * Local only: nothing in stacks/ or functions/ refers to it.
+ */
+
+export interface FakeShopifyOptions {
+  clientId: string;
+  clientSecret: string;
+  port?: number;
+  /** Where to keep shops and tokens across restarts (the local data folder); memory only when unset. */
+  stateFile?: string;
+  /**
+   * Shops that exist from the start, each with a refresh token the fake honours the first time
+   * it sees the shop (the local seed stores the same one): the demo store.
+   */
+  seedShops?: readonly { domain: string; refreshToken: string }[];
+  /** The local stack's `/webhooks/shopify`, where the webhook sender posts (shopify-webhooks.ts). */
+  webhookUrl?: () => string | undefined;
+}
+
+export interface FakeShopify {
+  url: string;
+  state: FakeShopState;
+  /** Keeps the state in the state file (routes that change it call this). */
+  save(): void;
+  stop(): Promise<void>;
+}
+
+/** The settings that point a process at this fake. */
+export function fakeShopifyEnvironment(fake: Pick<FakeShopify, 'url'>) {
+  return { SHOPIFY_SHOP_BASE_URL: fake.url };
+}
+
+const SHOP_DOMAIN = /^[a-z0-9][a-z0-9-]*\.myshopify\.com$/;
+const token = (prefix: string) => `${prefix}_${randomBytes(16).toString('hex')}`;
+
+/** Shopify's OAuth query signature: hex HMAC-SHA256 of the sorted query (without `hmac`), URL-encoded. */
+export function signShopifyQuery(params: Record<string, string>, secret: string): string {
+  const sorted = new URLSearchParams(Object.entries(params).sort(([a], [b]) => a.localeCompare(b)));
+  const message = sorted.toString().replace(/\+/g, '%20');
+  return createHmac('sha256', secret).update(message).digest('hex');
+}
+
+/** Reads a token request's fields, JSON or form-encoded, as Shopify accepts both. */
+async function fields(c: Context): Promise<Record<string, string>> {
+  const type = c.req.header('content-type') ?? '';
+  if (type.includes('application/json')) {
+    const body = (await c.req.json().catch(() => ({}))) as Record<string, unknown>;
+    return Object.fromEntries(Object.entries(body).map(([key, value]) => [key, String(value)]));
+  }
+  const form = await c.req.parseBody();
+  return Object.fromEntries(Object.entries(form).map(([key, value]) => [key, String(value)]));
+}
+
+/** The fake's own routes for one shop's OAuth. */
+function oauthRoutes(state: FakeShopState, save: () => void) {
+  const app = new Hono();
+
+  // The merchant approves at once: Shopify redirects to the app's redirect_uri with a signed query.
+  app.get('/:shop/admin/oauth/authorize', (c) => {
+    const shop = c.req.param('shop');
+    const redirectUri = c.req.query('redirect_uri');
+    const stateParam = c.req.query('state');
+    if (!SHOP_DOMAIN.test(shop)) return c.text('There is no store at this address', 404);
+    if (c.req.query('client_id') !== state.clientId)
+      return c.text('Oauth error invalid_request: The client id is wrong', 400);
+    if (!redirectUri || !/^https?:\/\//.test(redirectUri) || !stateParam) {
+      return c.text('Oauth error invalid_request: The redirect_uri and state are required', 400);
+    }
+    fakeShop(state, shop);
+    const code = token('code');
+    state.codes[code] = { shop, expiresAt: Date.now() + 60_000, scope: c.req.query('scope') ?? '' };
+    save();
+    const query: Record<string, string> = {
+      code,
+      host: Buffer.from(`admin.shopify.com/store/${shop.replace(/\.myshopify\.com$/, '')}`).toString('base64url'),
+      shop,
+      state: stateParam,
+      timestamp: String(Math.floor(Date.now() / 1000)),
+    };
+    const target = new URL(redirectUri);
+    for (const [key, value] of Object.entries(query)) target.searchParams.set(key, value);
+    target.searchParams.set('hmac', signShopifyQuery(query, state.clientSecret));
+    return c.redirect(target.toString(), 302);
+  });
+
+  app.post('/:shop/admin/oauth/access_token', async (c) => {
+    const shop = c.req.param('shop');
+    const body = await fields(c);
+    if (body.client_id !== state.clientId || body.client_secret !== state.clientSecret) {
+      return c.json({ error: 'invalid_client', error_description: 'Client authentication failed' }, 401);
+    }
+    const issue = (scope: string) => {
+      const accessToken = token('shpat');
+      const refreshToken = token('shprt');
+      const now = Date.now();
+      state.accessTokens[accessToken] = { shop, scope, expiresAt: now + FAKE_ACCESS_TOKEN_SECONDS * 1000 };
+      state.refreshTokens[refreshToken] = { shop, scope, expiresAt: now + FAKE_REFRESH_TOKEN_SECONDS * 1000 };
+      save();
+      return c.json({
+        access_token: accessToken,
+        scope,
+        expires_in: FAKE_ACCESS_TOKEN_SECONDS,
+        refresh_token: refreshToken,
+        refresh_token_expires_in: FAKE_REFRESH_TOKEN_SECONDS,
+      });
+    };
+    if (body.grant_type === 'refresh_token') {
+      const issued = state.refreshTokens[body.refresh_token ?? ''];
+      if (!issued || issued.shop !== shop || issued.expiresAt <= Date.now()) {
+        return c.json({ error: 'invalid_grant', error_description: 'The refresh token is invalid or expired' }, 400);
+      }
+      // Rotation: the old refresh token stops working once it has been used.
+      delete state.refreshTokens[body.refresh_token as string];
+      state.refreshCalls += 1;
+      return issue(issued.scope);
+    }
+    const code = state.codes[body.code ?? ''];
+    if (!code || code.used || code.shop !== shop || code.expiresAt <= Date.now()) {
+      return c.json(
+        { error: 'invalid_request', error_description: 'The authorization code was not found or was already used' },
+        400,
+      );
+    }
+    code.used = true;
+    state.codeExchanges += 1;
+    // Without `expiring=1` Shopify would issue a non-expiring offline token, which public apps may no longer use.
+    if (body.expiring !== '1') {
+      const accessToken = token('shpat');
+      state.accessTokens[accessToken] = { shop, scope: code.scope, expiresAt: Number.MAX_SAFE_INTEGER };
+      save();
+      return c.json({ access_token: accessToken, scope: code.scope });
+    }
+    return issue(code.scope);
+  });
+
+  // For developers and tests: counts only, never a token.
+  app.get('/dev/shopify/state', (c) =>
+    c.json({
+      shops: Object.keys(state.shops).sort(),
+      refreshCalls: state.refreshCalls,
+      codeExchanges: state.codeExchanges,
+      liveAccessTokens: Object.values(state.accessTokens).filter((t) => t.expiresAt > Date.now()).length,
+    }),
+  );
+  return app;
+}
+
+export async function startFakeShopify(options: FakeShopifyOptions): Promise<FakeShopify> {
+  const state = restoreFakeShopState(options.stateFile, createFakeShopState(options));
+  const save = () => persistFakeShopState(options.stateFile, state);
+  for (const seed of options.seedShops ?? []) {
+    if (state.shops[seed.domain]) continue;
+    fakeShop(state, seed.domain);
+    state.refreshTokens[seed.refreshToken] = {
+      shop: seed.domain,
+      scope: 'read_customers,read_orders,read_products,read_inventory,write_inventory,read_fulfillments,read_checkouts',
+      expiresAt: Date.now() + FAKE_REFRESH_TOKEN_SECONDS * 1000,
+    };
+    save();
+  }
+  const app = new Hono();
+  app.route('/', oauthRoutes(state, save));
+  app.route(
+    '/',
+    shopifyWebhookRoutes(state, () => options.webhookUrl?.()),
+  );
+  app.route('/', fakeShopifyGraphqlApp(state, { save }));
+  // S2 and S3 mount their routes here, one line each (webhooks sender, GraphQL).
+  const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
+    const s = serve({ fetch: app.fetch, port: options.port ?? 0, hostname: '127.0.0.1' }, () => resolve(s));
+  });
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return {
+    url,
+    state,
+    save,
+    async stop() {
+      await new Promise<void>((done) => server.close(() => done()));
+    },
+  };
+}

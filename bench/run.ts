@@ -442,6 +442,97 @@ async function tenantPurge(heading: string): Promise<Outcome> {
   return { figures, details: result, errors: [] };
 }
 
+async function shopifyBackfill(heading: string): Promise<Outcome> {
+  const { benchShopifyBackfill } = await import('./shopify-backfill.js');
+  say(
+    `${heading}: a first connect's backfill of 10,000 orders from the fake Shopify's bulk JSONL into a fresh local DynamoDB`,
+  );
+  const result = await benchShopifyBackfill(say);
+  const { floor, large, memorySmall, memoryLarge } = result;
+  const mb = (bytes: number) => `${num(bytes / (1024 * 1024), 1)} MB`;
+  say(
+    figureTable(
+      ['figure', 'measured', 'floor', 'ratio'],
+      [
+        {
+          cells: [
+            `orders/s (${num(large.orders)} orders)`,
+            num(large.ordersPerSecond, 0),
+            `${num(floor.putsPerSecond, 0)} plain PutItems/s`,
+            ratio(result.speedRatio),
+          ],
+          check: result.speed,
+        },
+        {
+          cells: ['storage writes per order', num(large.writesPerOrder, 3), '1 (its own put)', '–'],
+          check: result.writes,
+        },
+        {
+          cells: [
+            `live heap growth while streaming ${num(memoryLarge.orders)} orders`,
+            mb(memoryLarge.heapGrowthBytes),
+            `${mb(memorySmall.heapGrowthBytes)} for ${num(memorySmall.orders)}`,
+            ratio(result.memoryRatio),
+          ],
+          check: result.memory,
+        },
+        {
+          cells: ['Scan commands', num(result.scans), '–', '–'],
+          check: result.noScan,
+        },
+      ],
+    ),
+  );
+  say(
+    `   each backfill in its own process; timed run ${num(large.ms / 1000, 1)} s; peak RSS growth ` +
+      `+${mb(memorySmall.rssGrowthBytes)} (${num(memorySmall.orders)} orders), +${mb(memoryLarge.rssGrowthBytes)} (${num(memoryLarge.orders)})`,
+  );
+  say(
+    `   commands (${num(large.orders)} orders): ${Object.entries(large.commands)
+      .map(([command, count]) => `${command.replace('Command', '')} ${count}`)
+      .join(', ')}`,
+  );
+  const figures = [
+    figure({
+      benchmark: 'shopify-backfill',
+      name: 'orders backfilled per second',
+      value: large.ordersPerSecond,
+      unit: 'orders/s',
+      floor: { name: 'plain PutItems to the same local DynamoDB', value: floor.putsPerSecond, unit: 'puts/s' },
+      ratio: result.speedRatio,
+      goal: result.speed.goal,
+    }),
+    figure({
+      benchmark: 'shopify-backfill',
+      name: 'storage writes per order',
+      value: large.writesPerOrder,
+      unit: 'writes/order',
+      floor: null,
+      ratio: null,
+      goal: result.writes.goal,
+    }),
+    figure({
+      benchmark: 'shopify-backfill',
+      name: 'heap growth while streaming 10,000 orders',
+      value: memoryLarge.heapGrowthBytes,
+      unit: 'bytes',
+      floor: { name: 'heap growth while streaming 1,000 orders', value: memorySmall.heapGrowthBytes, unit: 'bytes' },
+      ratio: result.memoryRatio,
+      goal: result.memory.goal,
+    }),
+    figure({
+      benchmark: 'shopify-backfill',
+      name: 'Scan commands',
+      value: result.scans,
+      unit: 'Scans',
+      floor: null,
+      ratio: null,
+      goal: result.noScan.goal,
+    }),
+  ];
+  return { figures, details: result, errors: [] };
+}
+
 /** Every benchmark, in the order `npm run bench` runs them. */
 const BENCHMARKS: readonly Benchmark[] = [
   { name: 'seal', about: 'field sealing and opening vs raw AES-256-GCM', run: seal },
@@ -462,6 +553,11 @@ const BENCHMARKS: readonly Benchmark[] = [
     name: 'tenant-purge',
     about: 'a 5,000-item business purged beside 20,000 then 100,000 items of others: time ratio, no Scan',
     run: tenantPurge,
+  },
+  {
+    name: 'shopify-backfill',
+    about: "10,000 orders from the fake Shopify's bulk JSONL: orders/s vs plain puts, writes per order, flat memory",
+    run: shopifyBackfill,
   },
 ];
 

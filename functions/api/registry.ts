@@ -15,6 +15,8 @@ import { meRoutes } from './routes/me.js';
 import { mediaRoutes } from './routes/media.js';
 import { privacyRoutes } from './routes/privacy.js';
 import { shopifyRoutes } from './routes/shopify.js';
+import { stockRoutes } from './routes/stock.js';
+import { storeRoutes } from './routes/store.js';
 import { teamRoutes } from './routes/team.js';
 
 /**
@@ -38,6 +40,8 @@ const productRoutes: readonly Route[] = [
   ...dataDeletionRoutes,
   ...devOutboxRoutes,
   ...shopifyRoutes,
+  ...storeRoutes,
+  ...stockRoutes,
 ];
 
 let document: ReturnType<typeof openApiDocument> | undefined;

@@ -1,7 +1,15 @@
+import { AUDIT_RECORDS } from '@asistone/core/audit/records';
 import { INBOX_RECORDS } from '@asistone/core/inbox/records';
 import { platform } from '@asistone/core/platform/context';
 import { createLogger } from '@asistone/core/platform/log';
 import { queueWorker } from '@asistone/core/platform/queue/worker';
+import { DATA_CLASSES } from '@asistone/core/privacy/catalog';
+import { eraseContact } from '@asistone/core/privacy/contact-rights';
+import { contactRightsDeps } from '@asistone/core/privacy/contact-rights-deps';
+import { PRIVACY_REQUEST_RECORDS } from '@asistone/core/privacy/privacy-requests';
+import { purgeClasses } from '@asistone/core/privacy/purge';
+import { PRIVACY_RECORDS } from '@asistone/core/privacy/records';
+import { handleCompliance } from '@asistone/core/privacy/shopify-compliance';
 import { SHOPIFY_CONNECTION_RECORDS } from '@asistone/core/shopify/connection-records';
 import { processShopifyDelivery, type ShopifyEventDeps } from '@asistone/core/shopify/events';
 import { SHOPIFY_EVENTS_QUEUE } from '@asistone/core/shopify/events-queue';
@@ -12,21 +20,49 @@ import middy from '@middy/core';
 
 /**
  * Consumes `shopify-events`: each signed delivery is applied to its business's local copy of the
- * store (customers, orders, products, stock, checkouts), or marks the connection uninstalled.
+ * store (customers, orders, products, stock, checkouts), or marks the connection uninstalled; the
+ * compliance topics go to the privacy engine (privacy/shopify-compliance.ts).
  */
 const log = createLogger('shopify-events');
 
 let deps: ShopifyEventDeps | undefined;
 function eventDeps(): ShopifyEventDeps {
   if (!deps) {
-    const { storeOf, keyring } = platform();
+    const { aws, config, blobs, storeOf, keyring } = platform();
     const store = storeOf({
       ...SHOPIFY_STORE_RECORDS,
       ...SHOPIFY_CONNECTION_RECORDS,
       ...INBOX_RECORDS,
       ...TENANCY_RECORDS,
+      ...AUDIT_RECORDS,
+      ...PRIVACY_REQUEST_RECORDS,
     });
-    deps = { store, keyring, log };
+    const rights = contactRightsDeps({ storeOf, keyring, blobs });
+    const purge = {
+      dynamo: aws.dynamo,
+      table: config.TABLE_NAME,
+      blobs,
+      store: storeOf({ ...PRIVACY_RECORDS, tenant: TENANCY_RECORDS.tenant }),
+      dataClasses: DATA_CLASSES,
+    };
+    deps = {
+      store,
+      keyring,
+      log,
+      compliance: (tenantId, delivery, text) =>
+        handleCompliance(
+          {
+            store,
+            keyring,
+            log,
+            eraseContact: (requester, tenant, contactId) => eraseContact(rights, requester, tenant, contactId),
+            purgeClasses: (tenant, classes, by) => purgeClasses(purge, tenant, classes, { by }),
+          },
+          tenantId,
+          delivery,
+          text,
+        ),
+    };
   }
   return deps;
 }

@@ -109,8 +109,8 @@ describe("a merchant's first day, in the browser", () => {
     for (const step of ['channel', 'team', 'store', 'ai']) {
       expect(await page.getByTestId(`getting-started-${step}`).getAttribute('data-done')).toBe('false');
     }
-    // Not built yet, and the page says so rather than pretending.
-    expect(await page.getByTestId('getting-started-store').textContent()).toContain('Yakında');
+    // The AI agent is not built yet, and the page says so rather than pretending; the store is.
+    expect(await page.getByTestId('getting-started-store').textContent()).not.toContain('Yakında');
     expect(await page.getByTestId('getting-started-ai').textContent()).toContain('Yakında');
     await checkAccessibility(page, 'home checklist');
     await screenshot(page, 'day-one-home-tr');
@@ -130,10 +130,10 @@ describe("a merchant's first day, in the browser", () => {
     await expect.poll(() => progress.textContent()).toBe('4 adımdan 1 tanesi tamamlandı');
     expect(await page.getByTestId('getting-started-channel').getAttribute('data-done')).toBe('false');
 
-    // The store step links to the store's page, which says it is not available yet.
+    // The store step links to the store's page, where the store is connected.
     await page.getByRole('link', { name: 'Mağaza sayfasını aç' }).click();
     await expect.poll(() => page.getByRole('heading', { level: 1, name: 'Mağaza' }).isVisible()).toBe(true);
-    await expect.poll(() => page.getByTestId('area-empty-state').textContent()).toContain('henüz kullanıma açılmadı');
+    await expect.poll(() => page.getByTestId('store-connection').textContent()).toContain('Shopify’a bağlan');
   });
 
   it('opens an invitation while signed in as someone else: says so, switches accounts, then accepts', async () => {

@@ -9,6 +9,8 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { en } from '../../packages/web/src/i18n/en';
 import { tr } from '../../packages/web/src/i18n/tr';
+import { roleCan } from '../../packages/web/src/session/permissions';
+import { homeArea } from '../../packages/web/src/shell/areas';
 import { eventually, type RunningStack } from '../support/local-stack';
 import { screenshot } from './browser';
 import { shutDown, startWithBrowser, stepsInOrder, watchPages } from './session';
@@ -580,8 +582,11 @@ describe('merchant onboarding in the browser', () => {
     await expect.poll(() => page.getByTestId('invite-accepted').textContent()).toContain(other.business);
     await page.getByRole('link', { name: 'İşletmeye git' }).click();
 
-    // An analyst does not read conversations: the business opens on its store page.
-    await page.waitForURL(new RegExp(`/b/${otherTenant}/store$`));
+    // An analyst does not read conversations (nor the store's orders): the business opens on the
+    // first area the role may use (the navigation's order, shell/areas.ts).
+    const analystHome = homeArea((permission) => roleCan('analyst', permission)).path;
+    expect(['inbox', 'contacts', 'store']).not.toContain(analystHome);
+    await page.waitForURL(new RegExp(`/b/${otherTenant}/${analystHome}$`));
     const nav = page.getByRole('navigation', { name: 'Ana menü' });
     expect(await nav.getByRole('link', { name: 'Gelen kutusu' }).count()).toBe(0);
     await expect.poll(() => nav.getByRole('link', { name: 'Reklamlar' }).isVisible()).toBe(true);
@@ -589,7 +594,7 @@ describe('merchant onboarding in the browser', () => {
     // The switcher lists both businesses and keeps the area when switching.
     await page.getByRole('combobox', { name: 'İşletme değiştir' }).click();
     await page.getByRole('option', { name: owner.business }).click();
-    await page.waitForURL(new RegExp(`/b/${tenantId}/store$`));
+    await page.waitForURL(new RegExp(`/b/${tenantId}/${analystHome}$`));
     await expect.poll(() => nav.getByRole('link', { name: 'Gelen kutusu' }).isVisible()).toBe(true);
     await checkAccessibility(page, 'business switcher');
     screenshots.push(await screenshot(page, 'business-switcher-tr'));

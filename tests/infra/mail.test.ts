@@ -123,9 +123,11 @@ describe('settings read from SSM', () => {
       ),
     ].map((entry) => JSON.parse(entry));
     expect(secrets.sort()).toEqual(expected.sort());
-    // Today: the token secret and the Meta apps' secrets (code exchange) in the API stack,
-    // Resend's key in the Queues stack (mail worker), the platform Meta app's secrets and verify
-    // token in the Webhooks stack.
+    // Today: the token secret, the Meta apps' secrets (code exchange) and the Shopify app's
+    // credentials (OAuth) in the API stack; Shopify's in the Jobs stack (the reconciliation
+    // refreshes tokens) and the Queues stack (stock pushes and backfills do too), with Resend's
+    // key (mail worker); the platform Meta app's secrets, its verify token and Shopify's client
+    // secret (webhook signatures) in the Webhooks stack.
     expect(secrets.sort()).toEqual(
       [
         ['Api', 'AUTH_TOKEN_SECRET', secretPath('AUTH_TOKEN_SECRET')],
@@ -133,10 +135,15 @@ describe('settings read from SSM', () => {
         ['Api', 'META_INSTAGRAM_APP_SECRET', secretPath('META_INSTAGRAM_APP_SECRET')],
         ['Api', 'SHOPIFY_CLIENT_ID', secretPath('SHOPIFY_CLIENT_ID')],
         ['Api', 'SHOPIFY_CLIENT_SECRET', secretPath('SHOPIFY_CLIENT_SECRET')],
+        ['Jobs', 'SHOPIFY_CLIENT_ID', secretPath('SHOPIFY_CLIENT_ID')],
+        ['Jobs', 'SHOPIFY_CLIENT_SECRET', secretPath('SHOPIFY_CLIENT_SECRET')],
         ['Queues', 'RESEND_API_KEY', secretPath('RESEND_API_KEY')],
+        ['Queues', 'SHOPIFY_CLIENT_ID', secretPath('SHOPIFY_CLIENT_ID')],
+        ['Queues', 'SHOPIFY_CLIENT_SECRET', secretPath('SHOPIFY_CLIENT_SECRET')],
         ['Webhooks', 'META_APP_SECRET', secretPath('META_APP_SECRET')],
         ['Webhooks', 'META_INSTAGRAM_APP_SECRET', secretPath('META_INSTAGRAM_APP_SECRET')],
         ['Webhooks', 'META_VERIFY_TOKEN', secretPath('META_VERIFY_TOKEN')],
+        ['Webhooks', 'SHOPIFY_CLIENT_SECRET', secretPath('SHOPIFY_CLIENT_SECRET')],
       ].sort(),
     );
   });
@@ -214,8 +221,10 @@ describe('the mail queue', () => {
     );
   });
 
-  it('is one of the four queues the API may send to: mail, account requests, outbound (replies) and data exports; no other', () => {
-    expect(sendTargets(fnNamed('api'))).toEqual(arns('mail', 'account-requests', 'outbound', 'privacy-exports'));
+  it('is one of the queues the API may send to: mail, account requests, outbound (replies), data exports, Shopify backfills and stock pushes; no other', () => {
+    expect(sendTargets(fnNamed('api'))).toEqual(
+      arns('mail', 'account-requests', 'outbound', 'privacy-exports', 'shopify-backfill', 'shopify-stock'),
+    );
   });
 
   it('is consumed by a worker that reads and writes items, opens sealed fields and never creates a key', () => {

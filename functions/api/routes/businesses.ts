@@ -1,5 +1,8 @@
 import { gettingStartedAnswer, newBusinessAnswer, newBusinessBody } from '@asistone/contract/businesses';
 import { gettingStarted, startBusiness } from '@asistone/core/accounts/businesses';
+import { platform } from '@asistone/core/platform/context';
+import { SHOPIFY_CONNECTION_RECORDS } from '@asistone/core/shopify/connection-records';
+import { connectedShop } from '@asistone/core/shopify/tokens';
 import { accounts } from '../lib/deps.js';
 import { defineRoute } from '../lib/route.js';
 
@@ -24,7 +27,15 @@ export const businessRoutes = [
     summary: 'Which first steps are done: a channel connected, the team invited (store and AI agent not yet)',
     answers: { 200: { description: 'Steps', schema: gettingStartedAnswer } },
     async handle({ c, business }) {
-      return c.json(await gettingStarted(await accounts(), business.tenantId));
+      const { tenantId } = business;
+      const shops = platform().storeOf(SHOPIFY_CONNECTION_RECORDS);
+      return c.json(
+        await gettingStarted(
+          await accounts(),
+          tenantId,
+          async () => (await connectedShop(shops, tenantId)) !== undefined,
+        ),
+      );
     },
   }),
 ];

@@ -2,6 +2,8 @@ import { shopifyConnectionAnswer, shopifyInstallAnswer, shopifyInstallBody } fro
 import { AUDIT_RECORDS } from '@asistone/core/audit/records';
 import { platform } from '@asistone/core/platform/context';
 import { once } from '@asistone/core/platform/once';
+import { startShopBackfill } from '@asistone/core/shopify/backfill';
+import { SHOPIFY_BACKFILL_RECORDS } from '@asistone/core/shopify/backfill-records';
 import { SHOPIFY_CONNECTION_RECORDS } from '@asistone/core/shopify/connection-records';
 import {
   disconnectShop,
@@ -17,12 +19,14 @@ import { defineRoute } from '../lib/route.js';
 
 /** What the Shopify routes need, built on first use: the app's client id and secret are read once. */
 const shopifyDeps = once(async (): Promise<ShopOAuthDeps> => {
-  const { storeOf, keyring } = platform();
+  const { storeOf, keyring, producer } = platform();
   return {
     store: storeOf({ ...SHOPIFY_CONNECTION_RECORDS, ...AUDIT_RECORDS }),
     keyring,
     log,
     settings: shopifyAppSettings(await withSecrets(process.env)),
+    startBackfill: (tenantId, shopDomain) =>
+      startShopBackfill({ store: storeOf(SHOPIFY_BACKFILL_RECORDS), producer }, tenantId, shopDomain),
   };
 });
 

@@ -190,7 +190,7 @@ export const PRIVACY_REQUEST_KINDS = [
   'meta-data-deletion',
 ] as const;
 export type PrivacyRequestKind = (typeof PRIVACY_REQUEST_KINDS)[number];
-export const PRIVACY_REQUEST_SOURCES = ['app', 'email', 'ops', 'meta'] as const;
+export const PRIVACY_REQUEST_SOURCES = ['app', 'email', 'ops', 'meta', 'shopify'] as const;
 export type PrivacyRequestSource = (typeof PRIVACY_REQUEST_SOURCES)[number];
 
 /** What a finished request removed or handed over, by data class and count (no personal data). */

@@ -143,13 +143,19 @@ const CUSTOMER_CHANNELS = new Set(['whatsapp', 'instagram', 'messenger']);
  * customer: a good first try, but no customer reaches them through it, so the step stays open
  * until a real one is connected, and disconnecting the last real one opens it again.
  */
-export async function gettingStarted(deps: Pick<AccountsDeps, 'store'>, tenantId: string) {
+export async function gettingStarted(
+  deps: Pick<AccountsDeps, 'store'>,
+  tenantId: string,
+  /** Whether a Shopify store is connected: the shopify area's to say (accounts knows no store). */
+  storeConnected: () => Promise<boolean>,
+) {
   const nowSeconds = Date.now() / 1000;
-  const [channels, members, invites] = await Promise.all([
+  const [channels, members, invites, store] = await Promise.all([
     // A business has a handful of channels: all of them, to look at each one's kind and status.
     deps.store.entities.channel.query.byTenant({ tenantId }).go({ pages: 'all' }),
     deps.store.entities.membership.query.byBusiness({ tenantId }).go({ limit: 2 }),
     deps.store.entities.invite.query.byBusiness({ tenantId }).go({ pages: 'all' }),
+    storeConnected(),
   ]);
   const invited = invites.data.some((invite) => invite.status === 'pending' && invite.expiresAt > nowSeconds);
   return {
@@ -158,7 +164,7 @@ export async function gettingStarted(deps: Pick<AccountsDeps, 'store'>, tenantId
         done: channels.data.some((channel) => CUSTOMER_CHANNELS.has(channel.kind) && channel.status !== 'disconnected'),
       },
       team: { done: members.data.length > 1 || invited },
-      store: { done: false },
+      store: { done: store },
       ai: { done: false },
     },
   };

@@ -53,7 +53,8 @@ export interface PurgeOptions {
 
 export interface PurgeReport {
   tenantId: string;
-  kind: 'tenant' | 'retention';
+  /** `classes`: the named data classes only (purgeClasses). */
+  kind: 'tenant' | 'retention' | 'classes';
   dryRun: boolean;
   classes: { name: string; items: number }[];
   objects: number;
@@ -242,6 +243,33 @@ export async function purgeTenant(deps: PurgeDeps, tenantId: string, options: Pu
 
   if (!options.dryRun) await deps.store.entities.tenant.delete({ tenantId }).go({ response: 'none' });
   const report = { tenantId, kind: 'tenant' as const, classes, objects, unclassified };
+  if (options.dryRun) return { ...report, dryRun: true };
+  return { ...report, dryRun: false, receiptId: await storeReceipt(deps, report, options.by, startedAt) };
+}
+
+/**
+ * Removes every item of the named data classes of one business, and nothing else: the business
+ * and its other classes stay (Shopify's `shop/redact` removes the store's copy, not the
+ * business). The same per-class deletion as the tenant purge, with a receipt (`kind: classes`).
+ */
+export async function purgeClasses(
+  deps: PurgeDeps,
+  tenantId: string,
+  names: readonly string[],
+  options: PurgeOptions,
+): Promise<PurgeReport> {
+  await assertBusiness(deps, tenantId);
+  const picked = deps.dataClasses.filter((c) => names.includes(c.name));
+  const unknown = names.filter((name) => !picked.some((c) => c.name === name));
+  if (unknown.length > 0) throw new ValidationError(`no such data class: ${unknown.join(', ')}`);
+  if (picked.some((c) => c.retention.basis === 'legal')) throw new ValidationError('a class kept for a legal duty');
+  const startedAt = Date.now();
+  const count = tally(deps, tenantId, options, new Set());
+  const classes: PurgeReport['classes'] = [];
+  for (const dataClass of picked) {
+    classes.push({ name: dataClass.name, items: await count(dataClass.name, keysOf(deps, tenantId, dataClass)) });
+  }
+  const report = { tenantId, kind: 'classes' as const, classes, objects: 0, unclassified: 0 };
   if (options.dryRun) return { ...report, dryRun: true };
   return { ...report, dryRun: false, receiptId: await storeReceipt(deps, report, options.by, startedAt) };
 }

@@ -10,8 +10,11 @@ export const PurgeReceiptRecord = new Entity({
   attributes: {
     tenantId: { type: 'string', required: true, readOnly: true },
     receiptId: { type: 'string', required: true, readOnly: true },
-    /** `tenant`: everything the business held; `retention`: what was past its class's retention. */
-    kind: { type: ['tenant', 'retention'] as const, required: true, readOnly: true },
+    /**
+     * `tenant`: everything the business held; `retention`: what was past its class's retention;
+     * `classes`: every item of some classes (purge.ts purgeClasses: Shopify's `shop/redact`).
+     */
+    kind: { type: ['tenant', 'retention', 'classes'] as const, required: true, readOnly: true },
     /** Who ran it: `schedule:retention-purge`, or `ops:<name>` for `npm run purge`. */
     by: { type: 'string', required: true, readOnly: true },
     startedAt: { type: 'number', required: true, readOnly: true },

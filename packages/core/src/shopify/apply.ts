@@ -12,6 +12,7 @@ import type {
   ShopifyProduct,
 } from './payloads.js';
 import { NO_CUSTOMER, type SHOPIFY_STORE_RECORDS } from './store-records.js';
+import { isSuppressed } from './suppression.js';
 
 /**
  * Applies what Shopify says about a customer, order, product, stock level or checkout to the local
@@ -30,6 +31,15 @@ export interface ApplyDeps {
 }
 
 export type ApplyOutcome = 'applied' | 'stale';
+
+/**
+ * What apply answers for a customer erased before (suppression.ts): 'stale', not an outcome of
+ * its own. The erasure is the newest version of that customer there will ever be, so whatever
+ * Shopify sends after it is older in the sense that matters, and every caller (the webhook
+ * worker, the reconcile's counts, the backfill) already treats 'stale' as "nothing to store":
+ * no caller has to learn a new answer for a customer that must stay gone.
+ */
+const ERASED: ApplyOutcome = 'stale';
 
 /** The numeric id inside a GID: `gid://shopify/Order/123` → `123` (query part dropped). */
 export function idOfGid(gid: string): string {
@@ -83,6 +93,8 @@ export async function applyCustomer(
 ): Promise<ApplyOutcome> {
   const keys = await deps.keyring.forTenant(tenantId);
   const customerId = idOfGid(customer.id);
+  // An erased customer (suppression.ts) is never stored again: 'stale', see ERASED above.
+  if (await isSuppressed(deps.store, keys, tenantId, customerId)) return ERASED;
   const seal = (field: string, value: string) => keys.seal('shopCustomer', field, customerId, value);
   const name =
     customer.firstName || customer.lastName
@@ -164,6 +176,8 @@ async function recordShopifyConsent(store: ApplyStore, keys: TenantKeys, tenantI
 
 export async function applyOrder(deps: ApplyDeps, tenantId: string, order: ShopifyOrder): Promise<ApplyOutcome> {
   const keys = await deps.keyring.forTenant(tenantId);
+  // The whole order is skipped, not only its personal fields: the erasure removed the customer's orders.
+  if (order.customerId && (await isSuppressed(deps.store, keys, tenantId, idOfGid(order.customerId)))) return ERASED;
   const orderId = idOfGid(order.id);
   const seal = (field: string, value: string) => keys.seal('shopOrder', field, orderId, value);
   return newerOnly(() =>
@@ -256,6 +270,9 @@ export async function applyCheckout(
   checkout: ShopifyCheckout,
 ): Promise<ApplyOutcome> {
   const keys = await deps.keyring.forTenant(tenantId);
+  if (checkout.customerId && (await isSuppressed(deps.store, keys, tenantId, idOfGid(checkout.customerId)))) {
+    return ERASED;
+  }
   const checkoutKey = checkoutKeyOf(keys, checkout.token);
   const seal = (field: string, value: string) => keys.seal('shopCheckout', field, checkoutKey, value);
   const kept = checkout.state !== 'deleted';

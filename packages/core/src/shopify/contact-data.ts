@@ -3,6 +3,7 @@ import type { ContactData, ContactDataContext } from '../platform/area.js';
 import { TENANCY_RECORDS } from '../tenancy/records.js';
 import { shopEmailIndex } from './apply.js';
 import { SHOPIFY_STORE_RECORDS } from './store-records.js';
+import { suppressCustomer } from './suppression.js';
 
 /**
  * What the local copy of the Shopify store holds about one inbox contact, for the privacy
@@ -35,8 +36,8 @@ function opened(ctx: ContactDataContext, entity: string, field: string, itemKey:
   }
 }
 
-/** The ids of the Shopify customers matched to the contact. */
-async function customerIdsOf(store: ContactStore, ctx: ContactDataContext): Promise<string[]> {
+/** The ids of the Shopify customers matched to the contact (also the inbox's Orders panel: store-views.ts). */
+export async function customerIdsOf(store: ContactStore, ctx: ContactDataContext): Promise<string[]> {
   const { tenantId } = ctx;
   const contact = (await store.entities.contact.get({ tenantId, contactId: ctx.contactId }).go()).data;
   if (!contact) return [];
@@ -105,6 +106,11 @@ const orders: ContactData = {
   },
   async erase(ctx) {
     const store = storeOf(ctx);
+    // First of the erasure's steps: from here on a webhook or reconcile for these customers
+    // stores nothing (suppression.ts), so nothing erased below comes back.
+    for (const customerId of await customerIdsOf(store, ctx)) {
+      await suppressCustomer(store, ctx.keys, ctx.tenantId, customerId);
+    }
     let items = 0;
     for (const order of await ordersOf(store, ctx)) {
       await store.entities.shopOrder.delete({ tenantId: ctx.tenantId, orderId: order.orderId }).go();

@@ -1,7 +1,10 @@
 import { atLocations, type DataClass } from '../platform/area.js';
 import { RETENTION_DAYS } from '../platform/data-classes.js';
+import { SHOPIFY_BACKFILL_DATA_CLASSES } from './backfill-records.js';
 import { SHOPIFY_RECONCILE_DATA_CLASSES } from './reconcile-records.js';
+import { SHOPIFY_STOCK_DATA_CLASSES } from './stock-records.js';
 import { SHOPIFY_STORE_DATA_CLASSES } from './store-data-classes.js';
+import { SHOPIFY_SUPPRESSION_DATA_CLASSES } from './suppression.js';
 
 /**
  * The Shopify connection: the business's own tokens (not personal data; kept while the business
@@ -37,4 +40,7 @@ export const SHOPIFY_DATA_CLASSES: DataClass[] = [
   ...SHOPIFY_CONNECTION_DATA_CLASSES,
   ...SHOPIFY_RECONCILE_DATA_CLASSES,
   ...SHOPIFY_STORE_DATA_CLASSES,
+  ...SHOPIFY_STOCK_DATA_CLASSES,
+  ...SHOPIFY_BACKFILL_DATA_CLASSES,
+  ...SHOPIFY_SUPPRESSION_DATA_CLASSES,
 ];

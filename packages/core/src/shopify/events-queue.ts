@@ -6,19 +6,27 @@ import { ShopifyDelivery } from './webhook-receive.js';
 export const SHOPIFY_EVENTS_QUEUE = {
   name: 'shopify-events',
   description:
-    'Signed Shopify webhook deliveries (customers, orders, products, stock, checkouts, uninstall) awaiting processing',
+    'Signed Shopify webhook deliveries (customers, orders, products, stock, checkouts, uninstall, compliance) awaiting processing',
   message: ShopifyDelivery,
-  visibilityTimeoutSeconds: 180,
+  // Six times the consumer's timeout, as AWS advises (tests/infra/declared.test.ts).
+  visibilityTimeoutSeconds: 720,
   batchSize: 10,
   maxReceiveCount: 5,
   consumer: {
     description: "Applies each signed Shopify delivery to the business's local copy of its store",
     handler: 'functions/workers/shopify-events.handler',
-    timeoutSeconds: 30,
+    // A `shop/redact` purges a whole store's copy (batched deletes) inside one delivery.
+    timeoutSeconds: 120,
     // Reads the shop directory, the contact a customer matches and the stored versions; writes
     // the copy (conditional puts), the consent ledger, the delivery's dedupe record and an
-    // uninstalled connection; seals personal fields with the business's key.
-    access: { table: ['GetItem', 'PutItem', 'UpdateItem', 'Query'], tenantKeys: ['Decrypt'] },
+    // uninstalled connection; seals personal fields with the business's key. The compliance
+    // topics (privacy/shopify-compliance.ts) erase a customer and their contact like the app does (items and
+    // media objects), record and complete privacy requests, audit, and purge a shop's copy.
+    access: {
+      table: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem', 'Query', 'BatchWriteItem'],
+      tenantKeys: ['Decrypt'],
+      blobs: ['GetObject', 'PutObject', 'DeleteObject'],
+    },
   },
 } as const satisfies QueueDeclaration;
 

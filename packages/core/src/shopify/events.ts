@@ -30,13 +30,36 @@ export interface ShopifyEventDeps {
   store: ShopifyEventStore;
   keyring: TenantKeyring;
   log: Logger;
+  /**
+   * The privacy engine for the compliance topics (privacy/shopify-compliance.ts handleCompliance,
+   * bound by the worker: the privacy area builds on this one, so this one cannot import it).
+   * Without it they go to the dead letters, never acknowledged unhandled: a legal request must be
+   * acted on.
+   */
+  compliance?: ComplianceHandler;
 }
 
-export type ShopifyEventOutcome = ApplyOutcome | 'duplicate' | 'unknown-shop' | 'ignored' | 'uninstalled';
+/** Shopify's mandatory compliance topics (the app's `shopify.app.toml` subscribes to them). */
+export const COMPLIANCE_TOPICS = ['customers/data_request', 'customers/redact', 'shop/redact'] as const;
+/** A customer erased, a shop's copy purged, a data request recorded. */
+export type ComplianceOutcome = 'redacted' | 'purged' | 'recorded';
+/** Handles one compliance delivery of the business's shop; `text` is the body exactly as signed. */
+export type ComplianceHandler = (
+  tenantId: string,
+  delivery: ShopifyDelivery,
+  text: string,
+) => Promise<ComplianceOutcome>;
+
+export type ShopifyEventOutcome =
+  | ApplyOutcome
+  | ComplianceOutcome
+  | 'duplicate'
+  | 'unknown-shop'
+  | 'ignored'
+  | 'uninstalled';
 
 /** How long a delivery's id is remembered: Shopify retries for 4 hours, and delays some by up to a day. */
 const DEDUPE_DAYS = 7;
-const COMPLIANCE_TOPICS = new Set(['customers/data_request', 'customers/redact', 'shop/redact']);
 const topicIn = (list: readonly string[], topic: string) => list.includes(topic);
 
 /** A body that does not match its topic's shape: retrying cannot help. */
@@ -133,9 +156,10 @@ export async function processShopifyDelivery(
     deps.log.info('shopify delivery for a shop no business connected; dropped', { ...about, outcome: 'unknown-shop' });
     return 'unknown-shop';
   }
-  if (COMPLIANCE_TOPICS.has(delivery.topic)) {
+  const compliance = (COMPLIANCE_TOPICS as readonly string[]).includes(delivery.topic);
+  if (compliance && !deps.compliance) {
     // Kept in the dead-letter queue, never acknowledged unhandled: a legal request must be acted on.
-    throw new PermanentError(`${delivery.topic} is not handled yet; replay it once it is`);
+    throw new PermanentError(`${delivery.topic} needs the privacy engine; replay it from a worker wired to it`);
   }
   const { webhookId } = delivery;
   const seen = await deps.store.entities.shopWebhookDelivery.get({ tenantId, webhookId }).go();
@@ -143,13 +167,24 @@ export async function processShopifyDelivery(
     deps.log.info('shopify delivery already applied', { ...about, outcome: 'duplicate' });
     return 'duplicate';
   }
-  let json: unknown;
-  try {
-    json = JSON.parse(shopifyDeliveryText(delivery));
-  } catch {
-    throw new ShopifyPayloadError('body is not JSON');
+  let outcome: ShopifyEventOutcome;
+  if (compliance && deps.compliance) {
+    outcome = await deps.compliance(tenantId, delivery, shopifyDeliveryText(delivery));
+  } else {
+    let json: unknown;
+    try {
+      json = JSON.parse(shopifyDeliveryText(delivery));
+    } catch {
+      throw new ShopifyPayloadError('body is not JSON');
+    }
+    outcome = await applyTopic(deps, tenantId, delivery, json);
   }
-  const outcome = await applyTopic(deps, tenantId, delivery, json);
+  // After `shop/redact` nothing of the store is kept, not even this id: its shop has no
+  // directory entry any more, so a redelivery finds no business and is dropped anyway.
+  if (outcome === 'purged') {
+    deps.log.info('shopify delivery', { ...about, tenantId, outcome });
+    return outcome;
+  }
   await deps.store.entities.shopWebhookDelivery
     .create({
       tenantId,

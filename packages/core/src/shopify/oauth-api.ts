@@ -7,6 +7,11 @@ import type { Access, FunctionSettings } from '../platform/access.js';
  * declaration does not pull Shopify's library into every bundle that reads it.
  */
 export const SHOPIFY_CONNECTION_API = {
-  access: { table: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem', 'Query'], tenantKeys: ['Decrypt'] },
+  // sends: a connect queues the shop's first import (backfill.ts).
+  access: {
+    table: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem', 'Query'],
+    tenantKeys: ['Decrypt'],
+    sends: ['shopify-backfill'],
+  },
   settings: { secrets: ['SHOPIFY_CLIENT_ID', 'SHOPIFY_CLIENT_SECRET'], appUrl: true },
 } as const satisfies { access: Access; settings: FunctionSettings };

@@ -37,6 +37,8 @@ export interface ShopOAuthDeps {
   log: Logger;
   fetch?: typeof fetch;
   now?: () => number;
+  /** Queues the shop's first import after a connect (shopify/backfill.ts startShopBackfill). */
+  startBackfill?: (tenantId: string, shopDomain: string) => Promise<unknown>;
 }
 
 /**
@@ -162,6 +164,12 @@ export async function finishShopInstall(
     detail: { kind: 'shopify' },
   });
   deps.log.info('shop connected', { tenantId, shopDomain });
+  // The connection stands even if the import cannot be queued now: it can be started by hand.
+  await deps
+    .startBackfill?.(tenantId, shopDomain)
+    .catch((error: unknown) =>
+      deps.log.warn('shop backfill not queued', { tenantId, shopDomain, error: (error as Error).name }),
+    );
   return { tenantId, shopDomain };
 }
 

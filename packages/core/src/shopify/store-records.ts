@@ -1,5 +1,6 @@
 import { Entity } from 'electrodb';
 import type { Store } from '../platform/store/service.js';
+import { SHOPIFY_SUPPRESSION_RECORDS } from './suppression.js';
 
 /**
  * The local copy of a business's Shopify store: customers, orders, products, stock per location
@@ -267,6 +268,8 @@ export const SHOPIFY_STORE_RECORDS = {
   shopInventoryLevel: InventoryLevelRecord,
   shopCheckout: CheckoutRecord,
   shopWebhookDelivery: ShopWebhookDeliveryRecord,
+  // Erased customers apply.ts must not store again (suppression.ts).
+  ...SHOPIFY_SUPPRESSION_RECORDS,
 };
 
 export type ShopifyLocalStore = Store<typeof SHOPIFY_STORE_RECORDS>;

@@ -2,7 +2,9 @@ import { createHmac, randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import { type Context, Hono } from 'hono';
+import { fakeShopifyBulkApp } from './shopify-bulk.js';
 import { fakeShopifyGraphqlApp } from './shopify-graphql.js';
+import { shopifyInventoryRoutes } from './shopify-inventory.js';
 import {
   createFakeShopState,
   FAKE_ACCESS_TOKEN_SECONDS,
@@ -184,6 +186,8 @@ export async function startFakeShopify(options: FakeShopifyOptions): Promise<Fak
     '/',
     shopifyWebhookRoutes(state, () => options.webhookUrl?.()),
   );
+  app.route('/', shopifyInventoryRoutes(state, { save, webhookUrl: () => options.webhookUrl?.() }));
+  app.route('/', fakeShopifyBulkApp(state, { save }));
   app.route('/', fakeShopifyGraphqlApp(state, { save }));
   // S2 and S3 mount their routes here, one line each (webhooks sender, GraphQL).
   const server = await new Promise<ReturnType<typeof serve>>((resolve) => {

@@ -62,7 +62,7 @@ const inboxPages = async () => {
   return { ...inbox, ...simulator };
 };
 
-const PLACEHOLDER_AREAS = ['contacts', 'campaigns', 'ai', 'store', 'inventory', 'ads'] as const;
+const PLACEHOLDER_AREAS = ['contacts', 'campaigns', 'ai', 'inventory', 'ads'] as const;
 
 /** Every page of the app. Business pages live under `/b/:tenantId/`. */
 export const router = createBrowserRouter([
@@ -118,6 +118,15 @@ export const router = createBrowserRouter([
                 // A customer's card and their rights (export, correction, restriction, erasure). Loads on its own.
                 path: 'contacts/:contactId',
                 lazy: { Component: async () => (await import('../pages/contacts/ContactPage')).ContactPage },
+              },
+              {
+                // The store: Shopify connection, orders, customers, products. Loads on its own.
+                path: 'store',
+                lazy: { Component: async () => (await import('../pages/store/StorePage')).StorePage },
+              },
+              {
+                path: 'store/orders/:orderId',
+                lazy: { Component: async () => (await import('../pages/store/OrderPage')).OrderPage },
               },
               {
                 // The privacy area: sub-processors, transfer agreements, data requests. Loads on its own.

@@ -25,7 +25,7 @@ interface Step {
 const STEPS: readonly Step[] = [
   { id: 'channel', path: 'settings/channels', permission: 'channels.manage' },
   { id: 'team', path: 'settings/team', permission: 'team.manage' },
-  { id: 'store', path: 'store', permission: 'integrations.manage', comingSoon: true },
+  { id: 'store', path: 'store', permission: 'integrations.manage' },
   { id: 'ai', path: 'ai', permission: 'ai.manage', comingSoon: true },
 ];
 

@@ -16,7 +16,8 @@ export const AREAS: readonly Area[] = [
   { id: 'contacts', path: 'contacts', permission: 'conversations.read' },
   { id: 'campaigns', path: 'campaigns', permission: 'campaigns.send' },
   { id: 'ai', path: 'ai', permission: 'ai.manage' },
-  { id: 'store', path: 'store' },
+  // Orders are read to answer customers; connecting the store is `integrations.manage` inside it.
+  { id: 'store', path: 'store', permission: 'conversations.read' },
   { id: 'inventory', path: 'inventory' },
   { id: 'ads', path: 'ads', permission: 'insights.read' },
   // Every member reads who processes the data; requests inside it ask for `data.export`.

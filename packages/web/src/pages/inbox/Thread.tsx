@@ -14,6 +14,7 @@ import { notify } from '../../components/notify';
 import { QueryState } from '../../components/QueryState';
 import { RouterAnchor } from '../../components/RouterAnchor';
 import { useBusiness } from '../../shell/BusinessContext';
+import { ContactOrdersPanel } from '../store/ContactOrdersPanel';
 import { contactName } from './ConversationList';
 import { LabelsEditor } from './LabelsEditor';
 import { MessageBubble } from './MessageBubble';
@@ -269,6 +270,7 @@ function LoadedThread({ conversation, members }: { conversation: Conversation; m
           <Tabs.Tab value="messages">{t('inbox.messages')}</Tabs.Tab>
           <Tabs.Tab value="notes">{t('inbox.notes')}</Tabs.Tab>
           <Tabs.Tab value="tickets">{t('inbox.tickets')}</Tabs.Tab>
+          <Tabs.Tab value="orders">{t('store.panel.title')}</Tabs.Tab>
         </Tabs.List>
         <Tabs.Panel value="messages" pt="sm">
           <Stack gap="sm">
@@ -281,6 +283,9 @@ function LoadedThread({ conversation, members }: { conversation: Conversation; m
         </Tabs.Panel>
         <Tabs.Panel value="tickets" pt="sm">
           <TicketsPanel conversationId={conversation.id} members={members} />
+        </Tabs.Panel>
+        <Tabs.Panel value="orders" pt="sm">
+          <ContactOrdersPanel contactId={conversation.contact.id} />
         </Tabs.Panel>
       </Tabs>
     </Stack>

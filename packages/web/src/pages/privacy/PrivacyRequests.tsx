@@ -57,6 +57,14 @@ function Receipt({ request }: { request: PrivacyRequest }) {
   const label = useDataClassLabel();
   const describeActor = useDescribeActor();
   const { receipt } = request;
+  // Shopify only forwards a customer's data request: the business answers it (the contact's export completes it).
+  if (!receipt && request.source === 'shopify' && request.kind === 'contact-export' && request.status === 'open') {
+    return (
+      <Text size="sm" data-testid="shopify-data-request">
+        {t('privacyRequests.shopifyDataRequest')}
+      </Text>
+    );
+  }
   if (!receipt) return <Text size="sm">{t('privacyRequests.noReceipt')}</Text>;
   // The list is short in a table cell: what was there (the contact's page shows every class).
   const items = receipt.items.filter((item) => item.count > 0);

@@ -1,0 +1,372 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { can, type Role } from '@asistone/contract/roles';
+import type { Logger } from '@aws-lambda-powertools/logger';
+import type { TenantKeyring } from '../platform/crypto/keyring.js';
+import { ForbiddenError, NotFoundError, PermanentError, ValidationError } from '../platform/errors.js';
+import type { Producer } from '../platform/queue/producer.js';
+import type { Delivery } from '../platform/queue/worker.js';
+import { isConditionFailure } from '../platform/store/service.js';
+import { type ApplyStore, applyInventoryLevel } from './apply.js';
+import { ShopifyError, type ShopifyGraphql } from './graphql.js';
+import { SHOPIFY_STOCK_QUEUE, type StockPushMessage } from './stock-queue.js';
+import { type ShopifyStockStore, STOCK_REASONS, type StockReason } from './stock-records.js';
+import type { ShopAccess } from './tokens.js';
+
+/**
+ * Stock both ways. An adjustment made in Asistone is recorded (who, when, why), applied to the
+ * local level at once (a conditional write on the quantity read, so two adjustments never lose
+ * one), and pushed to Shopify off the request by the `shopify-stock` queue. Changes made in
+ * Shopify come back through `inventory_levels/update` and the reconciliation (apply.ts), which
+ * carry Shopify's absolute quantity, never a delta: the echo of our own push sets the number our
+ * push already stored, so nothing is counted twice.
+ *
+ * The push is `inventoryAdjustQuantities` with:
+ * - `changeFromQuantity`: the quantity we believed Shopify had (the local level when the
+ *   adjustment was made). Shopify applies the delta only if it still has that number.
+ * - `@idempotent(key:)` derived from the adjustment id: a retried push (a timeout after Shopify
+ *   applied it, a redelivered message) gets Shopify's first answer back and applies nothing again.
+ *
+ * THE STALE RULE. When Shopify answers `CHANGE_FROM_QUANTITY_STALE`, its number moved without us
+ * (a sale in the online store, a change in Shopify's admin). Shopify is the truth for what
+ * happened there, and the merchant's adjustment is a change ("5 received"), not a count. So:
+ * 1. re-read Shopify's available quantity (`found`);
+ * 2. re-apply our delta on top of it ONCE, with `changeFromQuantity: found` and a second
+ *    idempotency key derived from the adjustment id (so this step too applies at most once);
+ * 3. record both numbers on the adjustment (`quantityBefore`: what we expected, `shopifyFound`:
+ *    what Shopify had; `shopifyAfter` = found + delta) and mark it `resolved-stale`;
+ * 4. store Shopify's resulting number locally (newer-only, as webhooks do).
+ * If the second compare-and-set is stale too (Shopify is moving under us), we do not chase it:
+ * the adjustment is `failed` with `CHANGE_FROM_QUANTITY_STALE`, the local level takes Shopify's
+ * number, and the merchant decides whether to adjust again.
+ */
+
+export type StockStore = ApplyStore & ShopifyStockStore;
+
+/** Who adjusts: a member and their role in the business. */
+export interface StockActor {
+  userId: string;
+  role: Role;
+}
+
+export interface StockDeps {
+  store: StockStore;
+  producer: Pick<Producer, 'send'>;
+  now?: () => number;
+}
+
+export interface StockPushDeps {
+  store: StockStore;
+  keyring: TenantKeyring;
+  shopify: ShopifyGraphql;
+  shopAccess: (tenantId: string) => Promise<ShopAccess>;
+  log: Logger;
+  now?: () => number;
+}
+
+export interface StockAdjustmentInput {
+  /** Numeric id or GID of the inventory item (a variant's stock). */
+  inventoryItemId: string;
+  locationId: string;
+  delta: number;
+  reason: StockReason;
+}
+
+/** Larger than any shelf: a typo, not a delivery. */
+export const MAX_STOCK_DELTA = 1_000_000;
+
+/** Shopify's adjustment reasons (its fixed list) for ours. */
+const SHOPIFY_REASON: Record<StockReason, string> = {
+  received: 'received',
+  damaged: 'damaged',
+  correction: 'correction',
+  // Shopify has no reason for a sale outside it; `other` is its catch-all.
+  'sold-offline': 'other',
+  returned: 'restock',
+};
+
+const numericId = (value: string, kind: string): string => {
+  const id = value.startsWith('gid://') ? value.split('?')[0]?.split('/').pop() : value;
+  if (!id || !/^[0-9]{1,20}$/.test(id)) throw new ValidationError(`${kind} must be a Shopify id`);
+  return id;
+};
+
+/** A UUID-shaped key derived from the adjustment id, for the stale rule's second push. */
+export function derivedIdempotencyKey(adjustmentId: string, step: string): string {
+  const hex = createHash('sha256').update(`${adjustmentId}:${step}`).digest('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-5${hex.slice(13, 16)}-a${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+}
+
+/**
+ * A UUID whose first 48 bits are the time (RFC 9562 version 7): adjustment ids sort by when they
+ * were made, so the newest are read first without reading them all.
+ */
+export function timeOrderedId(now: number): string {
+  const bytes = randomBytes(16);
+  bytes.writeUIntBE(now, 0, 6);
+  bytes[6] = ((bytes[6] as number) & 0x0f) | 0x70;
+  bytes[8] = ((bytes[8] as number) & 0x3f) | 0x80;
+  const hex = bytes.toString('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
+/**
+ * Records an adjustment, applies it to the local level and queues its push to Shopify.
+ *
+ * @example
+ * await adjustStock(deps, { userId, role: 'owner' }, tenantId, { inventoryItemId: '49148385', locationId: '1', delta: 5, reason: 'received' });
+ */
+export async function adjustStock(deps: StockDeps, actor: StockActor, tenantId: string, input: StockAdjustmentInput) {
+  if (!can(actor.role, 'stock.manage')) throw new ForbiddenError();
+  const inventoryItemId = numericId(input.inventoryItemId, 'inventoryItemId');
+  const locationId = numericId(input.locationId, 'locationId');
+  if (!Number.isInteger(input.delta) || input.delta === 0 || Math.abs(input.delta) > MAX_STOCK_DELTA) {
+    throw new ValidationError(`delta must be a whole number other than 0, at most ${MAX_STOCK_DELTA} either way`);
+  }
+  if (!(STOCK_REASONS as readonly string[]).includes(input.reason)) {
+    throw new ValidationError(`reason must be one of ${STOCK_REASONS.join(', ')}`);
+  }
+  const now = deps.now ?? Date.now;
+  const levels = deps.store.entities.shopInventoryLevel;
+  const key = { tenantId, inventoryItemId, locationId };
+
+  // Read, then write only if nobody changed the number since: a concurrent adjustment or a
+  // webhook makes us read again, so no change is lost.
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const level = (await levels.get(key).go()).data;
+    if (!level) throw new NotFoundError('This item is not stocked at this location');
+    const createdAt = now();
+    const adjustmentId = timeOrderedId(createdAt);
+    const record = {
+      tenantId,
+      adjustmentId,
+      inventoryItemId,
+      locationId,
+      delta: input.delta,
+      reason: input.reason,
+      actorId: actor.userId,
+      createdAt,
+      quantityBefore: level.available,
+      status: 'pending' as const,
+      pushAttempts: 0,
+    };
+    try {
+      await levels
+        .patch(key)
+        .set({ available: level.available + input.delta })
+        .where((attr, op) => op.eq(attr.available, level.available))
+        .go();
+    } catch (error) {
+      if (isConditionFailure(error)) continue;
+      throw error;
+    }
+    // Recorded after the level moved (a failure here leaves the level moved without its
+    // record; the next reconcile or webhook sets Shopify's number back), queued last: the record
+    // says `pending` until the worker settles it.
+    await deps.store.entities.shopStockAdjustment.create(record).go();
+    await deps.producer.send(SHOPIFY_STOCK_QUEUE, { tenantId, adjustmentId });
+    return record;
+  }
+  throw new ValidationError('The stock is changing too fast; try again');
+}
+
+const ADJUST_MUTATION = `mutation AdjustStock($input: InventoryAdjustQuantitiesInput!, $idempotencyKey: String!) {
+  inventoryAdjustQuantities(input: $input) @idempotent(key: $idempotencyKey) {
+    inventoryAdjustmentGroup { createdAt reason changes { name delta quantityAfterChange item { id } location { id } } }
+    userErrors { field message code }
+  }
+}`;
+
+const LEVEL_QUERY = `query StockLevel($item: ID!, $location: ID!) {
+  inventoryItem(id: $item) {
+    inventoryLevel(locationId: $location) { updatedAt quantities(names: ["available"]) { name quantity } }
+  }
+}`;
+
+interface AdjustAnswer {
+  inventoryAdjustQuantities: {
+    inventoryAdjustmentGroup: {
+      createdAt: string;
+      changes: { name: string; delta: number; quantityAfterChange: number | null }[];
+    } | null;
+  };
+}
+
+interface LevelAnswer {
+  inventoryItem: {
+    inventoryLevel: { updatedAt: string; quantities: { name: string; quantity: number }[] } | null;
+  } | null;
+}
+
+const gid = (kind: string, id: string) => `gid://shopify/${kind}/${id}`;
+const isStale = (error: unknown) =>
+  error instanceof ShopifyError && error.userErrors.some((e) => e.code === 'CHANGE_FROM_QUANTITY_STALE');
+
+type Adjustment = NonNullable<
+  Awaited<ReturnType<ReturnType<StockStore['entities']['shopStockAdjustment']['get']>['go']>>['data']
+>;
+
+/**
+ * Pushes one adjustment (the queue's work). Settled adjustments are skipped, so a redelivered
+ * message does nothing; a Shopify outage throws (the queue retries; the adjustment stays
+ * `pending`), a refusal marks it `failed`.
+ */
+export async function pushStockAdjustment(deps: StockPushDeps, message: StockPushMessage, delivery?: Delivery) {
+  const { tenantId, adjustmentId } = message;
+  const now = deps.now ?? Date.now;
+  const adjustments = deps.store.entities.shopStockAdjustment;
+  const adjustment = (await adjustments.get({ tenantId, adjustmentId }).go()).data;
+  if (!adjustment) throw new NotFoundError('No such stock adjustment');
+  if (adjustment.status === 'pushed' || adjustment.status === 'resolved-stale') return adjustment.status;
+
+  const settle = (fields: Partial<Adjustment>) =>
+    adjustments
+      .patch({ tenantId, adjustmentId })
+      .set({ ...fields, settledAt: now() })
+      .add({ pushAttempts: 1 })
+      .go();
+
+  try {
+    const access = await deps.shopAccess(tenantId);
+    const push = (changeFromQuantity: number, idempotencyKey: string) =>
+      deps.shopify.query<AdjustAnswer>(access, ADJUST_MUTATION, {
+        idempotencyKey,
+        input: {
+          name: 'available',
+          reason: SHOPIFY_REASON[adjustment.reason],
+          referenceDocumentUri: `gid://asistone/StockAdjustment/${adjustmentId}`,
+          changes: [
+            {
+              inventoryItemId: gid('InventoryItem', adjustment.inventoryItemId),
+              locationId: gid('Location', adjustment.locationId),
+              delta: adjustment.delta,
+              changeFromQuantity,
+            },
+          ],
+        },
+      });
+    const keepShopifys = (available: number, at: string) =>
+      applyInventoryLevel({ store: deps.store, keyring: deps.keyring }, tenantId, {
+        inventoryItemId: gid('InventoryItem', adjustment.inventoryItemId),
+        locationId: gid('Location', adjustment.locationId),
+        available,
+        updatedAt: Date.parse(at),
+      });
+    const afterOf = (answer: AdjustAnswer, expected: number) => {
+      const group = answer.inventoryAdjustQuantities.inventoryAdjustmentGroup;
+      const after = group?.changes.find((change) => change.name === 'available')?.quantityAfterChange ?? expected;
+      return { after, at: group?.createdAt ?? new Date(now()).toISOString() };
+    };
+
+    try {
+      const answer = await push(adjustment.quantityBefore, adjustmentId);
+      const { after, at } = afterOf(answer.data, adjustment.quantityBefore + adjustment.delta);
+      await settle({ status: 'pushed', shopifyAfter: after });
+      await keepShopifys(after, at);
+      return 'pushed' as const;
+    } catch (error) {
+      if (!isStale(error)) throw error;
+    }
+
+    // The stale rule (see the top of this file).
+    const read = await deps.shopify.query<LevelAnswer>(access, LEVEL_QUERY, {
+      item: gid('InventoryItem', adjustment.inventoryItemId),
+      location: gid('Location', adjustment.locationId),
+    });
+    const level = read.data.inventoryItem?.inventoryLevel;
+    const found = level?.quantities.find((quantity) => quantity.name === 'available')?.quantity;
+    if (!level || found === undefined) {
+      await settle({ status: 'failed', failureReason: 'NOT_STOCKED_AT_SHOPIFY' });
+      return 'failed' as const;
+    }
+    try {
+      const answer = await push(found, derivedIdempotencyKey(adjustmentId, 'stale-1'));
+      const { after, at } = afterOf(answer.data, found + adjustment.delta);
+      await settle({ status: 'resolved-stale', shopifyFound: found, shopifyAfter: after });
+      await keepShopifys(after, at);
+      deps.log.info('stock push was stale; re-applied on top of Shopify', { tenantId, adjustmentId });
+      return 'resolved-stale' as const;
+    } catch (error) {
+      if (!isStale(error)) throw error;
+      await settle({ status: 'failed', shopifyFound: found, failureReason: 'CHANGE_FROM_QUANTITY_STALE' });
+      await keepShopifys(found, level.updatedAt);
+      return 'failed' as const;
+    }
+  } catch (error) {
+    const reason = reasonOf(error);
+    // Permanent: no connected shop, a token Shopify refuses, an input Shopify rejects. Anything
+    // else (Shopify down or slow, throttled, a storage hiccup) is worth another delivery.
+    const permanent = error instanceof PermanentError || (error instanceof ShopifyError && !error.retryable);
+    const retryable = !permanent;
+    const lastTry = (delivery?.receiveCount ?? 0) >= SHOPIFY_STOCK_QUEUE.maxReceiveCount;
+    if (permanent || (retryable && lastTry)) {
+      await settle({ status: 'failed', failureReason: reason });
+      deps.log.warn('stock push failed', { tenantId, adjustmentId, reason });
+      if (permanent) return 'failed' as const;
+      throw error;
+    }
+    // Stays `pending`: the queue delivers it again.
+    await adjustments.patch({ tenantId, adjustmentId }).set({ failureReason: reason }).add({ pushAttempts: 1 }).go();
+    throw error;
+  }
+}
+
+/** What a failure was, as codes only: never a token, a body or Shopify's message text. */
+function reasonOf(error: unknown): string {
+  if (error instanceof ShopifyError) {
+    const codes = error.userErrors.map((e) => e.code).filter(Boolean);
+    return [error.kind, ...(codes.length ? codes : (error.codes ?? [])), error.status ? `HTTP ${error.status}` : '']
+      .filter(Boolean)
+      .join(' ');
+  }
+  if (error instanceof NotFoundError) return 'no connected Shopify store';
+  return error instanceof Error ? error.name : 'error';
+}
+
+/** The business's stock per item and location, named by product and variant, with recent adjustments. */
+export async function stockView(store: StockStore, tenantId: string, recent = 50) {
+  const [levels, products, adjustments] = await Promise.all([
+    store.entities.shopInventoryLevel.query.byItem({ tenantId }).go({ pages: 'all' }),
+    store.entities.shopProduct.query.byId({ tenantId }).go({ pages: 'all' }),
+    // Time-ordered ids: the newest first, only as many as shown.
+    store.entities.shopStockAdjustment.query.byId({ tenantId }).go({ order: 'desc', limit: recent }),
+  ]);
+  const variantOf = new Map<string, { productId: string; productTitle: string; variantTitle: string; sku?: string }>();
+  for (const product of products.data) {
+    for (const variant of (product.variants ?? []) as {
+      title: string;
+      sku?: string;
+      inventoryItemId?: string;
+    }[]) {
+      if (!variant.inventoryItemId) continue;
+      variantOf.set(numericId(variant.inventoryItemId, 'inventoryItemId'), {
+        productId: product.productId,
+        productTitle: product.title,
+        variantTitle: variant.title,
+        ...(variant.sku ? { sku: variant.sku } : {}),
+      });
+    }
+  }
+  return {
+    levels: levels.data.map((level) => ({
+      inventoryItemId: level.inventoryItemId,
+      locationId: level.locationId,
+      available: level.available,
+      updatedAt: level.updatedAt,
+      ...variantOf.get(level.inventoryItemId),
+    })),
+    adjustments: adjustments.data.map((a) => ({
+      adjustmentId: a.adjustmentId,
+      inventoryItemId: a.inventoryItemId,
+      locationId: a.locationId,
+      delta: a.delta,
+      reason: a.reason,
+      actorId: a.actorId,
+      createdAt: a.createdAt,
+      status: a.status,
+      quantityBefore: a.quantityBefore,
+      ...(a.shopifyFound !== undefined ? { shopifyFound: a.shopifyFound } : {}),
+      ...(a.shopifyAfter !== undefined ? { shopifyAfter: a.shopifyAfter } : {}),
+      ...(a.failureReason ? { failureReason: a.failureReason } : {}),
+    })),
+  };
+}

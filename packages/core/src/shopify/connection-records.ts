@@ -93,7 +93,7 @@ export const ShopInstallRecord = new Entity({
   },
 });
 
-/** The connection's records; S2 and S3 add theirs next to these in area.ts. */
+/** The connection's records (the local copy, stock and sync records sit beside them in area.ts). */
 export const SHOPIFY_CONNECTION_RECORDS = {
   shopConnection: ShopConnectionRecord,
   shopDirectory: ShopDirectoryRecord,

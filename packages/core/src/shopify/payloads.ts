@@ -3,8 +3,8 @@ import * as z from 'zod';
 /**
  * What Shopify tells us about a store's customers, orders, products, stock and checkouts, in ONE
  * shape whichever way it arrived: a webhook (REST-style JSON, snake_case, numeric ids, ISO times
- * with the shop's offset, money as decimal strings) or, later, the reconciliation's GraphQL
- * queries (S3 normalises those to these same types). The apply functions (apply.ts) take only
+ * with the shop's offset, money as decimal strings) or the reconciliation's and the backfill's
+ * GraphQL queries (reconcile-queries.ts normalises those to these same types). The apply functions (apply.ts) take only
  * these: ids are Shopify GIDs, times epoch ms, money `{ amount, currencyCode }` with the amount
  * the exact decimal string Shopify sent (never a float: 0.1 + 0.2 must not reach an invoice).
  */

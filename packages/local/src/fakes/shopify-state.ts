@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 
 /**
- * What the fake Shopify knows: its shops (each with the data S2's webhooks and S3's GraphQL
+ * What the fake Shopify knows: its shops (each with the data its webhooks and GraphQL
  * serve: customers, orders, products, inventory, webhook subscriptions), the app's credentials,
  * and the OAuth codes and tokens it issued. Plain JSON, so it is kept in the local data folder
  * across restarts (a sealed token stored by the product must still be one the fake knows).

@@ -189,7 +189,6 @@ export async function startFakeShopify(options: FakeShopifyOptions): Promise<Fak
   app.route('/', shopifyInventoryRoutes(state, { save, webhookUrl: () => options.webhookUrl?.() }));
   app.route('/', fakeShopifyBulkApp(state, { save }));
   app.route('/', fakeShopifyGraphqlApp(state, { save }));
-  // S2 and S3 mount their routes here, one line each (webhooks sender, GraphQL).
   const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
     const s = serve({ fetch: app.fetch, port: options.port ?? 0, hostname: '127.0.0.1' }, () => resolve(s));
   });

@@ -92,6 +92,10 @@ describe('the store page and the Orders panel of a conversation', () => {
     await expect.poll(() => page.getByText(tr.store.connection.justConnected).isVisible()).toBe(true);
     await expect.poll(() => page.getByTestId('store-status').textContent()).toBe(tr.store.connection.status_connected);
     expect(await page.getByTestId('store-connection').textContent()).toContain(SHOP);
+    // The first import of the store's history runs at connect; the page follows it to its end.
+    await expect
+      .poll(() => page.getByTestId('store-import').getAttribute('data-status'), { timeout: 30_000 })
+      .toBe('done');
     await checkAccessibility(page, 'store connected');
     await screenshot(page, 'store-connected-tr');
   });

@@ -1,3 +1,4 @@
+import type { StoreSync } from '@asistone/contract/store';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readConfig } from '../../packages/core/src/platform/config.js';
 import { createPlatform } from '../../packages/core/src/platform/context.js';
@@ -83,6 +84,13 @@ describe('a first connect backfills the store', () => {
     expect(orders.map((order) => Number(order.orderId)).sort((a, b) => a - b)).toEqual(
       Array.from({ length: ORDERS }, (_, index) => 7001 + index),
     );
+    // The store page's sync answer shows the import finished, with its counts.
+    const sync = await api.call<StoreSync>('GET', `/businesses/${owner.tenantId}/store/sync`, {
+      token: owner.accessToken,
+    });
+    expect(sync.body.import).toMatchObject({ status: 'done', ordersDone: ORDERS });
+    expect(sync.body.import?.finishedAt).toBe(new Date(progress.finishedAt as number).toISOString());
+
     // The buyer's email is sealed in the copy, never stored plain.
     const raw = (await aws.dumpTable()).filter((row) => row.pk === `t#${owner.tenantId}`);
     expect(JSON.stringify(raw)).not.toContain('musteri7001@example.com');

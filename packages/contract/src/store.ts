@@ -182,9 +182,24 @@ export const contactOrdersAnswer = z.object({
 });
 export type ContactOrders = z.output<typeof contactOrdersAnswer>;
 
-/** `GET …/store/sync` — when the scheduled reconciliation last finished. */
+/** The first import of a connected store's history (a bulk operation), for its progress on the page. */
+export const storeImportSchema = z.object({
+  status: z.enum(['queued', 'running', 'done', 'failed']),
+  customersDone: z.number().int().nonnegative(),
+  productsDone: z.number().int().nonnegative(),
+  ordersDone: z.number().int().nonnegative(),
+  /** ISO time it finished, once done or failed. */
+  finishedAt: z.string().nullable(),
+});
+export type StoreImport = z.output<typeof storeImportSchema>;
+
+/**
+ * `GET …/store/sync` — when the scheduled reconciliation last finished, and the connected
+ * store's first import (null before any, or with no store connected).
+ */
 export const storeSyncAnswer = z.object({
   lastReconciledAt: z.string().nullable(),
   lastErrorAt: z.string().nullable(),
+  import: storeImportSchema.nullable(),
 });
 export type StoreSync = z.output<typeof storeSyncAnswer>;

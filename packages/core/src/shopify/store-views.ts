@@ -14,10 +14,14 @@ import type { TenantKeyring, TenantKeys } from '../platform/crypto/keyring.js';
 import { NotFoundError } from '../platform/errors.js';
 import type { Records, Store } from '../platform/store/service.js';
 import { TENANCY_RECORDS } from '../tenancy/records.js';
+import { backfillStatus } from './backfill.js';
+import { SHOPIFY_BACKFILL_RECORDS } from './backfill-records.js';
+import { SHOPIFY_CONNECTION_RECORDS } from './connection-records.js';
 import { customerIdsOf } from './contact-data.js';
 import type { Address, ShopifyOrder, ShopifyProduct } from './payloads.js';
 import { SHOPIFY_RECONCILE_RECORDS } from './reconcile-records.js';
 import { SHOPIFY_STORE_RECORDS } from './store-records.js';
+import { connectedShop } from './tokens.js';
 
 /**
  * The local copy of the store as the team reads it (store page, inbox Orders panel). Reads only:
@@ -33,6 +37,8 @@ import { SHOPIFY_STORE_RECORDS } from './store-records.js';
 
 export const STORE_VIEW_RECORDS = {
   ...SHOPIFY_STORE_RECORDS,
+  ...SHOPIFY_CONNECTION_RECORDS,
+  ...SHOPIFY_BACKFILL_RECORDS,
   ...SHOPIFY_RECONCILE_RECORDS,
   ...INBOX_RECORDS,
   ...TENANCY_RECORDS,
@@ -386,13 +392,33 @@ export async function contactOrders(deps: StoreViewDeps, tenantId: string, conta
   };
 }
 
-/** When the scheduled reconciliation of the business's shops last finished (the newest of them). */
+/**
+ * When the scheduled reconciliation of the business's shops last finished (the newest of them),
+ * and how far the connected shop's first import has come.
+ */
 export async function storeSync(deps: StoreViewDeps, tenantId: string): Promise<StoreSync> {
-  const { data } = await deps.store.entities.shopSyncCursor.query.byShop({ tenantId }).go({ pages: 'all' });
+  const [{ data }, shop] = await Promise.all([
+    deps.store.entities.shopSyncCursor.query.byShop({ tenantId }).go({ pages: 'all' }),
+    connectedShop(deps.store, tenantId),
+  ]);
+  const history = shop ? await backfillStatus(deps.store, tenantId, shop.shopDomain) : undefined;
   const latest = (field: 'lastReconciledAt' | 'lastErrorAt') =>
     data.reduce<number | undefined>((max, cursor) => {
       const value = cursor[field];
       return typeof value === 'number' && (max === undefined || value > max) ? value : max;
     }, undefined);
-  return { lastReconciledAt: iso(latest('lastReconciledAt')), lastErrorAt: iso(latest('lastErrorAt')) };
+  return {
+    lastReconciledAt: iso(latest('lastReconciledAt')),
+    lastErrorAt: iso(latest('lastErrorAt')),
+    import:
+      history && history.status !== 'none'
+        ? {
+            status: history.status,
+            customersDone: history.customersDone,
+            productsDone: history.productsDone,
+            ordersDone: history.ordersDone,
+            finishedAt: iso(history.finishedAt),
+          }
+        : null,
+  };
 }

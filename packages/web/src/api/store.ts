@@ -76,7 +76,16 @@ export function useShopConnection(tenantId: string, enabled = true) {
 }
 
 export function useStoreSync(tenantId: string, enabled = true) {
-  return useQuery({ queryKey: storeKeys.sync(tenantId), queryFn: () => storeApi.sync(tenantId), enabled });
+  return useQuery({
+    queryKey: storeKeys.sync(tenantId),
+    queryFn: () => storeApi.sync(tenantId),
+    enabled,
+    // While the first import runs, its counts move: asked again every few seconds until it ends.
+    refetchInterval: (query) => {
+      const status = query.state.data?.import?.status;
+      return status === 'queued' || status === 'running' ? 3000 : false;
+    },
+  });
 }
 
 /** Starts the install; the page then leaves for Shopify's authorize page. */

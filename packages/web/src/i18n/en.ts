@@ -980,6 +980,11 @@ export const en: Messages = {
       connectedSince: 'Connected on {{date}}',
       lastReconcile: 'Last sync: {{date}}',
       neverReconciled: 'The scheduled sync has not run yet.',
+      importRunning:
+        "Importing the store's history: {{orders}} orders, {{customers}} customers, {{products}} products so far.",
+      importDone:
+        "The store's history was imported ({{date}}): {{orders}} orders, {{customers}} customers, {{products}} products.",
+      importFailed: "The store's history could not be imported; the scheduled sync still brings new changes.",
       status_connected: 'Connected',
       status_uninstalled: 'Removed in Shopify',
       status_disconnected: 'Disconnected',

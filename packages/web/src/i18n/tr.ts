@@ -995,6 +995,11 @@ export const tr = {
       connectedSince: 'Bağlandığı tarih: {{date}}',
       lastReconcile: 'Son eşitleme: {{date}}',
       neverReconciled: 'Zamanlanmış eşitleme henüz çalışmadı.',
+      importRunning:
+        'Mağazanın geçmişi aktarılıyor: şimdiye kadar {{orders}} sipariş, {{customers}} müşteri, {{products}} ürün.',
+      importDone:
+        'Mağazanın geçmişi aktarıldı ({{date}}): {{orders}} sipariş, {{customers}} müşteri, {{products}} ürün.',
+      importFailed: 'Mağazanın geçmişi aktarılamadı; zamanlanmış eşitleme yeni değişiklikleri getirmeye devam ediyor.',
       status_connected: 'Bağlı',
       status_uninstalled: 'Shopify’dan kaldırıldı',
       status_disconnected: 'Bağlantı kesildi',

@@ -1,4 +1,5 @@
 import { shopDomain } from '@asistone/contract/shopify';
+import type { StoreImport } from '@asistone/contract/store';
 import { Alert, Badge, Button, Group, Text, TextInput } from '@mantine/core';
 import { modals } from '@mantine/modals';
 import { type FormEvent, useState } from 'react';
@@ -31,6 +32,7 @@ export function ConnectionPanel({ justConnected }: { justConnected: boolean }) {
         </Alert>
       )}
       {manage ? <ManagedConnection /> : <Text size="sm">{t('store.connection.managersOnly')}</Text>}
+      {sync.data?.import && <ImportProgress progress={sync.data.import} />}
       {sync.data && (
         <Text size="sm" c="gray.7" data-testid="store-last-reconcile">
           {sync.data.lastReconciledAt
@@ -39,6 +41,34 @@ export function ConnectionPanel({ justConnected }: { justConnected: boolean }) {
         </Text>
       )}
     </SectionCard>
+  );
+}
+
+/** The first import of the store's history: counts while it runs, then when it finished. */
+function ImportProgress({ progress }: { progress: StoreImport }) {
+  const { t } = useTranslation();
+  const formatDate = useFormatDateTime();
+  const counts = {
+    orders: progress.ordersDone,
+    customers: progress.customersDone,
+    products: progress.productsDone,
+  };
+  const text =
+    progress.status === 'done'
+      ? t('store.connection.importDone', { ...counts, date: formatDate(progress.finishedAt ?? '') })
+      : progress.status === 'failed'
+        ? t('store.connection.importFailed')
+        : t('store.connection.importRunning', counts);
+  return (
+    <Text
+      size="sm"
+      role="status"
+      c={progress.status === 'failed' ? 'red.8' : undefined}
+      data-testid="store-import"
+      data-status={progress.status}
+    >
+      {text}
+    </Text>
   );
 }
 

@@ -1,8 +1,8 @@
-import { Badge, Button, Group, Paper, Stack, Text } from '@mantine/core';
+import { Badge, Group, Paper, Stack, Text } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import { useStoreCustomers } from '../../api/store';
-import { QueryState } from '../../components/QueryState';
 import { useBusiness } from '../../shell/BusinessContext';
+import { PagedList } from './PagedList';
 
 /** The store's customers, with their contact details and Shopify's marketing consent per channel. */
 export function CustomersList() {
@@ -11,66 +11,26 @@ export function CustomersList() {
   const customers = useStoreCustomers(tenantId);
   return (
     <Stack gap="sm">
-      <QueryState query={customers}>
-        {(data) => {
-          const list = data.pages.flatMap((page) => page.items);
-          return list.length === 0 ? (
-            <Text size="sm" c="dimmed">
-              {t('store.noCustomers')}
+      <PagedList query={customers} label={t('store.tabs.customers')} empty={t('store.noCustomers')}>
+        {(customer) => (
+          <Paper component="li" key={customer.customerId} withBorder radius="md" p="sm" data-testid="store-customer">
+            <Text fw={600}>{customer.name ?? t('common.unknown')}</Text>
+            <Text size="sm" c="gray.7">
+              {[customer.phone, customer.email].filter(Boolean).join(' · ') || '—'}
             </Text>
-          ) : (
-            <Stack
-              component="ul"
-              gap="xs"
-              p={0}
-              m={0}
-              style={{ listStyle: 'none' }}
-              aria-label={t('store.tabs.customers')}
-            >
-              {list.map((customer) => (
-                <Paper
-                  component="li"
-                  key={customer.customerId}
-                  withBorder
-                  radius="md"
-                  p="sm"
-                  data-testid="store-customer"
-                >
-                  <Text fw={600}>{customer.name ?? t('common.unknown')}</Text>
-                  <Text size="sm" c="gray.7">
-                    {[customer.phone, customer.email].filter(Boolean).join(' · ') || '—'}
-                  </Text>
-                  <Group gap={4} mt={4} role="group" aria-label={t('store.customer.marketing')}>
-                    {(['whatsapp', 'sms', 'email'] as const).map((channel) => {
-                      const state = customer[`${channel}Marketing`];
-                      return state ? (
-                        <Badge
-                          key={channel}
-                          variant="light"
-                          color={state === 'subscribed' ? 'green' : 'gray'}
-                          c="gray.9"
-                        >
-                          {t(`store.customer.${channel}`)}: {state}
-                        </Badge>
-                      ) : null;
-                    })}
-                  </Group>
-                </Paper>
-              ))}
-            </Stack>
-          );
-        }}
-      </QueryState>
-      {customers.hasNextPage && (
-        <Button
-          variant="default"
-          w="fit-content"
-          loading={customers.isFetchingNextPage}
-          onClick={() => void customers.fetchNextPage()}
-        >
-          {t('store.more')}
-        </Button>
-      )}
+            <Group gap={4} mt={4} role="group" aria-label={t('store.customer.marketing')}>
+              {(['whatsapp', 'sms', 'email'] as const).map((channel) => {
+                const state = customer[`${channel}Marketing`];
+                return state ? (
+                  <Badge key={channel} variant="light" color={state === 'subscribed' ? 'green' : 'gray'} c="gray.9">
+                    {t(`store.customer.${channel}`)}: {state}
+                  </Badge>
+                ) : null;
+              })}
+            </Group>
+          </Paper>
+        )}
+      </PagedList>
     </Stack>
   );
 }

@@ -1,13 +1,13 @@
 import { FINANCIAL_STATUSES, FULFILLMENT_STATUSES } from '@asistone/contract/store';
-import { Anchor, Button, Group, Paper, Select, Stack, Text } from '@mantine/core';
+import { Anchor, Group, Paper, Select, Stack, Text } from '@mantine/core';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { type StoreOrderSummary, useStoreOrders } from '../../api/store';
 import { useFormatDateTime } from '../../components/format';
-import { QueryState } from '../../components/QueryState';
 import { RouterAnchor } from '../../components/RouterAnchor';
 import { useBusiness } from '../../shell/BusinessContext';
 import { OrderBadges, useFormatMoney, useStatusLabel } from './format';
+import { PagedList } from './PagedList';
 
 /** One order as a card: name and customer, states, total, tracking, a link to the detail. */
 export function OrderCard({ order }: { order: StoreOrderSummary }) {
@@ -79,39 +79,9 @@ export function OrdersList() {
           onChange={setFulfillment}
         />
       </Group>
-      <QueryState query={orders}>
-        {(data) => {
-          const list = data.pages.flatMap((page) => page.items);
-          return list.length === 0 ? (
-            <Text size="sm" c="dimmed">
-              {t('store.noOrders')}
-            </Text>
-          ) : (
-            <Stack
-              component="ul"
-              gap="xs"
-              p={0}
-              m={0}
-              style={{ listStyle: 'none' }}
-              aria-label={t('store.tabs.orders')}
-            >
-              {list.map((order) => (
-                <OrderCard key={order.orderId} order={order} />
-              ))}
-            </Stack>
-          );
-        }}
-      </QueryState>
-      {orders.hasNextPage && (
-        <Button
-          variant="default"
-          w="fit-content"
-          loading={orders.isFetchingNextPage}
-          onClick={() => void orders.fetchNextPage()}
-        >
-          {t('store.more')}
-        </Button>
-      )}
+      <PagedList query={orders} label={t('store.tabs.orders')} empty={t('store.noOrders')}>
+        {(order) => <OrderCard key={order.orderId} order={order} />}
+      </PagedList>
     </Stack>
   );
 }

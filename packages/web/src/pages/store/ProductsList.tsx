@@ -1,8 +1,8 @@
-import { Badge, Button, Group, Paper, Stack, Table, Text } from '@mantine/core';
+import { Badge, Group, Paper, Stack, Table, Text } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import { type StoreProduct, useStoreProducts } from '../../api/store';
-import { QueryState } from '../../components/QueryState';
 import { useBusiness } from '../../shell/BusinessContext';
+import { PagedList } from './PagedList';
 
 /** Products with each variant's SKU, price and units available per location. */
 export function ProductsList() {
@@ -11,39 +11,9 @@ export function ProductsList() {
   const products = useStoreProducts(tenantId);
   return (
     <Stack gap="sm">
-      <QueryState query={products}>
-        {(data) => {
-          const list = data.pages.flatMap((page) => page.items);
-          return list.length === 0 ? (
-            <Text size="sm" c="dimmed">
-              {t('store.noProducts')}
-            </Text>
-          ) : (
-            <Stack
-              component="ul"
-              gap="xs"
-              p={0}
-              m={0}
-              style={{ listStyle: 'none' }}
-              aria-label={t('store.tabs.products')}
-            >
-              {list.map((product) => (
-                <ProductCard key={product.productId} product={product} />
-              ))}
-            </Stack>
-          );
-        }}
-      </QueryState>
-      {products.hasNextPage && (
-        <Button
-          variant="default"
-          w="fit-content"
-          loading={products.isFetchingNextPage}
-          onClick={() => void products.fetchNextPage()}
-        >
-          {t('store.more')}
-        </Button>
-      )}
+      <PagedList query={products} label={t('store.tabs.products')} empty={t('store.noProducts')}>
+        {(product) => <ProductCard key={product.productId} product={product} />}
+      </PagedList>
     </Stack>
   );
 }

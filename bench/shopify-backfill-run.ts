@@ -3,7 +3,7 @@ import { runInNewContext } from 'node:vm';
 import { INBOX_RECORDS } from '@asistone/core/inbox/records';
 import { readConfig } from '@asistone/core/platform/config';
 import { createPlatform } from '@asistone/core/platform/context';
-import { applyCustomer, applyOrder, applyProduct } from '@asistone/core/shopify/apply';
+import { applyCustomer, applyInventoryLevel, applyOrder, applyProduct } from '@asistone/core/shopify/apply';
 import { runBackfill } from '@asistone/core/shopify/backfill';
 import { SHOPIFY_BACKFILL_RECORDS } from '@asistone/core/shopify/backfill-records';
 import { SHOPIFY_CONNECTION_RECORDS } from '@asistone/core/shopify/connection-records';
@@ -65,6 +65,8 @@ async function main() {
       customer: (id: string, customer: Parameters<typeof applyCustomer>[2]) => applyCustomer(applyDeps, id, customer),
       order: (id: string, order: Parameters<typeof applyOrder>[2]) => applyOrder(applyDeps, id, order),
       product: (id: string, product: Parameters<typeof applyProduct>[2]) => applyProduct(applyDeps, id, product),
+      inventoryLevel: (id: string, level: Parameters<typeof applyInventoryLevel>[2]) =>
+        applyInventoryLevel(applyDeps, id, level),
     },
     concurrency: job.concurrency,
     pollIntervalMs: 50,

@@ -13,8 +13,10 @@ import { healthRoutes } from './routes/health.js';
 import { inboxRoutes } from './routes/inbox.js';
 import { meRoutes } from './routes/me.js';
 import { mediaRoutes } from './routes/media.js';
+import { orderNoticeRoutes } from './routes/order-notices.js';
 import { privacyRoutes } from './routes/privacy.js';
 import { shopifyRoutes } from './routes/shopify.js';
+import { smsRoutes } from './routes/sms.js';
 import { stockRoutes } from './routes/stock.js';
 import { storeRoutes } from './routes/store.js';
 import { teamRoutes } from './routes/team.js';
@@ -40,8 +42,10 @@ const productRoutes: readonly Route[] = [
   ...dataDeletionRoutes,
   ...devOutboxRoutes,
   ...shopifyRoutes,
+  ...smsRoutes,
   ...storeRoutes,
   ...stockRoutes,
+  ...orderNoticeRoutes,
 ];
 
 let document: ReturnType<typeof openApiDocument> | undefined;

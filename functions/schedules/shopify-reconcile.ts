@@ -1,14 +1,17 @@
 import { INBOX_RECORDS } from '@asistone/core/inbox/records';
+import { ORDER_NOTICES_QUEUE } from '@asistone/core/order-notices/queue';
 import { platform } from '@asistone/core/platform/context';
 import { createLogger } from '@asistone/core/platform/log';
-import { applyCustomer, applyOrder, applyProduct } from '@asistone/core/shopify/apply';
+import { backgroundShopAccess } from '@asistone/core/shopify/app-token';
+import { applyCustomer, applyInventoryLevel, applyOrder, applyProduct } from '@asistone/core/shopify/apply';
 import { SHOPIFY_CONNECTION_RECORDS } from '@asistone/core/shopify/connection-records';
 import { shopifyGraphql } from '@asistone/core/shopify/graphql';
 import { reconcileShops } from '@asistone/core/shopify/reconcile';
 import { SHOPIFY_RECONCILE_RECORDS } from '@asistone/core/shopify/reconcile-records';
 import { shopifyAppSettings, shopOrigin } from '@asistone/core/shopify/settings';
+import { requeueStuckStockAdjustments } from '@asistone/core/shopify/stock';
+import { SHOPIFY_STOCK_RECORDS } from '@asistone/core/shopify/stock-records';
 import { SHOPIFY_STORE_RECORDS } from '@asistone/core/shopify/store-records';
-import { shopAccess } from '@asistone/core/shopify/tokens';
 import { TENANCY_RECORDS } from '@asistone/core/tenancy/records';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
@@ -19,7 +22,7 @@ import { withSecrets } from '../lib/secrets.js';
 const log = createLogger('shopify-reconcile');
 
 export const handler = middy(async (event: unknown) => {
-  const { storeOf, keyring } = platform();
+  const { storeOf, keyring, producer } = platform();
   const settings = shopifyAppSettings(await withSecrets(process.env));
   const store = storeOf({
     ...TENANCY_RECORDS,
@@ -27,18 +30,27 @@ export const handler = middy(async (event: unknown) => {
     ...SHOPIFY_CONNECTION_RECORDS,
     ...SHOPIFY_STORE_RECORDS,
     ...SHOPIFY_RECONCILE_RECORDS,
+    ...SHOPIFY_STOCK_RECORDS,
   });
-  const applyDeps = { store, keyring };
+  // An order a lost webhook never brought may still be due a notice (order-notices/notices.ts decides).
+  const applyDeps = {
+    store,
+    keyring,
+    orderSeen: (tenantId: string, orderId: string) => producer.send(ORDER_NOTICES_QUEUE, { tenantId, orderId }),
+  };
   const started = runTime(event);
   const reports = await reconcileShops({
     store,
     shopify: shopifyGraphql({ shopBaseUrl: (shop) => shopOrigin(settings, shop) }),
-    shopAccess: (tenantId) => shopAccess({ store, keyring, settings }, tenantId),
+    shopAccess: (tenantId) => backgroundShopAccess({ store, keyring, settings }, tenantId),
     apply: {
       customer: (tenantId, customer) => applyCustomer(applyDeps, tenantId, customer),
       order: (tenantId, order) => applyOrder(applyDeps, tenantId, order),
       product: (tenantId, product) => applyProduct(applyDeps, tenantId, product),
+      inventoryLevel: (tenantId, level) => applyInventoryLevel(applyDeps, tenantId, level),
     },
+    // Stock adjustments whose queue send failed, queued again (stock.ts).
+    sweep: (tenantId) => requeueStuckStockAdjustments({ store, producer, log }, tenantId),
     // Ids and field names only: a node's values may be a customer's.
     onSkipped: (shop, error) =>
       log.warn('shopify node skipped', { tenantId: shop.tenantId, nodeId: error.nodeId, fields: error.fields }),

@@ -21,6 +21,8 @@ const mailDeps = once(async (): Promise<MailWorkerDeps> => {
   const settings = readMailConfig(await withSecrets(process.env));
   const mailer = chooseMailer({
     local: isLocalStack(config),
+    // Set by the local stack only: its fake Resend, which keeps mails in the dev outbox.
+    resendBaseUrl: process.env.RESEND_BASE_URL,
     resendApiKey: settings.RESEND_API_KEY,
     from: settings.MAIL_FROM,
     store,

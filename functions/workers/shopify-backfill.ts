@@ -2,15 +2,17 @@ import { INBOX_RECORDS } from '@asistone/core/inbox/records';
 import { platform } from '@asistone/core/platform/context';
 import { createLogger } from '@asistone/core/platform/log';
 import { queueWorker } from '@asistone/core/platform/queue/worker';
-import { applyCustomer, applyOrder, applyProduct } from '@asistone/core/shopify/apply';
+import { backgroundShopAccess } from '@asistone/core/shopify/app-token';
+import { applyCustomer, applyInventoryLevel, applyOrder, applyProduct } from '@asistone/core/shopify/apply';
 import { BackfillOperationError, queueBackfill, runBackfill } from '@asistone/core/shopify/backfill';
 import { SHOPIFY_BACKFILL_QUEUE } from '@asistone/core/shopify/backfill-queue';
 import { SHOPIFY_BACKFILL_RECORDS } from '@asistone/core/shopify/backfill-records';
 import { SHOPIFY_CONNECTION_RECORDS } from '@asistone/core/shopify/connection-records';
 import { shopifyGraphql } from '@asistone/core/shopify/graphql';
+import { recordShopCurrency } from '@asistone/core/shopify/reconcile';
+import { SHOPIFY_RECONCILE_RECORDS } from '@asistone/core/shopify/reconcile-records';
 import { shopifyAppSettings, shopOrigin } from '@asistone/core/shopify/settings';
 import { SHOPIFY_STORE_RECORDS } from '@asistone/core/shopify/store-records';
-import { shopAccess } from '@asistone/core/shopify/tokens';
 import { TENANCY_RECORDS } from '@asistone/core/tenancy/records';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
@@ -41,20 +43,27 @@ const worker = queueWorker(
       ...SHOPIFY_CONNECTION_RECORDS,
       ...SHOPIFY_STORE_RECORDS,
       ...SHOPIFY_BACKFILL_RECORDS,
+      ...SHOPIFY_RECONCILE_RECORDS,
     });
     if (restart) await queueBackfill(store, tenantId, shopDomain, { restart: true });
     const applyDeps = { store, keyring };
+    const shopify = shopifyGraphql({ shopBaseUrl: (shop) => shopOrigin(settings, shop) });
+    const shopAccess = (id: string) => backgroundShopAccess({ store, keyring, settings }, id);
     const started = Date.now();
     try {
+      // The products the import brings are priced in the shop's currency, which their payloads
+      // do not name: read it first, so the store page never waits for the first reconcile.
+      await recordShopCurrency({ store, shopify }, await shopAccess(tenantId), { tenantId, shopDomain });
       const result = await runBackfill(
         {
           store,
-          shopify: shopifyGraphql({ shopBaseUrl: (shop) => shopOrigin(settings, shop) }),
-          shopAccess: (id) => shopAccess({ store, keyring, settings }, id),
+          shopify,
+          shopAccess,
           apply: {
             customer: (id, customer) => applyCustomer(applyDeps, id, customer),
             order: (id, order) => applyOrder(applyDeps, id, order),
             product: (id, product) => applyProduct(applyDeps, id, product),
+            inventoryLevel: (id, level) => applyInventoryLevel(applyDeps, id, level),
           },
           until: started + RUN_BUDGET_MS,
           // Ids and field names only: a node's values may be a customer's.

@@ -1,5 +1,6 @@
 import { AUDIT_RECORDS } from '@asistone/core/audit/records';
 import { INBOX_RECORDS } from '@asistone/core/inbox/records';
+import { ORDER_NOTICES_QUEUE } from '@asistone/core/order-notices/queue';
 import { platform } from '@asistone/core/platform/context';
 import { createLogger } from '@asistone/core/platform/log';
 import { queueWorker } from '@asistone/core/platform/queue/worker';
@@ -10,6 +11,7 @@ import { PRIVACY_REQUEST_RECORDS } from '@asistone/core/privacy/privacy-requests
 import { purgeClasses } from '@asistone/core/privacy/purge';
 import { PRIVACY_RECORDS } from '@asistone/core/privacy/records';
 import { handleCompliance } from '@asistone/core/privacy/shopify-compliance';
+import type { ApplyDeps } from '@asistone/core/shopify/apply';
 import { SHOPIFY_CONNECTION_RECORDS } from '@asistone/core/shopify/connection-records';
 import { processShopifyDelivery, type ShopifyEventDeps } from '@asistone/core/shopify/events';
 import { SHOPIFY_EVENTS_QUEUE } from '@asistone/core/shopify/events-queue';
@@ -25,10 +27,10 @@ import middy from '@middy/core';
  */
 const log = createLogger('shopify-events');
 
-let deps: ShopifyEventDeps | undefined;
+let deps: (ShopifyEventDeps & Pick<ApplyDeps, 'orderSeen'>) | undefined;
 function eventDeps(): ShopifyEventDeps {
   if (!deps) {
-    const { aws, config, blobs, storeOf, keyring } = platform();
+    const { aws, config, blobs, storeOf, keyring, producer } = platform();
     const store = storeOf({
       ...SHOPIFY_STORE_RECORDS,
       ...SHOPIFY_CONNECTION_RECORDS,
@@ -49,6 +51,8 @@ function eventDeps(): ShopifyEventDeps {
       store,
       keyring,
       log,
+      // Each order delivered is checked for due notices off this worker (order-notices/notices.ts).
+      orderSeen: (tenantId, orderId) => producer.send(ORDER_NOTICES_QUEUE, { tenantId, orderId }),
       compliance: (tenantId, delivery, text) =>
         handleCompliance(
           {

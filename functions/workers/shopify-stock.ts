@@ -3,6 +3,7 @@ import { platform } from '@asistone/core/platform/context';
 import { createLogger } from '@asistone/core/platform/log';
 import { once } from '@asistone/core/platform/once';
 import { queueWorker } from '@asistone/core/platform/queue/worker';
+import { backgroundShopAccess } from '@asistone/core/shopify/app-token';
 import { SHOPIFY_CONNECTION_RECORDS } from '@asistone/core/shopify/connection-records';
 import { shopifyGraphql } from '@asistone/core/shopify/graphql';
 import { shopifyAppSettings, shopOrigin } from '@asistone/core/shopify/settings';
@@ -10,7 +11,6 @@ import { pushStockAdjustment, type StockPushDeps } from '@asistone/core/shopify/
 import { SHOPIFY_STOCK_QUEUE } from '@asistone/core/shopify/stock-queue';
 import { SHOPIFY_STOCK_RECORDS } from '@asistone/core/shopify/stock-records';
 import { SHOPIFY_STORE_RECORDS } from '@asistone/core/shopify/store-records';
-import { shopAccess } from '@asistone/core/shopify/tokens';
 import { TENANCY_RECORDS } from '@asistone/core/tenancy/records';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
@@ -37,7 +37,7 @@ const stockDeps = once(async (): Promise<StockPushDeps> => {
     keyring,
     log,
     shopify: shopifyGraphql({ shopBaseUrl: (shop) => shopOrigin(settings, shop) }),
-    shopAccess: (tenantId) => shopAccess({ store, keyring, settings }, tenantId),
+    shopAccess: (tenantId) => backgroundShopAccess({ store, keyring, settings }, tenantId),
   };
 });
 

@@ -5,7 +5,7 @@ import { tr } from '../../packages/web/src/i18n/tr';
 import { PASSWORD, type SignedInPerson } from '../e2e/accounts-client';
 import type { RunningStack } from '../support/local-stack';
 import { screenshot } from './browser';
-import { shutDown, startWithOwner, stepsInOrder, watchPages } from './session';
+import { shutDown, signInOwner, startWithOwner, stepsInOrder, watchPages } from './session';
 
 /**
  * The privacy page as an owner meets it, in a real browser against the real `npm start`: who
@@ -37,11 +37,7 @@ describe('the privacy page', () => {
   });
 
   it('lists the sub-processors in Turkish, reached from the main menu', async () => {
-    await page.goto(`${stack.url}/login`);
-    await page.getByLabel(/^E-posta/).fill(owner.email);
-    await page.getByLabel(/^Parola/).fill(PASSWORD);
-    await page.getByRole('button', { name: 'Giriş yap' }).click();
-    await page.waitForURL(new RegExp(`/b/${owner.tenantId}$`));
+    await signInOwner(page, stack, { ...owner, password: PASSWORD });
     await page.getByRole('navigation', { name: 'Ana menü' }).getByRole('link', { name: 'Gizlilik' }).click();
     await page.waitForURL(new RegExp(`/b/${owner.tenantId}/privacy$`));
     await expect.poll(() => page.getByRole('heading', { level: 1, name: tr.privacy.title }).isVisible()).toBe(true);

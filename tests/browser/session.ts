@@ -49,6 +49,19 @@ export async function startWithOwner(label: string): Promise<{
   return { stack, browser, api, owner: await newOwner(api, label) };
 }
 
+/** Signs the owner in through the login page (in Turkish) and waits for their business's home. */
+export async function signInOwner(
+  page: Page,
+  stack: RunningStack,
+  owner: { email: string; password: string; tenantId: string },
+) {
+  await page.goto(`${stack.url}/login`);
+  await page.getByLabel(/^E-posta/).fill(owner.email);
+  await page.getByLabel(/^Parola/).fill(owner.password);
+  await page.getByRole('button', { name: 'Giriş yap' }).click();
+  await page.waitForURL(new RegExp(`/b/${owner.tenantId}$`));
+}
+
 /**
  * What the pages of a test reported: page errors and CSP violations per page opened through
  * `openPage`, accessibility gaps per screen checked (the basic checks and axe-core's).

@@ -4,22 +4,24 @@ import { tr } from '../../packages/web/src/i18n/tr';
 import { type ApiClient, PASSWORD, type SignedInPerson } from '../e2e/accounts-client';
 import { connectWhatsApp, fakeMetaClient } from '../e2e/fake-meta-client';
 import {
+  fakeShopifyDev,
   product,
   sendShopifyWebhook,
   shippedOrder,
   shopCustomer,
-  stockLevel,
   TRACKING_URL,
 } from '../e2e/store-fixtures';
 import { eventually, type RunningStack } from '../support/local-stack';
 import { screenshot } from './browser';
-import { shutDown, startWithOwner, stepsInOrder, watchPages } from './session';
+import { shutDown, signInOwner, startWithOwner, stepsInOrder, watchPages } from './session';
 
 /**
  * The store page and the inbox's Orders panel in a real browser against the real `npm start`
- * with the fake Shopify and the fake Meta: the owner connects the store from the store page
- * (the fake's authorize page approves at once and Shopify's signed callback brings the browser
- * back); Shopify's signed webhooks bring a customer, their shipped order and a product with
+ * with the fake Shopify and the fake Meta: the owner connects a store that already has the demo
+ * shop's history (the fake's authorize page approves at once and Shopify's signed callback
+ * brings the browser back) and watches the page count the first import in until it is done;
+ * the owner adjusts stock at a location (the form's messages first) and sees the adjustment
+ * reach Shopify; Shopify's signed webhooks bring a customer, their shipped order and a product with
  * stock at two locations while the same person writes on WhatsApp; the conversation's Orders
  * panel shows the order with its tracking link, and opening it shows the order with its totals
  * exactly as Shopify gave them. axe-core checks every screen, on a phone too; screenshots go to
@@ -28,6 +30,9 @@ import { shutDown, startWithOwner, stepsInOrder, watchPages } from './session';
 
 const SHOP = 'cicekci-browser.myshopify.com';
 const customer = { id: '905559870041', name: 'Deniz Yılmaz' };
+/** After the demo history's #1001–#1120 (ids 8500001–8500120): the newest, listed first. */
+const ORDER = '#1201';
+const ORDER_ID = 8_700_001;
 
 let stack: RunningStack;
 let api: ApiClient;
@@ -66,11 +71,7 @@ describe('the store page and the Orders panel of a conversation', () => {
   afterAll(() => shutDown(browser, stack));
 
   it('connects the fake store from the store page and comes back connected', async () => {
-    await page.goto(`${stack.url}/login`);
-    await page.getByLabel(/^E-posta/).fill(owner.email);
-    await page.getByLabel(/^Parola/).fill(PASSWORD);
-    await page.getByRole('button', { name: 'Giriş yap' }).click();
-    await page.waitForURL(new RegExp(`/b/${owner.tenantId}$`));
+    await signInOwner(page, stack, { ...owner, password: PASSWORD });
     // The navigation leads to the store.
     await page.getByRole('link', { name: tr.areas.store.title }).first().click();
     await page.waitForURL(new RegExp(`/b/${owner.tenantId}/store$`));
@@ -80,11 +81,14 @@ describe('the store page and the Orders panel of a conversation', () => {
     await screenshot(page, 'store-not-connected-tr');
 
     // A wrong address is refused on the page, before Shopify is asked.
-    const address = page.getByLabel(tr.store.connection.shopLabel);
+    // By role: only what is on screen (a custom app's form, folded away, has a field of that name too).
+    const address = page.getByRole('textbox', { name: tr.store.connection.shopLabel });
     await address.fill('evil.com');
     await page.getByRole('button', { name: tr.store.connection.connect }).click();
     await expect.poll(() => page.getByText(tr.store.connection.shopHint).count()).toBeGreaterThanOrEqual(2);
 
+    // The store already has a history (the demo shop's: 40 customers, 12 products, 120 orders).
+    expect(await fakeShopifyDev(stack.url, 'demo-history', { shopDomain: SHOP })).toMatchObject({ orders: 120 });
     await address.fill(SHOP);
     await page.getByRole('button', { name: tr.store.connection.connect }).click();
     // Shopify's authorize page (the fake approves at once) and the signed callback bring the browser back.
@@ -92,10 +96,23 @@ describe('the store page and the Orders panel of a conversation', () => {
     await expect.poll(() => page.getByText(tr.store.connection.justConnected).isVisible()).toBe(true);
     await expect.poll(() => page.getByTestId('store-status').textContent()).toBe(tr.store.connection.status_connected);
     expect(await page.getByTestId('store-connection').textContent()).toContain(SHOP);
-    // The first import of the store's history runs at connect; the page follows it to its end.
+    // The first import of the store's history runs at connect; the page follows it to its end
+    // (its counts move while it runs; asked every 3 seconds), and then says what it brought.
+    const seen = new Set<string | null>();
     await expect
-      .poll(() => page.getByTestId('store-import').getAttribute('data-status'), { timeout: 30_000 })
+      .poll(
+        async () => {
+          const status = await page.getByTestId('store-import').getAttribute('data-status');
+          seen.add(status);
+          return status;
+        },
+        { timeout: 60_000 },
+      )
       .toBe('done');
+    console.info(`the import was seen ${[...seen].join(' → ')}`);
+    expect(await page.getByTestId('store-import').textContent()).toMatch(/: 120 sipariş, 40 müşteri, 12 ürün\.$/);
+    // The history is in the lists: the newest orders first.
+    await expect.poll(() => page.getByTestId('store-order').count()).toBeGreaterThanOrEqual(25);
     await checkAccessibility(page, 'store connected');
     await screenshot(page, 'store-connected-tr');
   });
@@ -108,21 +125,32 @@ describe('the store page and the Orders panel of a conversation', () => {
       text: 'Merhaba, kargom nerede?',
     });
     await send('customers/create', shopCustomer(7001, `+${customer.id}`, 'Deniz', 'Yılmaz'));
-    await send('orders/create', shippedOrder(8001, 7001, '#1001'));
+    await send('orders/create', shippedOrder(ORDER_ID, 7001, ORDER));
     await send('products/create', product(9001, 9101));
-    await send('inventory_levels/update', stockLevel(9101, 61, 12));
-    await send('inventory_levels/update', stockLevel(9101, 62, 3));
+    // Shopify holds the stock (so a push from the page can move it) and tells of it by webhook.
+    for (const [location, available] of [
+      [61, 12],
+      [62, 3],
+    ] as const) {
+      await fakeShopifyDev(stack.url, 'inventory', {
+        shopDomain: SHOP,
+        inventoryItemId: 'gid://shopify/InventoryItem/9101',
+        locationId: `gid://shopify/Location/${location}`,
+        available,
+      });
+    }
     await eventually(async () => {
-      const answer = await api.call<{ products: { variants: { stock: unknown[] }[] }[] }>(
+      const answer = await api.call<{ products: { productId: string; variants: { stock: unknown[] }[] }[] }>(
         'GET',
         `/businesses/${owner.tenantId}/store/products`,
         { token: owner.accessToken },
       );
-      return answer.body.products?.[0]?.variants[0]?.stock.length === 2 ? true : undefined;
+      const roses = answer.body.products?.find((found) => found.productId === '9001');
+      return roses?.variants[0]?.stock.length === 2 ? true : undefined;
     }, 30_000);
 
     await page.goto(storeUrl());
-    const order = page.getByTestId('store-order').filter({ hasText: '#1001' });
+    const order = page.getByTestId('store-order').filter({ hasText: ORDER });
     await expect.poll(() => order.isVisible()).toBe(true);
     const card = await order.textContent();
     expect(card).toContain('₺300,90');
@@ -133,14 +161,90 @@ describe('the store page and the Orders panel of a conversation', () => {
     await screenshot(page, 'store-orders-tr');
 
     await page.getByRole('tab', { name: tr.store.tabs.products }).click();
-    await expect.poll(() => page.getByTestId('store-stock').allTextContents()).toEqual(['Konum 61: 12', 'Konum 62: 3']);
-    expect(await page.getByTestId('store-product').textContent()).toContain('GUL-11');
+    // The roses sent by webhook, beside the demo history's products (their stock imported by the backfill).
+    const roses = page.getByTestId('store-product').filter({ hasText: 'GUL-11' });
+    await expect
+      .poll(() => roses.getByTestId('store-stock').allTextContents())
+      .toEqual(['Konum 61: 12', 'Konum 62: 3']);
+    expect(await roses.count()).toBe(1);
     await checkAccessibility(page, 'store products');
     await screenshot(page, 'store-products-tr');
 
     await page.getByRole('tab', { name: tr.store.tabs.customers }).click();
-    await expect.poll(() => page.getByTestId('store-customer').textContent()).toContain(`+${customer.id}`);
+    await expect
+      .poll(() =>
+        page
+          .getByTestId('store-customer')
+          .filter({ hasText: `+${customer.id}` })
+          .count(),
+      )
+      .toBe(1);
     await checkAccessibility(page, 'store customers');
+  });
+
+  it('adjusts stock at a location: the form says what is wrong, then the adjustment reaches Shopify', async () => {
+    await page.goto(`${storeUrl()}?tab=products`);
+    const card = page.getByTestId('store-product').filter({ hasText: 'GUL-11' });
+    await card.getByRole('button', { name: tr.store.stock.open }).click();
+    const form = card.getByRole('form', {
+      name: tr.store.stock.formLabel.replace('{{product}}', 'Kırmızı Gül Buketi'),
+    });
+    await expect.poll(() => form.isVisible()).toBe(true);
+    expect(await form.textContent()).toContain(tr.store.stock.recorded.replace('{{available}}', '12'));
+    await expect.poll(() => card.getByText(tr.store.stock.noHistory).isVisible()).toBe(true);
+    const submit = form.getByRole('button', { name: tr.store.stock.submit });
+    const kind = async (name: string) => {
+      await form.getByRole('combobox', { name: tr.store.stock.kind }).click();
+      await page.getByRole('option', { name }).click();
+    };
+
+    // Nothing entered; more damaged than there is; not a whole number; a count that changes nothing.
+    await submit.click();
+    await expect.poll(() => form.getByText(tr.store.stock.problem.required).isVisible()).toBe(true);
+    await kind(tr.store.stock.kinds.damaged);
+    await form.getByLabel(tr.store.stock.quantity, { exact: true }).fill('20');
+    await submit.click();
+    const tooMany = tr.store.stock.problem.tooMany.replace('{{available}}', '12');
+    await expect.poll(() => form.getByText(tooMany).isVisible()).toBe(true);
+    await checkAccessibility(page, 'stock adjustment refused');
+    await screenshot(page, 'store-stock-refused-tr');
+    await form.getByLabel(tr.store.stock.quantity, { exact: true }).fill('2,5');
+    await submit.click();
+    await expect.poll(() => form.getByText(tr.store.stock.problem.whole).isVisible()).toBe(true);
+    await kind(tr.store.stock.kinds.counted);
+    await form.getByLabel(tr.store.stock.counted, { exact: true }).fill('12');
+    await submit.click();
+    await expect.poll(() => form.getByText(tr.store.stock.problem.same).isVisible()).toBe(true);
+    // Nothing was sent: no adjustment exists.
+    const stock = await api.call<{ adjustments: unknown[] }>('GET', `/businesses/${owner.tenantId}/stock`, {
+      token: owner.accessToken,
+    });
+    expect(stock.body.adjustments).toEqual([]);
+
+    // Five received at location 61: applied here at once, then pushed to Shopify.
+    await kind(tr.store.stock.kinds.received);
+    await form.getByLabel(tr.store.stock.quantity, { exact: true }).fill('5');
+    await submit.click();
+    const made = card.getByTestId('stock-adjustment');
+    await expect.poll(() => made.count()).toBe(1);
+    await expect.poll(() => made.getAttribute('data-status'), { timeout: 30_000 }).toBe('pushed');
+    const line = await made.textContent();
+    expect(line).toContain(`+5 ${tr.store.stock.reasons.received} · Konum 61`);
+    expect(line).toContain(tr.store.stock.state.pushed);
+    expect(line).toContain(tr.store.stock.pushed.replace('{{after}}', '17'));
+    await expect.poll(() => card.getByTestId('store-stock').allTextContents()).toEqual(['Konum 61: 17', 'Konum 62: 3']);
+    const inShopify = (await (await fetch(`${stack.url}/dev/shopify/inventory?shopDomain=${SHOP}`)).json()) as {
+      levels: { inventoryItemId: string; locationId: string; available: number }[];
+    };
+    expect(
+      inShopify.levels.find(
+        (level) =>
+          level.inventoryItemId === 'gid://shopify/InventoryItem/9101' &&
+          level.locationId === 'gid://shopify/Location/61',
+      )?.available,
+    ).toBe(17);
+    await checkAccessibility(page, 'stock adjustment pushed');
+    await screenshot(page, 'store-stock-pushed-tr');
   });
 
   it("shows the order and its tracking in the conversation's Orders panel, and opens it with exact totals", async () => {
@@ -150,17 +254,17 @@ describe('the store page and the Orders panel of a conversation', () => {
     await page.getByRole('tab', { name: tr.store.panel.title }).click();
     const panelOrder = page.getByTestId('contact-orders').getByTestId('store-order');
     await expect.poll(() => panelOrder.count()).toBe(1);
-    expect(await panelOrder.textContent()).toContain('#1001');
-    const tracking = panelOrder.getByRole('link', { name: tr.store.trackOrder.replace('{{order}}', '#1001') });
+    expect(await panelOrder.textContent()).toContain(ORDER);
+    const tracking = panelOrder.getByRole('link', { name: tr.store.trackOrder.replace('{{order}}', ORDER) });
     expect(await tracking.getAttribute('href')).toBe(TRACKING_URL);
     await checkAccessibility(page, 'inbox orders panel');
     await screenshot(page, 'store-inbox-orders-tr');
 
-    await panelOrder.getByRole('link', { name: '#1001', exact: true }).click();
-    await page.waitForURL(new RegExp(`/b/${owner.tenantId}/store/orders/8001$`));
+    await panelOrder.getByRole('link', { name: ORDER, exact: true }).click();
+    await page.waitForURL(new RegExp(`/b/${owner.tenantId}/store/orders/${ORDER_ID}$`));
     await expect
       .poll(() =>
-        page.getByRole('heading', { level: 1, name: tr.store.order.title.replace('{{name}}', '#1001') }).isVisible(),
+        page.getByRole('heading', { level: 1, name: tr.store.order.title.replace('{{name}}', ORDER) }).isVisible(),
       )
       .toBe(true);
     await expect.poll(() => page.getByTestId('store-order-total').textContent()).toBe('₺300,90');
@@ -172,6 +276,8 @@ describe('the store page and the Orders panel of a conversation', () => {
     const lines = await page.getByTestId('store-order-detail').textContent();
     expect(lines).toContain('Kırmızı Gül Buketi');
     expect(lines).toContain('₺84,95');
+    // Judged once every section of the order has loaded (a section still loading shows a spinner).
+    await expect.poll(() => page.locator('.mantine-Loader-root').count()).toBe(0);
     await checkAccessibility(page, 'order detail');
     await screenshot(page, 'store-order-tr');
   });
@@ -182,7 +288,7 @@ describe('the store page and the Orders panel of a conversation', () => {
     await checkAccessibility(page, 'order detail phone');
     await screenshot(page, 'store-order-phone-tr');
     await page.goto(storeUrl());
-    await expect.poll(() => page.getByTestId('store-order').count()).toBe(1);
+    await expect.poll(() => page.getByTestId('store-order').count()).toBeGreaterThanOrEqual(25);
     await expect.poll(() => sidewaysOverflow(page)).toEqual([]);
     await checkAccessibility(page, 'store phone');
     await screenshot(page, 'store-phone-tr');

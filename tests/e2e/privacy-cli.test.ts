@@ -63,7 +63,16 @@ beforeAll(async () => {
   await eventually(async () =>
     entity(await dump(), 'contact').some((item) => item.contactId === contactId) ? true : undefined,
   );
-}, 90_000);
+  // The stack imports the demo shop's history at start (packages/local/src/demo-shop.ts): once
+  // that is done, the table changes only by what these tests do.
+  await eventually(
+    async () =>
+      entity(await dump(), 'shopBackfill').some((item) => item.tenantId === DEMO.tenantId && item.status === 'done')
+        ? true
+        : undefined,
+    60_000,
+  );
+}, 120_000);
 afterAll(async () => {
   await stack?.stop();
 });

@@ -58,7 +58,7 @@ describe('privacy: sub-processors and transfer agreements', () => {
     expect(byId.aws?.location).toMatchObject({ en: expect.stringContaining('Frankfurt') });
     expect(byId.meta).toMatchObject({ active: true, transferOutsideTurkiyeAndEea: true });
     expect(byId.openai).toMatchObject({ active: false, safeguard: 'standard-contractual-clauses' });
-    expect(byId.netgsm).toMatchObject({ active: false, transferOutsideTurkiyeAndEea: false, safeguard: 'none-needed' });
+    expect(byId.netgsm).toMatchObject({ active: true, transferOutsideTurkiyeAndEea: false, safeguard: 'none-needed' });
   });
 
   it('refuses an analyst the request (403) and records nothing; an admin’s request mails the owner in Turkish', async () => {

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually, type RunningStack, startStack } from '../support/local-stack.js';
 import { type ApiClient, apiClient, newMember, newOwner, type SignedInPerson } from './accounts-client.js';
+import { connectFakeShop, fakeShopifyDev } from './store-fixtures.js';
 
 /**
  * Stock both ways against a real `npm start`: the owner connects a store through the fake
@@ -49,14 +50,7 @@ const adjust = (body: unknown, person: { accessToken: string } = owner, tenantId
     body,
   });
 
-async function fakeDev(path: string, body: unknown) {
-  const answer = await fetch(`${stack.url}/dev/shopify/${path}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-  });
-  expect(answer.status, await answer.clone().text()).toBe(200);
-}
+const fakeDev = (path: string, body: unknown) => fakeShopifyDev(stack.url, path, body);
 async function fakeAvailable() {
   const answer = await fetch(`${stack.url}/dev/shopify/inventory?shopDomain=${SHOP}`);
   const body = (await answer.json()) as { levels: { inventoryItemId: string; available: number }[] };
@@ -70,14 +64,7 @@ beforeAll(async () => {
   owner = await newOwner(api, 'Stokcu');
   agent = await newMember(api, owner, 'agent', 'Temsilci');
   other = await newOwner(api, 'Baska');
-  const install = await api.call<{ authorizeUrl: string }>('POST', `/businesses/${owner.tenantId}/shopify/install`, {
-    token: owner.accessToken,
-    body: { shop: SHOP },
-  });
-  expect(install.status, JSON.stringify(install.body)).toBe(200);
-  const authorize = await fetch(install.body.authorizeUrl, { redirect: 'manual' });
-  const callback = await fetch(authorize.headers.get('location') as string, { redirect: 'manual' });
-  expect(callback.status).toBe(302);
+  await connectFakeShop(api, owner, SHOP);
   // 10 in the shop: Shopify's webhook brings it to the local copy.
   await fakeDev('inventory', { ...at, available: 10 });
   await eventually(async () => ((await localAvailable()) === 10 ? true : undefined), 30_000);

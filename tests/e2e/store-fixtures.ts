@@ -1,10 +1,45 @@
 import { expect } from 'vitest';
+import type { ApiClient } from './accounts-client.js';
 
 /**
  * Shopify's webhook bodies (REST-style JSON, as Shopify posts them) for a small flower shop, sent
  * through the fake Shopify's signed sender (`POST /dev/shopify/webhooks`), and the connect flow
  * through the fake's authorize page: what the store page and the inbox's Orders panel read.
+ * The e2e store tests and the browser test share these instead of each writing its own.
  */
+
+/**
+ * Connects `shop` to the owner's business as a merchant does: the install, the fake's authorize
+ * page (it approves at once) and Shopify's signed callback, which queues the first backfill.
+ */
+export async function connectFakeShop(
+  api: ApiClient,
+  owner: { accessToken: string; tenantId: string },
+  shop: string,
+): Promise<void> {
+  const install = await api.call<{ authorizeUrl: string }>('POST', `/businesses/${owner.tenantId}/shopify/install`, {
+    token: owner.accessToken,
+    body: { shop },
+  });
+  expect(install.status, JSON.stringify(install.body)).toBe(200);
+  const authorize = await fetch(install.body.authorizeUrl, { redirect: 'manual' });
+  const callback = await fetch(authorize.headers.get('location') as string, { redirect: 'manual' });
+  expect(callback.status).toBe(302);
+}
+
+/**
+ * Calls one of the fake Shopify's dev endpoints, `POST /dev/shopify/<path>` (e.g. `inventory`,
+ * `sell`, `orders/generate`, `demo-history`); it must answer 200. Answers its JSON.
+ */
+export async function fakeShopifyDev<T = Record<string, unknown>>(stackUrl: string, path: string, body: unknown) {
+  const answer = await fetch(`${stackUrl}/dev/shopify/${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  expect(answer.status, await answer.clone().text()).toBe(200);
+  return (await answer.json()) as T;
+}
 
 /** Posts one delivery through the fake's sender; the product must answer 200. */
 export async function sendShopifyWebhook(stackUrl: string, shop: string, topic: string, payload: unknown) {

@@ -3,6 +3,7 @@ import { eventually, type RunningStack, runSchedule, startStack } from '../suppo
 import { type ApiClient, apiClient, newMember, newOwner, type SignedInPerson } from './accounts-client.js';
 import { connectWhatsApp, fakeMetaClient } from './fake-meta-client.js';
 import {
+  connectFakeShop,
   pendingOrder,
   product,
   sendShopifyWebhook,
@@ -61,14 +62,7 @@ beforeAll(async () => {
   other = await newOwner(api, 'Baska');
 
   // The store, connected through the fake Shopify's authorize page and its signed callback.
-  const install = await api.call<{ authorizeUrl: string }>('POST', `/businesses/${owner.tenantId}/shopify/install`, {
-    token: owner.accessToken,
-    body: { shop: SHOP },
-  });
-  expect(install.status, JSON.stringify(install.body)).toBe(200);
-  const authorize = await fetch(install.body.authorizeUrl, { redirect: 'manual' });
-  const callback = await fetch(authorize.headers.get('location') as string, { redirect: 'manual' });
-  expect(callback.status).toBe(302);
+  await connectFakeShop(api, owner, SHOP);
 
   // The customer writes on WhatsApp: an inbox contact with their phone number.
   const { phoneNumberId } = await connectWhatsApp(api, owner);

@@ -57,9 +57,10 @@ describe('Api', () => {
   });
 
   it('may read exactly those parameters, and no other', () => {
-    const statements = resourcesIn(app.templates.Api, 'AWS::IAM::Policy').flatMap(
-      ([, policy]) => policy.PolicyDocument.Statement as Json[],
-    );
+    const statements = [
+      ...resourcesIn(app.templates.Api, 'AWS::IAM::Policy'),
+      ...resourcesIn(app.templates.Api, 'AWS::IAM::ManagedPolicy'),
+    ].flatMap(([, policy]) => policy.PolicyDocument.Statement as Json[]);
     const ssm = statements.filter((statement) => asArray<string>(statement.Action).some((a) => a.startsWith('ssm:')));
     expect(ssm).toHaveLength(1);
     expect(asArray(ssm[0].Action).sort()).toEqual(['ssm:GetParameter', 'ssm:GetParameters']);

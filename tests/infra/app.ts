@@ -175,9 +175,10 @@ export function productFunction(templates: Record<StackName, Template>, name: st
 /** Every statement of the identity policies attached to a function's role, in the function's stack. */
 export function statementsOf(templates: Record<StackName, Template>, fn: Resource): Json[] {
   const roleId = referencedId(fn.properties.Role);
-  return resources(templates, 'AWS::IAM::Policy')
+  // A role whose inline policy outgrows IAM's size limit gets the rest in a managed policy (CDK's overflow).
+  return [...resources(templates, 'AWS::IAM::Policy'), ...resources(templates, 'AWS::IAM::ManagedPolicy')]
     .filter((policy) => policy.stack === fn.stack)
-    .filter((policy) => policy.properties.Roles.some((role: Json) => referencedId(role) === roleId))
+    .filter((policy) => (policy.properties.Roles ?? []).some((role: Json) => referencedId(role) === roleId))
     .flatMap((policy) => asArray<Json>(policy.properties.PolicyDocument.Statement));
 }
 

@@ -24,8 +24,9 @@ function byName(template: Template, type: string, nameProperty: string, name: st
 }
 
 function policyStatementsOfRole(template: Template, roleId: string): Json[] {
-  return resourcesIn(template, 'AWS::IAM::Policy')
-    .filter(([, policy]) => policy.Roles.some((role: Json) => referencedId(role) === roleId))
+  // A role whose inline policy outgrows IAM's size limit gets the rest in a managed policy (CDK's overflow).
+  return [...resourcesIn(template, 'AWS::IAM::Policy'), ...resourcesIn(template, 'AWS::IAM::ManagedPolicy')]
+    .filter(([, policy]) => (policy.Roles ?? []).some((role: Json) => referencedId(role) === roleId))
     .flatMap(([, policy]) => policy.PolicyDocument.Statement);
 }
 

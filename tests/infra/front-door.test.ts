@@ -31,9 +31,10 @@ describe('the API front door', () => {
       ([, candidate]) => candidate.FunctionName === resourceName(STAGE, 'api'),
     )!;
     expect(referencedId(fn.Environment.Variables[ORIGIN_SECRET_ARN_VARIABLE])).toBe(secretId);
-    const statements = resourcesIn(app.templates.Api, 'AWS::IAM::Policy').flatMap(
-      ([, policy]) => policy.PolicyDocument.Statement as Json[],
-    );
+    const statements = [
+      ...resourcesIn(app.templates.Api, 'AWS::IAM::Policy'),
+      ...resourcesIn(app.templates.Api, 'AWS::IAM::ManagedPolicy'),
+    ].flatMap(([, policy]) => policy.PolicyDocument.Statement as Json[]);
     const reads = statements.filter((statement) =>
       [statement.Action].flat().some((action: string) => action.startsWith('secretsmanager:')),
     );

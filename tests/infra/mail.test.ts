@@ -103,6 +103,8 @@ describe('settings read from SSM', () => {
     expect(read('webhook-meta')).toEqual(
       ['META_APP_SECRET', 'META_INSTAGRAM_APP_SECRET', 'META_VERIFY_TOKEN'].map((secret) => secretPath(secret)).sort(),
     );
+    // Resend's webhook checks Svix signatures with its endpoint secret, and holds nothing else.
+    expect(read('webhook-resend')).toEqual([secretPath('RESEND_WEBHOOK_SECRET')]);
   });
 
   it('declares each app secret once per stack that reads it, as an SST Config.Secret', () => {
@@ -137,20 +139,25 @@ describe('settings read from SSM', () => {
         ['Api', 'SHOPIFY_CLIENT_SECRET', secretPath('SHOPIFY_CLIENT_SECRET')],
         ['Jobs', 'SHOPIFY_CLIENT_ID', secretPath('SHOPIFY_CLIENT_ID')],
         ['Jobs', 'SHOPIFY_CLIENT_SECRET', secretPath('SHOPIFY_CLIENT_SECRET')],
+        ['Jobs', 'SHOPIFY_APP_PRIVATE_KEY', secretPath('SHOPIFY_APP_PRIVATE_KEY')],
         ['Queues', 'RESEND_API_KEY', secretPath('RESEND_API_KEY')],
         ['Queues', 'SHOPIFY_CLIENT_ID', secretPath('SHOPIFY_CLIENT_ID')],
         ['Queues', 'SHOPIFY_CLIENT_SECRET', secretPath('SHOPIFY_CLIENT_SECRET')],
+        ['Queues', 'SHOPIFY_APP_PRIVATE_KEY', secretPath('SHOPIFY_APP_PRIVATE_KEY')],
         ['Webhooks', 'META_APP_SECRET', secretPath('META_APP_SECRET')],
         ['Webhooks', 'META_INSTAGRAM_APP_SECRET', secretPath('META_INSTAGRAM_APP_SECRET')],
         ['Webhooks', 'META_VERIFY_TOKEN', secretPath('META_VERIFY_TOKEN')],
         ['Webhooks', 'SHOPIFY_CLIENT_SECRET', secretPath('SHOPIFY_CLIENT_SECRET')],
+        ['Webhooks', 'RESEND_WEBHOOK_SECRET', secretPath('RESEND_WEBHOOK_SECRET')],
       ].sort(),
     );
   });
 
-  it("lets the mail worker alone read Resend's key", () => {
+  it("lets the two mail senders alone read Resend's key: the product's mail and the order notices", () => {
     const readers = productFunctions().filter((fn) => readableParameters(fn).includes(secretPath('RESEND_API_KEY')));
-    expect(readers.map((fn) => fn.properties.FunctionName)).toEqual([resourceName(STAGE, 'worker-mail')]);
+    expect(readers.map((fn) => fn.properties.FunctionName).sort()).toEqual(
+      [resourceName(STAGE, 'worker-mail'), resourceName(STAGE, 'worker-order-notices')].sort(),
+    );
   });
 
   it("lets the Meta webhook alone read the verify token, and the webhook and the API alone the Meta apps' secrets", () => {

@@ -6,7 +6,7 @@ import { actionsOf, asArray, productFunction, statementsOf, synthesizedApp } fro
 /**
  * The Shopify reconciliation: its own function every 15 minutes (declared.test.ts checks every
  * schedule's rule and invoke permission), allowed only what reconciling by Query needs: it reads
- * and writes items, opens and seals with existing tenant keys, reads the app's secrets; no Scan, no queues, no objects.
+ * and writes items, opens and seals with existing tenant keys, reads the app's secrets, and queues the orders it applies for their notices; no Scan, no objects.
  */
 const app = synthesizedApp();
 
@@ -37,7 +37,13 @@ describe('the Shopify reconciliation', () => {
     ]);
     const actions = actionsOf(statements);
     expect(actions).not.toContain('dynamodb:Scan');
-    expect(actions.filter((action) => action.startsWith('s3:') || action.startsWith('sqs:'))).toEqual([]);
+    expect(actions.filter((action) => action.startsWith('s3:'))).toEqual([]);
+    // Each order it applies goes to the order notices (order-notices/queue.ts); only SendMessage.
+    const sends = statements.filter((statement) => asArray<string>(statement.Action).some((a) => a.startsWith('sqs:')));
+    expect(sends.flatMap((statement) => asArray(statement.Action))).toEqual(['sqs:SendMessage']);
+    expect(JSON.stringify(sends.map((statement) => statement.Resource))).toContain('ordernotices');
+    // And stock adjustments whose queue message was lost, back to their queue (stock.ts sweep).
+    expect(JSON.stringify(sends.map((statement) => statement.Resource))).toContain('shopifystock');
     // Tenant keys: open and seal with the existing data key only (never create or destroy one).
     const tenantKeys = statements.filter((statement) => String(statement.Sid).startsWith('TenantKey'));
     expect(tenantKeys.flatMap((statement) => asArray(statement.Action))).toEqual(['kms:Decrypt']);

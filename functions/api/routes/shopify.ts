@@ -1,10 +1,16 @@
-import { shopifyConnectionAnswer, shopifyInstallAnswer, shopifyInstallBody } from '@asistone/contract/shopify';
+import {
+  shopifyConnectionAnswer,
+  shopifyCustomAppBody,
+  shopifyInstallAnswer,
+  shopifyInstallBody,
+} from '@asistone/contract/shopify';
 import { AUDIT_RECORDS } from '@asistone/core/audit/records';
 import { platform } from '@asistone/core/platform/context';
 import { once } from '@asistone/core/platform/once';
 import { startShopBackfill } from '@asistone/core/shopify/backfill';
 import { SHOPIFY_BACKFILL_RECORDS } from '@asistone/core/shopify/backfill-records';
 import { SHOPIFY_CONNECTION_RECORDS } from '@asistone/core/shopify/connection-records';
+import { connectCustomApp } from '@asistone/core/shopify/custom-app';
 import {
   disconnectShop,
   finishShopInstall,
@@ -69,6 +75,25 @@ export const shopifyRoutes = [
       const { appUrl } = await accounts();
       c.header('cache-control', 'no-store');
       return c.redirect(`${appUrl}/b/${encodeURIComponent(tenantId)}/store?shopify=connected`, 302);
+    },
+  }),
+  defineRoute({
+    method: 'post',
+    path: `${SHOPIFY}/custom-app`,
+    access: 'integrations.manage',
+    summary:
+      "Connects a Shopify store with the merchant's own custom app (client id and secret; 24-hour tokens from the client credentials grant)",
+    body: shopifyCustomAppBody,
+    // A 400 (nothing stored) when Shopify does not accept the credentials or the app lacks scopes.
+    answers: { 200: { description: 'Connection', schema: shopifyConnectionAnswer } },
+    async handle({ c, business, caller, origin, body }) {
+      const view = await connectCustomApp(
+        await shopifyDeps(),
+        { userId: caller.userId, sourceAddress: origin.sourceAddress },
+        business.tenantId,
+        body,
+      );
+      return c.json(view);
     },
   }),
   defineRoute({

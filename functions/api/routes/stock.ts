@@ -6,6 +6,7 @@ import { adjustStock, type StockDeps, stockView } from '@asistone/core/shopify/s
 import { SHOPIFY_STOCK_RECORDS } from '@asistone/core/shopify/stock-records';
 import { SHOPIFY_STORE_RECORDS } from '@asistone/core/shopify/store-records';
 import { TENANCY_RECORDS } from '@asistone/core/tenancy/records';
+import { log } from '../lib/deps.js';
 import { defineRoute } from '../lib/route.js';
 
 /**
@@ -17,7 +18,8 @@ import { defineRoute } from '../lib/route.js';
 const deps = once(async (): Promise<StockDeps> => {
   const { storeOf, producer } = platform();
   const store = storeOf({ ...SHOPIFY_STORE_RECORDS, ...SHOPIFY_STOCK_RECORDS, ...INBOX_RECORDS, ...TENANCY_RECORDS });
-  return { store, producer };
+  // The log: an adjustment whose queue send failed is answered 'pending' and warned of here.
+  return { store, producer, log };
 });
 
 const STOCK = '/businesses/:tenantId/stock';

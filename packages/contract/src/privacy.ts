@@ -49,8 +49,9 @@ export type Subprocessor = z.output<typeof subprocessorSchema>;
 
 /**
  * The declaration. AWS holds everything (eu-central-1, Frankfurt); Meta carries the messages a
- * business exchanges on its channels; Resend sends the product's own mails. OpenAI, NetGSM and
- * iyzico are listed before their features land so a merchant sees them coming.
+ * business exchanges on its channels; Resend sends the product's own mails; NetGSM sends a
+ * business's SMS through its own account. OpenAI and iyzico are listed before their features land
+ * so a merchant sees them coming.
  */
 export const SUBPROCESSORS: readonly Subprocessor[] = [
   {
@@ -131,8 +132,8 @@ export const SUBPROCESSORS: readonly Subprocessor[] = [
     countries: ['TR'],
     transferOutsideTurkiyeAndEea: false,
     safeguard: 'none-needed',
-    active: false,
-    since: { tr: 'SMS bildirimlerini açtığınızda', en: 'you turn on SMS notifications' },
+    // Called since the sms area landed (packages/core/src/sms/): each business with its own NetGSM account.
+    active: true,
   },
   {
     id: 'iyzico',

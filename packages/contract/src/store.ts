@@ -152,13 +152,15 @@ export const storeProductSchema = z.object({
   status: z.string(),
   vendor: z.string().nullable(),
   productType: z.string().nullable(),
+  /** The shop's currency (`shop { currencyCode }`, read by the reconcile), which the prices are in; null before it is known. */
+  currencyCode: z.string().nullable(),
   imageUrl: z.string().nullable(),
   variants: z.array(
     z.object({
       variantId: z.string(),
       title: z.string(),
       sku: z.string().nullable(),
-      /** In the shop's currency (Shopify's product payloads do not name it). */
+      /** In the product's `currencyCode` (Shopify's product payloads do not name it). */
       price: z.string(),
       compareAtPrice: z.string().nullable(),
       inventoryItemId: z.string().nullable(),

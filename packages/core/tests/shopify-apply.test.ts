@@ -72,7 +72,8 @@ function orderBody(updatedAt: string, overrides: Record<string, unknown> = {}) {
     created_at: '2026-11-30T10:00:00+03:00',
     updated_at: updatedAt,
     customer: { id: 207119551, email: 'ayse@example.com' },
-    checkout_token: 'ck_token_1',
+    // No checkout_token: an order completes its checkout (shopify-fulfillments.test.ts), and the
+    // checkouts below are carts left open.
     line_items: [
       {
         id: JSON.parse('866550311766439020') as number,

@@ -4,9 +4,10 @@ import { recordAwsCalls } from '../../../tests/support/aws-calls.js';
 import { type FakeShopify, startFakeShopify } from '../../local/src/fakes/shopify.js';
 import { addFakeOrders, createFakeBulkState, shopifyBulkRoutes } from '../../local/src/fakes/shopify-bulk.js';
 import { createFakeGraphqlState, shopifyGraphqlRoutes } from '../../local/src/fakes/shopify-graphql.js';
-import { createFakeShopState, type FakeShopState } from '../../local/src/fakes/shopify-state.js';
+import { setFakeInventory } from '../../local/src/fakes/shopify-inventory.js';
+import { createFakeShopState, type FakeShopState, fakeShop } from '../../local/src/fakes/shopify-state.js';
 import { INBOX_RECORDS } from '../src/inbox/records.js';
-import { applyCustomer, applyOrder, applyProduct } from '../src/shopify/apply.js';
+import { applyCustomer, applyInventoryLevel, applyOrder, applyProduct } from '../src/shopify/apply.js';
 import { type BackfillDeps, backfillStatus, runBackfill } from '../src/shopify/backfill.js';
 import { SHOPIFY_BACKFILL_RECORDS } from '../src/shopify/backfill-records.js';
 import { SHOPIFY_CONNECTION_RECORDS } from '../src/shopify/connection-records.js';
@@ -83,6 +84,7 @@ function deps(shopify: ReturnType<typeof shopifyGraphql>, overrides: Partial<Bac
       customer: (tenantId, customer) => applyCustomer(applyDeps(), tenantId, customer),
       order: (tenantId, order) => applyOrder(applyDeps(), tenantId, order),
       product: (tenantId, product) => applyProduct(applyDeps(), tenantId, product),
+      inventoryLevel: (tenantId, level) => applyInventoryLevel(applyDeps(), tenantId, level),
     },
     pollIntervalMs: 20,
     ...overrides,
@@ -276,6 +278,88 @@ describe('a first connect backfills the shop through a bulk operation', () => {
     const linesPerOrder = download.lines / 1_070;
     const ahead = linesAtApply.map((lines, index) => lines - index * linesPerOrder);
     expect(Math.max(...ahead)).toBeLessThan(2_000);
+  }, 60_000);
+
+  it("brings each variant's stock per location with its products, newer-only by each level's time", async () => {
+    const shop = 'erik-butik.myshopify.com';
+    const business = 't_backfill_stock';
+    await createTenant({ store: all, keyring: test.platform.keyring }, business, 'Erik Butik');
+    const fakeStore = fakeShop(fake.state, shop);
+    const yesterday = Date.now() - 86_400_000;
+    const item = (product: number, variant: number) => `gid://shopify/InventoryItem/${77_000 + product * 10 + variant}`;
+    // Three products, two variants each, stocked at the shop (81) and the depot (82).
+    fakeStore.products.push(
+      ...[1, 2, 3].map((product) => ({
+        id: `gid://shopify/Product/${76_000 + product}`,
+        title: `Vazo ${product}`,
+        handle: `vazo-${product}`,
+        status: 'ACTIVE',
+        tags: [],
+        createdAt: new Date(yesterday).toISOString(),
+        updatedAt: new Date(yesterday).toISOString(),
+        variants: {
+          nodes: [1, 2].map((variant) => ({
+            id: `gid://shopify/ProductVariant/${78_000 + product * 10 + variant}`,
+            title: variant === 1 ? 'Küçük' : 'Büyük',
+            sku: `VAZO-${product}-${variant}`,
+            barcode: null,
+            price: '149.90',
+            compareAtPrice: null,
+            position: variant,
+            inventoryItem: { id: item(product, variant) },
+          })),
+        },
+        media: { nodes: [] },
+      })),
+    );
+    for (const product of [1, 2, 3]) {
+      for (const variant of [1, 2]) {
+        for (const location of [81, 82]) {
+          setFakeInventory(
+            fakeStore,
+            {
+              inventoryItemId: item(product, variant),
+              locationId: `gid://shopify/Location/${location}`,
+              available: product * 100 + variant * 10 + (location - 80),
+            },
+            yesterday,
+          );
+        }
+      }
+    }
+    // A sale at the depot whose `inventory_levels/update` arrived before the import read it:
+    // newer than the file's level, so the import must not take it back.
+    const sold = Date.now();
+    await applyInventoryLevel(applyDeps(), business, {
+      inventoryItemId: item(1, 1),
+      locationId: 'gid://shopify/Location/82',
+      available: 3,
+      updatedAt: sold,
+    });
+    await connect(fake.state, business, shop);
+
+    const result = await runBackfill(deps(overHttp()), business, shop);
+    expect(result).toMatchObject({ status: 'done', productsDone: 3, failed: 0 });
+
+    const levels = (await all.entities.shopInventoryLevel.query.byItem({ tenantId: business }).go({ pages: 'all' }))
+      .data;
+    expect(levels).toHaveLength(12);
+    const byKey = new Map(levels.map((level) => [`${level.inventoryItemId}@${level.locationId}`, level]));
+    for (const product of [1, 2, 3]) {
+      for (const variant of [1, 2]) {
+        for (const location of [81, 82]) {
+          const stored = byKey.get(`${77_000 + product * 10 + variant}@${location}`);
+          if (product === 1 && variant === 1 && location === 82) {
+            expect(stored).toMatchObject({ available: 3, updatedAt: sold });
+          } else {
+            expect(stored).toMatchObject({
+              available: product * 100 + variant * 10 + (location - 80),
+              updatedAt: yesterday,
+            });
+          }
+        }
+      }
+    }
   }, 60_000);
 
   it('found and wrote everything by key and Query, never a Scan', () => {

@@ -6,10 +6,11 @@ import {
   type FakeShopifyGraphql,
   startFakeShopifyGraphql,
 } from '../../local/src/fakes/shopify-graphql.js';
-import { createFakeShopState } from '../../local/src/fakes/shopify-state.js';
+import { setFakeInventory } from '../../local/src/fakes/shopify-inventory.js';
+import { createFakeShopState, fakeShop } from '../../local/src/fakes/shopify-state.js';
 import { INBOX_RECORDS } from '../src/inbox/records.js';
 import type { Store } from '../src/platform/store/service.js';
-import { applyCustomer, applyOrder, applyProduct } from '../src/shopify/apply.js';
+import { applyCustomer, applyInventoryLevel, applyOrder, applyProduct } from '../src/shopify/apply.js';
 import { SHOPIFY_CONNECTION_RECORDS } from '../src/shopify/connection-records.js';
 import { shopifyGraphql } from '../src/shopify/graphql.js';
 import {
@@ -216,7 +217,7 @@ beforeAll(async () => {
   // The token the fake issued at install (its OAuth is the connection's test; here it is given).
   shops.accessTokens[TOKEN] = {
     shop: SHOP,
-    scope: 'read_customers,read_orders,read_products',
+    scope: 'read_customers,read_orders,read_products,read_inventory,read_locations',
     expiresAt: Date.now() + 3_600_000,
   };
   fake = await startFakeShopifyGraphql({ shops, now: () => clock.now });
@@ -230,6 +231,7 @@ beforeAll(async () => {
       customer: (tenantId, customer) => applyCustomer(applyDeps, tenantId, customer),
       order: (tenantId, order) => applyOrder(applyDeps, tenantId, order),
       product: (tenantId, product) => applyProduct(applyDeps, tenantId, product),
+      inventoryLevel: (tenantId, level) => applyInventoryLevel(applyDeps, tenantId, level),
     },
     now: () => clock.now,
   };
@@ -261,7 +263,8 @@ beforeAll(async () => {
   changeWithoutWebhook(fake.shops, { ...catalog, resource: 'products', node: productNode(T0 + 120_000) }, T0 + 120_000);
   changeWithoutWebhook(
     fake.shops,
-    { ...catalog, resource: 'orders', node: orderNode(1001, T0 + 180_000) },
+    // Placed from the English storefront: its notices speak English (order-notices).
+    { ...catalog, resource: 'orders', node: orderNode(1001, T0 + 180_000, { customerLocale: 'en-US' }) },
     T0 + 180_000,
   );
   clock.now = T0 + 300_000;
@@ -288,6 +291,7 @@ describe('the Shopify reconciliation', () => {
       financialStatus: 'pending',
       fulfillmentStatus: 'unfulfilled',
       total: { amount: '629.59', currencyCode: 'TRY' },
+      customerLocale: 'en-US',
       updatedAt: T0 + 180_000,
     });
     // Sealed like a webhook's: the address is not readable in the table.
@@ -405,6 +409,82 @@ describe('the Shopify reconciliation', () => {
       expect(await storedOrder(number)).toMatchObject({ name: `#${number}` });
     }
     expect((await cursor())?.ordersUpdatedAt).toBe(lastChange);
+  });
+
+  it('repairs a stock level whose inventory_levels/update was lost, and keeps a newer one', async () => {
+    const shop = fakeShop(fake.shops, SHOP);
+    const item = 'gid://shopify/InventoryItem/49148385';
+    const level = async (location: number) =>
+      (
+        await copy.entities.shopInventoryLevel
+          .get({ tenantId: BUSINESS, inventoryItemId: '49148385', locationId: String(location) })
+          .go()
+      ).data;
+    clock.now += 60_000;
+    // Counted at the shop (91) and the depot (92) in Shopify; neither webhook came.
+    setFakeInventory(
+      shop,
+      { inventoryItemId: item, locationId: 'gid://shopify/Location/91', available: 12 },
+      clock.now,
+    );
+    setFakeInventory(
+      shop,
+      { inventoryItemId: item, locationId: 'gid://shopify/Location/92', available: 40 },
+      clock.now,
+    );
+    const countedAt = clock.now;
+    // The depot's later sale did arrive by webhook: newer than what the reconcile will read.
+    await deps.apply.inventoryLevel(BUSINESS, {
+      inventoryItemId: item,
+      locationId: 'gid://shopify/Location/92',
+      available: 39,
+      updatedAt: countedAt + 30_000,
+    });
+
+    clock.now += 15 * 60_000;
+    const first = await reconcile();
+    expect(first.mine.error).toBeUndefined();
+    expect(first.mine.counts.inventory).toMatchObject({ seen: 2, applied: 1, skipped: 0 });
+    expect(await level(91)).toMatchObject({ available: 12, updatedAt: countedAt });
+    expect(await level(92)).toMatchObject({ available: 39, updatedAt: countedAt + 30_000 });
+    expect(await cursor()).toMatchObject({ inventoryUpdatedAt: countedAt, lastCounts: { inventoryApplied: 1 } });
+
+    // Two sold at the shop; `inventory_levels/update` lost again: the next run repairs it. It asks
+    // for what changed since its cursor less the overlap, so the depot's level is read again
+    // (stale: nothing written) and the newer webhook's 39 stays.
+    clock.now += 5 * 60_000;
+    setFakeInventory(
+      shop,
+      { inventoryItemId: item, locationId: 'gid://shopify/Location/91', available: 10 },
+      clock.now,
+    );
+    const soldAt = clock.now;
+    clock.now += 15 * 60_000;
+    const second = await reconcile();
+    expect(second.mine.counts.inventory).toMatchObject({ seen: 2, applied: 1 });
+    expect(await level(91)).toMatchObject({ available: 10, updatedAt: soldAt });
+    expect(await level(92)).toMatchObject({ available: 39 });
+    expect((await cursor())?.inventoryUpdatedAt).toBe(soldAt);
+
+    // A connection approved before the app asked for `read_locations`: Shopify refuses the
+    // locations; the rest of the run stands and the stock is left to the webhooks, said so.
+    const token = fake.shops.accessTokens[TOKEN] as { scope: string };
+    const granted = token.scope;
+    token.scope = 'read_customers,read_orders,read_products,read_inventory';
+    try {
+      clock.now += 15 * 60_000;
+      const refused = await reconcile();
+      expect(refused.mine.error).toBeUndefined();
+      expect(refused.mine.stockError).toBe('access-denied');
+      expect(refused.mine.counts.orders).toBeDefined();
+      expect(await reconcileStatus(deps.store, BUSINESS, SHOP)).toEqual({
+        lastReconciledAt: clock.now,
+        counts: expect.objectContaining({ inventorySeen: 0 }),
+      });
+      expect((await cursor())?.inventoryUpdatedAt).toBe(soldAt);
+    } finally {
+      token.scope = granted;
+    }
   });
 
   it('found every shop by Query, never a Scan', () => {

@@ -1,5 +1,7 @@
 import { isLocalStack } from '@asistone/core/platform/config';
 import type { Platform } from '@asistone/core/platform/context';
+import { startShopBackfill } from '@asistone/core/shopify/backfill';
+import { SHOPIFY_BACKFILL_RECORDS } from '@asistone/core/shopify/backfill-records';
 import { SHOPIFY_CONNECTION_RECORDS } from '@asistone/core/shopify/connection-records';
 import { SHOPIFY_SCOPES, saveShopConnection } from '@asistone/core/shopify/oauth';
 import { shopifyAppSettings } from '@asistone/core/shopify/settings';
@@ -32,30 +34,42 @@ export function localShopifyAppSettings(env: Record<string, string | undefined> 
 }
 
 /**
- * Connects the demo business to the demo shop once (a merchant's later disconnect is kept).
- * Only on the embedded local stack; elsewhere it does nothing.
+ * Connects the demo business to the demo shop once (a merchant's later disconnect is kept), and
+ * queues its first backfill once, which imports the shop's history (demo-shop-history.ts, held by
+ * the fake Shopify), stock per location included, while the store page counts it in. Only on the embedded local stack;
+ * elsewhere it does nothing.
  */
-export async function seedDemoShop(platform: Pick<Platform, 'config' | 'storeOf' | 'keyring'>): Promise<{
+export async function seedDemoShop(platform: Pick<Platform, 'config' | 'storeOf' | 'keyring' | 'producer'>): Promise<{
   seeded: boolean;
+  backfillQueued?: boolean;
 }> {
   if (!isLocalStack(platform.config)) return { seeded: false };
   const store = platform.storeOf(SHOPIFY_CONNECTION_RECORDS);
   const existing = await store.entities.shopConnection
     .get({ tenantId: DEMO_TENANT.tenantId, shopDomain: DEMO_SHOP.domain })
     .go();
-  if (existing.data) return { seeded: false };
-  await saveShopConnection(
-    { store, keyring: platform.keyring },
+  if (existing.data && existing.data.status !== 'connected') return { seeded: false };
+  if (!existing.data) {
+    await saveShopConnection(
+      { store, keyring: platform.keyring },
+      DEMO_TENANT.tenantId,
+      DEMO_SHOP.domain,
+      {
+        accessToken: 'shpat_asistone_demo_expired',
+        accessTokenExpiresAt: 0,
+        refreshToken: DEMO_SHOP.seedRefreshToken,
+        refreshTokenExpiresAt: Date.now() + 90 * 24 * 3600 * 1000,
+        scopes: SHOPIFY_SCOPES.join(','),
+      },
+      DEMO_OWNER.userId,
+    );
+  }
+  // As after an OAuth connect: recorded once per shop (a data folder seeded before the demo
+  // shop had a history gets it on its next start), then the queue's worker imports it.
+  const backfillQueued = await startShopBackfill(
+    { store: platform.storeOf(SHOPIFY_BACKFILL_RECORDS), producer: platform.producer },
     DEMO_TENANT.tenantId,
     DEMO_SHOP.domain,
-    {
-      accessToken: 'shpat_asistone_demo_expired',
-      accessTokenExpiresAt: 0,
-      refreshToken: DEMO_SHOP.seedRefreshToken,
-      refreshTokenExpiresAt: Date.now() + 90 * 24 * 3600 * 1000,
-      scopes: SHOPIFY_SCOPES.join(','),
-    },
-    DEMO_OWNER.userId,
   );
-  return { seeded: true };
+  return { seeded: !existing.data, backfillQueued };
 }

@@ -7,6 +7,7 @@ import { seedDemoTenant } from '@asistone/core/tenancy/demo';
 import { TENANCY_RECORDS } from '@asistone/core/tenancy/records';
 import { seedDemoChannelTokens, seedDemoOwner } from './demo-owner.js';
 import { seedDemoShop } from './demo-shop.js';
+import { seedDemoSms } from './demo-sms.js';
 import { LOCAL_REGION, LOCAL_STAGE, startEmulators } from './emulators.js';
 
 /** Written by a running `npm start`, so CLI commands reuse its emulators instead of the files. */
@@ -69,6 +70,7 @@ export async function seedLocalData(): Promise<void> {
   await seedDemoOwner(platform());
   await seedDemoChannelTokens(platform());
   await seedDemoShop(platform());
+  await seedDemoSms(platform());
 }
 
 export async function announceRunning(dataDir: string, env: Record<string, string>): Promise<void> {

@@ -8,6 +8,7 @@ import { writeRuntimeStatus } from '@asistone/core/platform/runtime-status';
 import { PRODUCT } from '@asistone/core/product/areas';
 import { serve } from '@hono/node-server';
 import { DEMO_SHOP, localShopifyAppSettings } from './demo-shop.js';
+import { fillDemoShopHistory } from './demo-shop-history.js';
 import { startEmulators } from './emulators.js';
 import {
   announceRunning,
@@ -19,7 +20,9 @@ import {
   seedLocalData,
 } from './environment.js';
 import { type FakeMeta, fakeMetaEnvironment, startFakeMeta } from './fakes/meta.js';
-import { type FakeShopify, fakeShopifyEnvironment, startFakeShopify } from './fakes/shopify.js';
+import { type FakeNetgsm, fakeNetgsmEnvironment, startFakeNetgsm } from './fakes/netgsm.js';
+import { fakeResendEnvironment, keepInDevOutbox, startFakeResend } from './fakes/resend.js';
+import { type FakeShopify, fakeShopifyEnvironment, localAppKeyPair, startFakeShopify } from './fakes/shopify.js';
 import { createGateway, type GatewayState } from './gateway.js';
 import { ROOT } from './lambda.js';
 import { type Poller, startPoller } from './pollers.js';
@@ -48,6 +51,8 @@ export interface LocalStack {
   fakeMeta: FakeMeta;
   /** The fake Shopify every shop's Admin endpoints point at (`SHOPIFY_SHOP_BASE_URL`). */
   fakeShopify: FakeShopify;
+  /** The fake NetGSM every business's SMS go to (`NETGSM_BASE_URL`; `GET <url>/dev/netgsm/sent` shows them). */
+  fakeNetgsm: FakeNetgsm;
   /** Stops taking requests, drains the queues, then stops everything. */
   stop(): Promise<void>;
 }
@@ -77,13 +82,26 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     stateFile: join(dataDir, 'fake-meta.json'),
   });
   const shopifyApp = localShopifyAppSettings();
+  const shopifyAppKey = localAppKeyPair(process.env.SHOPIFY_APP_PRIVATE_KEY);
   const fakeShopify = await startFakeShopify({
+    appPublicKey: shopifyAppKey.publicKey,
     clientId: shopifyApp.SHOPIFY_CLIENT_ID as string,
     clientSecret: shopifyApp.SHOPIFY_CLIENT_SECRET as string,
     stateFile: join(dataDir, 'fake-shopify.json'),
     seedShops: [{ domain: DEMO_SHOP.domain, refreshToken: DEMO_SHOP.seedRefreshToken }],
     // Its webhook sender posts to this gateway, known once it listens.
     webhookUrl: () => (gatewayUrl ? `${gatewayUrl}/webhooks/shopify` : undefined),
+  });
+  // The demo shop comes with a history, which its first backfill imports (demo-shop-history.ts).
+  const demoShop = fakeShopify.state.shops[DEMO_SHOP.domain];
+  if (demoShop && fillDemoShopHistory(demoShop)) fakeShopify.save();
+  // Every business's NetGSM account is on the fake NetGSM here (the demo business's is seeded).
+  const fakeNetgsm = await startFakeNetgsm();
+  // Mail to businesses' customers goes to the fake Resend, which keeps it in the dev outbox and
+  // posts Svix-signed delivery webhooks to this gateway's `/webhooks/resend`.
+  const fakeResend = await startFakeResend({
+    webhookUrl: () => (gatewayUrl ? `${gatewayUrl}/webhooks/resend` : undefined),
+    keep: keepInDevOutbox,
   });
   const handlerEnv = {
     ...handlerEnvironment(dataDir, emulators.env),
@@ -98,6 +116,11 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     // The Shopify app's credentials, as SSM gives them in AWS; every shop is the fake's (local only).
     ...shopifyApp,
     ...fakeShopifyEnvironment(fakeShopify),
+    // Background work's application-only tokens: signed with this key, checked by the fake.
+    SHOPIFY_APP_PRIVATE_KEY: shopifyAppKey.privateKey,
+    ...fakeNetgsmEnvironment(fakeNetgsm),
+    // Resend's key, base URL and webhook secret: the fake's (local only).
+    ...fakeResendEnvironment(fakeResend),
   };
   Object.assign(process.env, handlerEnv);
   await announceRunning(dataDir, handlerEnv);
@@ -162,6 +185,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     pollers: new Map(pollers.map((poller) => [poller.queue, poller])),
     fakeMeta,
     fakeShopify,
+    fakeNetgsm,
     async stop() {
       state.stopping = true;
       clearInterval(reporting);
@@ -171,6 +195,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       await Promise.all(pollers.map((poller) => poller.drain(deadline)));
       await fakeMeta.stop();
       await fakeShopify.stop();
+      await fakeNetgsm.stop();
+      await fakeResend.stop();
       await emulators.stop();
       await clearRunning(dataDir);
     },

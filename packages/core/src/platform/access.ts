@@ -57,6 +57,8 @@ export interface Access {
 export type AppSecret =
   | 'AUTH_TOKEN_SECRET'
   | 'RESEND_API_KEY'
+  /** Resend's webhook endpoint secret (`whsec_…`): signs its delivery events (Svix). */
+  | 'RESEND_WEBHOOK_SECRET'
   /** The platform Meta app's secret: signs WhatsApp, Messenger and Instagram (Facebook Login) deliveries. */
   | 'META_APP_SECRET'
   /** The Instagram app's secret: signs deliveries for accounts connected by Instagram Login. */
@@ -65,7 +67,9 @@ export type AppSecret =
   | 'META_VERIFY_TOKEN'
   /** The Shopify app's client id and secret (the secret also signs Shopify's webhooks). */
   | 'SHOPIFY_CLIENT_ID'
-  | 'SHOPIFY_CLIENT_SECRET';
+  | 'SHOPIFY_CLIENT_SECRET'
+  /** The Shopify app's private key: signs client assertions for background work's app-only tokens. */
+  | 'SHOPIFY_APP_PRIVATE_KEY';
 
 /** Settings a function reads at runtime beyond the ones every function gets. */
 export interface FunctionSettings {

@@ -170,6 +170,11 @@ const shopifyAppSchema = z.object({
   SHOPIFY_CLIENT_ID: z.string().min(1),
   SHOPIFY_CLIENT_SECRET: z.string().min(16, 'must be at least 16 characters'),
   SHOPIFY_SHOP_BASE_URL: z.url().optional(),
+  /**
+   * The public app's RSA private key (PEM), which signs client assertions for application-only
+   * tokens (background work). Optional: without it background work uses the merchant's token.
+   */
+  SHOPIFY_APP_PRIVATE_KEY: z.string().min(1).optional(),
 });
 
 export type ShopifyAppConfig = z.infer<typeof shopifyAppSchema>;

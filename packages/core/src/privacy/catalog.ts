@@ -3,9 +3,11 @@ import { AUDIT_DATA_CLASSES } from '../audit/data-classes.js';
 import { CHANNELS_DATA_CLASSES } from '../channels/data-classes.js';
 import { INBOX_DATA_CLASSES } from '../inbox/data-classes.js';
 import { MAIL_DATA_CLASSES } from '../notify/data-classes.js';
+import { ORDER_NOTICE_DATA_CLASSES } from '../order-notices/records.js';
 import type { DataClass } from '../platform/area.js';
 import { PLATFORM_DATA_CLASSES } from '../platform/data-classes.js';
 import { SHOPIFY_DATA_CLASSES } from '../shopify/data-classes.js';
+import { SMS_DATA_CLASSES } from '../sms/data-classes.js';
 import { TENANCY_DATA_CLASSES } from '../tenancy/data-classes.js';
 import { CONTACT_EXPORT_DATA_CLASSES } from './contact-exports.js';
 import { META_DATA_DELETION_DATA_CLASSES, PRIVACY_DATA_CLASSES } from './data-classes.js';
@@ -32,4 +34,6 @@ export const DATA_CLASSES: readonly DataClass[] = [
   ...CONTACT_EXPORT_DATA_CLASSES,
   ...META_DATA_DELETION_DATA_CLASSES,
   ...SHOPIFY_DATA_CLASSES,
+  ...SMS_DATA_CLASSES,
+  ...ORDER_NOTICE_DATA_CLASSES,
 ];

@@ -4,6 +4,7 @@ import { channelsArea } from '../channels/area.js';
 import { inboxArea } from '../inbox/area.js';
 import { mailArea } from '../notify/area.js';
 import { opsArea } from '../ops/area.js';
+import { orderNoticesArea } from '../order-notices/area.js';
 import { EVERY_DEAD_LETTER_QUEUE, EVERY_QUEUE } from '../platform/access.js';
 import { composeAreas, defineArea } from '../platform/area.js';
 import { KEY_RECORDS } from '../platform/crypto/records.js';
@@ -11,6 +12,7 @@ import { PLATFORM_DATA_CLASSES } from '../platform/data-classes.js';
 import { SETTLED_MESSAGE_RECORDS } from '../platform/queue/records.js';
 import { privacyArea } from '../privacy/area.js';
 import { shopifyArea } from '../shopify/area.js';
+import { smsArea } from '../sms/area.js';
 import { tenancyArea } from '../tenancy/area.js';
 
 /**
@@ -59,6 +61,8 @@ export const PRODUCT = composeAreas(
     opsArea,
     privacyArea,
     shopifyArea,
+    smsArea,
+    orderNoticesArea,
   ],
   API_FUNCTION,
 );

@@ -7,6 +7,7 @@ import type {
   MarketingConsent,
   ShopifyCheckout,
   ShopifyCustomer,
+  ShopifyFulfillment,
   ShopifyInventoryLevel,
   ShopifyOrder,
   ShopifyProduct,
@@ -28,6 +29,12 @@ export type ApplyStore = Store<typeof SHOPIFY_STORE_RECORDS> & InboxStore;
 export interface ApplyDeps {
   store: ApplyStore;
   keyring: TenantKeyring;
+  /**
+   * Told of every order a webhook or the reconcile delivers, newer or not (the backfill leaves
+   * it out: history is not news). Called for 'stale' too, so a delivery retried after this call
+   * failed still reaches it; the listener decides from the stored order what is due, once.
+   */
+  orderSeen?: (tenantId: string, orderId: string) => Promise<void>;
 }
 
 export type ApplyOutcome = 'applied' | 'stale';
@@ -180,8 +187,13 @@ export async function applyOrder(deps: ApplyDeps, tenantId: string, order: Shopi
   if (order.customerId && (await isSuppressed(deps.store, keys, tenantId, idOfGid(order.customerId)))) return ERASED;
   const orderId = idOfGid(order.id);
   const seal = (field: string, value: string) => keys.seal('shopOrder', field, orderId, value);
-  return newerOnly(() =>
-    deps.store.entities.shopOrder
+  const outcome = await rereadOnRace(async () => {
+    // Fulfillments also arrive on their own topics (applyFulfillment), newer-only each: an
+    // order's newer version keeps a fulfillment stored from a newer fulfillment delivery.
+    const read = await storedFulfillments(deps.store, keys, tenantId, orderId);
+    if (read.updatedAt !== undefined && read.updatedAt >= order.updatedAt) return 'stale';
+    const fulfillments = mergeFulfillments(read.list, order.fulfillments);
+    await deps.store.entities.shopOrder
       .put({
         tenantId,
         orderId,
@@ -201,8 +213,8 @@ export async function applyOrder(deps: ApplyDeps, tenantId: string, order: Shopi
         lineItems: order.lineItems,
         discountCodes: order.discountCodes,
         shippingLines: order.shippingLines,
-        ...(order.fulfillments.length > 0 && {
-          fulfillments: seal('fulfillments', JSON.stringify(order.fulfillments)),
+        ...(fulfillments.length > 0 && {
+          fulfillments: seal('fulfillments', JSON.stringify(fulfillments)),
         }),
         subtotal: order.subtotal,
         totalDiscounts: order.totalDiscounts,
@@ -210,12 +222,145 @@ export async function applyOrder(deps: ApplyDeps, tenantId: string, order: Shopi
         totalTax: order.totalTax,
         total: order.total,
         ...(order.checkoutToken && { checkoutKey: checkoutKeyOf(keys, order.checkoutToken) }),
+        ...(order.customerLocale && { customerLocale: order.customerLocale }),
         createdAt: order.createdAt,
         updatedAt: order.updatedAt,
       })
-      .where(olderThan(order.updatedAt))
-      .go(),
-  );
+      .where(
+        // biome-ignore lint/suspicious/noExplicitAny: ElectroDB's where-callback types, as olderThan.
+        (attr: any, op: any) =>
+          `(${olderThan(order.updatedAt)(attr, op)}) AND ${
+            read.sealed === undefined ? op.notExists(attr.fulfillments) : op.eq(attr.fulfillments, read.sealed)
+          }`,
+      )
+      .go();
+    return 'applied';
+  });
+  if (order.checkoutToken) await completeCheckout(deps, keys, tenantId, order);
+  await deps.orderSeen?.(tenantId, orderId);
+  return outcome;
+}
+
+/** The order's stored fulfillments, opened, with the sealed value as read (the version the next write expects). */
+async function storedFulfillments(store: ApplyStore, keys: TenantKeys, tenantId: string, orderId: string) {
+  const { data } = await store.entities.shopOrder
+    .get({ tenantId, orderId })
+    .go({ attributes: ['fulfillments', 'updatedAt'] });
+  const sealed = data?.fulfillments;
+  const list: ShopifyFulfillment[] = sealed ? JSON.parse(keys.open('shopOrder', 'fulfillments', orderId, sealed)) : [];
+  return { exists: Boolean(data), updatedAt: data?.updatedAt, sealed, list };
+}
+
+/**
+ * Each fulfillment at its newest: Shopify's versions of one fulfillment are ordered by its own
+ * `updatedAt`, whichever delivery (the order's or the fulfillment's) carried it. A fulfillment
+ * is never deleted in Shopify (a cancelled one says so in its status), so one stored and absent
+ * from the incoming list is kept.
+ */
+export function mergeFulfillments(
+  stored: readonly ShopifyFulfillment[],
+  incoming: readonly ShopifyFulfillment[],
+): ShopifyFulfillment[] {
+  const byId = new Map(stored.map((fulfillment) => [fulfillment.id, fulfillment]));
+  for (const fulfillment of incoming) {
+    const known = byId.get(fulfillment.id);
+    if (!known || known.updatedAt < fulfillment.updatedAt) byId.set(fulfillment.id, fulfillment);
+  }
+  return [...byId.values()].sort((a, b) => a.createdAt - b.createdAt);
+}
+
+/**
+ * Runs a read-then-conditional-write until it lands or its read finds a version at least as new:
+ * a lost condition means someone wrote in between (a newer order, or a fulfillment), so it reads
+ * again and decides again.
+ */
+async function rereadOnRace<T>(attempt: () => Promise<T>): Promise<T> {
+  for (let tries = 1; ; tries++) {
+    try {
+      return await attempt();
+    } catch (error) {
+      if (!isConditionFailure(error) || tries >= 5) throw error;
+    }
+  }
+}
+
+/** What a fulfillment delivery did: also 'no-order' when its order is not in the copy (yet). */
+export type FulfillmentOutcome = ApplyOutcome | 'no-order';
+
+/**
+ * `fulfillments/create` and `fulfillments/update`: the fulfillment (carrier, tracking numbers
+ * and links, shipment status) into its order's stored fulfillments, newer-only by the
+ * fulfillment's own `updatedAt`, one conditional write on the sealed list as read. The order's
+ * own fields and version stay: they are the order webhooks' to change. An order not in the copy
+ * gets nothing (there is no order to hang it on); Shopify moves the order's `updated_at` with
+ * the fulfillment, so the order's own delivery or the next reconcile brings both.
+ */
+export async function applyFulfillment(
+  deps: ApplyDeps,
+  tenantId: string,
+  orderId: string,
+  fulfillment: ShopifyFulfillment,
+): Promise<FulfillmentOutcome> {
+  const keys = await deps.keyring.forTenant(tenantId);
+  const outcome = await rereadOnRace(async (): Promise<FulfillmentOutcome> => {
+    const read = await storedFulfillments(deps.store, keys, tenantId, orderId);
+    if (!read.exists) return 'no-order';
+    const known = read.list.find((stored) => stored.id === fulfillment.id);
+    if (known && known.updatedAt >= fulfillment.updatedAt) return 'stale';
+    const fulfillments = mergeFulfillments(read.list, [fulfillment]);
+    await deps.store.entities.shopOrder
+      .patch({ tenantId, orderId })
+      .set({ fulfillments: keys.seal('shopOrder', 'fulfillments', orderId, JSON.stringify(fulfillments)) })
+      .where((attr, op) =>
+        read.sealed === undefined ? op.notExists(attr.fulfillments) : op.eq(attr.fulfillments, read.sealed),
+      )
+      .go();
+    return 'applied';
+  });
+  // A shipment is news about the order (a "shipped" notice may now be due), as its webhooks are.
+  if (outcome !== 'no-order') await deps.orderSeen?.(tenantId, orderId);
+  return outcome;
+}
+
+/**
+ * The order placed from a checkout completes it, whether or not `checkouts/update` (with its
+ * `completed_at`) ever comes: an abandoned-cart reminder must not go to someone who bought. An
+ * open checkout is marked completed; one not stored yet is stored completed, versioned at the
+ * order's creation, so a late `checkouts/create` or `checkouts/update` from before the purchase
+ * is older and cannot reopen it. A deleted or completed one is left as it is.
+ */
+async function completeCheckout(deps: ApplyDeps, keys: TenantKeys, tenantId: string, order: ShopifyOrder) {
+  const token = order.checkoutToken as string;
+  const checkoutKey = checkoutKeyOf(keys, token);
+  const checkouts = deps.store.entities.shopCheckout;
+  const completedAt = order.createdAt;
+  await rereadOnRace(async () => {
+    const { data } = await checkouts.get({ tenantId, checkoutKey }).go({ attributes: ['state', 'updatedAt'] });
+    if (data && data.state !== 'open') return;
+    if (data) {
+      await checkouts
+        .patch({ tenantId, checkoutKey })
+        .set({ state: 'completed', completedAt, updatedAt: Math.max(data.updatedAt, completedAt) })
+        .where((attr, op) => `${op.eq(attr.state, 'open')} AND ${op.eq(attr.updatedAt, data.updatedAt)}`)
+        .go();
+      return;
+    }
+    await checkouts
+      .create({
+        tenantId,
+        checkoutKey,
+        token: keys.seal('shopCheckout', 'token', checkoutKey, token),
+        ...customerOf(order.customerId),
+        state: 'completed',
+        completedAt,
+        currencyCode: order.currencyCode,
+        lineItems: [],
+        total: order.total,
+        createdAt: order.createdAt,
+        updatedAt: completedAt,
+      })
+      .go();
+  });
 }
 
 export async function applyProduct(deps: ApplyDeps, tenantId: string, product: ShopifyProduct): Promise<ApplyOutcome> {

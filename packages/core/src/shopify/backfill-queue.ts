@@ -29,13 +29,13 @@ export const SHOPIFY_BACKFILL_QUEUE = {
     // Lambda's longest: a store of a hundred thousand orders takes several runs anyway (it resumes).
     timeoutSeconds: 900,
     // Reads the connection (and refreshes its token), writes the local copy by conditional puts,
-    // the consent ledger and the progress record; seals with the business's key; queues its own
+    // the consent ledger, the progress record and the shop's currency; seals with the business's key; queues its own
     // continuation.
     access: {
       table: ['GetItem', 'PutItem', 'UpdateItem', 'Query'],
       tenantKeys: ['Decrypt'],
       sends: ['shopify-backfill'],
     },
-    settings: { secrets: ['SHOPIFY_CLIENT_ID', 'SHOPIFY_CLIENT_SECRET'] },
+    settings: { secrets: ['SHOPIFY_CLIENT_ID', 'SHOPIFY_CLIENT_SECRET', 'SHOPIFY_APP_PRIVATE_KEY'] },
   },
 } as const satisfies QueueDeclaration;

@@ -8,11 +8,19 @@ import { SHOPIFY_BACKFILL_QUEUE } from './backfill-queue.js';
 import { BACKFILL_PHASES, type BackfillPhase, type SHOPIFY_BACKFILL_RECORDS } from './backfill-records.js';
 import { type ShopAccess, ShopifyError, type ShopifyGraphql } from './graphql.js';
 import type { ApplyOutcome, ReconcileApply } from './reconcile.js';
-import { customerFromNode, orderFromNode, productFromNode, UnexpectedNodeError } from './reconcile-queries.js';
+import {
+  BULK_LEVEL_FIELDS,
+  customerFromNode,
+  levelsOfProductNode,
+  orderFromNode,
+  productFromNode,
+  UnexpectedNodeError,
+} from './reconcile-queries.js';
 
 /**
  * A first connect's history through Shopify's bulk operations: one `bulkOperationRunQuery` per
- * resource (customers, products, orders with their line items), polled by `node(id:)` until
+ * resource (customers, products with each variant's stock per location, orders with their line
+ * items), polled by `node(id:)` until
  * COMPLETED, its JSONL downloaded and STREAMED line by line (a big store's file is gigabytes; the
  * function's memory must not grow with it). Each object is put back together from its own line
  * and its children's (`__parentId` lines, grouped right after their parent by `groupObjects:
@@ -41,7 +49,10 @@ export const BACKFILL_QUERIES: Readonly<Record<BackfillPhase, string>> = {
   products {
     edges { node {
       id title handle status vendor productType tags createdAt updatedAt
-      variants { edges { node { __typename id title sku barcode price compareAtPrice position inventoryItem { id } } } }
+      variants { edges { node {
+        __typename id title sku barcode price compareAtPrice position
+        inventoryItem { id inventoryLevels { edges { node { ${BULK_LEVEL_FIELDS} } } } }
+      } } }
       media { edges { node { __typename ... on MediaImage { id image { url altText } } } } }
     } }
   }
@@ -49,7 +60,7 @@ export const BACKFILL_QUERIES: Readonly<Record<BackfillPhase, string>> = {
   orders: `{
   orders {
     edges { node {
-      id name email phone createdAt updatedAt cancelledAt cancelReason closedAt currencyCode
+      id name email phone createdAt updatedAt cancelledAt cancelReason closedAt currencyCode customerLocale
       displayFinancialStatus displayFulfillmentStatus
       customer { id }
       subtotalPriceSet { ${MONEY} }
@@ -83,6 +94,7 @@ export const BULK_CHILD_FIELDS: Readonly<Record<string, string>> = {
   ManualDiscountApplication: 'discountApplications',
   ScriptDiscountApplication: 'discountApplications',
   ProductVariant: 'variants',
+  InventoryLevel: 'inventoryLevels',
   MediaImage: 'media',
   Video: 'media',
   ExternalVideo: 'media',
@@ -256,8 +268,8 @@ interface Assembled {
 /**
  * The JSONL's objects, reassembled, from line `skipLines` on: read through readline over the
  * response body, so only the current object and the stream's small buffer are ever in memory.
- * Children not directly after their parent (never with `groupObjects: true`) are counted as
- * orphans and skipped, not held.
+ * Children not after their parent (never with `groupObjects: true`) are counted as orphans and
+ * skipped, not held. Grandchildren (a variant's stock levels) attach to their child.
  */
 export async function* bulkObjects(
   body: WebReadableStream<Uint8Array> | ReadableStream<Uint8Array>,
@@ -270,6 +282,18 @@ export async function* bulkObjects(
   const lines = createInterface({ input, crlfDelay: Number.POSITIVE_INFINITY });
   let lineNo = 0;
   let current: Record<string, unknown> | undefined;
+  /**
+   * The objects of the current top-level one that a child line can name as its parent: itself,
+   * its children, and each child's inventory item. A variant's stock levels (a connection under
+   * its `inventoryItem`) name the item or the variant; either way they land under the item, where
+   * the GraphQL answer has them.
+   */
+  let parents = new Map<string, Record<string, unknown>>();
+  const known = (object: Record<string, unknown>) => {
+    if (typeof object.id === 'string') parents.set(object.id, object);
+    const item = object.inventoryItem as Record<string, unknown> | null | undefined;
+    if (item && typeof item.id === 'string') parents.set(item.id, item);
+  };
   try {
     for await (const line of lines) {
       lineNo += 1;
@@ -277,19 +301,27 @@ export async function* bulkObjects(
       const parsed = JSON.parse(line) as Record<string, unknown>;
       const parentId = parsed.__parentId;
       if (typeof parentId === 'string') {
-        if (!current || current.id !== parentId) {
+        const found = current && parents.get(parentId);
+        if (!found) {
           options.onOrphan?.();
           continue;
         }
         const { __parentId: _parent, __typename: type, ...child } = parsed;
         const field = BULK_CHILD_FIELDS[String(type)] ?? 'children';
-        if (!current[field]) current[field] = { nodes: [] };
-        (current[field] as { nodes: unknown[] }).nodes.push(child);
+        const holder =
+          field === 'inventoryLevels' && found.inventoryItem && typeof found.inventoryItem === 'object'
+            ? (found.inventoryItem as Record<string, unknown>)
+            : found;
+        if (!holder[field]) holder[field] = { nodes: [] };
+        (holder[field] as { nodes: unknown[] }).nodes.push(child);
+        known(child);
         continue;
       }
       // A new top-level object: the previous one is complete, ending at the line before this.
       if (current) yield { node: current, endLine: lineNo - 1 };
       current = parsed;
+      parents = new Map();
+      known(current);
     }
     if (current) yield { node: current, endLine: lineNo };
   } finally {
@@ -455,6 +487,8 @@ export async function runBackfill(
         const applyBatch = async () => {
           if (!batch.length) return;
           let skipped = 0;
+          /** Stock levels that did not fit: failures of their own, their product still counts. */
+          let levelsSkipped = 0;
           await pool(batch, concurrency, async ({ node }) => {
             let item: unknown;
             try {
@@ -469,9 +503,20 @@ export async function runBackfill(
               phase === 'customers' ? 'customer' : phase === 'products' ? 'product' : 'order'
             ] as (tenantId: string, item: unknown) => Promise<ApplyOutcome>;
             await apply(tenantId, item);
+            if (phase !== 'products') return;
+            // The product's stock at each location, newer-only by each level's own updatedAt, so
+            // an `inventory_levels/update` that came during the import is not undone by it.
+            for (const level of levelsOfProductNode(node)) {
+              if (level instanceof UnexpectedNodeError) {
+                levelsSkipped += 1;
+                deps.onSkipped?.(level);
+                continue;
+              }
+              await deps.apply.inventoryLevel(tenantId, level);
+            }
           });
           objects += batch.length - skipped;
-          failed += skipped;
+          failed += skipped + levelsSkipped;
           await commit({
             linesDone: (batch.at(-1) as Assembled).endLine,
             [DONE_FIELD[phase]]: objects,

@@ -29,6 +29,24 @@ export const ShopConnectionRecord = new Entity({
     refreshTokenExpiresAt: { type: 'number' },
     /** While in the future, one caller is refreshing the tokens (ms). */
     refreshLeaseUntil: { type: 'number' },
+    /**
+     * How the business connected: `app` through the public app's OAuth install (expiring offline
+     * tokens), `custom` with its own custom app's client id and secret (client credentials grant,
+     * 24-hour tokens, no refresh token). Absent on connections made before custom apps: `app`.
+     */
+    kind: { type: ['app', 'custom'] as const },
+    /** A custom app's client id (not secret: it names the app). */
+    customClientId: { type: 'string' },
+    /** A custom app's client secret, sealed; absent once disconnected. */
+    customClientSecret: { type: 'string' },
+    /**
+     * Background work's application-only token (a signed client assertion exchanged at the shop;
+     * at most an hour, no refresh token), sealed, with its expiry (ms) and its own single-flight
+     * lease, apart from the merchant's offline token.
+     */
+    appToken: { type: 'string' },
+    appTokenExpiresAt: { type: 'number' },
+    appTokenLeaseUntil: { type: 'number' },
     /** Who connected it (a member id), for the audit trail and the store page. */
     connectedBy: { type: 'string' },
     connectedAt: { type: 'number', required: true, default: () => Date.now() },
@@ -101,3 +119,20 @@ export const SHOPIFY_CONNECTION_RECORDS = {
 };
 
 export type ShopConnectionStore = Store<typeof SHOPIFY_CONNECTION_RECORDS>;
+
+/**
+ * Every credential a connection can hold (the merchant's offline token and its refresh token, a
+ * custom app's secret, the app-only token) with their timings and leases: what disconnect and
+ * `app/uninstalled` drop, so neither leaves a live secret on a connection that stopped syncing.
+ */
+export const SHOP_CREDENTIAL_FIELDS = [
+  'accessToken',
+  'accessTokenExpiresAt',
+  'refreshToken',
+  'refreshTokenExpiresAt',
+  'refreshLeaseUntil',
+  'customClientSecret',
+  'appToken',
+  'appTokenExpiresAt',
+  'appTokenLeaseUntil',
+] as const;

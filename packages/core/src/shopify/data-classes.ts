@@ -13,7 +13,8 @@ import { SHOPIFY_SUPPRESSION_DATA_CLASSES } from './suppression.js';
 export const SHOPIFY_CONNECTION_DATA_CLASSES: DataClass[] = [
   {
     name: 'shopify.connection',
-    description: "The business's connected Shopify store: sealed access and refresh tokens, scopes, installs under way",
+    description:
+      "The business's connected Shopify store: sealed access, refresh and application-only tokens, a custom app's sealed client secret, scopes, installs under way",
     personal: false,
     retention: { days: RETENTION_DAYS.afterAccountDeletion, basis: 'account-deletion' },
     partitions: atLocations((tenantId) => [

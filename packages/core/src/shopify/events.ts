@@ -1,4 +1,5 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
+import * as z from 'zod';
 import type { TenantKeyring } from '../platform/crypto/keyring.js';
 import { PermanentError } from '../platform/errors.js';
 import { isConditionFailure, type Store } from '../platform/store/service.js';
@@ -7,15 +8,18 @@ import {
   type ApplyStore,
   applyCheckout,
   applyCustomer,
+  applyFulfillment,
   applyInventoryLevel,
   applyOrder,
   applyProduct,
+  type FulfillmentOutcome,
 } from './apply.js';
-import type { SHOPIFY_CONNECTION_RECORDS } from './connection-records.js';
+import { SHOP_CREDENTIAL_FIELDS, type SHOPIFY_CONNECTION_RECORDS } from './connection-records.js';
 import {
   CheckoutWebhook,
   CustomerWebhook,
   deletedCheckout,
+  fulfillmentWebhook,
   InventoryLevelWebhook,
   OrderWebhook,
   ProductWebhook,
@@ -52,6 +56,7 @@ export type ComplianceHandler = (
 
 export type ShopifyEventOutcome =
   | ApplyOutcome
+  | FulfillmentOutcome
   | ComplianceOutcome
   | 'duplicate'
   | 'unknown-shop'
@@ -90,12 +95,23 @@ function parsed<T>(
   return result.data;
 }
 
+/** A fulfillment delivery's body as `parsed` takes it: the zod issues' paths, or the exact order id. */
+function safeFulfillment(body: unknown, text: string) {
+  try {
+    return { success: true as const, data: fulfillmentWebhook(body, text) };
+  } catch (error) {
+    if (error instanceof z.ZodError) return { success: false as const, error };
+    throw error;
+  }
+}
+
 /** Applies one topic's body; undefined for a topic the copy does not keep. */
 async function applyTopic(
   deps: ShopifyEventDeps,
   tenantId: string,
   delivery: ShopifyDelivery,
   json: unknown,
+  text: string,
 ): Promise<ShopifyEventOutcome> {
   const { topic } = delivery;
   if (topicIn(SHOPIFY_TOPICS.customer, topic))
@@ -116,6 +132,10 @@ async function applyTopic(
     }
     return applyCheckout(deps, tenantId, checkout);
   }
+  if (topicIn(SHOPIFY_TOPICS.fulfillment, topic)) {
+    const { orderId, fulfillment } = parsed({ safeParse: (body) => safeFulfillment(body, text) }, json, topic);
+    return applyFulfillment(deps, tenantId, orderId, fulfillment);
+  }
   if (topicIn(SHOPIFY_TOPICS.uninstalled, topic)) {
     await markUninstalled(deps.store, tenantId, delivery.shop, delivery.triggeredAt ?? delivery.receivedAt);
     return 'uninstalled';
@@ -131,7 +151,7 @@ async function markUninstalled(store: ShopifyEventStore, tenantId: string, shopD
   await store.entities.shopConnection
     .patch({ tenantId, shopDomain })
     .set({ status: 'uninstalled', disconnectedAt: at })
-    .remove(['accessToken', 'accessTokenExpiresAt', 'refreshToken', 'refreshTokenExpiresAt', 'refreshLeaseUntil'])
+    .remove([...SHOP_CREDENTIAL_FIELDS])
     .go()
     .catch((error: unknown) => {
       // No connection record (never finished, or removed): nothing to mark.
@@ -171,13 +191,14 @@ export async function processShopifyDelivery(
   if (compliance && deps.compliance) {
     outcome = await deps.compliance(tenantId, delivery, shopifyDeliveryText(delivery));
   } else {
+    const text = shopifyDeliveryText(delivery);
     let json: unknown;
     try {
-      json = JSON.parse(shopifyDeliveryText(delivery));
+      json = JSON.parse(text);
     } catch {
       throw new ShopifyPayloadError('body is not JSON');
     }
-    outcome = await applyTopic(deps, tenantId, delivery, json);
+    outcome = await applyTopic(deps, tenantId, delivery, json, text);
   }
   // After `shop/redact` nothing of the store is kept, not even this id: its shop has no
   // directory entry any more, so a redelivery finds no business and is dropped anyway.

@@ -5,7 +5,7 @@ import type { AuditStore } from '../audit/records.js';
 import type { TenantKeyring } from '../platform/crypto/keyring.js';
 import { ValidationError } from '../platform/errors.js';
 import { isConditionFailure } from '../platform/store/service.js';
-import type { ShopConnectionStatus, ShopConnectionStore } from './connection-records.js';
+import { SHOP_CREDENTIAL_FIELDS, type ShopConnectionStatus, type ShopConnectionStore } from './connection-records.js';
 import { SHOPIFY_API_VERSION, type ShopifyAppSettings, shopOrigin } from './settings.js';
 import { requestShopTokens, type ShopTokens, sealShopTokens } from './tokens.js';
 
@@ -23,6 +23,7 @@ export const SHOPIFY_SCOPES = [
   'read_products',
   'read_inventory',
   'write_inventory',
+  'read_locations',
   'read_fulfillments',
   'read_checkouts',
 ] as const;
@@ -205,6 +206,8 @@ export interface ShopConnectionView {
   connected: boolean;
   shopDomain: string | null;
   status: ShopConnectionStatus | null;
+  /** `app`: through the public app's install; `custom`: the merchant's own custom app. */
+  kind: 'app' | 'custom' | null;
   scopes: string[];
   connectedAt: string | null;
   disconnectedAt: string | null;
@@ -217,12 +220,21 @@ export async function shopConnectionView(store: ShopConnectionStore, tenantId: s
     (a, b) => Number(b.status === 'connected') - Number(a.status === 'connected') || b.updatedAt - a.updatedAt,
   )[0];
   if (!shop) {
-    return { connected: false, shopDomain: null, status: null, scopes: [], connectedAt: null, disconnectedAt: null };
+    return {
+      connected: false,
+      shopDomain: null,
+      status: null,
+      kind: null,
+      scopes: [],
+      connectedAt: null,
+      disconnectedAt: null,
+    };
   }
   return {
     connected: shop.status === 'connected',
     shopDomain: shop.shopDomain,
     status: shop.status,
+    kind: shop.kind ?? 'app',
     scopes: shop.scopes ? shop.scopes.split(',').filter(Boolean) : [],
     connectedAt: new Date(shop.connectedAt).toISOString(),
     disconnectedAt: shop.disconnectedAt ? new Date(shop.disconnectedAt).toISOString() : null,
@@ -245,7 +257,7 @@ export async function disconnectShop(
     await deps.store.entities.shopConnection
       .patch({ tenantId, shopDomain: shop.shopDomain })
       .set({ status: 'disconnected', disconnectedAt: Date.now() })
-      .remove(['accessToken', 'accessTokenExpiresAt', 'refreshToken', 'refreshTokenExpiresAt', 'refreshLeaseUntil'])
+      .remove([...SHOP_CREDENTIAL_FIELDS])
       .go();
     await recordAuditEvent(deps.store, tenantId, {
       action: 'integration.disconnected',

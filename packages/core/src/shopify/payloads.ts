@@ -87,6 +87,7 @@ export const Fulfillment = z.object({
   createdAt: z.number().int(),
   updatedAt: z.number().int(),
 });
+export type ShopifyFulfillment = z.infer<typeof Fulfillment>;
 
 export const ShopifyOrder = z.object({
   id: Gid('Order'),
@@ -115,6 +116,11 @@ export const ShopifyOrder = z.object({
   total: Money,
   /** The checkout it was placed from (a checkout's `token`), to mark that checkout completed. */
   checkoutToken: z.string().optional(),
+  /**
+   * The language the customer shopped the storefront in (`tr`, `en-US`): what the order's notices
+   * speak, which the shipping country only guesses at (an English speaker ships to İstanbul too).
+   */
+  customerLocale: z.string().optional(),
   createdAt: z.number().int(),
   updatedAt: z.number().int(),
 });
@@ -320,6 +326,7 @@ const RestOrder = z.object({
   cancel_reason: text,
   closed_at: opt(Time),
   checkout_token: text,
+  customer_locale: text,
   line_items: z.array(
     z.object({
       id: RestId,
@@ -407,22 +414,14 @@ export const OrderWebhook = RestOrder.transform((o): ShopifyOrder => {
       title: line.title,
       price: moneyOf(line.price_set, line.price, currency),
     })),
-    fulfillments: (o.fulfillments ?? []).map((f) => ({
-      id: gidOf('Fulfillment', f.id, f.admin_graphql_api_id),
-      status: f.status,
-      ...(f.shipment_status && { shipmentStatus: f.shipment_status }),
-      ...(f.tracking_company && { trackingCompany: f.tracking_company }),
-      trackingNumbers: f.tracking_numbers ?? (f.tracking_number ? [f.tracking_number] : []),
-      trackingUrls: f.tracking_urls ?? (f.tracking_url ? [f.tracking_url] : []),
-      createdAt: ms(f.created_at),
-      updatedAt: ms(f.updated_at),
-    })),
+    fulfillments: (o.fulfillments ?? []).map(fulfillmentOf),
     subtotal: moneyOf(o.subtotal_price_set, o.subtotal_price, currency),
     totalDiscounts: moneyOf(o.total_discounts_set, o.total_discounts, currency),
     ...(o.total_shipping_price_set && { totalShipping: moneyOf(o.total_shipping_price_set, undefined, currency) }),
     totalTax: moneyOf(o.total_tax_set, o.total_tax, currency),
     total: moneyOf(o.total_price_set, o.total_price, currency),
     ...(o.checkout_token && { checkoutToken: o.checkout_token }),
+    ...(o.customer_locale && { customerLocale: o.customer_locale }),
     createdAt: ms(o.created_at),
     updatedAt: ms(o.updated_at),
   };
@@ -567,6 +566,52 @@ export function deletedCheckout(body: unknown, triggeredAt: number): ShopifyChec
   return { token, state: 'deleted', lineItems: [], updatedAt: triggeredAt };
 }
 
+const RestFulfillment = z.object({
+  id: RestId,
+  admin_graphql_api_id: GidText,
+  order_id: RestId,
+  status: z.string(),
+  shipment_status: text,
+  tracking_company: text,
+  tracking_number: text,
+  tracking_numbers: opt(z.array(z.string())),
+  tracking_url: text,
+  tracking_urls: opt(z.array(z.string())),
+  created_at: Time,
+  updated_at: Time,
+});
+
+/** One fulfillment as the order's webhooks and the fulfillment topics carry it. */
+function fulfillmentOf(f: Omit<z.infer<typeof RestFulfillment>, 'order_id'>): ShopifyFulfillment {
+  return {
+    id: gidOf('Fulfillment', f.id, f.admin_graphql_api_id),
+    status: f.status,
+    ...(f.shipment_status && { shipmentStatus: f.shipment_status }),
+    ...(f.tracking_company && { trackingCompany: f.tracking_company }),
+    trackingNumbers: f.tracking_numbers ?? (f.tracking_number ? [f.tracking_number] : []),
+    trackingUrls: f.tracking_urls ?? (f.tracking_url ? [f.tracking_url] : []),
+    createdAt: ms(f.created_at),
+    updatedAt: ms(f.updated_at),
+  };
+}
+
+/**
+ * `fulfillments/create` and `fulfillments/update`: one fulfillment and the order it ships. The
+ * body names its order only by `order_id`, a bare number that JSON.parse rounds past 2^53 (order
+ * ids are that large), so the exact digits are read from the signed text itself, as the
+ * compliance topics read `orders_to_redact`.
+ */
+export function fulfillmentWebhook(json: unknown, text: string): { orderId: string; fulfillment: ShopifyFulfillment } {
+  const body = RestFulfillment.parse(json);
+  let orderId = String(body.order_id);
+  if (typeof body.order_id === 'number' && !Number.isSafeInteger(body.order_id)) {
+    const exact = /"order_id"\s*:\s*"?([0-9]{1,20})"?/.exec(text)?.[1];
+    if (!exact) throw new Error('an order_id past exact JSON numbers that the text does not show');
+    orderId = exact;
+  }
+  return { orderId, fulfillment: fulfillmentOf(body) };
+}
+
 /** The topics the worker applies, by what they carry. */
 export const SHOPIFY_TOPICS = {
   customer: ['customers/create', 'customers/update'],
@@ -575,5 +620,6 @@ export const SHOPIFY_TOPICS = {
   inventoryLevel: ['inventory_levels/update'],
   checkout: ['checkouts/create', 'checkouts/update'],
   checkoutDelete: ['checkouts/delete'],
+  fulfillment: ['fulfillments/create', 'fulfillments/update'],
   uninstalled: ['app/uninstalled'],
 } as const;

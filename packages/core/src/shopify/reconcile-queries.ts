@@ -1,5 +1,5 @@
 import type * as z from 'zod';
-import { ShopifyCustomer, ShopifyOrder, ShopifyProduct } from './payloads.js';
+import { ShopifyCustomer, ShopifyInventoryLevel, ShopifyOrder, ShopifyProduct } from './payloads.js';
 
 /**
  * The reconciliation's GraphQL queries (Admin API 2026-10) and how their nodes become the same
@@ -25,10 +25,34 @@ export const RECONCILE_CUSTOMERS_QUERY = `query ReconcileCustomers(${PAGE_VARS})
   }
 }`;
 
+const LINE_ITEM_FIELDS = `id title variantTitle sku quantity unfulfilledQuantity variant { id } product { id }
+          originalUnitPriceSet { ${MONEY} }
+          totalDiscountSet { ${MONEY} }`;
+
+/**
+ * Line items read with each order of a page. An order with more (a wholesale order, a big
+ * basket) says so in `pageInfo`, and the rest is read by {@link ORDER_LINE_ITEMS_QUERY}: the copy
+ * keeps every line, never the first hundred of them.
+ */
+export const ORDER_LINE_ITEMS_PAGE = 100;
+/** Line items per follow-up page (Shopify's largest page). */
+export const MORE_LINE_ITEMS_PAGE = 250;
+
+export const ORDER_LINE_ITEMS_QUERY = `query OrderLineItems($id: ID!, $first: Int!, $after: String) {
+  order(id: $id) {
+    lineItems(first: $first, after: $after) { nodes { ${LINE_ITEM_FIELDS} } ${PAGE_INFO} }
+  }
+}`;
+
+/** The shop's currency: product prices are in it, and Shopify's product payloads do not name it. */
+export const SHOP_CURRENCY_QUERY = `query ShopCurrency {
+  shop { currencyCode }
+}`;
+
 export const RECONCILE_ORDERS_QUERY = `query ReconcileOrders(${PAGE_VARS}) {
   orders(${PAGE_ARGS}) {
     nodes {
-      id name email phone createdAt updatedAt cancelledAt cancelReason closedAt currencyCode
+      id name email phone createdAt updatedAt cancelledAt cancelReason closedAt currencyCode customerLocale
       displayFinancialStatus displayFulfillmentStatus
       customer { id }
       subtotalPriceSet { ${MONEY} }
@@ -39,13 +63,7 @@ export const RECONCILE_ORDERS_QUERY = `query ReconcileOrders(${PAGE_VARS}) {
       discountApplications(first: 20) {
         nodes { ... on DiscountCodeApplication { code value { ... on MoneyV2 { amount currencyCode } } } }
       }
-      lineItems(first: 100) {
-        nodes {
-          id title variantTitle sku quantity unfulfilledQuantity variant { id } product { id }
-          originalUnitPriceSet { ${MONEY} }
-          totalDiscountSet { ${MONEY} }
-        }
-      }
+      lineItems(first: ${ORDER_LINE_ITEMS_PAGE}) { nodes { ${LINE_ITEM_FIELDS} } ${PAGE_INFO} }
       shippingLines(first: 10) { nodes { title originalPriceSet { ${MONEY} } } }
       shippingAddress { name address1 address2 city province zip country countryCodeV2 phone }
       fulfillments(first: 20) { id status displayStatus createdAt updatedAt trackingInfo { company number url } }
@@ -64,6 +82,35 @@ export const RECONCILE_PRODUCTS_QUERY = `query ReconcileProducts(${PAGE_VARS}) {
     ${PAGE_INFO}
   }
 }`;
+
+/**
+ * Stock: the shop's locations (a shop has a handful; inactive ones hold no stock to sell), then,
+ * per location, the inventory levels whose own `updatedAt` is after the cursor. A level's
+ * quantity changing moves the level's `updatedAt`, not its inventory item's nor its product's,
+ * so `Location.inventoryLevels(query: "updated_at:>…")` is the one search that finds exactly the
+ * levels a lost `inventory_levels/update` left behind (docs/shopify.md, "Stock in the backfill
+ * and the reconcile").
+ */
+export const RECONCILE_LOCATIONS_QUERY = `query ReconcileLocations($first: Int!, $after: String) {
+  locations(first: $first, after: $after) {
+    nodes { id }
+    pageInfo { hasNextPage endCursor }
+  }
+}`;
+
+const LEVEL_FIELDS = 'id updatedAt item { id } quantities(names: ["available"]) { name quantity }';
+
+export const RECONCILE_INVENTORY_LEVELS_QUERY = `query ReconcileInventoryLevels($location: ID!, $first: Int!, $after: String, $query: String) {
+  location(id: $location) {
+    inventoryLevels(first: $first, after: $after, query: $query) {
+      nodes { ${LEVEL_FIELDS} }
+      pageInfo { hasNextPage endCursor }
+    }
+  }
+}`;
+
+/** The bulk backfill's selection of each variant's stock (shopify/backfill.ts, products phase). */
+export const BULK_LEVEL_FIELDS = `__typename ${LEVEL_FIELDS} location { id }`;
 
 type Node = Record<string, unknown>;
 
@@ -170,6 +217,7 @@ export function orderFromNode(raw: unknown): ShopifyOrder {
       cancelledAt: time(node.cancelledAt),
       cancelReason: word(node.cancelReason),
       closedAt: time(node.closedAt),
+      customerLocale: text(node.customerLocale),
       lineItems: nodesOf(node.lineItems).map((item) =>
         defined({
           id: item.id,
@@ -268,4 +316,45 @@ export function productFromNode(raw: unknown): ShopifyProduct {
       updatedAt: time(node.updatedAt),
     }),
   );
+}
+
+/**
+ * An inventory level node (`InventoryLevel` with `item { id }`, `quantities(names: ["available"])`
+ * and `updatedAt`) as the webhook's payload gives it. The location comes from the node when it
+ * names it (the bulk file), else from the location it was read under (the reconcile); the item
+ * likewise from the node, else from the variant it was read under.
+ */
+export function levelFromNode(
+  raw: unknown,
+  context: { locationId?: string; inventoryItemId?: string } = {},
+): ShopifyInventoryLevel {
+  const node = raw as Node;
+  const available = (Array.isArray(node.quantities) ? (node.quantities as Node[]) : []).find(
+    (quantity) => quantity.name === 'available',
+  )?.quantity;
+  return checked(ShopifyInventoryLevel, {
+    id: node.id,
+    inventoryItemId: idOf(node.item) ?? context.inventoryItemId,
+    locationId: idOf(node.location) ?? context.locationId,
+    available,
+    updatedAt: time(node.updatedAt),
+  } as { id?: unknown });
+}
+
+/**
+ * The stock levels a bulk products line carried, put back together under each variant's
+ * `inventoryItem.inventoryLevels`: each normalised, or the error that says which did not fit.
+ */
+export function levelsOfProductNode(raw: unknown): (ShopifyInventoryLevel | UnexpectedNodeError)[] {
+  return nodesOf((raw as Node).variants).flatMap((variant) => {
+    const item = variant.inventoryItem as Node | null | undefined;
+    return nodesOf(item?.inventoryLevels).map((level) => {
+      try {
+        return levelFromNode(level, { inventoryItemId: idOf(item) });
+      } catch (error) {
+        if (error instanceof UnexpectedNodeError) return error;
+        throw error;
+      }
+    });
+  });
 }

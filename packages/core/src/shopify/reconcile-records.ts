@@ -16,6 +16,8 @@ export const ShopSyncCursorRecord = new Entity({
     customersUpdatedAt: { type: 'number' },
     ordersUpdatedAt: { type: 'number' },
     productsUpdatedAt: { type: 'number' },
+    /** The newest stock level `updatedAt` applied, moved only after every location was read through. */
+    inventoryUpdatedAt: { type: 'number' },
     /** When the last run finished every resource (ms). */
     lastReconciledAt: { type: 'number' },
     /** What the last finished run saw and applied, per resource (counts only). */
@@ -28,8 +30,12 @@ export const ShopSyncCursorRecord = new Entity({
         ordersApplied: { type: 'number' },
         productsSeen: { type: 'number' },
         productsApplied: { type: 'number' },
+        inventorySeen: { type: 'number' },
+        inventoryApplied: { type: 'number' },
       },
     },
+    /** The shop's currency (`shop { currencyCode }`, read by each run): the one its product prices are in. */
+    currencyCode: { type: 'string' },
     /** The kind of the last run's failure (ShopifyError kind), cleared by a finished run. */
     lastErrorKind: { type: 'string' },
     lastErrorAt: { type: 'number' },

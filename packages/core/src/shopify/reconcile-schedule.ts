@@ -7,7 +7,7 @@ import type { ScheduleDeclaration } from '../platform/area.js';
  * missed. Its own function: it finds shops by Query (the business list, each business's
  * connection), reads and writes the local copy and the cursors, opens tokens and seals what it
  * stores with existing keys, and refreshes an expiring token (the app's client id and secret).
- * No queues, no objects, no Scan.
+ * No objects, no Scan.
  */
 export const SHOPIFY_RECONCILE_SCHEDULE = {
   name: 'shopify-reconcile',
@@ -19,6 +19,14 @@ export const SHOPIFY_RECONCILE_SCHEDULE = {
   cron: '7,22,37,52 * * * *',
   // A big shop's first pages may wait on the throttle; the page limit keeps a run well inside this.
   timeoutSeconds: 600,
-  access: { table: ['GetItem', 'PutItem', 'UpdateItem', 'Query'], tenantKeys: ['Decrypt'] } satisfies Access,
-  settings: { secrets: ['SHOPIFY_CLIENT_ID', 'SHOPIFY_CLIENT_SECRET'] } satisfies FunctionSettings,
+  // Sends each order it applies to the order notices (order-notices/queue.ts), and stock
+  // adjustments whose queue message was lost back to `shopify-stock` (stock.ts sweep).
+  access: {
+    table: ['GetItem', 'PutItem', 'UpdateItem', 'Query'],
+    tenantKeys: ['Decrypt'],
+    sends: ['order-notices', 'shopify-stock'],
+  } satisfies Access,
+  settings: {
+    secrets: ['SHOPIFY_CLIENT_ID', 'SHOPIFY_CLIENT_SECRET', 'SHOPIFY_APP_PRIVATE_KEY'],
+  } satisfies FunctionSettings,
 } as const satisfies ScheduleDeclaration;

@@ -2,14 +2,20 @@ import type { Store } from '../platform/store/service.js';
 import type { TENANCY_RECORDS } from '../tenancy/records.js';
 import type { SHOPIFY_CONNECTION_RECORDS } from './connection-records.js';
 import { type ShopAccess, ShopifyError, type ShopifyGraphql } from './graphql.js';
-import type { ShopifyCustomer, ShopifyOrder, ShopifyProduct } from './payloads.js';
+import type { ShopifyCustomer, ShopifyInventoryLevel, ShopifyOrder, ShopifyProduct } from './payloads.js';
 import {
   customerFromNode,
+  levelFromNode,
+  MORE_LINE_ITEMS_PAGE,
+  ORDER_LINE_ITEMS_QUERY,
   orderFromNode,
   productFromNode,
   RECONCILE_CUSTOMERS_QUERY,
+  RECONCILE_INVENTORY_LEVELS_QUERY,
+  RECONCILE_LOCATIONS_QUERY,
   RECONCILE_ORDERS_QUERY,
   RECONCILE_PRODUCTS_QUERY,
+  SHOP_CURRENCY_QUERY,
   UnexpectedNodeError,
 } from './reconcile-queries.js';
 import type { SHOPIFY_RECONCILE_RECORDS } from './reconcile-records.js';
@@ -18,13 +24,15 @@ import type { SHOPIFY_RECONCILE_RECORDS } from './reconcile-records.js';
  * The scheduled reconciliation: Shopify's webhooks can be late, out of order or lost, so every
  * 15 minutes each connected shop is asked for what changed since its cursor (GraphQL
  * `updated_at:>` searches sorted by UPDATED_AT) and every customer, order and product in the
- * answer goes through the same apply functions the webhooks use. Those keep only what is newer
+ * answer goes through the same apply functions the webhooks use; then the stock levels changed
+ * since the stock cursor, location by location (see reconcileStock). Those keep only what is newer
  * than what is stored, so what the webhooks already brought is a no-op and what they missed is
  * repaired. The client paces the queries by Shopify's throttle status.
  */
 
 export const RECONCILE_RESOURCES = ['customers', 'orders', 'products'] as const;
-export type ReconcileResource = (typeof RECONCILE_RESOURCES)[number];
+/** What one run reconciles: the resources above, then stock (reconcileStock). */
+export type ReconcileResource = (typeof RECONCILE_RESOURCES)[number] | 'inventory';
 
 /**
  * Shopify's clocks and ours differ, and an item saved in the same second as the cursor may be
@@ -45,6 +53,8 @@ export interface ReconcileApply {
   customer(tenantId: string, customer: ShopifyCustomer): Promise<ApplyOutcome>;
   order(tenantId: string, order: ShopifyOrder): Promise<ApplyOutcome>;
   product(tenantId: string, product: ShopifyProduct): Promise<ApplyOutcome>;
+  /** A stock level (apply.ts applyInventoryLevel): the backfill's products carry them, the reconcile reads them. */
+  inventoryLevel(tenantId: string, level: ShopifyInventoryLevel): Promise<ApplyOutcome>;
 }
 
 export interface ReconcileDeps {
@@ -63,6 +73,12 @@ export interface ReconcileDeps {
   maxPages?: number;
   /** Told of each node that did not fit its payload (its id and the failing fields, no values). */
   onSkipped?: (shop: ConnectedShop, error: UnexpectedNodeError) => void;
+  /**
+   * Housekeeping of the business's own that rides on the run, after its shop's reconcile
+   * (whether that finished or not): stock.ts `requeueStuckStockAdjustments`, bound to the queue.
+   * Answers how many items it re-queued.
+   */
+  sweep?: (tenantId: string) => Promise<number>;
 }
 
 export interface ConnectedShop {
@@ -87,6 +103,12 @@ export interface ShopReconcileReport {
   counts: Partial<Record<ReconcileResource, ResourceCounts>>;
   /** The ShopifyError kind (or `failed`) that stopped this shop's run; its cursors stay where they got to. */
   error?: string;
+  /** What the sweep re-queued (stock adjustments whose queue send was lost), when it ran. */
+  requeued?: number;
+  /** The sweep failed (logged by the caller from this kind); the next run sweeps again. */
+  sweepError?: string;
+  /** Stock was not reconciled: Shopify refused the locations (`read_locations` not granted). */
+  stockError?: 'access-denied';
 }
 
 interface Page<N> {
@@ -123,7 +145,7 @@ const CURSOR_FIELD = {
   customers: 'customersUpdatedAt',
   orders: 'ordersUpdatedAt',
   products: 'productsUpdatedAt',
-} as const satisfies Record<ReconcileResource, string>;
+} as const satisfies Record<(typeof RECONCILE_RESOURCES)[number], string>;
 
 /** Shopify's search syntax wants an ISO time in quotes; whole seconds are what it compares. */
 const since = (ms: number) => `updated_at:>'${new Date(Math.max(0, ms)).toISOString().replace(/\.\d{3}Z$/, 'Z')}'`;
@@ -146,6 +168,7 @@ export async function reconcileShop(deps: ReconcileDeps, shop: ConnectedShop): P
     throw new ShopifyError({ kind: 'auth', status: 0, codes: ['SHOP_MISMATCH'] });
   }
   const report: ShopReconcileReport = { tenantId, shopDomain, counts: {} };
+  await recordShopCurrency(deps, access, key);
 
   const resources = {
     customers: { query: RECONCILE_CUSTOMERS_QUERY, normalise: customerFromNode, apply: deps.apply.customer },
@@ -184,7 +207,7 @@ export async function reconcileShop(deps: ReconcileDeps, shop: ConnectedShop): P
         counts.seen += 1;
         let item: { updatedAt: number };
         try {
-          item = normalise(node);
+          item = normalise(resource === 'orders' ? await withAllLineItems(deps, access, node) : node);
         } catch (error) {
           if (!(error instanceof UnexpectedNodeError)) throw error;
           counts.skipped += 1;
@@ -204,6 +227,16 @@ export async function reconcileShop(deps: ReconcileDeps, shop: ConnectedShop): P
     }
   }
 
+  try {
+    report.counts.inventory = await reconcileStock(deps, shop, access, stored?.inventoryUpdatedAt);
+  } catch (error) {
+    // A connection granted before the app asked for `read_locations` may not list locations:
+    // its stock is kept by the webhooks alone until the merchant approves the scope. The rest
+    // of the run stands; the report says why stock was left.
+    if (!(error instanceof ShopifyError && error.codes.includes('ACCESS_DENIED'))) throw error;
+    report.stockError = 'access-denied';
+  }
+
   const total = (resource: ReconcileResource, field: 'seen' | 'applied') => report.counts[resource]?.[field] ?? 0;
   await deps.store.entities.shopSyncCursor
     .upsert({
@@ -216,6 +249,8 @@ export async function reconcileShop(deps: ReconcileDeps, shop: ConnectedShop): P
         ordersApplied: total('orders', 'applied'),
         productsSeen: total('products', 'seen'),
         productsApplied: total('products', 'applied'),
+        inventorySeen: total('inventory', 'seen'),
+        inventoryApplied: total('inventory', 'applied'),
       },
     })
     .go({ response: 'none' });
@@ -225,6 +260,148 @@ export async function reconcileShop(deps: ReconcileDeps, shop: ConnectedShop): P
     .remove(['lastErrorKind', 'lastErrorAt'])
     .go({ response: 'none' });
   return report;
+}
+
+/**
+ * Levels (and locations) per page unless `pageSize` says otherwise. Shopify reserves a page's
+ * whole cost before it answers and refunds what it did not return, so a page of 100 asks for
+ * about 100 points of the bucket and, on a quiet shop, spends a few.
+ */
+const STOCK_PAGE = 100;
+
+/**
+ * The stock levels changed since the stock cursor, location by location: the shop's locations,
+ * then each one's `inventoryLevels(query: "updated_at:>…")` (a level's own `updatedAt` moves
+ * with its quantity), each applied newer-only by it, as `inventory_levels/update` is. So a lost
+ * stock webhook is repaired by the next run. Shopify does not sort a location's levels by
+ * update time, so the cursor moves only when every location was read to its end: a run the
+ * page limit stops reads the same levels again next time (stale, nothing written), never skips one.
+ */
+async function reconcileStock(
+  deps: ReconcileDeps,
+  shop: ConnectedShop,
+  access: ShopAccess,
+  storedCursor: number | undefined,
+): Promise<ResourceCounts> {
+  const maxPages = deps.maxPages ?? RECONCILE_MAX_PAGES;
+  const first = deps.pageSize ?? STOCK_PAGE;
+  const { tenantId, shopDomain } = shop;
+  const counts: ResourceCounts = { seen: 0, applied: 0, skipped: 0, pages: 0, more: false };
+  // Before the first run, the connection's start: the stock before it is the backfill's.
+  const cursorAt = storedCursor ?? shop.connectedAt;
+  let newest = cursorAt;
+  const search = since(cursorAt - RECONCILE_OVERLAP_MS);
+
+  const locations: string[] = [];
+  for (let after: string | null = null; ; ) {
+    const answer: { data: { locations?: Page<{ id?: unknown }> } } = await deps.shopify.query<{
+      locations?: Page<{ id?: unknown }>;
+    }>(access, RECONCILE_LOCATIONS_QUERY, { first, after });
+    const page = answer.data.locations;
+    if (!page) throw new ShopifyError({ kind: 'invalid', status: 200, codes: ['MISSING_CONNECTION'] });
+    for (const location of page.nodes) if (typeof location.id === 'string') locations.push(location.id);
+    if (!page.pageInfo.hasNextPage || !page.pageInfo.endCursor) break;
+    after = page.pageInfo.endCursor;
+  }
+
+  for (const locationId of locations) {
+    for (let after: string | null = null; ; ) {
+      if (counts.pages >= maxPages) {
+        counts.more = true;
+        return counts;
+      }
+      const answer: { data: { location?: { inventoryLevels?: Page<unknown> } | null } } = await deps.shopify.query<{
+        location?: { inventoryLevels?: Page<unknown> } | null;
+      }>(access, RECONCILE_INVENTORY_LEVELS_QUERY, { location: locationId, first, after, query: search });
+      // A location removed since the list was read has nothing left to sell.
+      const page = answer.data.location?.inventoryLevels;
+      if (!page) break;
+      counts.pages += 1;
+      for (const node of page.nodes) {
+        counts.seen += 1;
+        let level: ShopifyInventoryLevel;
+        try {
+          level = levelFromNode(node, { locationId });
+        } catch (error) {
+          if (!(error instanceof UnexpectedNodeError)) throw error;
+          counts.skipped += 1;
+          deps.onSkipped?.(shop, error);
+          continue;
+        }
+        if ((await deps.apply.inventoryLevel(tenantId, level)) === 'applied') counts.applied += 1;
+        newest = Math.max(newest, level.updatedAt);
+      }
+      if (!page.pageInfo.hasNextPage || !page.pageInfo.endCursor) break;
+      after = page.pageInfo.endCursor;
+    }
+  }
+  if (newest > cursorAt || storedCursor === undefined) {
+    await deps.store.entities.shopSyncCursor
+      .upsert({ tenantId, shopDomain, inventoryUpdatedAt: newest })
+      .go({ response: 'none' });
+  }
+  return counts;
+}
+
+/**
+ * The shop's currency (`shop { currencyCode }`), kept on its sync record: product prices are in
+ * it and Shopify's product payloads do not name it, so the store page shows them in it rather
+ * than guessing. Asked on every run (a point of cost), since a merchant can change it.
+ */
+export async function recordShopCurrency(
+  deps: Pick<ReconcileDeps, 'store' | 'shopify'>,
+  access: ShopAccess,
+  key: { tenantId: string; shopDomain: string },
+): Promise<string | undefined> {
+  const answer = await deps.shopify.query<{ shop: { currencyCode?: unknown } | null }>(access, SHOP_CURRENCY_QUERY);
+  const currencyCode = answer.data.shop?.currencyCode;
+  if (typeof currencyCode !== 'string' || !/^[A-Z]{3}$/.test(currencyCode)) return undefined;
+  await deps.store.entities.shopSyncCursor.upsert({ ...key, currencyCode }).go({ response: 'none' });
+  return currencyCode;
+}
+
+/** The currency of the business's shop as the last reconcile read it, or undefined before one. */
+export async function shopCurrencyOf(
+  store: Store<typeof SHOPIFY_RECONCILE_RECORDS>,
+  tenantId: string,
+  shopDomain: string,
+): Promise<string | undefined> {
+  const { data } = await store.entities.shopSyncCursor
+    .get({ tenantId, shopDomain })
+    .go({ attributes: ['currencyCode'] });
+  return data?.currencyCode;
+}
+
+/** Follow-up pages per order: 40 × 250 lines is far past any real basket. */
+const MAX_LINE_ITEM_PAGES = 40;
+
+/**
+ * An order node with every line item: the page's query reads the first hundred with each order,
+ * and an order with more is read on by `order(id:) { lineItems(after:) }` until Shopify says there
+ * are no more. An order that vanishes meanwhile, or that has more than the limit, is not applied
+ * half-read: it is skipped like a node that does not fit (UnexpectedNodeError), by its id.
+ */
+async function withAllLineItems(deps: ReconcileDeps, access: ShopAccess, node: unknown): Promise<unknown> {
+  const order = node as { id?: unknown; lineItems?: Page<unknown> | null };
+  const first = order.lineItems;
+  if (!first?.pageInfo?.hasNextPage || typeof order.id !== 'string') return node;
+  const nodes = [...first.nodes];
+  let pageInfo = first.pageInfo;
+  for (let pages = 0; pageInfo.hasNextPage; pages++) {
+    if (pages >= MAX_LINE_ITEM_PAGES || !pageInfo.endCursor) {
+      throw new UnexpectedNodeError(order.id, ['lineItems']);
+    }
+    const answer = await deps.shopify.query<{ order: { lineItems: Page<unknown> } | null }>(
+      access,
+      ORDER_LINE_ITEMS_QUERY,
+      { id: order.id, first: MORE_LINE_ITEMS_PAGE, after: pageInfo.endCursor },
+    );
+    const more = answer.data.order?.lineItems;
+    if (!more) throw new UnexpectedNodeError(order.id, ['lineItems']);
+    nodes.push(...more.nodes);
+    pageInfo = more.pageInfo;
+  }
+  return { ...order, lineItems: { nodes, pageInfo } };
 }
 
 /**
@@ -238,15 +415,25 @@ export async function reconcileShops(deps: ReconcileDeps): Promise<ShopReconcile
   const now = deps.now ?? Date.now;
   const reports: ShopReconcileReport[] = [];
   for await (const shop of connectedShops(deps.store)) {
+    let report: ShopReconcileReport;
     try {
-      reports.push(await reconcileShop(deps, shop));
+      report = await reconcileShop(deps, shop);
     } catch (error) {
       const kind = error instanceof ShopifyError ? error.kind : 'failed';
       await deps.store.entities.shopSyncCursor
         .upsert({ tenantId: shop.tenantId, shopDomain: shop.shopDomain, lastErrorKind: kind, lastErrorAt: now() })
         .go({ response: 'none' });
-      reports.push({ tenantId: shop.tenantId, shopDomain: shop.shopDomain, counts: {}, error: kind });
+      report = { tenantId: shop.tenantId, shopDomain: shop.shopDomain, counts: {}, error: kind };
     }
+    // The sweep needs no word from Shopify: it runs even when the shop's reconcile did not finish.
+    if (deps.sweep) {
+      try {
+        report.requeued = await deps.sweep(shop.tenantId);
+      } catch (error) {
+        report.sweepError = error instanceof Error ? error.name : 'failed';
+      }
+    }
+    reports.push(report);
   }
   return reports;
 }

@@ -9,6 +9,11 @@ export interface ShopifyAppSettings {
   clientSecret: string;
   /** Local stack only: the fake Shopify, serving each shop under `<base>/<shop domain>`. */
   shopBaseUrl?: string | undefined;
+  /**
+   * The app's RSA private key (PEM) for application-only tokens (shopify/app-token.ts); unset,
+   * background work uses the merchant's offline token.
+   */
+  appPrivateKey?: string | undefined;
 }
 
 /**
@@ -21,6 +26,8 @@ export function shopifyAppSettings(env: Record<string, string | undefined>): Sho
     clientId: config.SHOPIFY_CLIENT_ID,
     clientSecret: config.SHOPIFY_CLIENT_SECRET,
     shopBaseUrl: config.SHOPIFY_SHOP_BASE_URL?.replace(/\/+$/, ''),
+    // A `.env` line carries the PEM's line breaks as `\n`.
+    appPrivateKey: config.SHOPIFY_APP_PRIVATE_KEY?.replace(/\\n/g, '\n'),
   };
 }
 

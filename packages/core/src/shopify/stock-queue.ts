@@ -27,7 +27,7 @@ export const SHOPIFY_STOCK_QUEUE = {
     // Reads the adjustment, the stock level and the connection (tokens opened, refreshed
     // single-flight); writes the adjustment's state and Shopify's quantity to the level.
     access: { table: ['GetItem', 'PutItem', 'UpdateItem', 'Query'], tenantKeys: ['Decrypt'] },
-    settings: { secrets: ['SHOPIFY_CLIENT_ID', 'SHOPIFY_CLIENT_SECRET'] },
+    settings: { secrets: ['SHOPIFY_CLIENT_ID', 'SHOPIFY_CLIENT_SECRET', 'SHOPIFY_APP_PRIVATE_KEY'] },
   },
 } as const satisfies QueueDeclaration;
 

@@ -53,6 +53,8 @@ export const StockAdjustmentRecord = new Entity({
     /** Codes only (`CHANGE_FROM_QUANTITY_STALE`, `TIMEOUT`, HTTP status), never a token or a body. */
     failureReason: { type: 'string' },
     pushAttempts: { type: 'number', required: true, default: 0 },
+    /** When the sweep last queued it again (its first message was lost), ms. */
+    requeuedAt: { type: 'number' },
     settledAt: { type: 'number' },
   },
   indexes: {

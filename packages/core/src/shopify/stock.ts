@@ -52,6 +52,8 @@ export interface StockDeps {
   store: StockStore;
   producer: Pick<Producer, 'send'>;
   now?: () => number;
+  /** Told when an adjustment's queue send failed (ids only); the sweep queues it again. */
+  log?: Pick<Logger, 'warn'>;
 }
 
 export interface StockPushDeps {
@@ -163,10 +165,80 @@ export async function adjustStock(deps: StockDeps, actor: StockActor, tenantId: 
     // record; the next reconcile or webhook sets Shopify's number back), queued last: the record
     // says `pending` until the worker settles it.
     await deps.store.entities.shopStockAdjustment.create(record).go();
-    await deps.producer.send(SHOPIFY_STOCK_QUEUE, { tenantId, adjustmentId });
+    try {
+      await deps.producer.send(SHOPIFY_STOCK_QUEUE, { tenantId, adjustmentId });
+    } catch (error) {
+      // The adjustment is made and recorded: an error now would have the merchant make it
+      // twice. It stays `pending` and the sweep (requeueStuckStockAdjustments) queues it again.
+      deps.log?.warn('stock push not queued; the sweep will queue it', {
+        tenantId,
+        adjustmentId,
+        error: error instanceof Error ? error.name : 'error',
+      });
+    }
     return record;
   }
   throw new ValidationError('The stock is changing too fast; try again');
+}
+
+/** How long an adjustment may wait, untouched by the worker, before the sweep queues it again. */
+export const STUCK_STOCK_AFTER_MS = 5 * 60_000;
+/** How far back the sweep looks: the worker settles or fails anything it received long before. */
+const STUCK_STOCK_WINDOW_MS = 7 * 86_400_000;
+
+/** The smallest (or, with `~`, past the largest) time-ordered id made at `ms`: a range bound for the sweep. */
+function idsAt(ms: number, end: '' | '~'): string {
+  const hex = Math.max(0, Math.floor(ms)).toString(16).padStart(12, '0');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}${end}`;
+}
+
+/**
+ * The sweep (run by the reconcile schedule): adjustments still `pending` that the worker never
+ * touched (no push attempt) 5 minutes after they were made or last re-queued lost their queue
+ * message (the send failed after the record was written), so each is queued again. A message
+ * that was merely slow is harmless to send twice: the worker skips a settled adjustment, and
+ * Shopify's `@idempotent` key (the adjustment id) applies a repeated push once. Each re-queue is
+ * claimed by a conditional write first, so two sweeps at once send one message. Ids are time
+ * ordered, so only the last week's are read.
+ *
+ * @example
+ * const requeued = await requeueStuckStockAdjustments({ store, producer }, tenantId);
+ */
+export async function requeueStuckStockAdjustments(deps: StockDeps, tenantId: string): Promise<number> {
+  const now = (deps.now ?? Date.now)();
+  const due = now - STUCK_STOCK_AFTER_MS;
+  const adjustments = deps.store.entities.shopStockAdjustment;
+  const { data } = await adjustments.query
+    .byId({ tenantId })
+    .between({ adjustmentId: idsAt(now - STUCK_STOCK_WINDOW_MS, '') }, { adjustmentId: idsAt(due, '~') })
+    .where((attr, op) => `${op.eq(attr.status, 'pending')} AND ${op.eq(attr.pushAttempts, 0)}`)
+    .go({ pages: 'all' });
+  let requeued = 0;
+  for (const adjustment of data) {
+    if (adjustment.createdAt > due || (adjustment.requeuedAt ?? 0) > due) continue;
+    const { adjustmentId } = adjustment;
+    try {
+      await adjustments
+        .patch({ tenantId, adjustmentId })
+        .set({ requeuedAt: now })
+        .where(
+          (attr, op) =>
+            `${op.eq(attr.status, 'pending')} AND ${op.eq(attr.pushAttempts, 0)} AND ${
+              adjustment.requeuedAt === undefined
+                ? op.notExists(attr.requeuedAt)
+                : op.eq(attr.requeuedAt, adjustment.requeuedAt)
+            }`,
+        )
+        .go();
+    } catch (error) {
+      // Settled, attempted or claimed by another sweep in between: not this one's to send.
+      if (isConditionFailure(error)) continue;
+      throw error;
+    }
+    await deps.producer.send(SHOPIFY_STOCK_QUEUE, { tenantId, adjustmentId });
+    requeued += 1;
+  }
+  return requeued;
 }
 
 const ADJUST_MUTATION = `mutation AdjustStock($input: InventoryAdjustQuantitiesInput!, $idempotencyKey: String!) {

@@ -137,6 +137,8 @@ export const OrderRecord = new Entity({
     total: money,
     /** The checkout token's blind index (checkout key), to find the checkout it completed. */
     checkoutKey: { type: 'string' },
+    /** The storefront language the customer shopped in (`tr`, `en-US`): the language of the order's notices. */
+    customerLocale: { type: 'string' },
     ...shopifyTimes,
   },
   indexes: {

@@ -306,6 +306,23 @@ export async function listStoreCustomers(
   };
 }
 
+/**
+ * The currency the business's product prices are in: its shop's, as the reconcile read it
+ * (`shop { currencyCode }`); the connected shop's first, else the one a kept copy came from.
+ * Null before any reconcile: the page shows the bare decimal rather than guess a currency.
+ */
+async function productCurrency(deps: StoreViewDeps, tenantId: string): Promise<string | null> {
+  const [connected, syncs] = await Promise.all([
+    connectedShop(deps.store, tenantId),
+    deps.store.entities.shopSyncCursor.query
+      .byShop({ tenantId })
+      .go({ pages: 'all', attributes: ['shopDomain', 'currencyCode'] }),
+  ]);
+  const known = syncs.data.filter((sync) => sync.currencyCode);
+  const mine = known.find((sync) => sync.shopDomain === connected?.shopDomain) ?? known[0];
+  return mine?.currencyCode ?? null;
+}
+
 /** The business's products with their variants, prices and stock per location. */
 export async function listStoreProducts(
   deps: StoreViewDeps,
@@ -319,6 +336,7 @@ export async function listStoreProducts(
     .go({ count: limit + 1 });
   const rows = data.filter((product) => product.productId !== request.cursor);
   const shown = rows.slice(0, limit);
+  const currencyCode = await productCurrency(deps, tenantId);
   const products: StoreProduct[] = [];
   for (const product of shown) {
     const variants = (product.variants ?? []) as ShopifyProduct['variants'];
@@ -329,6 +347,7 @@ export async function listStoreProducts(
       status: product.status,
       vendor: product.vendor ?? null,
       productType: product.productType ?? null,
+      currencyCode,
       imageUrl: images[0]?.url ?? null,
       variants: await Promise.all(
         variants.map(async (variant) => {

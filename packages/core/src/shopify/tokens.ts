@@ -102,7 +102,7 @@ export function sealShopTokens(keys: TenantKeys, shopDomain: string, tokens: Sho
   };
 }
 
-type ShopConnectionItem = NonNullable<
+export type ShopConnectionItem = NonNullable<
   Awaited<ReturnType<ReturnType<ShopConnectionStore['entities']['shopConnection']['get']>['go']>>['data']
 >;
 
@@ -118,42 +118,67 @@ export async function connectedShop(
 const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
 
 /**
- * A valid access token for the business's connected shop: refreshed single-flight when within
- * 5 minutes of expiry. Shopify rotates the refresh token at each refresh, so two Lambdas
- * refreshing at once would race on it: the first to take the lease (a conditional write on the
- * record) refreshes; the others wait and read the token it stored.
- *
- * @example
- * const access = await shopAccess({ store, keyring, settings }, tenantId);
- * await graphql.query(access, ORDERS_QUERY);
+ * Which token of the connection a single-flight fetch fills: the merchant's (offline token, or a
+ * custom app's client-credentials token) or background work's application-only token. Each has
+ * its own lease, so a refresh of one never waits on the other.
  */
-export async function shopAccess(deps: ShopTokenDeps, tenantId: string): Promise<ShopAccess> {
+export interface TokenSlot {
+  token: 'accessToken' | 'appToken';
+  expiresAt: 'accessTokenExpiresAt' | 'appTokenExpiresAt';
+  lease: 'refreshLeaseUntil' | 'appTokenLeaseUntil';
+}
+const MERCHANT_SLOT: TokenSlot = {
+  token: 'accessToken',
+  expiresAt: 'accessTokenExpiresAt',
+  lease: 'refreshLeaseUntil',
+};
+
+/** A token just fetched: the clear one for this call, and the (sealed) fields to store. */
+export interface FetchedToken {
+  accessToken: string;
+  record: Record<string, string | number>;
+}
+
+/**
+ * A valid token from the connection's slot, fetched single-flight when absent or within 5
+ * minutes of expiry: the first caller to take the slot's lease (a conditional write on the
+ * record) fetches and stores it sealed; the others wait and read what it stored. `usable`
+ * says whether the connection can have this token at all (else a NotFoundError).
+ */
+export async function singleFlightToken(
+  deps: Pick<ShopTokenDeps, 'store' | 'keyring' | 'now' | 'waitMs'>,
+  tenantId: string,
+  slot: TokenSlot,
+  usable: (shop: ShopConnectionItem) => boolean,
+  fetchFresh: (shop: ShopConnectionItem, keys: TenantKeys) => Promise<FetchedToken>,
+): Promise<ShopAccess> {
   const now = deps.now ?? Date.now;
   const keys = await deps.keyring.forTenant(tenantId);
   for (let attempt = 0; attempt <= WAIT_ATTEMPTS; attempt++) {
     const shop = await connectedShop(deps.store, tenantId);
-    if (!shop?.accessToken || !shop.refreshToken || shop.accessTokenExpiresAt === undefined) {
-      throw new NotFoundError('This business has no connected Shopify store');
-    }
+    if (!shop || !usable(shop)) throw new NotFoundError('This business has no connected Shopify store');
     const { shopDomain } = shop;
-    if (shop.accessTokenExpiresAt - now() > REFRESH_BEFORE_EXPIRY_MS) {
-      return { shopDomain, accessToken: keys.open('shopConnection', 'accessToken', shopDomain, shop.accessToken) };
+    const sealed = shop[slot.token];
+    const seenExpiry = shop[slot.expiresAt];
+    if (sealed && seenExpiry !== undefined && seenExpiry - now() > REFRESH_BEFORE_EXPIRY_MS) {
+      return { shopDomain, accessToken: keys.open('shopConnection', slot.token, shopDomain, sealed) };
     }
-    if ((shop.refreshLeaseUntil ?? 0) > now()) {
-      // Someone else is refreshing: read again shortly.
+    if ((shop[slot.lease] ?? 0) > now()) {
+      // Someone else is fetching: read again shortly.
       await sleep(deps.waitMs ?? 250);
       continue;
     }
     const leaseUntil = now() + LEASE_MS;
-    const seenExpiry = shop.accessTokenExpiresAt;
     try {
-      // Taken only if nobody holds a live lease and nobody stored new tokens since we read.
+      // Taken only if nobody holds a live lease and nobody stored a new token since we read.
       await deps.store.entities.shopConnection
         .patch({ tenantId, shopDomain })
-        .set({ refreshLeaseUntil: leaseUntil })
+        .set({ [slot.lease]: leaseUntil } as never)
         .where(
           (attr, op) =>
-            `(${op.notExists(attr.refreshLeaseUntil)} OR ${op.lte(attr.refreshLeaseUntil, now())}) AND ${op.eq(attr.accessTokenExpiresAt, seenExpiry)} AND ${op.eq(attr.status, 'connected')}`,
+            `(${op.notExists(attr[slot.lease])} OR ${op.lte(attr[slot.lease], now())}) AND ${
+              seenExpiry === undefined ? op.notExists(attr[slot.expiresAt]) : op.eq(attr[slot.expiresAt], seenExpiry)
+            } AND ${op.eq(attr.status, 'connected')}`,
         )
         .go();
     } catch (error) {
@@ -161,16 +186,15 @@ export async function shopAccess(deps: ShopTokenDeps, tenantId: string): Promise
       await sleep(deps.waitMs ?? 250);
       continue;
     }
-    let tokens: ShopTokens;
+    let fetched: FetchedToken;
     try {
-      const refreshToken = keys.open('shopConnection', 'refreshToken', shopDomain, shop.refreshToken);
-      tokens = await requestShopTokens(deps, shopDomain, { refreshToken });
+      fetched = await fetchFresh(shop, keys);
     } catch (error) {
       // Let the next caller try at once rather than after the lease lapses.
       await deps.store.entities.shopConnection
         .patch({ tenantId, shopDomain })
-        .remove(['refreshLeaseUntil'])
-        .where((attr, op) => op.eq(attr.refreshLeaseUntil, leaseUntil))
+        .remove([slot.lease])
+        .where((attr, op) => op.eq(attr[slot.lease], leaseUntil))
         .go()
         .catch(() => undefined);
       throw error;
@@ -178,18 +202,127 @@ export async function shopAccess(deps: ShopTokenDeps, tenantId: string): Promise
     try {
       await deps.store.entities.shopConnection
         .patch({ tenantId, shopDomain })
-        .set({ ...sealShopTokens(keys, shopDomain, tokens), ...(tokens.scopes && { scopes: tokens.scopes }) })
-        .remove(['refreshLeaseUntil'])
-        .where((attr, op) => op.eq(attr.refreshLeaseUntil, leaseUntil))
+        .set(fetched.record as never)
+        .remove([slot.lease])
+        .where((attr, op) => op.eq(attr[slot.lease], leaseUntil))
         .go();
     } catch (error) {
-      // Our lease lapsed and was taken (or the shop was disconnected): the tokens we got are
+      // Our lease lapsed and was taken (or the shop was disconnected): the token we got is
       // still valid for this call, but the record is someone else's to write.
       if (!isConditionFailure(error)) throw error;
     }
-    return { shopDomain, accessToken: tokens.accessToken };
+    return { shopDomain, accessToken: fetched.accessToken };
   }
   throw new Error('The Shopify token is being refreshed by another process; try again');
+}
+
+/**
+ * A valid access token for the business's connected shop, refreshed single-flight when within
+ * 5 minutes of expiry. For the public app, Shopify rotates the refresh token at each refresh,
+ * so two Lambdas refreshing at once would race on it: one takes the lease and refreshes, the
+ * others wait and read the token it stored. For a custom app, a new 24-hour token is asked
+ * for with its client credentials (there is no refresh token), single-flight the same way.
+ *
+ * @example
+ * const access = await shopAccess({ store, keyring, settings }, tenantId);
+ * await graphql.query(access, ORDERS_QUERY);
+ */
+export async function shopAccess(deps: ShopTokenDeps, tenantId: string): Promise<ShopAccess> {
+  return singleFlightToken(
+    deps,
+    tenantId,
+    MERCHANT_SLOT,
+    (shop) =>
+      shop.kind === 'custom'
+        ? Boolean(shop.customClientId && shop.customClientSecret)
+        : Boolean(shop.accessToken && shop.refreshToken && shop.accessTokenExpiresAt !== undefined),
+    async (shop, keys) => {
+      const { shopDomain } = shop;
+      if (shop.kind === 'custom') {
+        const clientSecret = keys.open(
+          'shopConnection',
+          'customClientSecret',
+          shopDomain,
+          shop.customClientSecret as string,
+        );
+        const token = await requestClientCredentialsToken(deps, shopDomain, {
+          clientId: shop.customClientId as string,
+          clientSecret,
+        });
+        return { accessToken: token.accessToken, record: sealClientCredentialsToken(keys, shopDomain, token) };
+      }
+      const refreshToken = keys.open('shopConnection', 'refreshToken', shopDomain, shop.refreshToken as string);
+      const tokens = await requestShopTokens(deps, shopDomain, { refreshToken });
+      return {
+        accessToken: tokens.accessToken,
+        record: { ...sealShopTokens(keys, shopDomain, tokens), ...(tokens.scopes && { scopes: tokens.scopes }) },
+      };
+    },
+  );
+}
+
+/** What Shopify's token endpoint answers for a client credentials grant: no refresh token. */
+const clientCredentialsResponse = z.object({
+  access_token: z.string().min(1),
+  scope: z.string().default(''),
+  expires_in: z.number().int().positive(),
+});
+
+/** A token with no refresh token (client credentials or application-only), its expiry in epoch ms. */
+export interface ShortLivedToken {
+  accessToken: string;
+  expiresAt: number;
+  scopes: string;
+}
+
+/**
+ * Asks the shop for a token with the token endpoint's client credentials grant: a custom app's
+ * client id and secret (24-hour tokens), or, when `assertion` is given, the public app's signed
+ * client assertion instead of a secret (application-only tokens, up to an hour). The form's
+ * fields are Shopify's; errors carry Shopify's status only, never a secret or a token.
+ */
+export async function requestClientCredentialsToken(
+  deps: Pick<ShopTokenDeps, 'settings' | 'fetch' | 'now'>,
+  shopDomain: string,
+  client: { clientId: string; clientSecret: string } | { clientId: string; assertion: string },
+): Promise<ShortLivedToken> {
+  const form = new URLSearchParams({ grant_type: 'client_credentials', client_id: client.clientId });
+  if ('assertion' in client) {
+    form.set('client_assertion_type', 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer');
+    form.set('client_assertion', client.assertion);
+  } else {
+    form.set('client_secret', client.clientSecret);
+  }
+  const now = deps.now?.() ?? Date.now();
+  const response = await (deps.fetch ?? fetch)(`${shopOrigin(deps.settings, shopDomain)}/admin/oauth/access_token`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
+    body: form.toString(),
+  });
+  if (response.status >= 400 && response.status < 500) {
+    throw new ShopTokenRefusedError(
+      'assertion' in client
+        ? `Shopify refused the app's signed assertion (${response.status}): check that SHOPIFY_APP_PRIVATE_KEY matches the public key in the Dev Dashboard`
+        : `Shopify refused the custom app's client credentials (${response.status})`,
+    );
+  }
+  if (!response.ok) throw new Error(`Shopify token request failed (${response.status})`);
+  const parsed = clientCredentialsResponse.safeParse(await response.json());
+  if (!parsed.success) throw new Error('Shopify answered the token request with an unexpected shape');
+  return {
+    accessToken: parsed.data.access_token,
+    expiresAt: now + parsed.data.expires_in * 1000,
+    scopes: parsed.data.scope,
+  };
+}
+
+/** A custom app's token, sealed like the offline token (same field: `shopAccess` reads it). */
+export function sealClientCredentialsToken(keys: TenantKeys, shopDomain: string, token: ShortLivedToken) {
+  return {
+    accessToken: keys.seal('shopConnection', 'accessToken', shopDomain, token.accessToken),
+    accessTokenExpiresAt: token.expiresAt,
+    ...(token.scopes && { scopes: token.scopes }),
+  };
 }
 
 /**

@@ -1,5 +1,7 @@
 import { type Context, Hono } from 'hono';
 import * as z from 'zod';
+import { fakeLevelNode } from './shopify-graphql.js';
+import type { FakeInventoryLevel } from './shopify-inventory.js';
 import { type FakeShop, type FakeShopState, fakeShop, shopOfAccessToken } from './shopify-state.js';
 
 /**
@@ -9,7 +11,9 @@ import { type FakeShop, type FakeShopState, fakeShop, shopOfAccessToken } from '
  * Shopify serves it from signed storage: no token) and generated from the shop's state while it
  * is sent, one line at a time, in Shopify's shape: each top-level node on its own line, each
  * node of a nested connection on a line of its own with `__parentId`, right after its parent
- * (`groupObjects: true`).
+ * (`groupObjects: true`). A products query that asks for `inventoryItem { inventoryLevels }`
+ * gets each variant's stock per location from the shop's inventory, a line per level right after
+ * its variant, its `__parentId` the inventory item (the object the connection is on).
  *
  * Mounted before the GraphQL endpoint: a request that is not about bulk operations falls
  * through to it. And a dev endpoint that fills a shop with N generated orders, for the
@@ -37,6 +41,8 @@ export interface FakeBulkOperation {
   completesAt: number;
   /** The file's base URL (the fake's origin as the caller reached it). */
   origin: string;
+  /** The variants' stock levels were asked for (`inventoryLevels` in a products query). */
+  withStock?: boolean;
 }
 
 export interface FakeBulkState {
@@ -80,8 +86,11 @@ function status(operation: FakeBulkOperation, now: number, shop: FakeShop | unde
 
 const idOf = (gid: string) => gid.split('/').pop() ?? '';
 
-/** The lines of one node: itself without its connections, then each connection's nodes. */
-function* linesOf(node: Record<string, unknown>): Generator<string> {
+/** The stock level lines of a variant line (a connection under its `inventoryItem`). */
+type ChildLines = (child: Record<string, unknown>) => Generator<string>;
+
+/** The lines of one node: itself without its connections, then each connection's nodes (and theirs). */
+function* linesOf(node: Record<string, unknown>, childLines?: ChildLines): Generator<string> {
   const own: Record<string, unknown> = {};
   const children: [string, unknown[]][] = [];
   for (const [field, value] of Object.entries(node)) {
@@ -93,6 +102,7 @@ function* linesOf(node: Record<string, unknown>): Generator<string> {
   for (const [field, nodes] of children) {
     for (const child of nodes) {
       yield JSON.stringify({ __typename: CHILD_TYPES[field], ...(child as object), __parentId: node.id });
+      if (childLines) yield* childLines(child as Record<string, unknown>);
     }
   }
 }
@@ -147,6 +157,7 @@ export function shopifyBulkRoutes(shops: FakeShopState, state: FakeBulkState, op
         createdAt: at,
         completesAt: at + runMs,
         origin: new URL(c.req.url).origin,
+        withStock: resource === 'products' && /\binventoryLevels\b/.test(inner),
       };
       state.operations.set(idOf(operation.id), operation);
       return c.json({
@@ -177,7 +188,20 @@ export function shopifyBulkRoutes(shops: FakeShopState, state: FakeBulkState, op
       // Shopify's storage answers an unknown or expired object with 403 AccessDenied.
       return c.text('AccessDenied', 403);
     }
-    const nodes = (shops.shops[operation.shopDomain]?.[operation.resource] ?? []) as Record<string, unknown>[];
+    const shop = shops.shops[operation.shopDomain];
+    const nodes = (shop?.[operation.resource] ?? []) as Record<string, unknown>[];
+    const levels = (shop?.inventory ?? []) as unknown as FakeInventoryLevel[];
+    const stockOf: ChildLines | undefined = operation.withStock
+      ? function* (variant) {
+          const itemId = (variant.inventoryItem as { id?: unknown } | null | undefined)?.id;
+          if (typeof itemId !== 'string') return;
+          for (const level of levels) {
+            if (level.inventoryItemId !== itemId) continue;
+            const line = { __typename: 'InventoryLevel', ...fakeLevelNode(level), location: { id: level.locationId } };
+            yield JSON.stringify({ ...line, __parentId: itemId });
+          }
+        }
+      : undefined;
     const download = { id, lines: 0, finished: false };
     state.downloads.push(download);
     let index = 0;
@@ -198,7 +222,7 @@ export function shopifyBulkRoutes(shops: FakeShopState, state: FakeBulkState, op
             controller.close();
             return;
           }
-          pending = linesOf(nodes[index++] as Record<string, unknown>);
+          pending = linesOf(nodes[index++] as Record<string, unknown>, stockOf);
         }
       },
     });

@@ -2,7 +2,8 @@ import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
 import * as z from 'zod';
-import { type FakeShopState, fakeShop, shopOfAccessToken } from './shopify-state.js';
+import type { FakeInventoryLevel } from './shopify-inventory.js';
+import { type FakeShop, type FakeShopState, fakeShop, shopOfAccessToken } from './shopify-state.js';
 
 /**
  * The fake Shopify's GraphQL Admin API: the read queries the reconciliation sends (`customers`,
@@ -127,6 +128,99 @@ function page(stored: readonly Record<string, unknown>[], variables: Record<stri
   };
 }
 
+/** `shop { … }`, `order(id:) { … }` and `location(id:) { … }`: roots that name one thing, not a page of them. */
+function singleRoot(query: string): 'shop' | 'order' | 'location' | undefined {
+  if (/^\s*(query\b[^{]*)?\{\s*shop\s*\{/.test(query)) return 'shop';
+  if (/^\s*(query\b[^{]*)?\{\s*order\s*\(/.test(query)) return 'order';
+  if (/^\s*(query\b[^{]*)?\{\s*location\s*\(/.test(query)) return 'location';
+  return undefined;
+}
+
+/**
+ * A stock level as the Admin API returns an `InventoryLevel` (id, `updatedAt`, `item { id }`,
+ * `quantities(names: ["available"])`); its id is Shopify's, the location's number with the item's.
+ */
+export function fakeLevelNode(level: FakeInventoryLevel) {
+  const number = (gid: string) => gid.split('/').pop();
+  return {
+    id: `gid://shopify/InventoryLevel/${number(level.locationId)}?inventory_item_id=${number(level.inventoryItemId)}`,
+    updatedAt: level.updatedAt,
+    item: { id: level.inventoryItemId },
+    quantities: [{ name: 'available', quantity: level.available }],
+  };
+}
+
+const levelsOf = (shop: FakeShop) => shop.inventory as unknown as FakeInventoryLevel[];
+
+/** `locations(first:, after:)`: the places the shop's stock is kept (where its inventory has levels). */
+function locationsPage(shop: FakeShop, variables: Record<string, unknown>) {
+  const ids = [...new Set(levelsOf(shop).map((level) => level.locationId))].sort();
+  const first = Math.min(250, Math.max(1, Number(variables.first) || 50));
+  return connectionPage(
+    ids.map((id) => ({ id })),
+    first,
+    variables.after,
+  );
+}
+
+/** `location(id:) { inventoryLevels(first:, after:, query: "updated_at:>…") }`, unsorted as Shopify's. */
+function locationWithLevels(shop: FakeShop, variables: Record<string, unknown>) {
+  const levels = levelsOf(shop).filter((level) => level.locationId === variables.location);
+  if (!levels.length) return null;
+  const since = updatedSince(variables.query);
+  const first = Math.min(250, Math.max(1, Number(variables.first) || 50));
+  const changed = levels.filter((level) => {
+    const at = Date.parse(level.updatedAt);
+    return !since || (since.inclusive ? at >= since.at : at > since.at);
+  });
+  return {
+    id: variables.location,
+    inventoryLevels: connectionPage(changed.map(fakeLevelNode), first, variables.after),
+  };
+}
+
+/** The literal page size a query asks of a nested connection (`lineItems(first: 100)`), or its variable's. */
+function nestedFirst(query: string, connection: string): number | undefined {
+  const match = new RegExp(`\\b${connection}\\s*\\(\\s*first:\\s*(\\d+)`).exec(query);
+  return match ? Math.min(250, Number(match[1])) : undefined;
+}
+
+const indexCursor = (index: number) => Buffer.from(`li:${index}`).toString('base64url');
+const indexOf = (cursor: unknown) => {
+  if (typeof cursor !== 'string') return -1;
+  const match = /^li:(\d+)$/.exec(Buffer.from(cursor, 'base64url').toString('utf8'));
+  return match ? Number(match[1]) : -1;
+};
+
+/** A stored connection (`{ nodes }` or a bare list) cut to one page after `after`, as Shopify pages it. */
+function connectionPage(connection: unknown, first: number, after?: unknown) {
+  const all = Array.isArray(connection)
+    ? connection
+    : Array.isArray((connection as { nodes?: unknown } | undefined)?.nodes)
+      ? ((connection as { nodes: unknown[] }).nodes as unknown[])
+      : [];
+  const start = indexOf(after) + 1;
+  const nodes = all.slice(start, start + first);
+  const last = start + nodes.length - 1;
+  return {
+    nodes,
+    pageInfo: { hasNextPage: start + first < all.length, endCursor: nodes.length ? indexCursor(last) : null },
+  };
+}
+
+/** An order of a page with its line items cut to the page size the query asked for them. */
+function lineItemsPaged(node: FakeGraphqlNode, first: number): FakeGraphqlNode {
+  return node.lineItems === undefined ? node : { ...node, lineItems: connectionPage(node.lineItems, first) };
+}
+
+/** `order(id:) { lineItems(first:, after:) }`: the rest of a large order's line items. */
+function orderWithLineItems(shop: FakeShop, variables: Record<string, unknown>) {
+  const order = (shop.orders as FakeGraphqlNode[]).find((node) => node.id === variables.id);
+  if (!order) return null;
+  const first = Math.min(250, Math.max(1, Number(variables.first) || 50));
+  return { id: order.id, lineItems: connectionPage(order.lineItems, first, variables.after) };
+}
+
 const requestSchema = z.object({
   query: z.string().min(1).max(20_000),
   variables: z.record(z.string(), z.unknown()).nullish(),
@@ -156,19 +250,45 @@ export function shopifyGraphqlRoutes(shops: FakeShopState, state: FakeGraphqlSta
     const parsed = requestSchema.safeParse(await c.req.json().catch(() => undefined));
     if (!parsed.success) return c.json({ errors: { query: 'Required parameter missing or invalid' } }, 400);
     const variables = parsed.data.variables ?? {};
-    const root = FAKE_GRAPHQL_RESOURCES.find((resource) => new RegExp(`\\b${resource}\\s*\\(`).test(parsed.data.query));
+    const query = parsed.data.query;
+    const single = singleRoot(query);
+    const root =
+      single ??
+      (/^\s*(query\b[^{]*)?\{\s*locations\s*\(/.test(query) ? 'locations' : undefined) ??
+      FAKE_GRAPHQL_RESOURCES.find((resource) => new RegExp(`\\b${resource}\\s*\\(`).test(query));
     if (!root) {
       return c.json({
         errors: [
           {
-            message: 'The fake Shopify answers customers, orders and products queries only',
+            message:
+              'The fake Shopify answers shop, order, location, locations, customers, orders and products queries only',
             extensions: { code: 'undefinedField' },
           },
         ],
       });
     }
 
-    const cost = costOf(variables);
+    // Locations are gated by their own scope since 2024-10: a token granted without it is
+    // refused the field, as Shopify words it (the request itself succeeds).
+    const scopes = (shops.accessTokens[c.req.header('x-shopify-access-token') ?? '']?.scope ?? '').split(',');
+    if ((root === 'location' || root === 'locations') && !scopes.includes('read_locations')) {
+      return c.json({
+        errors: [
+          {
+            message: `Access denied for ${root} field. Required access: \`read_locations\` access scope.`,
+            extensions: {
+              code: 'ACCESS_DENIED',
+              documentation: 'https://shopify.dev/api/usage/access-scopes',
+              requiredAccess: '`read_locations` access scope.',
+            },
+          },
+        ],
+        data: null,
+      });
+    }
+
+    // One object (the shop) costs a point; a connection about its page size.
+    const cost = root === 'shop' ? 1 : costOf(variables);
     const bucket = bucketOf(state, options, shopDomain, now());
     if (bucket.available < cost) {
       state.calls.push({ shopDomain, root, cost, throttled: true });
@@ -186,9 +306,31 @@ export function shopifyGraphqlRoutes(shops: FakeShopState, state: FakeGraphqlSta
     }
     bucket.available -= cost;
     state.calls.push({ shopDomain, root, cost, throttled: false });
+    let data: unknown;
+    if (root === 'shop') data = { currencyCode: shop.currencyCode ?? 'TRY', name: shop.name };
+    else if (root === 'order') data = orderWithLineItems(shop, variables);
+    else if (root === 'location') data = locationWithLevels(shop, variables);
+    else if (root === 'locations') data = locationsPage(shop, variables);
+    else {
+      const answer = page(shop[root as FakeGraphqlResource], variables);
+      const lineItemsFirst = root === 'orders' ? nestedFirst(query, 'lineItems') : undefined;
+      data = lineItemsFirst
+        ? { ...answer, nodes: answer.nodes.map((node) => lineItemsPaged(node, lineItemsFirst)) }
+        : answer;
+    }
+    // Shopify charges what a query asked for, then refunds what it did not return: a stock page
+    // that finds few changed levels costs little (the other roots keep the fake's flat charge).
+    let actual = cost;
+    if (root === 'location' || root === 'locations') {
+      const returned = root === 'locations' ? data : (data as { inventoryLevels?: unknown } | null)?.inventoryLevels;
+      actual = Math.min(cost, 2 + ((returned as { nodes?: unknown[] } | null)?.nodes?.length ?? 0));
+      bucket.available += cost - actual;
+    }
     return c.json({
-      data: { [root]: page(shop[root], variables) },
-      extensions: { cost: { requestedQueryCost: cost, actualQueryCost: cost, throttleStatus: throttleStatus(bucket) } },
+      data: { [root]: data },
+      extensions: {
+        cost: { requestedQueryCost: cost, actualQueryCost: actual, throttleStatus: throttleStatus(bucket) },
+      },
     });
   });
 

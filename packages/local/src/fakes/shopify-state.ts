@@ -11,6 +11,8 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 export interface FakeShop {
   domain: string;
   name: string;
+  /** The shop's currency (`shop { currencyCode }`), which its product prices are in; TRY when unset. */
+  currencyCode?: string;
   customers: Record<string, unknown>[];
   orders: Record<string, unknown>[];
   products: Record<string, unknown>[];
@@ -22,6 +24,15 @@ export interface FakeShopToken {
   shop: string;
   /** ms. */
   expiresAt: number;
+  scope: string;
+  /** Which grant issued an access token: the merchant's offline token (default), an application-only token, a custom app's. */
+  kind?: 'offline' | 'app' | 'custom';
+}
+
+/** A custom app a merchant made in the Dev Dashboard and installed on one of their stores. */
+export interface FakeCustomApp {
+  clientSecret: string;
+  shop: string;
   scope: string;
 }
 
@@ -37,6 +48,13 @@ export interface FakeShopState {
   refreshCalls: number;
   /** How many `code` grants were answered. */
   codeExchanges: number;
+  /** Custom apps by client id (client credentials grant). */
+  customApps?: Record<string, FakeCustomApp>;
+  /** How many application-only tokens (signed client assertions) and custom-app tokens were issued. */
+  appTokenGrants?: number;
+  clientCredentialsGrants?: number;
+  /** How many Admin API calls each kind of token made (the tests see which token background work used). */
+  callsByTokenKind?: Record<string, number>;
 }
 
 /** Access tokens last 60 minutes, refresh tokens 90 days, as Shopify's expiring offline tokens. */
@@ -74,6 +92,8 @@ export function fakeShop(state: FakeShopState, domain: string): FakeShop {
 export function shopOfAccessToken(state: FakeShopState, shop: string, token: string | undefined): FakeShop | undefined {
   const issued = token ? state.accessTokens[token] : undefined;
   if (!issued || issued.shop !== shop || issued.expiresAt <= Date.now()) return undefined;
+  const kind = issued.kind ?? 'offline';
+  state.callsByTokenKind = { ...state.callsByTokenKind, [kind]: (state.callsByTokenKind?.[kind] ?? 0) + 1 };
   return state.shops[shop];
 }
 

@@ -161,6 +161,17 @@ export const router = createBrowserRouter([
                     path: 'audit',
                     lazy: { Component: async () => (await import('../pages/audit/AuditPage')).AuditPage },
                   },
+                  {
+                    path: 'sms',
+                    lazy: { Component: async () => (await import('../pages/settings/SmsSettings')).SmsSettings },
+                  },
+                  {
+                    path: 'notifications',
+                    lazy: {
+                      Component: async () =>
+                        (await import('../pages/settings/OrderNoticesSettings')).OrderNoticesSettings,
+                    },
+                  },
                 ],
               },
               { path: '*', lazy: { Component: async () => (await businessPages()).NotFoundState } },

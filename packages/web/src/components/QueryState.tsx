@@ -17,7 +17,7 @@ export function QueryState<T>({ query, children }: QueryStateProps<T>) {
   if (query.isPending) {
     return (
       <Center py="lg">
-        <Loader size="sm" aria-label={t('app.loading')} />
+        <Loader size="sm" role="status" aria-label={t('app.loading')} />
       </Center>
     );
   }

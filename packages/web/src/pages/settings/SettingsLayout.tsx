@@ -5,7 +5,7 @@ import { PageHeader } from '../../components/PageHeader';
 import type { Permission } from '../../session/permissions';
 import { useBusiness } from '../../shell/BusinessContext';
 
-type SectionId = 'team' | 'channels' | 'sessions' | 'security' | 'billing' | 'audit';
+type SectionId = 'team' | 'channels' | 'sessions' | 'security' | 'billing' | 'audit' | 'sms' | 'notifications';
 
 const SECTIONS: readonly { id: SectionId; permission?: Permission }[] = [
   { id: 'team' },
@@ -13,6 +13,8 @@ const SECTIONS: readonly { id: SectionId; permission?: Permission }[] = [
   { id: 'sessions' },
   { id: 'security' },
   { id: 'billing', permission: 'billing.manage' },
+  { id: 'sms', permission: 'integrations.manage' },
+  { id: 'notifications', permission: 'integrations.manage' },
   { id: 'audit', permission: 'audit.read' },
 ];
 

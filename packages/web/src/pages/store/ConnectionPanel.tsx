@@ -11,6 +11,7 @@ import { notify } from '../../components/notify';
 import { QueryState } from '../../components/QueryState';
 import { SectionCard } from '../../components/SectionCard';
 import { useBusiness } from '../../shell/BusinessContext';
+import { CustomAppForm } from './CustomAppForm';
 
 /**
  * The store's connection: owners and admins connect (the browser leaves for Shopify's authorize
@@ -90,6 +91,7 @@ function ManagedConnection() {
                 {t(`store.connection.status_${shop.status}`)}
               </Badge>
               <Text size="sm">{t('store.connection.connectedTo', { shop: shop.shopDomain })}</Text>
+              {shop.kind === 'custom' && <Badge variant="outline">{t('store.customApp.badge')}</Badge>}
               {shop.connectedAt && shop.connected && (
                 <Text size="sm" c="gray.7">
                   {t('store.connection.connectedSince', { date: formatDate(shop.connectedAt) })}
@@ -122,7 +124,10 @@ function ManagedConnection() {
               {t('store.connection.disconnect')}
             </Button>
           ) : (
-            <ConnectForm initial={shop.shopDomain ?? ''} again={Boolean(shop.shopDomain)} />
+            <>
+              <ConnectForm initial={shop.shopDomain ?? ''} again={Boolean(shop.shopDomain)} />
+              <CustomAppForm initialShop={shop.shopDomain ?? ''} />
+            </>
           )}
         </>
       )}

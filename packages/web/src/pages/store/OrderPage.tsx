@@ -9,6 +9,7 @@ import { RouterAnchor } from '../../components/RouterAnchor';
 import { SectionCard } from '../../components/SectionCard';
 import { useBusiness } from '../../shell/BusinessContext';
 import { OrderBadges, useFormatMoney } from './format';
+import { OrderPageNotices } from './OrderPageNotices';
 
 /** One order: its lines, exact totals, discounts, where it goes and its parcels' tracking. */
 export function OrderPage() {
@@ -21,7 +22,14 @@ export function OrderPage() {
       <RouterAnchor to={`/b/${tenantId}/store`} size="sm">
         ← {t('store.order.back')}
       </RouterAnchor>
-      <QueryState query={order}>{(loaded) => <LoadedOrder order={loaded} />}</QueryState>
+      <QueryState query={order}>
+        {(loaded) => (
+          <>
+            <LoadedOrder order={loaded} />
+            <OrderPageNotices tenantId={tenantId} orderId={loaded.orderId} />
+          </>
+        )}
+      </QueryState>
     </Stack>
   );
 }

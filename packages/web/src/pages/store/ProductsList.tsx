@@ -2,7 +2,9 @@ import { Badge, Group, Paper, Stack, Table, Text } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import { type StoreProduct, useStoreProducts } from '../../api/store';
 import { useBusiness } from '../../shell/BusinessContext';
+import { useFormatPrice } from './format';
 import { PagedList } from './PagedList';
+import { StockAdjustments } from './StockAdjustments';
 
 /** Products with each variant's SKU, price and units available per location. */
 export function ProductsList() {
@@ -20,6 +22,7 @@ export function ProductsList() {
 
 function ProductCard({ product }: { product: StoreProduct }) {
   const { t, i18n } = useTranslation();
+  const formatPrice = useFormatPrice();
   const statusKey = `store.product.status.${product.status}`;
   return (
     <Paper component="li" withBorder radius="md" p="sm" data-testid="store-product">
@@ -51,15 +54,15 @@ function ProductCard({ product }: { product: StoreProduct }) {
                   )}
                 </Table.Td>
                 <Table.Td>
-                  {variant.price}
+                  {formatPrice(variant.price, product.currencyCode)}
                   {variant.compareAtPrice && (
                     <Text
                       size="xs"
                       c="gray.7"
                       td="line-through"
-                      aria-label={`${t('store.product.compareAt')} ${variant.compareAtPrice}`}
+                      aria-label={`${t('store.product.compareAt')} ${formatPrice(variant.compareAtPrice, product.currencyCode)}`}
                     >
-                      {variant.compareAtPrice}
+                      {formatPrice(variant.compareAtPrice, product.currencyCode)}
                     </Text>
                   )}
                 </Table.Td>
@@ -83,6 +86,7 @@ function ProductCard({ product }: { product: StoreProduct }) {
           </Table.Tbody>
         </Table>
       </Table.ScrollContainer>
+      <StockAdjustments product={product} />
     </Paper>
   );
 }

@@ -1,6 +1,9 @@
 import { Stack, Tabs } from '@mantine/core';
+import { useQueryClient } from '@tanstack/react-query';
+import { useEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useSearchParams } from 'react-router';
+import { storeKeys, useStoreSync } from '../../api/store';
 import { NoAccess } from '../../components/NoAccess';
 import { PageHeader } from '../../components/PageHeader';
 import { useBusiness } from '../../shell/BusinessContext';
@@ -18,10 +21,11 @@ type Tab = (typeof TABS)[number];
  */
 export function StorePage() {
   const { t } = useTranslation();
-  const { can } = useBusiness();
+  const { can, tenantId } = useBusiness();
   const [params, setParams] = useSearchParams();
   const tab: Tab = TABS.find((candidate) => candidate === params.get('tab')) ?? 'orders';
   const reader = can('conversations.read');
+  useListsAfterImport(tenantId, reader);
   return (
     <Stack gap="md">
       <PageHeader title={t('store.title')} description={t('store.description')} />
@@ -54,4 +58,22 @@ export function StorePage() {
       )}
     </Stack>
   );
+}
+
+/**
+ * The lists were read while the store's first import ran (often empty): once the page sees it
+ * finish, they are read again, so the history shows without a reload.
+ */
+function useListsAfterImport(tenantId: string, enabled: boolean) {
+  const client = useQueryClient();
+  const status = useStoreSync(tenantId, enabled).data?.import?.status;
+  const before = useRef(status);
+  useEffect(() => {
+    const was = before.current;
+    before.current = status;
+    if (status !== 'done' || (was !== 'queued' && was !== 'running')) return;
+    for (const list of ['orders', 'customers', 'products', 'stock'] as const) {
+      void client.invalidateQueries({ queryKey: [...storeKeys.all(tenantId), list] });
+    }
+  }, [client, status, tenantId]);
 }

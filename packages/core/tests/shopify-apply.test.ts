@@ -251,6 +251,31 @@ describe('customers', () => {
       .go();
     expect(byEmail.data).toHaveLength(1);
   });
+
+  it('stores a customer Shopify knows only by phone, and one known only by email, each found by what they have', async () => {
+    const keys = await test.platform.keyring.forTenant(SHOP.tenantId);
+    const only = (id: number, fields: Record<string, unknown>) =>
+      CustomerWebhook.parse({
+        id,
+        first_name: 'Can',
+        state: 'enabled',
+        tags: '',
+        created_at: '2026-10-01T09:00:00+03:00',
+        updated_at: '2026-11-20T09:00:00+03:00',
+        ...fields,
+      });
+    expect(await applyCustomer(deps, SHOP.tenantId, only(207119601, { phone: '+905559998877' }))).toBe('applied');
+    expect(await applyCustomer(deps, SHOP.tenantId, only(207119602, { email: 'can@example.com' }))).toBe('applied');
+
+    const byPhone = await deps.store.entities.shopCustomer.query
+      .byPhone({ tenantId: SHOP.tenantId, phoneIndex: keys.blindIndex('phone', '+905559998877') })
+      .go();
+    expect(byPhone.data.map((c) => c.customerId)).toEqual(['207119601']);
+    const byEmail = await deps.store.entities.shopCustomer.query
+      .byEmail({ tenantId: SHOP.tenantId, emailIndex: keys.blindIndex('email', 'can@example.com') })
+      .go();
+    expect(byEmail.data.map((c) => c.customerId)).toEqual(['207119602']);
+  });
 });
 
 describe('products, stock and checkouts', () => {

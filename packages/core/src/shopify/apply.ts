@@ -12,7 +12,7 @@ import type {
   ShopifyOrder,
   ShopifyProduct,
 } from './payloads.js';
-import { NO_CUSTOMER, type SHOPIFY_STORE_RECORDS } from './store-records.js';
+import { NO_BLIND_INDEX, NO_CUSTOMER, type SHOPIFY_STORE_RECORDS } from './store-records.js';
 import { isSuppressed } from './suppression.js';
 
 /**
@@ -112,14 +112,10 @@ export async function applyCustomer(
       .put({
         tenantId,
         customerId,
-        ...(customer.email && {
-          email: seal('email', customer.email),
-          emailIndex: shopEmailIndex(keys, customer.email),
-        }),
-        ...(customer.phone && {
-          phone: seal('phone', customer.phone),
-          phoneIndex: shopPhoneIndex(keys, customer.phone),
-        }),
+        ...(customer.email && { email: seal('email', customer.email) }),
+        emailIndex: customer.email ? shopEmailIndex(keys, customer.email) : NO_BLIND_INDEX,
+        ...(customer.phone && { phone: seal('phone', customer.phone) }),
+        phoneIndex: customer.phone ? shopPhoneIndex(keys, customer.phone) : NO_BLIND_INDEX,
         ...(name && { name: seal('name', name) }),
         ...(customer.state && { state: customer.state }),
         tags: customer.tags,

@@ -47,6 +47,13 @@ const consent = {
  * index on each write, and the tenant id is always there.
  */
 export const NO_CUSTOMER = '-';
+
+/**
+ * A customer's phone or email blind index when Shopify holds no phone or no email: always set for
+ * the same reason (both sparse indexes share the tenant and customer composites), and left out of
+ * its index by the condition. Many customers of a WhatsApp-first shop have a phone and no email.
+ */
+export const NO_BLIND_INDEX = '-';
 const customerRef = { type: 'string', required: true } as const;
 const customerPartition = 't#${tenantId}#shopcustomer#${customerRef}';
 
@@ -62,9 +69,9 @@ export const ShopCustomerRecord = new Entity({
     phone: { type: 'string' },
     /** Sealed: first and last name as one JSON object. */
     name: { type: 'string' },
-    /** Blind index of the phone (`phone`, the inbox's kind): matches an inbox contact's `phoneIndex`. */
+    /** Blind index of the phone (`phone`, the inbox's kind): matches an inbox contact's `phoneIndex`; or {@link NO_BLIND_INDEX}. */
     phoneIndex: { type: 'string' },
-    /** Blind index of the normalised email (`email`, as accounts use). */
+    /** Blind index of the normalised email (`email`, as accounts use); or {@link NO_BLIND_INDEX}. */
     emailIndex: { type: 'string' },
     state: { type: 'string' },
     tags: { type: 'list', items: { type: 'string' } },
@@ -81,7 +88,7 @@ export const ShopCustomerRecord = new Entity({
     /** Customers with this phone (blind index); sparse. Every write is a whole put, so the condition sees it. */
     byPhone: {
       index: 'gsi1',
-      condition: (item) => typeof item.phoneIndex === 'string',
+      condition: (item) => typeof item.phoneIndex === 'string' && item.phoneIndex !== NO_BLIND_INDEX,
       pk: {
         field: 'gsi1pk',
         composite: ['tenantId', 'phoneIndex'],
@@ -92,7 +99,7 @@ export const ShopCustomerRecord = new Entity({
     },
     byEmail: {
       index: 'gsi2',
-      condition: (item) => typeof item.emailIndex === 'string',
+      condition: (item) => typeof item.emailIndex === 'string' && item.emailIndex !== NO_BLIND_INDEX,
       pk: {
         field: 'gsi2pk',
         composite: ['tenantId', 'emailIndex'],

@@ -101,9 +101,7 @@ describe('the privacy page', () => {
     expect(await cards.getByRole('listitem').count()).toBe(6);
     expect(await cards.textContent()).toContain('Germany, Frankfurt');
     // Polled: the layout settles a moment after the resize (the table gives way to the cards).
-    await expect
-      .poll(() => page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth))
-      .toBe(true);
+    await expect.poll(() => page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
     await pages.checkAccessibility(page, 'privacy phone');
     await screenshot(page, 'privacy-phone-en');
   });

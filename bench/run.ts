@@ -534,6 +534,41 @@ async function shopifyBackfill(heading: string): Promise<Outcome> {
 }
 
 /** Every benchmark, in the order `npm run bench` runs them. */
+async function aiReply(heading: string): Promise<Outcome> {
+  const { benchAiReply } = await import('./ai-reply.js');
+  const result = await benchAiReply();
+  say(`${heading}: the AI agent's own time per reply (model answering instantly), vs one store query`);
+  say(
+    figureTable(
+      ['figure', 'p50', 'p99', 'floor p50', 'ratio'],
+      [
+        {
+          cells: [
+            `agent overhead per reply (${result.replies} replies)`,
+            `${num(result.p50Ms, 1)} ms`,
+            `${num(result.p99Ms, 1)} ms`,
+            `${num(result.floorP50Ms, 2)} ms`,
+            ratio(result.ratio),
+          ],
+          check: result,
+        },
+      ],
+    ),
+  );
+  const figures = [
+    figure({
+      benchmark: 'ai-reply',
+      name: 'agent overhead per reply (p50)',
+      value: result.p50Ms,
+      unit: 'ms',
+      floor: { name: 'one store query (GetItem) p50', value: result.floorP50Ms, unit: 'ms' },
+      ratio: result.ratio,
+      goal: result.goal,
+    }),
+  ];
+  return { figures, details: result, errors: [] };
+}
+
 const BENCHMARKS: readonly Benchmark[] = [
   { name: 'seal', about: 'field sealing and opening vs raw AES-256-GCM', run: seal },
   { name: 'webhook', about: "the Meta webhook's receiver and Lambda handler vs HMAC + JSON.parse", run: webhook },
@@ -558,6 +593,12 @@ const BENCHMARKS: readonly Benchmark[] = [
     name: 'shopify-backfill',
     about: "10,000 orders from the fake Shopify's bulk JSONL: orders/s vs plain puts, writes per order, flat memory",
     run: shopifyBackfill,
+  },
+  {
+    name: 'ai-reply',
+    about:
+      "the AI agent's own time per reply (context, tools, checks, reply) without the model: p50/p99 vs one store query",
+    run: aiReply,
   },
 ];
 

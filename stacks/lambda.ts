@@ -68,6 +68,15 @@ function metaGraphEnvironment(): Record<string, string> {
   return Object.fromEntries(names.flatMap((name) => (process.env[name] ? [[name, process.env[name] as string]] : [])));
 }
 
+/**
+ * The AI model's endpoint, from the deploying shell (`OPENAI_BASE_URL=https://… npx sst deploy`)
+ * for an OpenAI-compatible gateway: not a secret, so no parameter. Unset, the function uses
+ * OpenAI's own endpoint (the default in `openAiSettings`).
+ */
+function modelEndpointEnvironment(): Record<string, string> {
+  return process.env.OPENAI_BASE_URL ? { OPENAI_BASE_URL: process.env.OPENAI_BASE_URL } : {};
+}
+
 /** The access with `*` and `*-dlq` replaced by the product's queues. */
 function expandQueues(access: Access): Access {
   const expand = (refs: readonly string[] | undefined) => refs && expandQueueRefs(refs, PRODUCT.queueNames);
@@ -144,6 +153,7 @@ export function productFunction(stack: Stack, spec: ProductFunctionSpec): Produc
       ...queueUrls,
       ...settings.environment,
       ...(declared.settings?.metaGraph ? metaGraphEnvironment() : {}),
+      ...(declared.settings?.modelEndpoint ? modelEndpointEnvironment() : {}),
       ...spec.environment,
     },
     permissions: [

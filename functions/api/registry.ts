@@ -1,6 +1,8 @@
 import { openApiDocument } from './lib/openapi.js';
 import { defineRoute, type Route } from './lib/route.js';
 import { accountDeletionRoutes } from './routes/account-deletion.js';
+import { aiSettingsRoutes } from './routes/ai.js';
+import { aiConversationRoutes } from './routes/ai-conversations.js';
 import { auditRoutes } from './routes/audit.js';
 import { authRoutes } from './routes/auth.js';
 import { billingRoutes } from './routes/billing.js';
@@ -46,6 +48,8 @@ const productRoutes: readonly Route[] = [
   ...storeRoutes,
   ...stockRoutes,
   ...orderNoticeRoutes,
+  ...aiSettingsRoutes,
+  ...aiConversationRoutes,
 ];
 
 let document: ReturnType<typeof openApiDocument> | undefined;

@@ -14,6 +14,7 @@ const SECRETS = [
   'SHOPIFY_CLIENT_ID',
   'SHOPIFY_CLIENT_SECRET',
   'SHOPIFY_APP_PRIVATE_KEY',
+  'OPENAI_API_KEY',
 ] as const;
 
 /**

@@ -1,3 +1,4 @@
+import { AI_REPLIES_QUEUE, aiReplyRequestOf } from '@asistone/core/ai/queue';
 import { type MetaEventDeps, processMetaDelivery } from '@asistone/core/channels/meta/events';
 import { mediaRequestFor } from '@asistone/core/channels/meta/media-fetch';
 import { MEDIA_QUEUE } from '@asistone/core/channels/meta/media-queue';
@@ -45,6 +46,8 @@ function eventDeps(): MetaEventDeps {
         // A customer's STOP / DUR (or START / BAŞLA) changes their marketing consent and is
         // confirmed once: keyed by the message, so a redelivery records and replies nothing twice.
         await applyConsentKeyword({ store, keyring, producer, log }, message, recorded);
+        // The AI agent's turn (ai/agent.ts): it decides whether to answer, once per message.
+        await producer.send(AI_REPLIES_QUEUE, aiReplyRequestOf(message, recorded));
       },
     };
   }

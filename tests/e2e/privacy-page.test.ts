@@ -57,7 +57,7 @@ describe('privacy: sub-processors and transfer agreements', () => {
     expect(byId.aws).toMatchObject({ active: true, countries: ['DE'], transferOutsideTurkiyeAndEea: false });
     expect(byId.aws?.location).toMatchObject({ en: expect.stringContaining('Frankfurt') });
     expect(byId.meta).toMatchObject({ active: true, transferOutsideTurkiyeAndEea: true });
-    expect(byId.openai).toMatchObject({ active: false, safeguard: 'standard-contractual-clauses' });
+    expect(byId.openai).toMatchObject({ active: true, safeguard: 'standard-contractual-clauses' });
     expect(byId.netgsm).toMatchObject({ active: true, transferOutsideTurkiyeAndEea: false, safeguard: 'none-needed' });
   });
 

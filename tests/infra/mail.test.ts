@@ -141,6 +141,7 @@ describe('settings read from SSM', () => {
         ['Jobs', 'SHOPIFY_CLIENT_SECRET', secretPath('SHOPIFY_CLIENT_SECRET')],
         ['Jobs', 'SHOPIFY_APP_PRIVATE_KEY', secretPath('SHOPIFY_APP_PRIVATE_KEY')],
         ['Queues', 'RESEND_API_KEY', secretPath('RESEND_API_KEY')],
+        ['Queues', 'OPENAI_API_KEY', secretPath('OPENAI_API_KEY')],
         ['Queues', 'SHOPIFY_CLIENT_ID', secretPath('SHOPIFY_CLIENT_ID')],
         ['Queues', 'SHOPIFY_CLIENT_SECRET', secretPath('SHOPIFY_CLIENT_SECRET')],
         ['Queues', 'SHOPIFY_APP_PRIVATE_KEY', secretPath('SHOPIFY_APP_PRIVATE_KEY')],
@@ -228,9 +229,17 @@ describe('the mail queue', () => {
     );
   });
 
-  it('is one of the queues the API may send to: mail, account requests, outbound (replies), data exports, Shopify backfills and stock pushes; no other', () => {
+  it('is one of the queues the API may send to: mail, account requests, outbound (replies), data exports, Shopify backfills, stock pushes and the AI agent (sandbox simulator); no other', () => {
     expect(sendTargets(fnNamed('api'))).toEqual(
-      arns('mail', 'account-requests', 'outbound', 'privacy-exports', 'shopify-backfill', 'shopify-stock'),
+      arns(
+        'mail',
+        'account-requests',
+        'outbound',
+        'privacy-exports',
+        'shopify-backfill',
+        'shopify-stock',
+        'ai-replies',
+      ),
     );
   });
 

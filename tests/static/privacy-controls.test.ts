@@ -251,7 +251,7 @@ describe('sub-processors: the declaration matches the code', () => {
   it('has no client for a sub-processor it declares not in use', () => {
     expect(sources.length).toBeGreaterThan(50);
     const inactive = SUBPROCESSORS.filter((processor) => !processor.active);
-    expect(inactive.map((processor) => processor.id)).toEqual(['openai', 'iyzico']);
+    expect(inactive.map((processor) => processor.id)).toEqual(['iyzico']);
     const calling = inactive.flatMap((processor) =>
       sources.filter(({ text }) => API_HOSTS[processor.id].test(text)).map(({ file }) => `${processor.id}: ${file}`),
     );

@@ -54,6 +54,10 @@ export const PATH_PARAMETERS: Readonly<Record<string, ParameterShape>> = {
   orderId: { pattern: /^[0-9]{1,20}$/, missing: () => new NotFoundError('No such order') },
   // Meta's data deletion callback's confirmation code: 32 hex characters (privacy/meta-data-deletion.ts).
   code: { pattern: /^[0-9a-f]{32}$/, missing: () => new NotFoundError('no such confirmation code') },
+  // A version of the AI agent's settings: 1, 2, 3… (ai/settings.ts).
+  agentVersion: { pattern: /^[1-9][0-9]{0,8}$/, missing: () => new NotFoundError('No such version') },
+  // A knowledge entry: `kb_`, its creation time in base 36 and 6 random bytes, base64url (ai/knowledge.ts).
+  entryId: { pattern: /^kb_[0-9a-z]{9}[A-Za-z0-9_-]{8}$/, missing: () => new NotFoundError('No such knowledge entry') },
 };
 
 /** The `:name` parameters of a Hono path. */

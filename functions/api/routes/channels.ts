@@ -13,6 +13,7 @@ import {
   sandboxThreadAnswer,
   sandboxThreadQuery,
 } from '@asistone/contract/channels';
+import { AI_REPLIES_QUEUE, aiReplyRequestOf } from '@asistone/core/ai/queue';
 import { AUDIT_RECORDS } from '@asistone/core/audit/records';
 import type { ConnectDeps } from '@asistone/core/channels/connect/deps';
 import { connectInstagram } from '@asistone/core/channels/connect/instagram';
@@ -196,8 +197,11 @@ export const channelRoutes = [
       const deps = await connectDeps();
       const { producer } = platform();
       // The simulated customer's STOP / DUR withdraws consent and is confirmed, as on Meta's channels.
-      const onRecorded = (message: InboundMessage, recorded: RecordedMessage) =>
-        applyConsentKeyword({ ...deps, producer }, message, recorded).then(() => undefined);
+      // Then the AI agent's turn (ai/agent.ts), as for Meta's channels: how a merchant tries it.
+      const onRecorded = async (message: InboundMessage, recorded: RecordedMessage) => {
+        await applyConsentKeyword({ ...deps, producer }, message, recorded);
+        await producer.send(AI_REPLIES_QUEUE, aiReplyRequestOf(message, recorded));
+      };
       return c.json(await sendAsSandboxCustomer({ ...deps, onRecorded }, business.tenantId, body), 201);
     },
   }),

@@ -5,10 +5,10 @@ import * as z from 'zod';
  * all under `/api/businesses/:tenantId/`. Reads need `conversations.read`, writes
  * `conversations.reply`, `POST /templates/sync` needs `channels.manage`.
  *
- * Differences from the issue-8 plan (/tmp/inbox-spec.md), kept small on purpose:
+ * What the shapes add to the plain message, kept small on purpose:
  * - A message also carries `clientId` (outbound, the id the app chose) so the app can match its
  *   optimistic copy, and `failureReason`/`error` only when it failed.
- * - Message `status` adds 'queued' (stored, not yet handed to the provider) to the plan's list.
+ * - Message `status` adds 'queued' (stored, not yet handed to the provider) to the provider's list.
  * - `POST /conversations/:id/read` and `/typing` answer 204.
  * - `GET /tickets` also takes `conversationId=` to list one conversation's tickets.
  */
@@ -151,6 +151,15 @@ export const messageDetailsSchema = z.object({
       mimeType: z.string().optional(),
       size: z.number().optional(),
       fileName: z.string().optional(),
+    })
+    .optional(),
+  /** Written by the AI agent: the settings version in force and the records the answer used (citations). */
+  ai: z
+    .object({
+      version: z.number(),
+      citations: z.array(
+        z.object({ kind: z.enum(['order', 'product', 'knowledge']), id: z.string(), label: z.string() }),
+      ),
     })
     .optional(),
 });

@@ -50,8 +50,8 @@ export type Subprocessor = z.output<typeof subprocessorSchema>;
 /**
  * The declaration. AWS holds everything (eu-central-1, Frankfurt); Meta carries the messages a
  * business exchanges on its channels; Resend sends the product's own mails; NetGSM sends a
- * business's SMS through its own account. OpenAI and iyzico are listed before their features land
- * so a merchant sees them coming.
+ * business's SMS through its own account. OpenAI answers for the businesses that turn on the AI agent. iyzico is
+ * listed before its feature lands so a merchant sees it coming.
  */
 export const SUBPROCESSORS: readonly Subprocessor[] = [
   {
@@ -92,19 +92,19 @@ export const SUBPROCESSORS: readonly Subprocessor[] = [
     id: 'openai',
     name: 'OpenAI, L.L.C.',
     purpose: {
-      tr: 'Yapay zekâ yanıtları (yalnızca çıkarım; eğitim için kullanılmaz)',
-      en: 'AI replies (inference only; never used for training)',
+      tr: 'Yapay zekâ yanıtları, yalnızca asistanı açan işletmeler için (yalnızca çıkarım; yanıtlar saklanmaz, eğitim için kullanılmaz)',
+      en: 'AI replies, only for businesses that turn the agent on (inference only; not stored, never used for training)',
     },
     data: {
-      tr: 'Yanıtlanacak konuşmanın metni ve mağazanın kendi bilgileri',
-      en: 'The text of the conversation being answered and the store’s own information',
+      tr: 'Yanıtlanacak konuşmanın metni (kart numarası gibi bilgiler gizlenerek) ve mağazanın kendi bilgileri',
+      en: 'The text of the conversation being answered (card numbers and the like hidden) and the store’s own information',
     },
     location: { tr: 'ABD', en: 'United States' },
     countries: ['US'],
     transferOutsideTurkiyeAndEea: true,
     safeguard: 'standard-contractual-clauses',
-    active: false,
-    since: { tr: 'yapay zekâ asistanını açtığınızda', en: 'you turn on the AI agent' },
+    // Called since the ai area landed (packages/core/src/ai/model.ts), with `store: false`.
+    active: true,
   },
   {
     id: 'resend',
@@ -114,8 +114,8 @@ export const SUBPROCESSORS: readonly Subprocessor[] = [
       en: 'Transactional email (verification, invitations, notices)',
     },
     data: {
-      tr: 'Ekip üyelerinin e-posta adresleri, adları ve e-postanın içeriği',
-      en: 'Team members’ email addresses, names and the mail’s content',
+      tr: 'Ekip üyelerinin e-posta adresleri ve adları, sipariş bildirimi gönderilen müşterilerin e-posta adresleri ve e-postanın içeriği',
+      en: 'Team members’ email addresses and names, the email addresses of customers sent order notifications, and the mail’s content',
     },
     location: { tr: 'ABD', en: 'United States' },
     countries: ['US'],

@@ -13,7 +13,7 @@ describe('SUBPROCESSORS', () => {
     expect(aws).toMatchObject({ countries: ['DE'], active: true, transferOutsideTurkiyeAndEea: false });
     expect(aws?.location.en).toContain('eu-central-1');
     const inUse = SUBPROCESSORS.filter((processor) => processor.active).map((processor) => processor.id);
-    expect(inUse).toEqual(['aws', 'meta', 'resend', 'netgsm']);
+    expect(inUse).toEqual(['aws', 'meta', 'openai', 'resend', 'netgsm']);
   });
 
   it('says what turns on a provider not in use yet', () => {

@@ -21,6 +21,7 @@ import {
 } from './environment.js';
 import { type FakeMeta, fakeMetaEnvironment, startFakeMeta } from './fakes/meta.js';
 import { type FakeNetgsm, fakeNetgsmEnvironment, startFakeNetgsm } from './fakes/netgsm.js';
+import { type FakeOpenAi, fakeOpenAiEnvironment, startFakeOpenAi } from './fakes/openai.js';
 import { fakeResendEnvironment, keepInDevOutbox, startFakeResend } from './fakes/resend.js';
 import { type FakeShopify, fakeShopifyEnvironment, localAppKeyPair, startFakeShopify } from './fakes/shopify.js';
 import { createGateway, type GatewayState } from './gateway.js';
@@ -53,6 +54,11 @@ export interface LocalStack {
   fakeShopify: FakeShopify;
   /** The fake NetGSM every business's SMS go to (`NETGSM_BASE_URL`; `GET <url>/dev/netgsm/sent` shows them). */
   fakeNetgsm: FakeNetgsm;
+  /**
+   * The fake OpenAI the AI agent's model calls go to (`OPENAI_BASE_URL`, unless `.env` names a
+   * real endpoint): `script()` its next answers, `state.requests` what reached it.
+   */
+  fakeOpenAi: FakeOpenAi;
   /** Stops taking requests, drains the queues, then stops everything. */
   stop(): Promise<void>;
 }
@@ -103,6 +109,15 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     webhookUrl: () => (gatewayUrl ? `${gatewayUrl}/webhooks/resend` : undefined),
     keep: keepInDevOutbox,
   });
+  // The AI agent's model: the fake OpenAI (scripted by tests, grounded by default), or a real
+  // OpenAI-compatible endpoint when `.env` sets both LOCAL_OPENAI_* settings. Not OPENAI_BASE_URL
+  // or OPENAI_API_KEY themselves: a developer's shell often has those for other tools, and the
+  // local stack's messages must not reach a provider by accident.
+  const fakeOpenAi = await startFakeOpenAi();
+  const realOpenAi =
+    process.env.LOCAL_OPENAI_BASE_URL && process.env.LOCAL_OPENAI_API_KEY
+      ? { OPENAI_BASE_URL: process.env.LOCAL_OPENAI_BASE_URL, OPENAI_API_KEY: process.env.LOCAL_OPENAI_API_KEY }
+      : undefined;
   const handlerEnv = {
     ...handlerEnvironment(dataDir, emulators.env),
     // Generated once per data folder, so sessions survive restarts; `.env` may set its own.
@@ -121,6 +136,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     ...fakeNetgsmEnvironment(fakeNetgsm),
     // Resend's key, base URL and webhook secret: the fake's (local only).
     ...fakeResendEnvironment(fakeResend),
+    ...(realOpenAi ?? fakeOpenAiEnvironment(fakeOpenAi)),
   };
   Object.assign(process.env, handlerEnv);
   await announceRunning(dataDir, handlerEnv);
@@ -186,6 +202,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     fakeMeta,
     fakeShopify,
     fakeNetgsm,
+    fakeOpenAi,
     async stop() {
       state.stopping = true;
       clearInterval(reporting);
@@ -197,6 +214,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       await fakeShopify.stop();
       await fakeNetgsm.stop();
       await fakeResend.stop();
+      await fakeOpenAi.stop();
       await emulators.stop();
       await clearRunning(dataDir);
     },

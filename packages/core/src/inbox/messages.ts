@@ -32,7 +32,7 @@ export function messageView(keys: TenantKeys, message: MessageItem): MessageView
   const text = deleted ? undefined : open(keys, 'text', message.messageId, message.text);
   // Stored by inbound.ts (its MessageDetails) or by a reply (template, outboundMedia): typed as
   // stored and answered as the contract's, so the compiler holds the two shapes together.
-  let details: (InboundDetails & Pick<MessageDetails, 'template' | 'outboundMedia'>) | undefined;
+  let details: (InboundDetails & Pick<MessageDetails, 'template' | 'outboundMedia' | 'ai'>) | undefined;
   const detailsJson = deleted ? undefined : open(keys, 'details', message.messageId, message.details);
   if (detailsJson) {
     try {

@@ -1,3 +1,4 @@
+import type { MessageDetails } from '@asistone/contract/inbox';
 import type { Blobs } from '../platform/blobs.js';
 import type { TenantKeys } from '../platform/crypto/keyring.js';
 import { ConflictError, ValidationError } from '../platform/errors.js';
@@ -23,7 +24,13 @@ import { sendableTemplate } from './templates.js';
  */
 
 export type ReplyInput =
-  | { kind: 'text'; text: string; clientId: string }
+  | {
+      kind: 'text';
+      text: string;
+      clientId: string;
+      /** Written by the AI agent (ai/agent.ts): the settings version and the records it used, shown beside it. */
+      ai?: NonNullable<MessageDetails['ai']>;
+    }
   | { kind: 'template'; name: string; language: string; variables: string[]; clientId: string }
   | {
       kind: 'media';
@@ -150,7 +157,9 @@ export async function queueReply(
         ? { template: { name: input.name, language: input.language, variables: input.variables } }
         : media
           ? { outboundMedia: media.details }
-          : undefined;
+          : input.kind === 'text' && input.ai
+            ? { ai: input.ai }
+            : undefined;
     if (media?.stored) {
       // The uploaded file is the message's media, shown through the media route as a customer's
       // is. Written first: a message that names a file always finds it.

@@ -69,7 +69,9 @@ export type AppSecret =
   | 'SHOPIFY_CLIENT_ID'
   | 'SHOPIFY_CLIENT_SECRET'
   /** The Shopify app's private key: signs client assertions for background work's app-only tokens. */
-  | 'SHOPIFY_APP_PRIVATE_KEY';
+  | 'SHOPIFY_APP_PRIVATE_KEY'
+  /** The AI agent's model key (OpenAI or the compatible endpoint in OPENAI_BASE_URL): only the ai-replies worker. */
+  | 'OPENAI_API_KEY';
 
 /** Settings a function reads at runtime beyond the ones every function gets. */
 export interface FunctionSettings {
@@ -82,6 +84,11 @@ export interface FunctionSettings {
    * META_INSTAGRAM_APP_ID), read by `metaGraphSettings`.
    */
   metaGraph?: boolean;
+  /**
+   * It calls the AI agent's model: gets OPENAI_BASE_URL from the deploying shell when set (any
+   * OpenAI-compatible endpoint), read by `openAiSettings`; OpenAI's own endpoint otherwise.
+   */
+  modelEndpoint?: boolean;
 }
 
 /** Unions several access declarations (e.g. what every worker does plus what one worker does). */
@@ -108,5 +115,6 @@ export function mergeSettings(...parts: (FunctionSettings | undefined)[]): Funct
     ...(secrets.length > 0 ? { secrets } : {}),
     ...(parts.some((part) => part?.appUrl) ? { appUrl: true } : {}),
     ...(parts.some((part) => part?.metaGraph) ? { metaGraph: true } : {}),
+    ...(parts.some((part) => part?.modelEndpoint) ? { modelEndpoint: true } : {}),
   };
 }

@@ -1,4 +1,6 @@
 import { ACCOUNTS_DATA_CLASSES } from '../accounts/data-classes.js';
+import { AI_DATA_CLASSES } from '../ai/records.js';
+import { AI_SETTINGS_DATA_CLASSES } from '../ai/settings-records.js';
 import { AUDIT_DATA_CLASSES } from '../audit/data-classes.js';
 import { CHANNELS_DATA_CLASSES } from '../channels/data-classes.js';
 import { INBOX_DATA_CLASSES } from '../inbox/data-classes.js';
@@ -36,4 +38,6 @@ export const DATA_CLASSES: readonly DataClass[] = [
   ...SHOPIFY_DATA_CLASSES,
   ...SMS_DATA_CLASSES,
   ...ORDER_NOTICE_DATA_CLASSES,
+  ...AI_SETTINGS_DATA_CLASSES,
+  ...AI_DATA_CLASSES,
 ];

@@ -1,3 +1,4 @@
+import { AI_CONTACT_DATA } from '../ai/contact-data.js';
 import { INBOX_CONTACT_DATA } from '../inbox/contact-data.js';
 import type { ContactData } from '../platform/area.js';
 import { SHOPIFY_CONTACT_DATA } from '../shopify/contact-data.js';
@@ -8,4 +9,8 @@ import { SHOPIFY_CONTACT_DATA } from '../shopify/contact-data.js';
  * what it uses), so this list repeats what the areas declare, and a test holds it equal to
  * `PRODUCT.contactData`: an area that declares contact data and is left out here fails it.
  */
-export const CONTACT_DATA: readonly ContactData[] = [...INBOX_CONTACT_DATA, ...SHOPIFY_CONTACT_DATA];
+export const CONTACT_DATA: readonly ContactData[] = [
+  ...INBOX_CONTACT_DATA,
+  ...SHOPIFY_CONTACT_DATA,
+  ...AI_CONTACT_DATA,
+];

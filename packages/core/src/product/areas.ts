@@ -1,4 +1,5 @@
 import { accountsArea } from '../accounts/area.js';
+import { aiArea } from '../ai/area.js';
 import { auditArea } from '../audit/area.js';
 import { channelsArea } from '../channels/area.js';
 import { inboxArea } from '../inbox/area.js';
@@ -63,6 +64,7 @@ export const PRODUCT = composeAreas(
     shopifyArea,
     smsArea,
     orderNoticesArea,
+    aiArea,
   ],
   API_FUNCTION,
 );

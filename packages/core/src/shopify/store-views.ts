@@ -311,7 +311,7 @@ export async function listStoreCustomers(
  * (`shop { currencyCode }`); the connected shop's first, else the one a kept copy came from.
  * Null before any reconcile: the page shows the bare decimal rather than guess a currency.
  */
-async function productCurrency(deps: StoreViewDeps, tenantId: string): Promise<string | null> {
+export async function productCurrency(deps: StoreViewDeps, tenantId: string): Promise<string | null> {
   const [connected, syncs] = await Promise.all([
     connectedShop(deps.store, tenantId),
     deps.store.entities.shopSyncCursor.query
@@ -370,10 +370,10 @@ export async function listStoreProducts(
 }
 
 /** Units available per location of one inventory item: the item's own sort-key range. */
-async function stockOf(deps: StoreViewDeps, tenantId: string, inventoryItemId: string) {
+export async function stockOf(deps: StoreViewDeps, tenantId: string, inventoryItemId: string) {
   const { data } = await deps.store.entities.shopInventoryLevel.query
     .byItem({ tenantId, inventoryItemId })
-    .go({ pages: 'all' });
+    .go({ pages: 'all', attributes: ['inventoryItemId', 'locationId', 'available'] });
   return data
     .filter((level) => level.inventoryItemId === inventoryItemId)
     .map((level) => ({ locationId: level.locationId, available: level.available }))

@@ -172,6 +172,12 @@ export const router = createBrowserRouter([
                         (await import('../pages/settings/OrderNoticesSettings')).OrderNoticesSettings,
                     },
                   },
+                  {
+                    path: 'ai',
+                    lazy: {
+                      Component: async () => (await import('../pages/settings/AiAgentSettings')).AiAgentSettings,
+                    },
+                  },
                 ],
               },
               { path: '*', lazy: { Component: async () => (await businessPages()).NotFoundState } },

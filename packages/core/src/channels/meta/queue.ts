@@ -14,11 +14,12 @@ export const META_EVENTS_QUEUE = {
     handler: 'functions/workers/meta-events.handler',
     timeoutSeconds: 30,
     // Writes contacts, conversations and messages; opens sealed fields; asks for media copies;
-    // confirms a customer's consent keyword (STOP, DUR…) with a reply on the outbound queue.
+    // confirms a customer's consent keyword (STOP, DUR…) with a reply on the outbound queue;
+    // hands each customer message to the AI agent (`ai-replies`).
     access: {
       table: ['GetItem', 'PutItem', 'UpdateItem', 'Query'],
       tenantKeys: ['Decrypt'],
-      sends: ['media', 'outbound'],
+      sends: ['media', 'outbound', 'ai-replies'],
     },
     // The platform app's public ids (META_APP_ID...), to tell Asistone's own echoes apart.
     settings: { metaGraph: true },

@@ -3,6 +3,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useMedia } from '../../api/inbox';
 import { FAILURE_REASONS, type FailureReason, type InboxMessage, type Instant } from '../../api/inbox-types';
+import { AiMark } from './AiResponder';
 import { StatusTicks } from './StatusTicks';
 
 const MEDIA_TYPES = new Set(['image', 'video', 'audio', 'voice', 'document', 'sticker', 'file']);
@@ -167,6 +168,7 @@ export function MessageBubble({ tenantId, conversationId, message, authorName }:
           {hasMedia && <MediaView tenantId={tenantId} conversationId={conversationId} message={message} />}
           {message.text && <Text size="sm">{message.text}</Text>}
           <Extras message={message} />
+          <AiMark message={message} />
         </>
       )}
       <Group gap={6} justify="flex-end" mt={2} wrap="nowrap">

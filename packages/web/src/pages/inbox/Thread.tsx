@@ -15,6 +15,7 @@ import { QueryState } from '../../components/QueryState';
 import { RouterAnchor } from '../../components/RouterAnchor';
 import { useBusiness } from '../../shell/BusinessContext';
 import { ContactOrdersPanel } from '../store/ContactOrdersPanel';
+import { AiResponderBar } from './AiResponder';
 import { contactName } from './ConversationList';
 import { LabelsEditor } from './LabelsEditor';
 import { MessageBubble } from './MessageBubble';
@@ -274,6 +275,7 @@ function LoadedThread({ conversation, members }: { conversation: Conversation; m
         </Tabs.List>
         <Tabs.Panel value="messages" pt="sm">
           <Stack gap="sm">
+            <AiResponderBar conversationId={conversation.id} />
             <ThreadMessages conversation={conversation} members={members} />
             {can('conversations.reply') && <ReplyBox conversation={conversation} />}
           </Stack>

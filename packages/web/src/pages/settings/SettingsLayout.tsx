@@ -5,7 +5,7 @@ import { PageHeader } from '../../components/PageHeader';
 import type { Permission } from '../../session/permissions';
 import { useBusiness } from '../../shell/BusinessContext';
 
-type SectionId = 'team' | 'channels' | 'sessions' | 'security' | 'billing' | 'audit' | 'sms' | 'notifications';
+type SectionId = 'team' | 'channels' | 'sessions' | 'security' | 'billing' | 'audit' | 'sms' | 'notifications' | 'ai';
 
 const SECTIONS: readonly { id: SectionId; permission?: Permission }[] = [
   { id: 'team' },
@@ -15,6 +15,8 @@ const SECTIONS: readonly { id: SectionId; permission?: Permission }[] = [
   { id: 'billing', permission: 'billing.manage' },
   { id: 'sms', permission: 'integrations.manage' },
   { id: 'notifications', permission: 'integrations.manage' },
+  // Agents read what the AI agent may say (read-only); owners and admins change it.
+  { id: 'ai', permission: 'conversations.read' },
   { id: 'audit', permission: 'audit.read' },
 ];
 

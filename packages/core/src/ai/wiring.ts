@@ -1,0 +1,65 @@
+import type { Logger } from '@aws-lambda-powertools/logger';
+import { INBOX_RECORDS } from '../inbox/records.js';
+import type { Blobs } from '../platform/blobs.js';
+import type { TenantKeyring } from '../platform/crypto/keyring.js';
+import type { Producer } from '../platform/queue/producer.js';
+import type { Records, Store } from '../platform/store/service.js';
+import { SHOPIFY_CONNECTION_RECORDS } from '../shopify/connection-records.js';
+import { STORE_VIEW_RECORDS } from '../shopify/store-views.js';
+import type { AgentDeps } from './agent.js';
+import type { AgentModelPort } from './agent-ports.js';
+import { AI_RECORDS } from './records.js';
+import { redactForModel } from './redact.js';
+import { currentAgent } from './settings.js';
+import { AI_SETTINGS_RECORDS } from './settings-records.js';
+import { boundTools } from './tools.js';
+
+/**
+ * The real parts behind the inference step's ports: the versioned settings, the tools over the
+ * Shopify local copy and the knowledge base, the redaction; the model is given (the OpenAI client in the
+ * worker, the same client against the fake in tests).
+ */
+export const AGENT_RECORDS = {
+  ...INBOX_RECORDS,
+  ...AI_RECORDS,
+  ...AI_SETTINGS_RECORDS,
+  ...SHOPIFY_CONNECTION_RECORDS,
+  ...STORE_VIEW_RECORDS,
+};
+
+export interface AgentWiring {
+  storeOf<R extends Records>(records: R): Store<R>;
+  keyring: TenantKeyring;
+  producer: Pick<Producer, 'send'>;
+  blobs: Pick<Blobs, 'list' | 'delete' | 'presignGet'>;
+  model: AgentModelPort;
+  log: Pick<Logger, 'info' | 'warn'>;
+}
+
+export function agentDeps(wiring: AgentWiring): AgentDeps {
+  const store = wiring.storeOf(AGENT_RECORDS);
+  return {
+    store,
+    aiStore: store,
+    keyring: wiring.keyring,
+    producer: wiring.producer,
+    model: wiring.model,
+    tools: boundTools({ store, keyring: wiring.keyring, storeOf: wiring.storeOf, blobs: wiring.blobs }),
+    redact: redactForModel,
+    settings: (tenantId) => currentAgent(store, tenantId),
+    storeDomains: (tenantId) => storeDomains(store, tenantId),
+    log: wiring.log,
+  };
+}
+
+/**
+ * The store's own domains, for the link check: each connected shop's myshopify domain (the
+ * primary domain is not in the local copy yet; links to it are refused until it is).
+ */
+export async function storeDomains(
+  store: Store<typeof SHOPIFY_CONNECTION_RECORDS>,
+  tenantId: string,
+): Promise<string[]> {
+  const { data } = await store.entities.shopConnection.query.byTenant({ tenantId }).go({ pages: 'all' });
+  return data.filter((shop) => shop.status !== 'disconnected').map((shop) => shop.shopDomain);
+}

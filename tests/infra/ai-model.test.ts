@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest';
+import { resources, STAGE, statementsOf, synthesizedApp } from './app.js';
+
+/**
+ * The AI agent's model: only the ai-replies worker holds its key (an SST secret read from SSM),
+ * and the endpoint a deployment chose (`OPENAI_BASE_URL=… npx sst deploy`, any OpenAI-compatible
+ * endpoint) reaches that worker alone.
+ */
+const ENDPOINT = 'https://llm-gateway.example.com/v1';
+// Read by the stacks while synthesizing, which happens in this file's beforeAll (own process).
+process.env.OPENAI_BASE_URL = ENDPOINT;
+const app = synthesizedApp();
+
+const keyPath = `/sst/asistone/${STAGE}/Secret/OPENAI_API_KEY/value`;
+const productFunctions = () =>
+  resources(app.templates, 'AWS::Lambda::Function').filter((fn) => fn.properties.FunctionName);
+const nameOf = (fn: { properties: { FunctionName: unknown } }) => String(fn.properties.FunctionName);
+
+describe("the AI model's settings", () => {
+  it('lets the ai-replies worker alone read the model key', () => {
+    const readers = productFunctions().filter((fn) =>
+      statementsOf(app.templates, fn).some(
+        (statement) =>
+          JSON.stringify(statement.Action).includes('ssm:GetParameter') &&
+          JSON.stringify(statement.Resource).includes(keyPath),
+      ),
+    );
+    expect(readers.map(nameOf)).toEqual([`asistone-${STAGE}-worker-ai-replies`]);
+    expect(readers[0]?.properties.Environment.Variables.OPENAI_API_KEY_PARAMETER).toBe(keyPath);
+    // The key itself is never in a function's environment.
+    for (const fn of productFunctions()) expect(fn.properties.Environment.Variables.OPENAI_API_KEY).toBeUndefined();
+  });
+
+  it("gives the deploying shell's OPENAI_BASE_URL to that worker and to no other function", () => {
+    const withEndpoint = productFunctions().filter((fn) => fn.properties.Environment.Variables.OPENAI_BASE_URL);
+    expect(withEndpoint.map(nameOf)).toEqual([`asistone-${STAGE}-worker-ai-replies`]);
+    expect(withEndpoint[0]?.properties.Environment.Variables.OPENAI_BASE_URL).toBe(ENDPOINT);
+  });
+});

@@ -156,7 +156,6 @@ beforeAll(async () => {
       SHOP.tenantId,
       CustomerWebhook.parse({
         id,
-        // An email too: apply.ts cannot store a customer with a phone and no email (see report).
         email: `${id}@example.com`,
         phone: `+${who.phone}`,
         first_name: who.name.split(' ')[0],

@@ -9,7 +9,7 @@ import { SHOPIFY_BACKFILL_QUEUE } from '@asistone/core/shopify/backfill-queue';
 import { SHOPIFY_BACKFILL_RECORDS } from '@asistone/core/shopify/backfill-records';
 import { SHOPIFY_CONNECTION_RECORDS } from '@asistone/core/shopify/connection-records';
 import { shopifyGraphql } from '@asistone/core/shopify/graphql';
-import { recordShopCurrency } from '@asistone/core/shopify/reconcile';
+import { recordShopFacts } from '@asistone/core/shopify/reconcile';
 import { SHOPIFY_RECONCILE_RECORDS } from '@asistone/core/shopify/reconcile-records';
 import { shopifyAppSettings, shopOrigin } from '@asistone/core/shopify/settings';
 import { SHOPIFY_STORE_RECORDS } from '@asistone/core/shopify/store-records';
@@ -53,7 +53,7 @@ const worker = queueWorker(
     try {
       // The products the import brings are priced in the shop's currency, which their payloads
       // do not name: read it first, so the store page never waits for the first reconcile.
-      await recordShopCurrency({ store, shopify }, await shopAccess(tenantId), { tenantId, shopDomain });
+      await recordShopFacts({ store, shopify }, await shopAccess(tenantId), { tenantId, shopDomain });
       const result = await runBackfill(
         {
           store,

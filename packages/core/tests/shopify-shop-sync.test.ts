@@ -15,7 +15,7 @@ import {
 } from '../src/shopify/stock.js';
 import type { StockPushMessage } from '../src/shopify/stock-queue.js';
 import { SHOPIFY_STOCK_RECORDS } from '../src/shopify/stock-records.js';
-import { listStoreProducts, STORE_VIEW_RECORDS } from '../src/shopify/store-views.js';
+import { listStoreProducts, STORE_VIEW_RECORDS, storefrontDomains } from '../src/shopify/store-views.js';
 import { sealShopTokens, shopAccess } from '../src/shopify/tokens.js';
 import { createTenant } from '../src/tenancy/tenants.js';
 import { startTestPlatform, type TestPlatform } from './support/platform.js';
@@ -23,7 +23,8 @@ import { startTestPlatform, type TestPlatform } from './support/platform.js';
 /**
  * What the scheduled reconcile does beside repairing the copy, against the local DynamoDB
  * emulator and the fake Shopify over real HTTP: it reads the shop's currency (`shop {
- * currencyCode }`), which the store page's product prices are then shown in; it reads every line
+ * currencyCode }`), which the store page's product prices are then shown in, and its primary
+ * domain, whose links are the store's own; it reads every line
  * item of an order with more than the hundred its page carries (`order(id:) { lineItems(after:) }`);
  * and its sweep queues again a stock adjustment whose queue send failed, which the stock worker
  * then pushes to Shopify once.
@@ -274,5 +275,20 @@ describe('the stock sweep', () => {
     const [later] = await reconcileShops(reconcileDeps(Date.now() + 6 * 60_000));
     expect(later?.requeued).toBe(1);
     expect(requeued.at(-1)).toEqual({ tenantId: BUSINESS, adjustmentId: fresh.adjustmentId });
+  });
+});
+
+// After the stock sweep, which leaves the shop without its wholesale order: two quick runs.
+describe('the storefront', () => {
+  it("takes the shop's primary domain as the store's own, and nothing that is not a host name", async () => {
+    const shop = fakeShop(fake.state, SHOP);
+    shop.primaryDomain = 'www.buyuktoptan.com.tr';
+    await reconcileShops(reconcileDeps());
+    expect((await storefrontDomains({ store }, BUSINESS)).sort()).toEqual([SHOP, 'www.buyuktoptan.com.tr']);
+    // A value that is not a plain host (a URL with a path, a script) is never trusted as the store's.
+    shop.primaryDomain = 'evil.example/path?x=<script>';
+    await reconcileShops(reconcileDeps());
+    expect((await storefrontDomains({ store }, BUSINESS)).sort()).toEqual([SHOP, 'www.buyuktoptan.com.tr']);
+    delete shop.primaryDomain;
   });
 });

@@ -4,8 +4,7 @@ import type { Blobs } from '../platform/blobs.js';
 import type { TenantKeyring } from '../platform/crypto/keyring.js';
 import type { Producer } from '../platform/queue/producer.js';
 import type { Records, Store } from '../platform/store/service.js';
-import { SHOPIFY_CONNECTION_RECORDS } from '../shopify/connection-records.js';
-import { STORE_VIEW_RECORDS } from '../shopify/store-views.js';
+import { STORE_VIEW_RECORDS, storefrontDomains } from '../shopify/store-views.js';
 import type { AgentDeps } from './agent.js';
 import type { AgentModelPort } from './agent-ports.js';
 import { AI_RECORDS } from './records.js';
@@ -23,7 +22,6 @@ export const AGENT_RECORDS = {
   ...INBOX_RECORDS,
   ...AI_RECORDS,
   ...AI_SETTINGS_RECORDS,
-  ...SHOPIFY_CONNECTION_RECORDS,
   ...STORE_VIEW_RECORDS,
 };
 
@@ -47,19 +45,7 @@ export function agentDeps(wiring: AgentWiring): AgentDeps {
     tools: boundTools({ store, keyring: wiring.keyring, storeOf: wiring.storeOf, blobs: wiring.blobs }),
     redact: redactForModel,
     settings: (tenantId) => currentAgent(store, tenantId),
-    storeDomains: (tenantId) => storeDomains(store, tenantId),
+    storeDomains: (tenantId) => storefrontDomains({ store }, tenantId),
     log: wiring.log,
   };
-}
-
-/**
- * The store's own domains, for the link check: each connected shop's myshopify domain (the
- * primary domain is not in the local copy yet; links to it are refused until it is).
- */
-export async function storeDomains(
-  store: Store<typeof SHOPIFY_CONNECTION_RECORDS>,
-  tenantId: string,
-): Promise<string[]> {
-  const { data } = await store.entities.shopConnection.query.byTenant({ tenantId }).go({ pages: 'all' });
-  return data.filter((shop) => shop.status !== 'disconnected').map((shop) => shop.shopDomain);
 }

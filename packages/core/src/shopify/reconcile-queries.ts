@@ -44,9 +44,12 @@ export const ORDER_LINE_ITEMS_QUERY = `query OrderLineItems($id: ID!, $first: In
   }
 }`;
 
-/** The shop's currency: product prices are in it, and Shopify's product payloads do not name it. */
-export const SHOP_CURRENCY_QUERY = `query ShopCurrency {
-  shop { currencyCode }
+/**
+ * The shop's currency (product prices are in it, and Shopify's product payloads do not name it)
+ * and its primary domain (the storefront customers know, which may not be the myshopify one).
+ */
+export const SHOP_FACTS_QUERY = `query ShopFacts {
+  shop { currencyCode primaryDomain { host } }
 }`;
 
 export const RECONCILE_ORDERS_QUERY = `query ReconcileOrders(${PAGE_VARS}) {

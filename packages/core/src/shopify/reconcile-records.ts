@@ -36,6 +36,11 @@ export const ShopSyncCursorRecord = new Entity({
     },
     /** The shop's currency (`shop { currencyCode }`, read by each run): the one its product prices are in. */
     currencyCode: { type: 'string' },
+    /**
+     * The host of the shop's primary domain (`shop { primaryDomain { host } }`), where its
+     * customers see the storefront: links to it are the store's own (the agent's link check).
+     */
+    primaryDomain: { type: 'string' },
     /** The kind of the last run's failure (ShopifyError kind), cleared by a finished run. */
     lastErrorKind: { type: 'string' },
     lastErrorAt: { type: 'number' },

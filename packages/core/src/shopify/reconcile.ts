@@ -15,7 +15,7 @@ import {
   RECONCILE_LOCATIONS_QUERY,
   RECONCILE_ORDERS_QUERY,
   RECONCILE_PRODUCTS_QUERY,
-  SHOP_CURRENCY_QUERY,
+  SHOP_FACTS_QUERY,
   UnexpectedNodeError,
 } from './reconcile-queries.js';
 import type { SHOPIFY_RECONCILE_RECORDS } from './reconcile-records.js';
@@ -168,7 +168,7 @@ export async function reconcileShop(deps: ReconcileDeps, shop: ConnectedShop): P
     throw new ShopifyError({ kind: 'auth', status: 0, codes: ['SHOP_MISMATCH'] });
   }
   const report: ShopReconcileReport = { tenantId, shopDomain, counts: {} };
-  await recordShopCurrency(deps, access, key);
+  await recordShopFacts(deps, access, key);
 
   const resources = {
     customers: { query: RECONCILE_CUSTOMERS_QUERY, normalise: customerFromNode, apply: deps.apply.customer },
@@ -344,20 +344,35 @@ async function reconcileStock(
 }
 
 /**
- * The shop's currency (`shop { currencyCode }`), kept on its sync record: product prices are in
- * it and Shopify's product payloads do not name it, so the store page shows them in it rather
- * than guessing. Asked on every run (a point of cost), since a merchant can change it.
+ * The shop's currency and primary domain (`shop { currencyCode primaryDomain { host } }`), kept
+ * on its sync record: product prices are in that currency and Shopify's product payloads do not
+ * name it, so the store page shows them in it rather than guessing; the primary domain is where
+ * the storefront's links point. Asked on every run (a point of cost), since a merchant can
+ * change either.
  */
-export async function recordShopCurrency(
+export async function recordShopFacts(
   deps: Pick<ReconcileDeps, 'store' | 'shopify'>,
   access: ShopAccess,
   key: { tenantId: string; shopDomain: string },
 ): Promise<string | undefined> {
-  const answer = await deps.shopify.query<{ shop: { currencyCode?: unknown } | null }>(access, SHOP_CURRENCY_QUERY);
-  const currencyCode = answer.data.shop?.currencyCode;
-  if (typeof currencyCode !== 'string' || !/^[A-Z]{3}$/.test(currencyCode)) return undefined;
-  await deps.store.entities.shopSyncCursor.upsert({ ...key, currencyCode }).go({ response: 'none' });
+  const answer = await deps.shopify.query<{
+    shop: { currencyCode?: unknown; primaryDomain?: { host?: unknown } | null } | null;
+  }>(access, SHOP_FACTS_QUERY);
+  const raw = answer.data.shop?.currencyCode;
+  const currencyCode = typeof raw === 'string' && /^[A-Z]{3}$/.test(raw) ? raw : undefined;
+  const host = answer.data.shop?.primaryDomain?.host;
+  const primaryDomain = typeof host === 'string' && isHostName(host) ? host.toLowerCase() : undefined;
+  if (currencyCode || primaryDomain) {
+    await deps.store.entities.shopSyncCursor
+      .upsert({ ...key, ...(currencyCode && { currencyCode }), ...(primaryDomain && { primaryDomain }) })
+      .go({ response: 'none' });
+  }
   return currencyCode;
+}
+
+/** A plain DNS host name (what `primaryDomain.host` holds): nothing else is trusted as a link target. */
+function isHostName(host: string): boolean {
+  return host.length <= 253 && /^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i.test(host);
 }
 
 /** The currency of the business's shop as the last reconcile read it, or undefined before one. */

@@ -323,6 +323,23 @@ export async function productCurrency(deps: StoreViewDeps, tenantId: string): Pr
   return mine?.currencyCode ?? null;
 }
 
+/**
+ * The hosts that are the business's own storefront: each connected shop's myshopify domain and
+ * its primary domain as the reconcile last read it (`shop { primaryDomain { host } }`). Links
+ * to anything else are not the store's (the AI agent's link check).
+ */
+export async function storefrontDomains(deps: Pick<StoreViewDeps, 'store'>, tenantId: string): Promise<string[]> {
+  const [shops, syncs] = await Promise.all([
+    deps.store.entities.shopConnection.query.byTenant({ tenantId }).go({ pages: 'all' }),
+    deps.store.entities.shopSyncCursor.query
+      .byShop({ tenantId })
+      .go({ pages: 'all', attributes: ['shopDomain', 'primaryDomain'] }),
+  ]);
+  const connected = new Set(shops.data.filter((shop) => shop.status !== 'disconnected').map((shop) => shop.shopDomain));
+  const primary = syncs.data.filter((sync) => connected.has(sync.shopDomain)).map((sync) => sync.primaryDomain);
+  return [...new Set([...connected, ...primary.filter((host): host is string => Boolean(host))])];
+}
+
 /** The business's products with their variants, prices and stock per location. */
 export async function listStoreProducts(
   deps: StoreViewDeps,

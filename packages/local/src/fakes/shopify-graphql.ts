@@ -307,8 +307,15 @@ export function shopifyGraphqlRoutes(shops: FakeShopState, state: FakeGraphqlSta
     bucket.available -= cost;
     state.calls.push({ shopDomain, root, cost, throttled: false });
     let data: unknown;
-    if (root === 'shop') data = { currencyCode: shop.currencyCode ?? 'TRY', name: shop.name };
-    else if (root === 'order') data = orderWithLineItems(shop, variables);
+    if (root === 'shop') {
+      // A shop without a domain of its own has its myshopify domain as primary, as on Shopify.
+      const host = shop.primaryDomain ?? shop.domain;
+      data = {
+        currencyCode: shop.currencyCode ?? 'TRY',
+        name: shop.name,
+        primaryDomain: { host, url: `https://${host}` },
+      };
+    } else if (root === 'order') data = orderWithLineItems(shop, variables);
     else if (root === 'location') data = locationWithLevels(shop, variables);
     else if (root === 'locations') data = locationsPage(shop, variables);
     else {

@@ -13,6 +13,8 @@ export interface FakeShop {
   name: string;
   /** The shop's currency (`shop { currencyCode }`), which its product prices are in; TRY when unset. */
   currencyCode?: string;
+  /** The storefront's own domain (`shop { primaryDomain { host } }`); its myshopify domain when unset. */
+  primaryDomain?: string;
   customers: Record<string, unknown>[];
   orders: Record<string, unknown>[];
   products: Record<string, unknown>[];

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { StoreViewDeps } from '../shopify/store-views.js';
 import type { ModelTool } from './model.js';
 import { searchKnowledge } from './tools-knowledge.js';

@@ -1,7 +1,7 @@
 import { createLogger } from '@asistone/core/platform/log';
 import { once } from '@asistone/core/platform/once';
 import { queueOnlyPlatform } from '@asistone/core/platform/queue/queue-only';
-import { META_DATA_DELETION_QUEUE, receiveDataDeletion } from '@asistone/core/privacy/meta-data-deletion';
+import { META_DATA_DELETION_QUEUE, receiveDataDeletion } from '@asistone/core/privacy/meta-data-deletion-callback';
 import * as z from 'zod';
 import { webhookHandler } from '../lib/function-url.js';
 import { withSecrets } from '../lib/secrets.js';

@@ -6,9 +6,9 @@ import { contactRightsDeps } from '@asistone/core/privacy/contact-rights-deps';
 import {
   applyDataDeletion,
   type DataDeletionWorkerDeps,
-  META_DATA_DELETION_QUEUE,
   META_DATA_DELETION_WORK_RECORDS,
 } from '@asistone/core/privacy/meta-data-deletion';
+import { META_DATA_DELETION_QUEUE } from '@asistone/core/privacy/meta-data-deletion-callback';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 

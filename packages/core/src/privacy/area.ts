@@ -4,11 +4,8 @@ import { CONTACT_EXPORT_DATA_CLASSES, CONTACT_EXPORT_RECORDS } from './contact-e
 import { META_DATA_DELETION_DATA_CLASSES, PRIVACY_DATA_CLASSES } from './data-classes.js';
 import { PRIVACY_DEADLINES_SCHEDULE } from './deadline-schedule.js';
 import { PRIVACY_EXPORTS_QUEUE } from './export-queue.js';
-import {
-  META_DATA_DELETION_QUEUE,
-  META_DATA_DELETION_RECORDS,
-  META_DATA_DELETION_WEBHOOK,
-} from './meta-data-deletion.js';
+import { META_DATA_DELETION_RECORDS } from './meta-data-deletion.js';
+import { META_DATA_DELETION_QUEUE, META_DATA_DELETION_WEBHOOK } from './meta-data-deletion-callback.js';
 import { PRIVACY_REQUEST_DATA_CLASSES, PRIVACY_REQUEST_RECORDS } from './privacy-requests.js';
 import { PRIVACY_RECORDS } from './records.js';
 import { TRANSFER_AGREEMENT_DATA_CLASSES, TRANSFER_AGREEMENT_RECORDS } from './requests.js';

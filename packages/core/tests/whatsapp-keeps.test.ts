@@ -351,5 +351,12 @@ describe('storage work', () => {
     const writes = work.filter((call) => /^(Put|Update|Delete|BatchWrite|TransactWrite)/.test(call));
     expect(writes, work.join('\n')).toHaveLength(3);
     expect((await conversationWith(from)).preview).toBe('ikinci');
+    // The status Meta may have sent before the message arrived is read strongly consistent.
+    const statusRead = recorder.calls.find(
+      (call) =>
+        call.command === 'GetItemCommand' &&
+        String((call.input.Key as { sk?: unknown }).sk).startsWith('messagestatus#'),
+    );
+    expect(statusRead?.input.ConsistentRead).toBe(true);
   });
 });

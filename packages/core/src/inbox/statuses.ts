@@ -101,7 +101,9 @@ export async function applyStatus(
 
 /** The status kept for a message reported on before it was stored, if any. */
 export async function pendingStatusOf(store: InboxStore, tenantId: string, messageId: string) {
-  const { data } = await store.entities.messageStatus.get({ tenantId, messageId }).go();
+  // Strongly consistent: a status kept a moment ago must be seen (the write-before-read above
+  // holds only if this read sees every write that finished before it).
+  const { data } = await store.entities.messageStatus.get({ tenantId, messageId }).go({ consistent: true });
   if (!data?.statusOrder || data.statusAt === undefined || data.status === 'received') return undefined;
   const { status, statusAt, statusOrder, errorCode, errorTitle, failureReason, pricingCategory } = data;
   return {

@@ -2,7 +2,9 @@ import { openApiDocument } from './lib/openapi.js';
 import { defineRoute, type Route } from './lib/route.js';
 import { accountDeletionRoutes } from './routes/account-deletion.js';
 import { aiSettingsRoutes } from './routes/ai.js';
+import { aiContentRoutes } from './routes/ai-content.js';
 import { aiConversationRoutes } from './routes/ai-conversations.js';
+import { aiTrialRoutes } from './routes/ai-trial.js';
 import { auditRoutes } from './routes/audit.js';
 import { authRoutes } from './routes/auth.js';
 import { billingRoutes } from './routes/billing.js';
@@ -50,6 +52,8 @@ const productRoutes: readonly Route[] = [
   ...orderNoticeRoutes,
   ...aiSettingsRoutes,
   ...aiConversationRoutes,
+  ...aiContentRoutes,
+  ...aiTrialRoutes,
 ];
 
 let document: ReturnType<typeof openApiDocument> | undefined;

@@ -4,6 +4,7 @@ import { platform } from '@asistone/core/platform/context';
 import { createLogger } from '@asistone/core/platform/log';
 import { queueWorker } from '@asistone/core/platform/queue/worker';
 import { buildAccountExport } from '@asistone/core/privacy/account-export';
+import { BUSINESS_DATA } from '@asistone/core/privacy/business-catalog';
 import { CONTACT_DATA } from '@asistone/core/privacy/contact-catalog';
 import { PRIVACY_EXPORTS_QUEUE } from '@asistone/core/privacy/export-queue';
 import { PRIVACY_REQUEST_RECORDS } from '@asistone/core/privacy/privacy-requests';
@@ -29,6 +30,7 @@ const worker = queueWorker(
         blobs,
         storeOf,
         contactData: CONTACT_DATA,
+        businessData: BUSINESS_DATA,
       },
       message,
     );

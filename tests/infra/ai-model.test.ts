@@ -2,10 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { resources, STAGE, statementsOf, synthesizedApp } from './app.js';
 
 /**
- * The AI agent's model: only the ai-replies worker holds its key (an SST secret read from SSM),
- * and the endpoint a deployment chose (`OPENAI_BASE_URL=… npx sst deploy`, any OpenAI-compatible
- * endpoint) reaches that worker alone.
+ * The AI model: only the workers of the inference steps (the agent's ai-replies and content on
+ * request's ai-content) hold its key (an SST secret read from SSM), and the endpoint a deployment
+ * chose (`OPENAI_BASE_URL=… npx sst deploy`, any OpenAI-compatible endpoint) reaches those two
+ * alone. The API never calls the model: it queues.
  */
+const WORKERS = [`asistone-${STAGE}-worker-ai-content`, `asistone-${STAGE}-worker-ai-replies`];
 const ENDPOINT = 'https://llm-gateway.example.com/v1';
 // Read by the stacks while synthesizing, which happens in this file's beforeAll (own process).
 process.env.OPENAI_BASE_URL = ENDPOINT;
@@ -17,7 +19,7 @@ const productFunctions = () =>
 const nameOf = (fn: { properties: { FunctionName: unknown } }) => String(fn.properties.FunctionName);
 
 describe("the AI model's settings", () => {
-  it('lets the ai-replies worker alone read the model key', () => {
+  it('lets the ai-replies and ai-content workers alone read the model key', () => {
     const readers = productFunctions().filter((fn) =>
       statementsOf(app.templates, fn).some(
         (statement) =>
@@ -25,15 +27,16 @@ describe("the AI model's settings", () => {
           JSON.stringify(statement.Resource).includes(keyPath),
       ),
     );
-    expect(readers.map(nameOf)).toEqual([`asistone-${STAGE}-worker-ai-replies`]);
-    expect(readers[0]?.properties.Environment.Variables.OPENAI_API_KEY_PARAMETER).toBe(keyPath);
+    expect(readers.map(nameOf).sort()).toEqual(WORKERS);
+    for (const reader of readers)
+      expect(reader.properties.Environment.Variables.OPENAI_API_KEY_PARAMETER).toBe(keyPath);
     // The key itself is never in a function's environment.
     for (const fn of productFunctions()) expect(fn.properties.Environment.Variables.OPENAI_API_KEY).toBeUndefined();
   });
 
-  it("gives the deploying shell's OPENAI_BASE_URL to that worker and to no other function", () => {
+  it("gives the deploying shell's OPENAI_BASE_URL to those two workers and to no other function", () => {
     const withEndpoint = productFunctions().filter((fn) => fn.properties.Environment.Variables.OPENAI_BASE_URL);
-    expect(withEndpoint.map(nameOf)).toEqual([`asistone-${STAGE}-worker-ai-replies`]);
-    expect(withEndpoint[0]?.properties.Environment.Variables.OPENAI_BASE_URL).toBe(ENDPOINT);
+    expect(withEndpoint.map(nameOf).sort()).toEqual(WORKERS);
+    for (const fn of withEndpoint) expect(fn.properties.Environment.Variables.OPENAI_BASE_URL).toBe(ENDPOINT);
   });
 });

@@ -39,6 +39,18 @@ export function recordAwsCalls(clients: Record<string, MiddlewareClient>) {
   };
 }
 
+/**
+ * The DynamoDB commands among `calls` that a function declaring `tableActions` could not send in
+ * AWS (its IAM policy is built from the declaration, stacks/permissions.ts): locally nothing
+ * refuses them, so a test compares what a code path sent with what its function may.
+ */
+export function tableCallsOutside(calls: readonly AwsCall[], tableActions: readonly string[]): string[] {
+  const allowed = new Set(tableActions.map((action) => `${action}Command`));
+  return [...new Set(calls.filter((call) => call.client === 'dynamo').map((call) => call.command))].filter(
+    (command) => !allowed.has(command),
+  );
+}
+
 /** A blind index or secret hash (43 base64url characters), which differs per address. */
 const PER_ADDRESS = /[A-Za-z0-9_-]{43}/g;
 

@@ -58,6 +58,8 @@ export const PATH_PARAMETERS: Readonly<Record<string, ParameterShape>> = {
   agentVersion: { pattern: /^[1-9][0-9]{0,8}$/, missing: () => new NotFoundError('No such version') },
   // A knowledge entry: `kb_`, its creation time in base 36 and 6 random bytes, base64url (ai/knowledge.ts).
   entryId: { pattern: /^kb_[0-9a-z]{9}[A-Za-z0-9_-]{8}$/, missing: () => new NotFoundError('No such knowledge entry') },
+  // An AI content draft: `cd_`, its request time (ms, 13 digits) and 8 random bytes in hex (ai/content.ts).
+  draftId: { pattern: /^cd_\d{13}_[0-9a-f]{16}$/, missing: () => new NotFoundError('There is no such draft') },
 };
 
 /** The `:name` parameters of a Hono path. */

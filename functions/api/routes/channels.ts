@@ -14,6 +14,8 @@ import {
   sandboxThreadQuery,
 } from '@asistone/contract/channels';
 import { AI_REPLIES_QUEUE, aiReplyRequestOf } from '@asistone/core/ai/queue';
+import { AI_RECORDS } from '@asistone/core/ai/records';
+import { sandboxAiOutcomes } from '@asistone/core/ai/trial';
 import { AUDIT_RECORDS } from '@asistone/core/audit/records';
 import type { ConnectDeps } from '@asistone/core/channels/connect/deps';
 import { connectInstagram } from '@asistone/core/channels/connect/instagram';
@@ -213,7 +215,12 @@ export const channelRoutes = [
     query: sandboxThreadQuery,
     answers: { 200: { description: 'Thread, oldest first', schema: sandboxThreadAnswer } },
     async handle({ c, business, query }) {
-      return c.json(await sandboxThread(await connectDeps(), business.tenantId, query.customerName));
+      // The agent's replies show what answered and, after a handoff, why: the merchant trying it sees it here.
+      const aiStore = platform().storeOf(AI_RECORDS);
+      const aiOutcomes = (conversationId: string) => sandboxAiOutcomes(aiStore, business.tenantId, conversationId);
+      return c.json(
+        await sandboxThread({ ...(await connectDeps()), aiOutcomes }, business.tenantId, query.customerName),
+      );
     },
   }),
   defineRoute({

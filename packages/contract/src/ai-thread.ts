@@ -17,6 +17,7 @@ export const AI_HANDOFF_REASONS = [
   'model-unavailable',
   'model-stopped',
   'person-replied',
+  'low-confidence',
 ] as const;
 
 /** `GET …/conversations/:conversationId/ai` and the answer of `POST …/ai/resume`. */

@@ -41,8 +41,15 @@ const timezone = z
     { message: 'Unknown time zone' },
   );
 
+/**
+ * When the agent answers against the opening spans: `within` them (people take the rest), or
+ * `outside` them, when nobody is in (the team answers during opening hours).
+ */
+export const BUSINESS_HOURS_ANSWER = ['within', 'outside'] as const;
+
 export const businessHours = z.object({
   timezone: timezone.default(DEFAULT_AGENT_TIMEZONE),
+  answer: z.enum(BUSINESS_HOURS_ANSWER).default('within'),
   days: z
     .array(
       z

@@ -36,6 +36,10 @@ export const AUDIT_ACTIONS = [
   'privacy.transfer_agreements_requested',
   'ai.enabled',
   'ai.disabled',
+  'ai.trial.started',
+  'ai.trial.stopped',
+  'ai.content.approved',
+  'ai.content.discarded',
   'campaign.sent',
   'settings.changed',
 ] as const;

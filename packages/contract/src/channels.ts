@@ -96,6 +96,21 @@ export const sandboxThreadAnswer = z.object({
       text: z.string().optional(),
       status: z.string(),
       at: z.string(),
+      /**
+       * A reply the AI agent wrote: which settings answered (a version number, or a trial of the
+       * version in force or of a draft), the records it used, and for a handoff notice why.
+       */
+      ai: z
+        .object({
+          version: z.number().optional(),
+          trial: z.enum(['current', 'draft']).optional(),
+          citations: z.array(
+            z.object({ kind: z.enum(['order', 'product', 'knowledge']), id: z.string(), label: z.string() }),
+          ),
+          /** One of AI_HANDOFF_REASONS (contract/ai-thread.ts). */
+          handoffReason: z.string().optional(),
+        })
+        .optional(),
     }),
   ),
 });

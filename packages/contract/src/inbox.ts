@@ -156,7 +156,10 @@ export const messageDetailsSchema = z.object({
   /** Written by the AI agent: the settings version in force and the records the answer used (citations). */
   ai: z
     .object({
-      version: z.number(),
+      /** Absent when an unsaved draft answered (a trial in the sandbox simulator). */
+      version: z.number().optional(),
+      /** Set when a trial answered in the sandbox simulator: of the version in force, or of a draft. */
+      trial: z.enum(['current', 'draft']).optional(),
       citations: z.array(
         z.object({ kind: z.enum(['order', 'product', 'knowledge']), id: z.string(), label: z.string() }),
       ),

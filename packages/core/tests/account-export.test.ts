@@ -5,6 +5,9 @@ import { createBusiness } from '../src/accounts/businesses.js';
 import { hashPassword } from '../src/accounts/passwords.js';
 import { createAccount } from '../src/accounts/people.js';
 import { ACCOUNT_RECORDS } from '../src/accounts/records.js';
+import { addKnowledgeEntry } from '../src/ai/knowledge.js';
+import { DEFAULT_AGENT_SETTINGS, saveAgent } from '../src/ai/settings.js';
+import { AI_SETTINGS_RECORDS } from '../src/ai/settings-records.js';
 import { readAuditLog } from '../src/audit/audit-log.js';
 import { AUDIT_RECORDS } from '../src/audit/records.js';
 import { metaDelivery } from '../src/channels/meta/envelope.js';
@@ -15,8 +18,10 @@ import {
   buildAccountExport,
   requestAccountExport,
 } from '../src/privacy/account-export.js';
+import { BUSINESS_DATA } from '../src/privacy/business-catalog.js';
 import { CONTACT_DATA } from '../src/privacy/contact-catalog.js';
 import { listPrivacyRequests, PRIVACY_REQUEST_RECORDS } from '../src/privacy/privacy-requests.js';
+import { PRODUCT } from '../src/product/areas.js';
 import { TENANCY_RECORDS } from '../src/tenancy/records.js';
 import { connectWhatsAppNumber } from '../src/tenancy/tenants.js';
 import { startTestPlatform, type TestPlatform } from './support/platform.js';
@@ -44,6 +49,7 @@ beforeAll(async () => {
     blobs,
     storeOf,
     contactData: CONTACT_DATA,
+    businessData: BUSINESS_DATA,
   };
   await createAccount(
     { store, keyring },
@@ -59,6 +65,12 @@ beforeAll(async () => {
     ),
   );
   await processMetaDelivery({ store, keyring, log }, metaDelivery(payload, Date.now()));
+  // The AI agent's settings (two versions) and a knowledge entry: the business's own data.
+  const ai = { store: storeOf({ ...AI_SETTINGS_RECORDS, ...AUDIT_RECORDS }), keyring };
+  const actor = { userId: OWNER };
+  await saveAgent(ai, actor, SHOP.tenantId, { ...DEFAULT_AGENT_SETTINGS, prompt: 'Kısa ve nazik yanıtla.' });
+  await saveAgent(ai, actor, SHOP.tenantId, { ...DEFAULT_AGENT_SETTINGS, enabled: true, channels: ['whatsapp'] });
+  await addKnowledgeEntry(ai, actor, SHOP.tenantId, { title: 'İade', body: '14 gün içinde faturayla iade.' });
 }, 60_000);
 afterAll(() => test?.stop());
 
@@ -105,6 +117,22 @@ describe('the full account export', () => {
     // Channels without their token or PIN.
     expect(text('channels.json')).not.toMatch(/accessToken|"pin"/);
     expect(Object.keys(files)).toEqual(expect.arrayContaining(['audit-log.json', 'audit-log.csv', 'templates.json']));
+    // The areas' own data of the business: every version of the AI agent's settings, its knowledge opened.
+    expect(JSON.parse(text('ai-agent-versions.json'))).toEqual([
+      expect.objectContaining({ version: 2, enabled: true, channels: ['whatsapp'], createdBy: OWNER }),
+      expect.objectContaining({ version: 1, enabled: false, prompt: 'Kısa ve nazik yanıtla.' }),
+    ]);
+    expect(JSON.parse(text('ai-content-drafts.json'))).toEqual([]);
+    expect(JSON.parse(text('ai-knowledge.json'))).toEqual([
+      expect.objectContaining({ title: 'İade', body: '14 gün içinde faturayla iade.', updatedBy: OWNER }),
+    ]);
+  });
+
+  it("covers what every area declares of the business's own data", () => {
+    expect(BUSINESS_DATA).toEqual(PRODUCT.businessData);
+    expect(BUSINESS_DATA.map((entry) => entry.dataClass)).toEqual(
+      expect.arrayContaining(['ai.agent-versions', 'ai.knowledge', 'ai.content-drafts']),
+    );
   });
 
   it('answers no such export for another kind of request or an unknown id', async () => {

@@ -1,32 +1,30 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { recordAwsCalls, tableCallsOutside } from '../../../tests/support/aws-calls.js';
+import {
+  AI_SHOP,
+  AI_SHOP_CUSTOMERS,
+  AI_SHOP_OWNER,
+  openAiShop,
+  seedAiShop,
+  customerWrites as writes,
+} from '../../local/src/ai-shop.js';
 import { type FakeOpenAi, startFakeOpenAi } from '../../local/src/fakes/openai.js';
 import { type AgentDeps, type AgentOutcome, answerInbound } from '../src/ai/agent.js';
 import { AI_CONTACT_DATA } from '../src/ai/contact-data.js';
 import { HANDOFF_NOTICE, resumeAgent } from '../src/ai/handoff.js';
-import { addKnowledgeEntry } from '../src/ai/knowledge.js';
 import { openAiModel } from '../src/ai/model.js';
-import { type AiReplyRequest, aiReplyRequestOf } from '../src/ai/queue.js';
+import { AI_REPLIES_QUEUE, type AiReplyRequest } from '../src/ai/queue.js';
 import { AI_RECORDS } from '../src/ai/records.js';
 import { type AgentSettings, DEFAULT_AGENT_SETTINGS, saveAgent } from '../src/ai/settings.js';
-import { AI_SETTINGS_RECORDS } from '../src/ai/settings-records.js';
 import { AGENT_RECORDS, agentDeps } from '../src/ai/wiring.js';
 import { AUDIT_RECORDS } from '../src/audit/records.js';
-import { metaDelivery } from '../src/channels/meta/envelope.js';
-import { processMetaDelivery } from '../src/channels/meta/events.js';
 import { setContactRestriction } from '../src/inbox/contacts.js';
 import { contactIdOf, conversationIdOf } from '../src/inbox/inbound.js';
 import { listMessages } from '../src/inbox/messages.js';
-import { INBOX_RECORDS } from '../src/inbox/records.js';
 import { queueReply } from '../src/inbox/replies.js';
 import { listTickets } from '../src/inbox/tickets.js';
-import { applyCustomer, applyOrder } from '../src/shopify/apply.js';
-import { CustomerWebhook, OrderWebhook } from '../src/shopify/payloads.js';
-import { SHOPIFY_STORE_RECORDS } from '../src/shopify/store-records.js';
-import { TENANCY_RECORDS } from '../src/tenancy/records.js';
-import { connectWhatsAppNumber, createTenant } from '../src/tenancy/tenants.js';
 import { startTestPlatform, type TestPlatform } from './support/platform.js';
-import { type WhatsAppCustomer, whatsappMessagesDelivery, whatsappText } from './support/whatsapp-delivery.js';
 
 /**
  * The inference step end to end in core: real WhatsApp deliveries through Meta's processing (the
@@ -39,97 +37,25 @@ let openai: FakeOpenAi;
 let deps: AgentDeps;
 const queued: { queue: string; message: Record<string, unknown> }[] = [];
 const quiet = { debug() {}, info() {}, warn() {}, error() {} } as unknown as Logger;
-const SHOP = { tenantId: 't_aiagent', number: '100000000000871', waba: '100000000000872' };
-const AYSE: WhatsAppCustomer = { phone: '905551240001', name: 'Ayşe Yılmaz' };
-const MEHMET: WhatsAppCustomer = { phone: '905551240002', name: 'Mehmet Demir' };
-const ZEYNEP: WhatsAppCustomer = { phone: '905551240003', name: 'Zeynep Kaya' };
-const EMRE: WhatsAppCustomer = { phone: '905551240004', name: 'Emre Ak' };
-const MEHMET_ADDRESS = 'Bağdat Caddesi 99';
-const owner = { userId: 'u_owner' };
+const TENANT = 't_aiagent';
+const { ayse: AYSE, mehmet: MEHMET, zeynep: ZEYNEP } = AI_SHOP_CUSTOMERS;
+/** A second customer who only writes: his conversation is the one restricted and where a person answers. */
+const EMRE = { phone: '905551240004', name: 'Emre Ak' };
+type Customer = { phone: string; name: string };
+const MEHMET_ADDRESS = MEHMET.address;
+const owner = AI_SHOP_OWNER;
 
 const store = () => test.platform.storeOf({ ...AGENT_RECORDS, ...AUDIT_RECORDS });
 
-function orderBody(p: { id: number; name: string; customerId: number; phone: string; fulfilled?: boolean }) {
-  return {
-    id: p.id,
-    name: p.name,
-    email: `${p.customerId}@example.com`,
-    phone: `+${p.phone}`,
-    currency: 'TRY',
-    financial_status: 'paid',
-    fulfillment_status: p.fulfilled ? 'fulfilled' : null,
-    created_at: '2026-11-20T10:00:00+03:00',
-    updated_at: '2026-11-20T10:00:00+03:00',
-    customer: { id: p.customerId },
-    line_items: [
-      {
-        id: p.id + 1,
-        title: 'Keten Gömlek',
-        variant_title: 'M',
-        sku: 'GML-KTN-M',
-        product_id: 700001,
-        variant_id: 800002,
-        quantity: 2,
-        price: '449.90',
-        total_discount: '0.00',
-      },
-    ],
-    shipping_address: {
-      first_name: 'X',
-      last_name: 'Y',
-      address1: MEHMET_ADDRESS,
-      city: 'İstanbul',
-      country: 'Turkey',
-    },
-    shipping_lines: [{ title: 'Kargo', price: '29.99' }],
-    fulfillments: p.fulfilled
-      ? [
-          {
-            id: p.id + 2,
-            status: 'success',
-            shipment_status: 'in_transit',
-            tracking_company: 'Yurtiçi Kargo',
-            tracking_number: `YK${p.id}TR`,
-            tracking_url: `https://kargo.example/YK${p.id}TR`,
-            created_at: '2026-11-21T10:00:00+03:00',
-            updated_at: '2026-11-21T10:00:00+03:00',
-          },
-        ]
-      : [],
-    subtotal_price: '899.80',
-    total_discounts: '0.00',
-    total_tax: '0.00',
-    total_price: '929.79',
-  };
-}
-
-let sequence = 0;
 /** The customer writes on WhatsApp: processed as Meta's worker does, the hook's request returned. */
-async function customerWrites(who: WhatsAppCustomer, body: string): Promise<AiReplyRequest> {
-  sequence += 1;
-  const sentAt = Date.now() - 5_000 + sequence;
-  const requests: AiReplyRequest[] = [];
-  const { storeOf, keyring } = test.platform;
-  await processMetaDelivery(
-    {
-      store: storeOf({ ...INBOX_RECORDS, ...TENANCY_RECORDS }),
-      keyring,
-      log: quiet,
-      async onRecorded(message, recorded) {
-        requests.push(aiReplyRequestOf(message, recorded));
-      },
-    },
-    metaDelivery(
-      whatsappMessagesDelivery(SHOP, whatsappText(who, { id: `wamid.aiagent.${sequence}`, body, sentAt })),
-      sentAt + 500,
-    ),
-  );
-  expect(requests).toHaveLength(1);
-  return requests[0] as AiReplyRequest;
+async function customerWrites(who: Customer, body: string): Promise<AiReplyRequest> {
+  const request = await writes(test.platform, who, body);
+  expect(request).toBeDefined();
+  return request as AiReplyRequest;
 }
 
 async function configure(change: Partial<AgentSettings> = {}) {
-  return saveAgent({ store: store() }, owner, SHOP.tenantId, {
+  return saveAgent({ store: store() }, owner, TENANT, {
     ...DEFAULT_AGENT_SETTINGS,
     enabled: true,
     channels: ['whatsapp'],
@@ -138,25 +64,27 @@ async function configure(change: Partial<AgentSettings> = {}) {
   });
 }
 
-async function conversationOf(who: WhatsAppCustomer) {
-  const keys = await test.platform.keyring.forTenant(SHOP.tenantId);
+async function conversationOf(who: Customer) {
+  const keys = await test.platform.keyring.forTenant(TENANT);
   const contactId = contactIdOf(keys, 'whatsapp', who.phone);
-  return { contactId, conversationId: conversationIdOf(keys, 'whatsapp', SHOP.number, contactId) };
+  return { contactId, conversationId: conversationIdOf(keys, 'whatsapp', AI_SHOP.number, contactId) };
 }
 
-async function thread(who: WhatsAppCustomer) {
+async function thread(who: Customer) {
   const { conversationId } = await conversationOf(who);
-  const { messages } = await listMessages(
-    { store: store(), keyring: test.platform.keyring },
-    SHOP.tenantId,
-    conversationId,
-  );
+  const { messages } = await listMessages({ store: store(), keyring: test.platform.keyring }, TENANT, conversationId);
   return messages;
 }
 
-async function tickets(who: WhatsAppCustomer) {
+/** What went out to the customer since `before` (a thread read earlier). */
+async function sentSince(who: Customer, before: { id: string }[]) {
+  const seen = new Set(before.map((m) => m.id));
+  return (await thread(who)).filter((m) => m.direction === 'outbound' && !seen.has(m.id));
+}
+
+async function tickets(who: Customer) {
   const { conversationId } = await conversationOf(who);
-  return listTickets({ store: store(), keyring: test.platform.keyring }, SHOP.tenantId, { conversationId });
+  return listTickets({ store: store(), keyring: test.platform.keyring }, TENANT, { conversationId });
 }
 
 /** Everything the model was sent since the last reset, as one string (tests search it). */
@@ -174,54 +102,9 @@ beforeAll(async () => {
     model: openAiModel({ baseUrl: openai.baseUrl, apiKey: openai.apiKey, timeoutMs: 3_000 }),
     log: quiet,
   });
-  const s = store();
-  await createTenant({ store: s, keyring }, SHOP.tenantId, 'Keten Butik');
-  await connectWhatsAppNumber({ store: s, keyring }, SHOP.tenantId, SHOP.number, 'Keten Butik', SHOP.waba);
+  await openAiShop(test.platform, TENANT);
   for (const who of [AYSE, MEHMET, ZEYNEP, EMRE]) await customerWrites(who, 'Merhaba');
-  const apply = { store: storeOf({ ...SHOPIFY_STORE_RECORDS, ...INBOX_RECORDS, ...TENANCY_RECORDS }), keyring };
-  for (const [id, who] of [
-    [3001, AYSE],
-    [3002, MEHMET],
-  ] as const) {
-    await applyCustomer(
-      apply,
-      SHOP.tenantId,
-      CustomerWebhook.parse({
-        id,
-        email: `${id}@example.com`,
-        phone: `+${who.phone}`,
-        first_name: who.name.split(' ')[0],
-        last_name: who.name.split(' ')[1],
-        tags: '',
-        created_at: '2026-10-01T09:00:00+03:00',
-        updated_at: '2026-10-01T09:00:00+03:00',
-      }),
-    );
-  }
-  await applyOrder(
-    apply,
-    SHOP.tenantId,
-    OrderWebhook.parse(orderBody({ id: 5001, name: '#1041', customerId: 3001, phone: AYSE.phone, fulfilled: true })),
-  );
-  await applyOrder(
-    apply,
-    SHOP.tenantId,
-    OrderWebhook.parse(orderBody({ id: 5002, name: '#1042', customerId: 3001, phone: AYSE.phone })),
-  );
-  await applyOrder(
-    apply,
-    SHOP.tenantId,
-    OrderWebhook.parse(orderBody({ id: 5003, name: '#1043', customerId: 3002, phone: MEHMET.phone, fulfilled: true })),
-  );
-  await addKnowledgeEntry(
-    { store: storeOf({ ...AI_SETTINGS_RECORDS, ...AUDIT_RECORDS }), keyring },
-    owner,
-    SHOP.tenantId,
-    {
-      title: 'İade koşulları',
-      body: 'Ürünü 14 gün içinde faturasıyla iade edebilirsiniz.',
-    },
-  );
+  await seedAiShop(test.platform, TENANT);
 }, 120_000);
 
 afterAll(async () => {
@@ -240,7 +123,7 @@ async function resumeAll() {
     const { conversationId } = await conversationOf(who);
     await resumeAgent(
       { store: store(), aiStore: store(), keyring: test.platform.keyring },
-      SHOP.tenantId,
+      TENANT,
       conversationId,
       'u_owner',
     );
@@ -335,7 +218,7 @@ describe('the AI agent answering inbound messages', () => {
     const { conversationId } = await conversationOf(ZEYNEP);
     await resumeAgent(
       { store: store(), aiStore: store(), keyring: test.platform.keyring },
-      SHOP.tenantId,
+      TENANT,
       conversationId,
       'u_owner',
     );
@@ -346,7 +229,7 @@ describe('the AI agent answering inbound messages', () => {
   it('puts a refund request on a ticket as a proposal and changes nothing', async () => {
     await resumeAll();
     await configure();
-    const orderBefore = (await store().entities.shopOrder.get({ tenantId: SHOP.tenantId, orderId: '5001' }).go()).data;
+    const orderBefore = (await store().entities.shopOrder.get({ tenantId: TENANT, orderId: '5001' }).go()).data;
     const outcome = await answerInbound(
       deps,
       await customerWrites(AYSE, '#1041 siparişimi iade etmek istiyorum, paramı geri alabilir miyim?'),
@@ -354,7 +237,7 @@ describe('the AI agent answering inbound messages', () => {
     expect(outcome).toMatchObject({ state: 'handed-off', reason: 'action-proposed' });
     const titles = (await tickets(AYSE)).map((t) => t.title);
     expect(titles).toContainEqual(expect.stringContaining('refund #1041'));
-    const orderAfter = (await store().entities.shopOrder.get({ tenantId: SHOP.tenantId, orderId: '5001' }).go()).data;
+    const orderAfter = (await store().entities.shopOrder.get({ tenantId: TENANT, orderId: '5001' }).go()).data;
     expect(orderAfter).toEqual(orderBefore);
     expect(queued.map((q) => q.queue)).toEqual(['outbound']);
   });
@@ -414,14 +297,14 @@ describe('the AI agent answering inbound messages', () => {
     await resumeAll();
     await configure();
     const { contactId, conversationId } = await conversationOf(EMRE);
-    await setContactRestriction({ store: store(), keyring: test.platform.keyring }, SHOP.tenantId, contactId, true);
+    await setContactRestriction({ store: store(), keyring: test.platform.keyring }, TENANT, contactId, true);
     const restricted = await answerInbound(deps, await customerWrites(EMRE, 'Siparişim nerede?'));
     expect(restricted).toEqual({ state: 'silent', reason: 'contact-restricted' });
-    await setContactRestriction({ store: store(), keyring: test.platform.keyring }, SHOP.tenantId, contactId, false);
+    await setContactRestriction({ store: store(), keyring: test.platform.keyring }, TENANT, contactId, false);
 
     await queueReply(
       { store: store(), keyring: test.platform.keyring, producer: { send: async () => undefined } },
-      SHOP.tenantId,
+      TENANT,
       conversationId,
       'u_agent_person',
       { kind: 'text', text: 'Merhaba, ben Selin, yardımcı olayım.', clientId: 'person-1' },
@@ -429,7 +312,7 @@ describe('the AI agent answering inbound messages', () => {
     const person = await answerInbound(deps, await customerWrites(EMRE, 'Siparişim nerede?'));
     expect(person).toEqual({ state: 'silent', reason: 'person-replied' });
     expect(openai.state.requests).toHaveLength(0);
-    const stored = await store().entities.aiResponder.get({ tenantId: SHOP.tenantId, conversationId }).go();
+    const stored = await store().entities.aiResponder.get({ tenantId: TENANT, conversationId }).go();
     expect(stored.data).toMatchObject({ responder: 'people', reason: 'person-replied' });
   });
 
@@ -456,6 +339,80 @@ describe('the AI agent answering inbound messages', () => {
     expect((await thread(MEHMET)).some((m) => m.text?.includes('150,00'))).toBe(false);
   });
 
+  it('hands an answer the model is unsure of to a person: low-confidence ticket, only the notice sent', async () => {
+    await resumeAll();
+    await configure();
+    openai.script(
+      { toolCalls: [{ name: 'order_status', arguments: { orderName: '#1042' } }] },
+      { text: 'Siparişiniz #1042 hazırlanıyor.', confidence: 0.2 },
+    );
+    const before = await thread(AYSE);
+    const outcome = await answerInbound(deps, await customerWrites(AYSE, 'Siparişim #1042 bu hafta gelir mi?'));
+    expect(outcome).toMatchObject({ state: 'handed-off', reason: 'low-confidence' });
+    // The final answer was asked for in the strict structured form, with the tools beside it.
+    const body = openai.state.requests.at(-1)?.body as {
+      response_format?: {
+        type: string;
+        json_schema: { name: string; strict: boolean; schema: { required: string[] } };
+      };
+      tools?: unknown[];
+    };
+    expect(body.response_format).toMatchObject({ type: 'json_schema', json_schema: { strict: true } });
+    expect(body.response_format?.json_schema.schema.required).toEqual(['reply', 'confidence']);
+    expect(body.tools?.length).toBe(6);
+    const { ticketId } = outcome as Extract<AgentOutcome, { state: 'handed-off' }>;
+    const ticket = (await tickets(AYSE)).find((t) => t.id === ticketId);
+    expect(ticket?.title).toContain('yeterince emin değil');
+    const added = await sentSince(AYSE, before);
+    expect(added.map((m) => m.text)).toEqual([HANDOFF_NOTICE.tr]);
+  });
+
+  it('sends an answer the model is sure of, and a plain-text answer from an endpoint that ignores the format', async () => {
+    await resumeAll();
+    await configure();
+    openai.script(
+      { toolCalls: [{ name: 'order_status', arguments: { orderName: '#1042' } }] },
+      { text: 'Siparişiniz #1042 hazırlanıyor.', confidence: 0.9 },
+    );
+    const sure = await answerInbound(deps, await customerWrites(AYSE, 'Siparişim #1042 ne durumda?'));
+    expect(sure.state).toBe('answered');
+    expect((await thread(AYSE)).at(-1)).toMatchObject({ authorId: 'ai', text: 'Siparişiniz #1042 hazırlanıyor.' });
+
+    // No JSON at all: the text is the reply, and with no confidence the threshold cannot apply.
+    await configure({
+      guardrails: {
+        ...DEFAULT_AGENT_SETTINGS.guardrails,
+        handoff: { ...DEFAULT_AGENT_SETTINGS.guardrails.handoff, minConfidence: 1 },
+      },
+    });
+    openai.script(
+      { toolCalls: [{ name: 'order_status', arguments: { orderName: '#1041' } }] },
+      { text: 'Siparişiniz #1041 kargoda.', raw: true },
+    );
+    const plain = await answerInbound(deps, await customerWrites(AYSE, 'Siparişim #1041 nerede?'));
+    expect(plain.state).toBe('answered');
+    expect((await thread(AYSE)).at(-1)).toMatchObject({ authorId: 'ai', text: 'Siparişiniz #1041 kargoda.' });
+    const asked = openai.state.requests.at(-1)?.body as { response_format?: { type: string } };
+    expect(asked.response_format?.type).toBe('json_schema');
+  });
+
+  it('never sends a broken or declined structured answer: half a JSON, JSON without a confidence, a refusal', async () => {
+    for (const [answer, reason] of [
+      [{ text: '{"reply":"Siparişiniz #1042 hazır', raw: true }, 'model-stopped'],
+      [{ text: '{"reply":"Siparişiniz #1042 hazır."}', raw: true }, 'model-stopped'],
+      [{ refusal: 'I cannot help with that.' }, 'model-hand-off'],
+    ] as const) {
+      await resumeAll();
+      await configure();
+      openai.script({ toolCalls: [{ name: 'order_status', arguments: { orderName: '#1042' } }] }, answer);
+      const before = await thread(AYSE);
+      const outcome = await answerInbound(deps, await customerWrites(AYSE, 'Siparişim #1042 ne durumda?'));
+      expect(outcome).toMatchObject({ state: 'handed-off', reason });
+      // Only the notice goes out: nothing of the broken answer, nor raw JSON.
+      expect((await sentSince(AYSE, before)).map((m) => m.text)).toEqual([HANDOFF_NOTICE.tr]);
+    }
+  });
+
   it('stays silent on a channel it does not serve and outside business hours', async () => {
     await resumeAll();
     await configure({ channels: ['instagram'] });
@@ -463,13 +420,28 @@ describe('the AI agent answering inbound messages', () => {
       state: 'silent',
       reason: 'channel-not-served',
     });
-    const closedAllWeek = { timezone: 'Europe/Istanbul', days: [] };
+    const closedAllWeek = { timezone: 'Europe/Istanbul', answer: 'within' as const, days: [] };
     await configure({ guardrails: { ...DEFAULT_AGENT_SETTINGS.guardrails, businessHours: closedAllWeek } });
     expect(await answerInbound(deps, await customerWrites(AYSE, 'Siparişim nerede?'))).toEqual({
       state: 'silent',
       reason: 'outside-business-hours',
     });
+    // Answering when nobody is in: silent while the shop is open (always, here), for the team.
+    const openAllDay = [0, 1, 2, 3, 4, 5, 6].map((day) => ({ day: day as 0, from: '00:00', to: '23:59' }));
+    const afterHoursOnly = { timezone: 'Europe/Istanbul', answer: 'outside' as const, days: openAllDay };
+    await configure({ guardrails: { ...DEFAULT_AGENT_SETTINGS.guardrails, businessHours: afterHoursOnly } });
+    expect(await answerInbound(deps, await customerWrites(AYSE, 'Siparişim nerede?'))).toEqual({
+      state: 'silent',
+      reason: 'within-business-hours',
+    });
     expect(openai.state.requests).toHaveLength(0);
+    // The same agent answers once the shop is closed.
+    await configure({
+      guardrails: { ...DEFAULT_AGENT_SETTINGS.guardrails, businessHours: { ...closedAllWeek, answer: 'outside' } },
+    });
+    expect((await answerInbound(deps, await customerWrites(AYSE, 'Siparişim #1042 ne durumda?'))).state).toBe(
+      'answered',
+    );
   });
 
   it('keeps the outcome of every message it saw, with the reason and sealed citations', async () => {
@@ -482,11 +454,31 @@ describe('the AI agent answering inbound messages', () => {
     void AI_RECORDS;
   });
 
+  it('sends storage only what its function may send in AWS (its declared access, the IAM policy)', async () => {
+    await resumeAll();
+    await configure();
+    const recorder = recordAwsCalls({ dynamo: test.platform.aws.dynamo });
+    // A product search (one BatchGetItem for its hits) and an order look-up, then the answer.
+    openai.script(
+      {
+        toolCalls: [
+          { name: 'search_products', arguments: { query: 'keten gömlek' } },
+          { name: 'order_status', arguments: { orderName: '#1042' } },
+        ],
+      },
+      { text: 'Keten Gömlek 449,90 TL; siparişiniz #1042 kargoda.' },
+    );
+    await answerInbound(deps, await customerWrites(AYSE, 'Keten gömlek kaç para, siparişim #1042 nerede?'));
+    const commands = recorder.calls.map((call) => call.command);
+    expect(commands).toContain('BatchGetItemCommand');
+    expect(tableCallsOutside(recorder.calls, AI_REPLIES_QUEUE.consumer.access.table)).toEqual([]);
+  });
+
   it("exports the agent's records of a contact with the citations opened, and erases them", async () => {
     const { contactId, conversationId } = await conversationOf(AYSE);
-    const keys = await test.platform.keyring.forTenant(SHOP.tenantId);
+    const keys = await test.platform.keyring.forTenant(TENANT);
     const ctx = {
-      tenantId: SHOP.tenantId,
+      tenantId: TENANT,
       contactId,
       keys,
       storeOf: test.platform.storeOf,

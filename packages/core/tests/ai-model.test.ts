@@ -1,10 +1,12 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
+  FAKE_OPENAI_CONFIDENCE,
   FAKE_OPENAI_HANDOFF,
   type FakeOpenAi,
   LOCAL_OPENAI_API_KEY,
   startFakeOpenAi,
 } from '../../local/src/fakes/openai.js';
+import { ANSWER_FORMAT_NAME, ANSWER_SCHEMA } from '../src/ai/answer.js';
 import {
   type ModelTool,
   ModelUnavailableError,
@@ -327,6 +329,49 @@ describe('the fake OpenAI', () => {
         ],
       });
       expect(second).toMatchObject({ text: FAKE_OPENAI_HANDOFF, toolCalls: [], finish: 'stop' });
+    });
+  });
+
+  describe('the final answer as structured output', () => {
+    const answerFormat = { name: ANSWER_FORMAT_NAME, schema: ANSWER_SCHEMA };
+
+    it('asks for the strict JSON schema beside the tools; the grounded model is sure of quoted tool results only', async () => {
+      const question = { ...ask('Siparişim #1042 nerede?'), answerFormat };
+      const first = await model().complete(question);
+      expect(fake.state.requests[0]?.body?.response_format).toEqual({
+        type: 'json_schema',
+        json_schema: { name: 'customer_reply', schema: ANSWER_SCHEMA, strict: true },
+      });
+      const call = first.toolCalls[0] as { id: string; name: string; arguments: string };
+      const answerFor = (content: unknown) =>
+        model().complete({
+          ...question,
+          messages: [
+            ...question.messages,
+            { role: 'assistant', content: '', toolCalls: [call] },
+            { role: 'tool', toolCallId: call.id, content: JSON.stringify(content) },
+          ],
+        });
+      const quoted = await answerFor({ order: '#1042', status: 'Kargoda' });
+      expect(JSON.parse(quoted.text ?? '')).toEqual({
+        reply: 'Kayıtlarımıza göre: #1042, Kargoda',
+        confidence: FAKE_OPENAI_CONFIDENCE.grounded,
+      });
+      const nothing = await answerFor({ found: false });
+      expect(JSON.parse(nothing.text ?? '')).toEqual({
+        reply: FAKE_OPENAI_HANDOFF,
+        confidence: FAKE_OPENAI_CONFIDENCE.ungrounded,
+      });
+    });
+
+    it('reads a refusal without its words, and leaves a request without the format in plain text', async () => {
+      fake.script({ refusal: 'I cannot help with that request.' }, { text: 'Kargoda.', confidence: 0.2 });
+      const refused = await model().complete({ ...ask('x'), answerFormat });
+      expect(refused).toEqual(expect.objectContaining({ refused: true, toolCalls: [], finish: 'stop' }));
+      expect(JSON.stringify(refused)).not.toContain('cannot help');
+      const plain = await model().complete(ask('x'));
+      expect(plain.text).toBe('Kargoda.');
+      expect(fake.state.requests[1]?.body).not.toHaveProperty('response_format');
     });
   });
 });

@@ -161,6 +161,10 @@ describe('AI agent settings', () => {
           businessHours: { timezone: 'Europe/Istanbul', days: [{ day: 1, from: '18:00', to: '09:00' }] },
         },
       },
+      {
+        ...ON,
+        guardrails: { ...ON.guardrails, businessHours: { timezone: 'Europe/Istanbul', answer: 'never', days: [] } },
+      },
     ];
     for (const settings of invalid) {
       await expect(saveAgent(deps, OWNER, tenantId, settings as AgentSettings)).rejects.toBeInstanceOf(ValidationError);
@@ -175,7 +179,11 @@ describe('AI agent settings', () => {
       guardrails: {
         ...ON.guardrails,
         maxReplyChars: 50,
-        businessHours: { timezone: 'Europe/Istanbul', days: [{ day: 1, from: '09:00', to: '18:00' }] },
+        businessHours: {
+          timezone: 'Europe/Istanbul',
+          answer: 'within',
+          days: [{ day: 1, from: '09:00', to: '18:00' }],
+        },
       },
     });
     expect((await currentAgent(store, tenantId))?.guardrails.maxReplyChars).toBe(50);

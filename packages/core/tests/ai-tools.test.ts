@@ -1,264 +1,55 @@
-import type { Logger } from '@aws-lambda-powertools/logger';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addKnowledgeEntry } from '../src/ai/knowledge.js';
-import { AI_SETTINGS_RECORDS } from '../src/ai/settings-records.js';
+import {
+  AI_SHOP,
+  AI_SHOP_CUSTOMERS,
+  customerWrites,
+  openAiShop,
+  productWebhook,
+  seedAiShop,
+} from '../../local/src/ai-shop.js';
 import { agentTools, MAX_TOOL_OUTPUT, runTool, type ToolDeps, type ToolScope } from '../src/ai/tools.js';
 import { NOT_YOUR_ORDER } from '../src/ai/tools-orders.js';
 import { forgetCatalogueIndex } from '../src/ai/tools-products.js';
-import { AUDIT_RECORDS } from '../src/audit/records.js';
-import { metaDelivery } from '../src/channels/meta/envelope.js';
-import { processMetaDelivery } from '../src/channels/meta/events.js';
 import { contactIdOf, conversationIdOf } from '../src/inbox/inbound.js';
 import { INBOX_RECORDS } from '../src/inbox/records.js';
-import { applyCustomer, applyInventoryLevel, applyOrder, applyProduct } from '../src/shopify/apply.js';
-import { CustomerWebhook, InventoryLevelWebhook, OrderWebhook, ProductWebhook } from '../src/shopify/payloads.js';
+import { applyProduct } from '../src/shopify/apply.js';
 import { SHOPIFY_STORE_RECORDS } from '../src/shopify/store-records.js';
 import { STORE_VIEW_RECORDS } from '../src/shopify/store-views.js';
 import { TENANCY_RECORDS } from '../src/tenancy/records.js';
-import { connectWhatsAppNumber, createTenant } from '../src/tenancy/tenants.js';
 import { startTestPlatform, type TestPlatform } from './support/platform.js';
-import { type WhatsAppCustomer, whatsappMessagesDelivery, whatsappText } from './support/whatsapp-delivery.js';
 
 /**
- * The agent's grounding tools against the local DynamoDB emulator, over a local copy of a store
- * written by the Shopify sync's own apply functions (as webhooks would) and contacts written by
- * the Meta worker's processing of real WhatsApp deliveries: what each tool gives the model, and,
- * above all, what it never gives (another customer's order, an address, a write).
+ * The agent's grounding tools against the local DynamoDB emulator, over Keten Butik (the AI
+ * shop fixture: a local copy written by the Shopify sync's own apply functions, as webhooks
+ * would, and contacts written by the Meta worker's processing of real WhatsApp deliveries):
+ * what each tool gives the model, and, above all, what it never gives (another customer's
+ * order, an address, a write).
  */
 let test: TestPlatform;
 let deps: ToolDeps;
-const quiet = { debug() {}, info() {}, warn() {}, error() {} } as unknown as Logger;
-const SHOP = { tenantId: 't_aitools', number: '100000000000771', waba: '100000000000772' };
-const AYSE: WhatsAppCustomer = { phone: '905551230001', name: 'Ayşe Yılmaz' };
-const MEHMET: WhatsAppCustomer = { phone: '905551230002', name: 'Mehmet Demir' };
-/** Writes on WhatsApp but never bought anything. */
-const ZEYNEP: WhatsAppCustomer = { phone: '905551230003', name: 'Zeynep Kaya' };
-const AYSE_ADDRESS = 'Moda Caddesi 12';
-const MEHMET_ADDRESS = 'Bağdat Caddesi 99';
+const TENANT = 't_aitools';
+const { ayse: AYSE, mehmet: MEHMET, zeynep: ZEYNEP } = AI_SHOP_CUSTOMERS;
+const AYSE_ADDRESS = AYSE.address;
+const MEHMET_ADDRESS = MEHMET.address;
 
-async function scopeOf(who: WhatsAppCustomer): Promise<ToolScope> {
-  const keys = await test.platform.keyring.forTenant(SHOP.tenantId);
+async function scopeOf(who: { phone: string }): Promise<ToolScope> {
+  const keys = await test.platform.keyring.forTenant(TENANT);
   const contactId = contactIdOf(keys, 'whatsapp', who.phone);
   return {
-    tenantId: SHOP.tenantId,
+    tenantId: TENANT,
     contactId,
-    conversationId: conversationIdOf(keys, 'whatsapp', SHOP.number, contactId),
+    conversationId: conversationIdOf(keys, 'whatsapp', AI_SHOP.number, contactId),
   };
-}
-
-function orderBody(p: {
-  id: number;
-  name: string;
-  customerId: number;
-  phone: string;
-  address: string;
-  fulfilled?: boolean;
-  createdAt: string;
-}) {
-  return {
-    id: p.id,
-    name: p.name,
-    email: `${p.customerId}@example.com`,
-    phone: `+${p.phone}`,
-    currency: 'TRY',
-    financial_status: 'paid',
-    fulfillment_status: p.fulfilled ? 'fulfilled' : null,
-    created_at: p.createdAt,
-    updated_at: p.createdAt,
-    customer: { id: p.customerId },
-    line_items: [
-      {
-        id: p.id + 1,
-        title: 'Keten Gömlek',
-        variant_title: 'M',
-        sku: 'GML-KTN-M',
-        product_id: 700001,
-        variant_id: 800002,
-        quantity: 2,
-        price: '449.90',
-        total_discount: '0.00',
-      },
-    ],
-    shipping_address: { first_name: 'X', last_name: 'Y', address1: p.address, city: 'İstanbul', country: 'Turkey' },
-    shipping_lines: [{ title: 'Kargo', price: '29.99' }],
-    fulfillments: p.fulfilled
-      ? [
-          {
-            id: p.id + 2,
-            status: 'success',
-            shipment_status: 'in_transit',
-            tracking_company: 'Yurtiçi Kargo',
-            tracking_number: `YK${p.id}TR`,
-            tracking_url: `https://kargo.example/YK${p.id}TR`,
-            created_at: p.createdAt,
-            updated_at: p.createdAt,
-          },
-        ]
-      : [],
-    subtotal_price: '899.80',
-    total_discounts: '0.00',
-    total_tax: '0.00',
-    total_price: '929.79',
-  };
-}
-
-function product(
-  id: number,
-  title: string,
-  variants: { id: number; title: string; sku: string; price: string; item: number }[],
-  status = 'active',
-) {
-  return ProductWebhook.parse({
-    id,
-    title,
-    status,
-    product_type: 'Giyim',
-    tags: '',
-    variants: variants.map((v) => ({
-      id: v.id,
-      title: v.title,
-      sku: v.sku,
-      price: v.price,
-      inventory_item_id: v.item,
-    })),
-    images: [],
-    created_at: '2026-10-01T09:00:00+03:00',
-    updated_at: '2026-11-01T09:00:00+03:00',
-  });
 }
 
 beforeAll(async () => {
   test = await startTestPlatform();
   const { keyring, blobs, storeOf } = test.platform;
-  const store = storeOf(STORE_VIEW_RECORDS);
-  deps = { store, keyring, storeOf, blobs };
-  const apply = { store: storeOf({ ...SHOPIFY_STORE_RECORDS, ...INBOX_RECORDS, ...TENANCY_RECORDS }), keyring };
-  await createTenant({ store, keyring }, SHOP.tenantId, 'Keten Butik');
-  await connectWhatsAppNumber({ store, keyring }, SHOP.tenantId, SHOP.number, 'Keten Butik', SHOP.waba);
+  deps = { store: storeOf(STORE_VIEW_RECORDS), keyring, storeOf, blobs };
+  await openAiShop(test.platform, TENANT);
   // The customers write on WhatsApp: the inbox has their contacts (with their numbers' blind index).
-  let n = 0;
-  for (const who of [AYSE, MEHMET, ZEYNEP]) {
-    n += 1;
-    const sentAt = Date.now() - 60_000 + n;
-    const body = whatsappMessagesDelivery(
-      SHOP,
-      whatsappText(who, { id: `wamid.aitools.${n}`, body: 'Merhaba', sentAt }),
-    );
-    await processMetaDelivery({ store, keyring, log: quiet }, metaDelivery(body, sentAt + 1000));
-  }
-  // The Shopify customers with the same numbers, and their orders.
-  for (const [id, who] of [
-    [3001, AYSE],
-    [3002, MEHMET],
-  ] as const) {
-    await applyCustomer(
-      apply,
-      SHOP.tenantId,
-      CustomerWebhook.parse({
-        id,
-        email: `${id}@example.com`,
-        phone: `+${who.phone}`,
-        first_name: who.name.split(' ')[0],
-        last_name: who.name.split(' ')[1],
-        tags: '',
-        created_at: '2026-10-01T09:00:00+03:00',
-        updated_at: '2026-10-01T09:00:00+03:00',
-      }),
-    );
-  }
-  const orders = [
-    {
-      id: 5001,
-      name: '#1041',
-      customerId: 3001,
-      phone: AYSE.phone,
-      address: AYSE_ADDRESS,
-      fulfilled: true,
-      createdAt: '2026-11-20T10:00:00+03:00',
-    },
-    {
-      id: 5002,
-      name: '#1042',
-      customerId: 3001,
-      phone: AYSE.phone,
-      address: AYSE_ADDRESS,
-      createdAt: '2026-11-28T10:00:00+03:00',
-    },
-    {
-      id: 5003,
-      name: '#1043',
-      customerId: 3002,
-      phone: MEHMET.phone,
-      address: MEHMET_ADDRESS,
-      fulfilled: true,
-      createdAt: '2026-11-29T10:00:00+03:00',
-    },
-  ];
-  for (const order of orders) await applyOrder(apply, SHOP.tenantId, OrderWebhook.parse(orderBody(order)));
-
-  // The catalogue: a linen shirt in two sizes with stock in two places, a lamp, a draft, and
-  // enough other shirts that "gömlek" has more than five answers.
-  await applyProduct(
-    apply,
-    SHOP.tenantId,
-    product(700001, 'Keten Gömlek', [
-      { id: 800001, title: 'S', sku: 'GML-KTN-S', price: '449.90', item: 900001 },
-      { id: 800002, title: 'M', sku: 'GML-KTN-M', price: '459.90', item: 900002 },
-    ]),
-  );
-  await applyProduct(
-    apply,
-    SHOP.tenantId,
-    product(700002, 'Işık Abajur', [{ id: 800010, title: 'Tek', sku: 'ABJ-1', price: '1299.00', item: 900010 }]),
-  );
-  await applyProduct(
-    apply,
-    SHOP.tenantId,
-    product(
-      700003,
-      'Gizli Gömlek Taslağı',
-      [{ id: 800020, title: 'Tek', sku: 'DRAFT-1', price: '1.00', item: 900020 }],
-      'draft',
-    ),
-  );
-  for (let i = 0; i < 7; i += 1) {
-    await applyProduct(
-      apply,
-      SHOP.tenantId,
-      product(700100 + i, `Çizgili Gömlek ${i + 1}`, [
-        { id: 800100 + i, title: 'Tek', sku: `CZG-${i}`, price: '399.00', item: 900100 + i },
-      ]),
-    );
-  }
-  const level = (item: number, location: number, available: number) =>
-    InventoryLevelWebhook.parse({
-      inventory_item_id: item,
-      location_id: location,
-      available,
-      updated_at: '2026-11-30T10:00:00+03:00',
-    });
-  await applyInventoryLevel(apply, SHOP.tenantId, level(900001, 61001, 4));
-  await applyInventoryLevel(apply, SHOP.tenantId, level(900001, 61002, 1));
-  await applyInventoryLevel(apply, SHOP.tenantId, level(900002, 61001, 0));
-  // The shop's currency, as the scheduled reconcile records it from `shop { currencyCode }`.
-  await store.entities.shopSyncCursor
-    .upsert({ tenantId: SHOP.tenantId, shopDomain: 'keten-butik.myshopify.com', currencyCode: 'TRY' })
-    .go();
-
-  const knowledge = { store: storeOf({ ...AI_SETTINGS_RECORDS, ...AUDIT_RECORDS }), keyring };
-  const owner = { userId: 'u_owner' };
-  await addKnowledgeEntry(knowledge, owner, SHOP.tenantId, {
-    title: 'Kargo ve teslimat',
-    body: 'Siparişler 1-3 iş gününde Yurtiçi Kargo ile gönderilir. Kargo takip numarası SMS ile iletilir.',
-  });
-  await addKnowledgeEntry(knowledge, owner, SHOP.tenantId, {
-    title: 'İade koşulları',
-    body: 'Ürünü 14 gün içinde faturasıyla iade edebilirsiniz. İade kargo ücreti bize aittir.',
-  });
-  await addKnowledgeEntry(knowledge, owner, SHOP.tenantId, {
-    title: 'Çalışma saatleri',
-    body: 'Mağazamız hafta içi 09:00-18:00 arası açıktır.',
-  });
+  for (const who of [AYSE, MEHMET, ZEYNEP]) await customerWrites(test.platform, who, 'Merhaba');
+  await seedAiShop(test.platform, TENANT);
   forgetCatalogueIndex();
 }, 60_000);
 afterAll(() => test?.stop());
@@ -450,9 +241,9 @@ describe('products', () => {
       item: 910000 + i,
     }));
     for (let i = 0; i < 5; i += 1) {
-      await applyProduct(apply, SHOP.tenantId, product(710000 + i, `Uzun Atkı ${i}`, variants));
+      await applyProduct(apply, TENANT, productWebhook(710000 + i, `Uzun Atkı ${i}`, variants));
     }
-    forgetCatalogueIndex(SHOP.tenantId);
+    forgetCatalogueIndex(TENANT);
     const result = await runTool(
       deps,
       await scopeOf(ZEYNEP),

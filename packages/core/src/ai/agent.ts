@@ -7,11 +7,13 @@ import { queueReply } from '../inbox/replies.js';
 import type { TenantKeys } from '../platform/crypto/keyring.js';
 import { isConditionFailure } from '../platform/store/service.js';
 import type { AgentModelPort, AgentToolsPort, Citation, ModelMessage, RedactPort, ToolScope } from './agent-ports.js';
+import { ANSWER_FORMAT_NAME, ANSWER_SCHEMA, parseAnswer } from './answer.js';
 import { checkDraft, customerTrigger, languageOf } from './checks.js';
 import { AI_AUTHOR, type HandoffDeps, type HandoffReason, handOff, responderOf } from './handoff.js';
 import type { AiReplyRequest } from './queue.js';
 import type { AiReplyState } from './records.js';
 import type { AgentVersion } from './settings.js';
+import { type AgentTrial, answeredBy, answeringSettings, type TrialSource } from './trial.js';
 
 /**
  * The inference step: one customer message, answered once. In order: the claim (a conditional
@@ -30,6 +32,8 @@ export interface AgentDeps extends HandoffDeps {
   redact: RedactPort;
   /** The version in force (ai/settings.ts currentAgent). */
   settings: (tenantId: string) => Promise<AgentVersion | undefined>;
+  /** The trial being run in the sandbox simulator (ai/trial.ts agentTrial: one GetItem); absent: never any. */
+  trial?: (tenantId: string) => Promise<AgentTrial | undefined>;
   /** The store's own domains for the link check (the Shopify shop's). */
   storeDomains: (tenantId: string) => Promise<string[]>;
   log: Pick<Logger, 'info' | 'warn'>;
@@ -44,6 +48,7 @@ export type SilentReason =
   | 'handed-to-people'
   | 'person-replied'
   | 'outside-business-hours'
+  | 'within-business-hours'
   | 'newer-message'
   | 'consent-keyword'
   | 'not-a-customer-message';
@@ -205,6 +210,8 @@ async function draftAnswer(deps: AgentDeps, settings: AgentVersion, scope: ToolS
         messages,
         tools,
         maxTokens: Math.max(256, settings.guardrails.maxReplyChars),
+        // The final answer with the model's confidence (answer.ts); tool calls work as before.
+        answerFormat: { name: ANSWER_FORMAT_NAME, schema: ANSWER_SCHEMA },
       });
     } catch (error) {
       // Timeouts, quota, outages (model.ts classifies them): a person answers instead.
@@ -215,11 +222,22 @@ async function draftAnswer(deps: AgentDeps, settings: AgentVersion, scope: ToolS
       if (answer.finish === 'length' || answer.finish === 'content_filter') {
         return { kind: 'handoff', reason: 'model-stopped', detail: answer.finish } satisfies Draft;
       }
-      const text = answer.text ?? '';
-      if (HANDOFF_WORD.test(text)) return { kind: 'handoff', reason: 'not-in-data' } satisfies Draft;
+      if (answer.refused) return { kind: 'handoff', reason: 'model-hand-off', detail: 'refusal' } satisfies Draft;
+      const parsed = parseAnswer(answer.text);
+      // Half an answer or JSON of another shape: nothing of it reaches the customer.
+      if (parsed.kind === 'malformed') {
+        return { kind: 'handoff', reason: 'model-stopped', detail: parsed.detail } satisfies Draft;
+      }
+      if (HANDOFF_WORD.test(parsed.reply)) return { kind: 'handoff', reason: 'not-in-data' } satisfies Draft;
+      // Only a structured answer carries a confidence: a plain-text endpoint never trips this.
+      const minimum = settings.guardrails.handoff.minConfidence;
+      if (parsed.confidence !== undefined && parsed.confidence < minimum) {
+        const detail = `confidence ${parsed.confidence.toFixed(2)} < ${minimum.toFixed(2)}`;
+        return { kind: 'handoff', reason: 'low-confidence', detail } satisfies Draft;
+      }
       return {
         kind: 'answer',
-        text,
+        text: parsed.reply,
         citations: [...citations.values()],
         evidence,
         turns: turn,
@@ -258,7 +276,12 @@ async function draftAnswer(deps: AgentDeps, settings: AgentVersion, scope: ToolS
 async function finish(
   deps: AgentDeps,
   request: AiReplyRequest,
-  outcome: { state: Exclude<AiReplyState, 'claimed'>; reason?: string; agentVersion?: number } & Partial<{
+  outcome: {
+    state: Exclude<AiReplyState, 'claimed'>;
+    reason?: string;
+    agentVersion?: number;
+    trial?: TrialSource;
+  } & Partial<{
     replyMessageId: string;
     ticketId: string;
     citations: string;
@@ -276,10 +299,11 @@ async function finish(
 export async function answerInbound(deps: AgentDeps, request: AiReplyRequest): Promise<AgentOutcome> {
   const now = (deps.now ?? Date.now)();
   const { tenantId, conversationId, messageId } = request;
-  // Off (or never set up): nothing is written, the message is only counted in the log. Most
-  // businesses' messages come this way, so this costs one read and no write.
-  const settings = await deps.settings(tenantId);
-  if (!settings?.enabled) {
+  // Off (or never set up) and nothing being tried: nothing is written, the message is only
+  // counted in the log. Most businesses' messages come this way, so this costs the Query for the
+  // version in force and one GetItem for a trial, side by side, and no write.
+  const [inForce, trial] = await Promise.all([deps.settings(tenantId), deps.trial?.(tenantId)]);
+  if (!inForce?.enabled && !trial) {
     deps.log.info('ai reply silent', { tenantId, conversationId, reason: 'agent-off' });
     return { state: 'silent', reason: 'agent-off' };
   }
@@ -292,7 +316,7 @@ export async function answerInbound(deps: AgentDeps, request: AiReplyRequest): P
     };
   }
   try {
-    return await decide(deps, request, settings, now);
+    return await decide(deps, request, inForce, trial, now);
   } catch (error) {
     // Storage or the store's data failed: the claim is released so the queue's retry starts over.
     await deps.aiStore.entities.aiReply
@@ -309,18 +333,29 @@ export async function answerInbound(deps: AgentDeps, request: AiReplyRequest): P
 async function decide(
   deps: AgentDeps,
   request: AiReplyRequest,
-  settings: AgentVersion,
+  inForce: AgentVersion | undefined,
+  trial: AgentTrial | undefined,
   now: number,
 ): Promise<AgentOutcome> {
   const { tenantId, conversationId, messageId } = request;
+  const conversation = await findConversation(deps.store, tenantId, conversationId);
+  // A trial answers the sandbox only (as if on and serving it); every other conversation keeps
+  // the version in force. `by` says which answered, on the outcome record and the reply.
+  const settings = answeringSettings(inForce, trial, conversation.channelKind);
+  const by = settings ? answeredBy(settings) : {};
   const silent = async (reason: SilentReason, agentVersion?: number): Promise<AgentOutcome> => {
-    await finish(deps, request, { state: 'silent', reason, ...(agentVersion !== undefined && { agentVersion }) });
+    await finish(deps, request, {
+      state: 'silent',
+      reason,
+      ...(agentVersion !== undefined && { agentVersion }),
+      ...(by.trial && { trial: by.trial }),
+    });
     deps.log.info('ai reply silent', { tenantId, conversationId, reason });
     return { state: 'silent', reason };
   };
 
-  const version = settings.version;
-  const conversation = await findConversation(deps.store, tenantId, conversationId);
+  if (!settings?.enabled) return silent('agent-off', settings?.version);
+  const version = by.agentVersion;
   if (!settings.channels.includes(conversation.channelKind)) return silent('channel-not-served', version);
   if (await isContactRestricted(deps.store, tenantId, conversation.contactId)) {
     return silent('contact-restricted', version);
@@ -350,8 +385,11 @@ async function decide(
       .go();
     return silent('person-replied', version);
   }
-  if (settings.guardrails.businessHours && !withinBusinessHours(settings.guardrails.businessHours, now)) {
-    return silent('outside-business-hours', version);
+  const hours = settings.guardrails.businessHours;
+  if (hours) {
+    const open = withinBusinessHours(hours, now);
+    if (hours.answer === 'within' && !open) return silent('outside-business-hours', version);
+    if (hours.answer === 'outside' && open) return silent('within-business-hours', version);
   }
 
   const keys = await deps.keyring.forTenant(tenantId);
@@ -381,7 +419,7 @@ async function decide(
     await finish(deps, request, {
       state: 'handed-off',
       reason,
-      agentVersion: version,
+      ...by,
       ...(outcome.ticketId && { ticketId: outcome.ticketId }),
       ...(outcome.noticeMessageId && { replyMessageId: outcome.noticeMessageId }),
     });
@@ -419,11 +457,11 @@ async function decide(
     kind: 'text',
     text: draft.text.trim(),
     clientId: `ai-${messageId}`,
-    ai: { version, citations: draft.citations },
+    ai: { version, ...(by.trial && { trial: by.trial }), citations: draft.citations },
   });
   await finish(deps, request, {
     state: 'answered',
-    agentVersion: version,
+    ...by,
     replyMessageId: message.id,
     citations: keys.seal('aiReply', 'citations', messageId, JSON.stringify(draft.citations)),
     modelTurns: draft.turns,

@@ -26,7 +26,9 @@ export type HandoffReason =
   | 'not-in-data'
   | 'check-failed'
   | 'model-unavailable'
-  | 'model-stopped';
+  | 'model-stopped'
+  /** The model said it was less sure of its answer than the merchant's `handoff.minConfidence`. */
+  | 'low-confidence';
 
 /** The author id of every message the agent writes (the thread shows them as AI-written). */
 export const AI_AUTHOR = 'ai';
@@ -49,6 +51,10 @@ const REASON_TEXT: Record<HandoffReason, { tr: string; en: string }> = {
   'check-failed': { tr: 'Taslak cevap kontrolden geçmedi', en: 'The draft answer failed a check' },
   'model-unavailable': { tr: 'Yapay zekâ servisine ulaşılamadı', en: 'The AI service could not be reached' },
   'model-stopped': { tr: 'Yapay zekâ cevabı tamamlanamadı', en: 'The AI answer could not be completed' },
+  'low-confidence': {
+    tr: 'Asistan cevabından yeterince emin değil',
+    en: 'The agent was not sure enough of its answer',
+  },
 };
 
 /** What the customer is told, in their language. */

@@ -58,7 +58,7 @@ function parseEntry(input: unknown): { title: string; body: string } {
 /** Every entry of the business, opened, in the order they were written (entry ids sort by time). */
 export async function knowledgeEntries(
   store: AiSettingsStore,
-  keyring: TenantKeyring,
+  keyring: Pick<TenantKeyring, 'forTenant'>,
   tenantId: string,
 ): Promise<KnowledgeEntry[]> {
   const { data } = await store.entities.aiKnowledgeEntry.query.byEntry({ tenantId }).go({ pages: 'all' });

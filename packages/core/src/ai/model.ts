@@ -37,6 +37,8 @@ export interface ModelTurn {
   text?: string;
   toolCalls: ModelToolCall[];
   finish: 'stop' | 'tool_calls' | 'length' | 'content_filter';
+  /** The model declined (structured outputs' `message.refusal`); its words are not kept. */
+  refused?: boolean;
   /** The provider's `x-request-id`, for support cases (never content). */
   requestId?: string;
   usage?: { inputTokens: number; outputTokens: number };
@@ -48,6 +50,11 @@ export interface AgentModel {
     messages: ModelMessage[];
     tools: ModelTool[];
     maxTokens: number;
+    /**
+     * The final answer as JSON of this schema (strict structured output), beside the tools. An
+     * OpenAI-compatible endpoint may ignore it and answer in plain text: callers read both.
+     */
+    answerFormat?: { name: string; schema: object };
   }): Promise<ModelTurn>;
 }
 
@@ -98,7 +105,7 @@ const DEFAULT_MAX_RETRIES = 1;
 
 /**
  * Where the model is and its key: `OPENAI_BASE_URL` (any OpenAI-compatible endpoint; OpenAI's
- * own by default) and the `OPENAI_API_KEY` secret, which only the ai-replies worker reads. On the
+ * own by default) and the `OPENAI_API_KEY` secret, which only the ai-replies and ai-content workers read. On the
  * local stage the base URL is required, so the local stack never reaches a real provider.
  *
  * @example
@@ -216,6 +223,16 @@ export function openAiModel(settings: OpenAiModelSettings): AgentModel {
               },
             })),
           }),
+          ...(input.answerFormat && {
+            response_format: {
+              type: 'json_schema' as const,
+              json_schema: {
+                name: input.answerFormat.name,
+                schema: input.answerFormat.schema as Record<string, unknown>,
+                strict: true,
+              },
+            },
+          }),
           max_completion_tokens: input.maxTokens,
           // Response storage off on every call: the content is used for this answer only.
           store: false,
@@ -235,8 +252,10 @@ export function openAiModel(settings: OpenAiModelSettings): AgentModel {
         reported === 'function_call' ? 'tool_calls' : FINISHES.has(reported) ? reported : 'stop'
       ) as ModelTurn['finish'];
       const text = choice.message.content ?? undefined;
+      const refused = typeof choice.message.refusal === 'string' && choice.message.refusal !== '';
       return {
         ...(text !== undefined && text !== '' && { text }),
+        ...(refused && { refused }),
         toolCalls,
         finish: toolCalls.length > 0 && finish === 'stop' ? 'tool_calls' : finish,
         ...(requestId && { requestId }),

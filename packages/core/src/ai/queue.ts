@@ -32,11 +32,11 @@ export const AI_REPLIES_QUEUE = {
     // Up to 4 model turns of at most 2 × 20 s (one retry) each, plus the store's reads.
     timeoutSeconds: 120,
     // Reads the settings, the conversation and its messages, the contact's restriction, the
-    // Shopify local copy and the knowledge base (tools); writes the claim and outcome per message,
-    // the responder state, the reply (message + request) and the ticket; opens and seals fields;
-    // queues the reply to `outbound`.
+    // Shopify local copy (the product search reads its hits in one BatchGetItem) and the
+    // knowledge base (tools); writes the claim and outcome per message, the responder state, the
+    // reply (message + request) and the ticket; opens and seals fields; queues the reply to `outbound`.
     access: {
-      table: ['GetItem', 'PutItem', 'UpdateItem', 'Query'],
+      table: ['GetItem', 'BatchGetItem', 'PutItem', 'UpdateItem', 'Query'],
       tenantKeys: ['Decrypt'],
       sends: ['outbound'],
     },

@@ -56,8 +56,10 @@ export const AiReplyRecord = new Entity({
     state: { type: AI_REPLY_STATES, required: true },
     /** Why it was silent or handed off (a code such as `agent-off`, `not-in-data`): not personal. */
     reason: { type: 'string' },
-    /** The settings version in force when it was answered. */
+    /** The settings version in force when it was answered (absent when an unsaved draft was being tried). */
     agentVersion: { type: 'number' },
+    /** Set when a trial in the sandbox simulator answered: of the version in force, or of a draft (ai/trial.ts). */
+    trial: { type: ['current', 'draft'] as const },
     /** The outbound message carrying the answer or the handoff notice. */
     replyMessageId: { type: 'string' },
     ticketId: { type: 'string' },

@@ -12,6 +12,8 @@ import { redactForModel } from './redact.js';
 import { currentAgent } from './settings.js';
 import { AI_SETTINGS_RECORDS } from './settings-records.js';
 import { boundTools } from './tools.js';
+import { agentTrial } from './trial.js';
+import { AI_TRIAL_RECORDS } from './trial-records.js';
 
 /**
  * The real parts behind the inference step's ports: the versioned settings, the tools over the
@@ -22,6 +24,7 @@ export const AGENT_RECORDS = {
   ...INBOX_RECORDS,
   ...AI_RECORDS,
   ...AI_SETTINGS_RECORDS,
+  ...AI_TRIAL_RECORDS,
   ...STORE_VIEW_RECORDS,
 };
 
@@ -45,6 +48,7 @@ export function agentDeps(wiring: AgentWiring): AgentDeps {
     tools: boundTools({ store, keyring: wiring.keyring, storeOf: wiring.storeOf, blobs: wiring.blobs }),
     redact: redactForModel,
     settings: (tenantId) => currentAgent(store, tenantId),
+    trial: (tenantId) => agentTrial(store, tenantId),
     storeDomains: (tenantId) => storefrontDomains({ store }, tenantId),
     log: wiring.log,
   };

@@ -6,6 +6,8 @@
 
 export type TableAction =
   | 'GetItem'
+  /** Reads of up to 100 items in one call (ElectroDB's `get([...])`). */
+  | 'BatchGetItem'
   | 'PutItem'
   | 'UpdateItem'
   | 'DeleteItem'
@@ -70,7 +72,7 @@ export type AppSecret =
   | 'SHOPIFY_CLIENT_SECRET'
   /** The Shopify app's private key: signs client assertions for background work's app-only tokens. */
   | 'SHOPIFY_APP_PRIVATE_KEY'
-  /** The AI agent's model key (OpenAI or the compatible endpoint in OPENAI_BASE_URL): only the ai-replies worker. */
+  /** The AI model's key (OpenAI or the compatible endpoint in OPENAI_BASE_URL): only the ai-replies and ai-content workers. */
   | 'OPENAI_API_KEY';
 
 /** Settings a function reads at runtime beyond the ones every function gets. */

@@ -164,6 +164,20 @@ export interface ContactData {
   holdsContact?: boolean;
 }
 
+/** What an area gets to export the business's own data (its settings, what it wrote). */
+export type BusinessDataContext = Omit<ContactDataContext, 'contactId'>;
+
+/**
+ * How an area exports what it holds of the business itself, beyond its customers (settings,
+ * their versions, texts the team wrote), for the account export: declared next to its data
+ * classes, so portability needs no edit when an area is added. Rows by section, as a contact's.
+ */
+export interface BusinessData {
+  /** The data class it covers (`ai.agent-versions`). */
+  dataClass: string;
+  export(ctx: BusinessDataContext): Promise<ContactRows>;
+}
+
 /** A health check built from the running process's platform. */
 export type HealthCheckFactory = (platform: Platform) => HealthCheck;
 
@@ -181,6 +195,8 @@ export interface AreaDeclaration {
   dataClasses?: readonly DataClass[];
   /** How it exports and erases one contact's data (see {@link ContactData}). */
   contactData?: readonly ContactData[];
+  /** How it exports the business's own data for the account export (see {@link BusinessData}). */
+  businessData?: readonly BusinessData[];
 }
 
 /**
@@ -276,6 +292,16 @@ export function composeAreas(areas: readonly AreaDeclaration[], api: FunctionDec
       throw new Error(`contact data names class "${entry.dataClass}", which no area declares`);
   }
 
+  const businessData = areas.flatMap((area) => area.businessData ?? []);
+  unique(
+    'business data of class',
+    businessData.map((entry) => entry.dataClass),
+  );
+  for (const entry of businessData) {
+    if (!classNames.has(entry.dataClass))
+      throw new Error(`business data names class "${entry.dataClass}", which no area declares`);
+  }
+
   const queueNames = queues.map((queue) => queue.name);
   const functions: ProductFunction[] = [
     ...webhooks.map(({ name, ...fn }) => ({ ...fn, name: `webhook-${name}`, kind: 'webhook' as const })),
@@ -326,6 +352,7 @@ export function composeAreas(areas: readonly AreaDeclaration[], api: FunctionDec
     health,
     dataClasses,
     contactData,
+    businessData,
     /** A function by name (`worker-mail`), or undefined. */
     fn: (name: string) => functions.find((fn) => fn.name === name),
   };

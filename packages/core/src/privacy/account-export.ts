@@ -6,7 +6,7 @@ import { accountKeys, loadUser, profileOf } from '../accounts/people.js';
 import type { AccountsStore } from '../accounts/records.js';
 import { readAuditLog, recordAuditEvent } from '../audit/audit-log.js';
 import { INBOX_RECORDS } from '../inbox/records.js';
-import type { ContactData, ContactDataContext } from '../platform/area.js';
+import type { BusinessData, ContactData, ContactDataContext } from '../platform/area.js';
 import type { Blobs } from '../platform/blobs.js';
 import type { TenantKeyring } from '../platform/crypto/keyring.js';
 import { NotFoundError } from '../platform/errors.js';
@@ -26,7 +26,8 @@ import {
  * The whole business's data to take away (portability): one ZIP with each section as JSON and
  * as CSV (cells safe against formula injection). The business, its team (the members' names and
  * addresses are the business's own data), its channels (never a token or PIN), templates,
- * every contact with the very sections of a contact's export (each area's `ContactData`, the
+ * each area's own data of the business (privacy/business-catalog.ts: the AI agent's settings
+ * and knowledge base, ...), every contact with the very sections of a contact's export (each area's `ContactData`, the
  * same code the contact's page uses), and the audit log. Built off the `privacy-exports` queue,
  * never inside an API request: a business with years of messages takes longer than a request
  * may. The archive is kept under `tenants/<id>/exports/` and handed out by 10-minute links.
@@ -102,6 +103,8 @@ export interface AccountExportDeps {
   storeOf<R extends Records>(records: R): Store<R>;
   /** How each area exports a contact (privacy/contact-catalog.ts CONTACT_DATA). */
   contactData: readonly ContactData[];
+  /** How each area exports the business's own data (privacy/business-catalog.ts BUSINESS_DATA). */
+  businessData: readonly BusinessData[];
 }
 
 type Rows = Record<string, unknown>[];
@@ -184,11 +187,16 @@ export async function buildAccountExport(
     })),
   );
 
-  // Every contact, with the same sections as a contact's own export, each row naming its contact.
+  // Each area's own data of the business (settings and their versions, texts the team wrote).
   const context = { tenantId, keys, storeOf: deps.storeOf, blobs: deps.blobs } satisfies Omit<
     ContactDataContext,
     'contactId'
   >;
+  for (const area of deps.businessData) {
+    for (const [name, rows] of Object.entries(await area.export(context))) add(name, rows);
+  }
+
+  // Every contact, with the same sections as a contact's own export, each row naming its contact.
   let cursor: string | null = null;
   do {
     const page: { data: { contactId: string }[]; cursor: string | null } = await inbox.entities.contact.query

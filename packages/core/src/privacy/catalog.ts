@@ -1,6 +1,8 @@
 import { ACCOUNTS_DATA_CLASSES } from '../accounts/data-classes.js';
+import { AI_CONTENT_DATA_CLASSES } from '../ai/content-records.js';
 import { AI_DATA_CLASSES } from '../ai/records.js';
 import { AI_SETTINGS_DATA_CLASSES } from '../ai/settings-records.js';
+import { AI_TRIAL_DATA_CLASSES } from '../ai/trial-records.js';
 import { AUDIT_DATA_CLASSES } from '../audit/data-classes.js';
 import { CHANNELS_DATA_CLASSES } from '../channels/data-classes.js';
 import { INBOX_DATA_CLASSES } from '../inbox/data-classes.js';
@@ -40,4 +42,6 @@ export const DATA_CLASSES: readonly DataClass[] = [
   ...ORDER_NOTICE_DATA_CLASSES,
   ...AI_SETTINGS_DATA_CLASSES,
   ...AI_DATA_CLASSES,
+  ...AI_TRIAL_DATA_CLASSES,
+  ...AI_CONTENT_DATA_CLASSES,
 ];

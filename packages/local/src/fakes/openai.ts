@@ -19,6 +19,12 @@ import { type Context, Hono } from 'hono';
  *   request offers by keywords (orders, products, the knowledge base, a proposal), then answers
  *   only by quoting what those tools returned, and answers `HANDOFF` when they returned nothing
  *   or no tool fits.
+ * - Structured output: when the request asks for `response_format: { type: 'json_schema' }`, the
+ *   final answer is that JSON, `{"reply": …, "confidence": …}`: the grounded model is sure (0.9)
+ *   of an answer quoted from tool results and unsure (0.1) of a `HANDOFF`; a scripted text gets
+ *   its `confidence` (0.9 if unset), or goes out as written with `raw: true` (an endpoint that
+ *   ignores the format, or broken JSON); `{ refusal }` declines as structured outputs do. Only a
+ *   schema with a `reply` is filled in; without `response_format` answers are plain text.
  *
  * Every request is recorded (`GET /dev/openai/requests`) so tests assert what reached the model.
  * Local only: nothing in stacks/ or functions/ refers to it.
@@ -29,11 +35,22 @@ export const LOCAL_OPENAI_API_KEY = 'sk-local-asistone-fake-openai-key';
 
 /** What the grounded model answers when the business's data does not hold the answer. */
 export const FAKE_OPENAI_HANDOFF = 'HANDOFF';
+/** The grounded model's confidence in an answer quoted from tool results, and in a handoff. */
+export const FAKE_OPENAI_CONFIDENCE = { grounded: 0.9, ungrounded: 0.1 } as const;
 
 /** One scripted answer. */
 export type FakeOpenAiAnswer = (
-  | { text: string; finish?: 'stop' | 'length' | 'content_filter' }
+  | {
+      text: string;
+      finish?: 'stop' | 'length' | 'content_filter';
+      /** Asked for structured output: the answer's confidence (0.9 unless set). */
+      confidence?: number;
+      /** The text as the message content even when structured output was asked for. */
+      raw?: boolean;
+    }
   | { toolCalls: { name: string; arguments: Record<string, unknown> | string; id?: string }[]; text?: string }
+  /** The model declines, as structured outputs do: `message.refusal` with no content. */
+  | { refusal: string }
   /** An error as OpenAI sends it; `code` e.g. `insufficient_quota` on a 429. */
   | { status: number; code?: string; message?: string }
 ) & {
@@ -95,6 +112,7 @@ interface ChatRequest {
   store?: unknown;
   max_tokens?: unknown;
   max_completion_tokens?: unknown;
+  response_format?: { type?: unknown; json_schema?: { name?: unknown; schema?: unknown; strict?: unknown } };
 }
 
 /** Recorded requests kept (oldest dropped): a long `npm start` session must not grow without end. */
@@ -141,6 +159,24 @@ function invalid(
       param: 'store',
       code: 'store_must_be_false',
     };
+  }
+  const format = body.response_format;
+  if (format !== undefined) {
+    if (!['text', 'json_object', 'json_schema'].includes(String(format?.type))) {
+      return {
+        message: "Invalid value for 'response_format.type'.",
+        param: 'response_format.type',
+        code: 'invalid_value',
+      };
+    }
+    const schema = format.json_schema;
+    if (format.type === 'json_schema' && (typeof schema?.name !== 'string' || !/^[\w-]{1,64}$/.test(schema.name))) {
+      return {
+        message: "Invalid 'response_format.json_schema.name': a-z, A-Z, 0-9, underscores and dashes, at most 64.",
+        param: 'response_format.json_schema.name',
+        code: 'invalid_value',
+      };
+    }
   }
   const offered = new Set<string>();
   for (const tool of body.tools ?? []) {
@@ -282,19 +318,27 @@ function toolFindings(content: string): string[] {
 
 const looksEnglish = (question: string) => /\b(the|my|where|what|when|how|is|are|do|does|can|please)\b/i.test(question);
 
+interface FakeTurn {
+  content: string | null;
+  toolCalls: ChatToolCall[];
+  /** For an answer (no tool calls): how sure the model is of it, sent when structured output is asked for. */
+  confidence?: number;
+}
+
 /** The grounded model's next message: tool calls for a new question, or an answer quoting the tools. */
-function groundedAnswer(body: ChatRequest): { content: string | null; toolCalls: ChatToolCall[] } {
+function groundedAnswer(body: ChatRequest): FakeTurn {
   const messages = body.messages ?? [];
   const lastUser = messages.findLastIndex((message) => message.role === 'user');
   const question = lastUser >= 0 ? text(messages[lastUser]?.content) : '';
   const results = messages.slice(lastUser + 1).filter((message) => message.role === 'tool');
+  const handoff = { content: FAKE_OPENAI_HANDOFF, toolCalls: [], confidence: FAKE_OPENAI_CONFIDENCE.ungrounded };
   if (results.length === 0) {
     const calls = plannedCalls(body.tools ?? [], question);
-    return calls.length > 0 ? { content: null, toolCalls: calls } : { content: FAKE_OPENAI_HANDOFF, toolCalls: [] };
+    return calls.length > 0 ? { content: null, toolCalls: calls } : handoff;
   }
   // Only what the tools returned, whole values only (a cut price would not match its record).
   const findings = results.flatMap((message) => toolFindings(text(message.content)));
-  if (findings.length === 0) return { content: FAKE_OPENAI_HANDOFF, toolCalls: [] };
+  if (findings.length === 0) return handoff;
   const quoted: string[] = [];
   let length = 0;
   for (const finding of findings) {
@@ -303,7 +347,22 @@ function groundedAnswer(body: ChatRequest): { content: string | null; toolCalls:
     length += finding.length + 2;
   }
   const lead = looksEnglish(question) ? 'From our records:' : 'Kayıtlarımıza göre:';
-  return { content: `${lead} ${quoted.join(', ')}`, toolCalls: [] };
+  return { content: `${lead} ${quoted.join(', ')}`, toolCalls: [], confidence: FAKE_OPENAI_CONFIDENCE.grounded };
+}
+
+/**
+ * An answer's content as the request asked for it: the JSON of a schema with a `reply` (and a
+ * `confidence` when the schema has one), or the text itself for any other request.
+ */
+function answerContent(body: ChatRequest, turn: FakeTurn, raw = false): string | null {
+  if (turn.content === null || raw || body.response_format?.type !== 'json_schema') return turn.content;
+  const schema = body.response_format.json_schema?.schema as { properties?: Record<string, unknown> } | undefined;
+  const properties = schema?.properties ?? {};
+  if (!('reply' in properties)) return turn.content;
+  return JSON.stringify({
+    reply: turn.content,
+    ...('confidence' in properties && { confidence: turn.confidence ?? FAKE_OPENAI_CONFIDENCE.grounded }),
+  });
 }
 
 const sleep = (ms: number, signal: AbortSignal) =>
@@ -353,7 +412,13 @@ export function fakeOpenAiApp(state: FakeOpenAiState, now: () => number = Date.n
     let content: string | null;
     let toolCalls: ChatToolCall[];
     let finish: string;
-    if (scripted && 'toolCalls' in scripted) {
+    let refused: string | null = null;
+    if (scripted && 'refusal' in scripted) {
+      content = null;
+      toolCalls = [];
+      finish = 'stop';
+      refused = scripted.refusal;
+    } else if (scripted && 'toolCalls' in scripted) {
       content = scripted.text ?? null;
       toolCalls = scripted.toolCalls.map((call) => ({
         id: call.id ?? `call_${randomBytes(12).toString('hex')}`,
@@ -365,11 +430,14 @@ export function fakeOpenAiApp(state: FakeOpenAiState, now: () => number = Date.n
       }));
       finish = 'tool_calls';
     } else if (scripted) {
-      content = scripted.text;
+      const turn = { content: scripted.text, toolCalls: [], confidence: scripted.confidence };
+      content = answerContent(body, turn, scripted.raw);
       toolCalls = [];
       finish = scripted.finish ?? 'stop';
     } else {
-      ({ content, toolCalls } = groundedAnswer(body));
+      const turn = contentDraftAnswer(body) ?? groundedAnswer(body);
+      content = answerContent(body, turn);
+      toolCalls = turn.toolCalls;
       finish = toolCalls.length > 0 ? 'tool_calls' : 'stop';
     }
     record(200, body);
@@ -387,7 +455,7 @@ export function fakeOpenAiApp(state: FakeOpenAiState, now: () => number = Date.n
           message: {
             role: 'assistant',
             content,
-            refusal: null,
+            refusal: refused,
             annotations: [],
             ...(toolCalls.length > 0 && { tool_calls: toolCalls }),
           },
@@ -460,4 +528,46 @@ export async function startFakeOpenAi(options: { port?: number; apiKey?: string 
         server.close(() => done());
       }),
   };
+}
+
+/**
+ * Content on request (core ai/content.ts): a request with no tools whose system message is the
+ * marketing-copy prompt gets a draft built only from the product facts that prompt carries
+ * (title, price with its currency, stock, the product's link), in the language it names, so
+ * the draft passes the product's checks unless a test scripts an answer that should not.
+ */
+function contentDraftAnswer(body: ChatRequest): { content: string; toolCalls: [] } | undefined {
+  if ((body.tools ?? []).length > 0) return undefined;
+  const system = text(body.messages?.find((message) => message.role === 'system')?.content);
+  if (!system.startsWith('You write marketing copy')) return undefined;
+  const english = /^Language: en$/m.test(system);
+  const factsLine = system.split('\n').at(-1) ?? '[]';
+  let facts: {
+    title?: string;
+    variants?: { price?: string; currency?: string | null; inStock?: number }[];
+    link?: string | null;
+  }[];
+  try {
+    facts = JSON.parse(factsLine);
+  } catch {
+    facts = [];
+  }
+  const lines = facts.map((fact) => {
+    const variant = fact.variants?.[0];
+    const price = variant?.price ? `${variant.price}${variant.currency ? ` ${variant.currency}` : ''}` : '';
+    const parts = english
+      ? [
+          `${fact.title}${price ? `, now ${price}` : ''}.`,
+          variant?.inStock ? `${variant.inStock} in stock.` : '',
+          fact.link ? `See it: ${fact.link}` : '',
+        ]
+      : [
+          `${fact.title}${price ? ` şimdi ${price}` : ''}.`,
+          variant?.inStock ? `Stokta ${variant.inStock} adet.` : '',
+          fact.link ? `Hemen incele: ${fact.link}` : '',
+        ];
+    return parts.filter(Boolean).join(' ');
+  });
+  const lead = english ? 'New in our shop!' : 'Mağazamızda yeni sezon!';
+  return { content: [lead, ...lines].join('\n'), toolCalls: [] };
 }

@@ -85,6 +85,18 @@ export async function sendAsSandboxCustomer(
   return { messageId: recorded.messageId, conversationId: recorded.conversationId };
 }
 
+/**
+ * A reply the AI agent wrote, as the simulator shows it to the merchant trying the agent: which
+ * settings answered (a version number, or a trial of the version in force or of a draft), the
+ * records the answer used, and for a handoff notice why it handed over.
+ */
+export interface SandboxAiNote {
+  version?: number;
+  trial?: 'current' | 'draft';
+  citations: { kind: 'order' | 'product' | 'knowledge'; id: string; label: string }[];
+  handoffReason?: string;
+}
+
 export interface SandboxThreadMessage {
   id: string;
   direction: 'from-customer' | 'to-customer';
@@ -92,7 +104,16 @@ export interface SandboxThreadMessage {
   text?: string;
   status: string;
   at: string;
+  ai?: SandboxAiNote;
 }
+
+/** The agent's outcomes in one conversation by the reply or notice they sent (ai/trial.ts sandboxAiOutcomes). */
+export type SandboxAiOutcomes = (
+  conversationId: string,
+) => Promise<Map<string, { handoffReason?: string; version?: number; trial?: 'current' | 'draft' }>>;
+
+/** The AI agent's author id on the replies it writes (ai/handoff.ts AI_AUTHOR). */
+const AI_AUTHOR = 'ai';
 
 /** How much of the thread the simulator shows: the newest messages, oldest first. */
 const THREAD_LIMIT = 100;
@@ -102,16 +123,22 @@ const THREAD_LIMIT = 100;
  * with each reply's delivery status (the outbound worker moves sandbox replies to delivered).
  */
 export async function sandboxThread(
-  deps: Pick<ConnectDeps, 'store' | 'keyring'>,
+  deps: Pick<ConnectDeps, 'store' | 'keyring'> & {
+    /** The agent's outcomes, so its replies show what answered and why it handed over (optional: the inbox's own callers). */
+    aiOutcomes?: SandboxAiOutcomes;
+  },
   tenantId: string,
   customerName: string,
 ): Promise<{ conversationId: string; messages: SandboxThreadMessage[] }> {
   await requireSandbox(deps, tenantId);
   const keys = await deps.keyring.forTenant(tenantId);
   const conversationId = conversationOf(keys, customerIdOf(keys, customerName));
-  const page = await deps.store.entities.message.query
-    .byConversation({ tenantId, conversationId })
-    .go({ order: 'desc', limit: THREAD_LIMIT });
+  const [page, outcomes] = await Promise.all([
+    deps.store.entities.message.query
+      .byConversation({ tenantId, conversationId })
+      .go({ order: 'desc', limit: THREAD_LIMIT }),
+    deps.aiOutcomes?.(conversationId),
+  ]);
   const messages = page.data.reverse().map((message) => {
     let text: string | undefined;
     try {
@@ -120,6 +147,7 @@ export async function sandboxThread(
       // A reply sealed under another context shows without its text rather than failing the thread.
       if (!(error instanceof SealedDataError)) throw error;
     }
+    const ai = message.authorId === AI_AUTHOR ? aiNoteOf(keys, message, outcomes?.get(message.messageId)) : undefined;
     return {
       id: message.messageId,
       direction: message.direction === 'inbound' ? ('from-customer' as const) : ('to-customer' as const),
@@ -127,7 +155,33 @@ export async function sandboxThread(
       ...(text !== undefined && { text }),
       status: message.status,
       at: new Date(message.sentAt).toISOString(),
+      ...(ai && { ai }),
     };
   });
   return { conversationId, messages };
+}
+
+/** What the agent's reply says of itself (its sealed details) and what its outcome record adds (a handoff's reason). */
+function aiNoteOf(
+  keys: TenantKeys,
+  message: { messageId: string; details?: string | undefined },
+  outcome: { handoffReason?: string; version?: number; trial?: 'current' | 'draft' } | undefined,
+): SandboxAiNote {
+  let details: { ai?: Partial<SandboxAiNote> } | undefined;
+  try {
+    details = message.details
+      ? JSON.parse(keys.open('message', 'details', message.messageId, message.details))
+      : undefined;
+  } catch {
+    // Unreadable details: the reply still shows, without its citations.
+    details = undefined;
+  }
+  const version = details?.ai?.version ?? outcome?.version;
+  const trial = details?.ai?.trial ?? outcome?.trial;
+  return {
+    ...(version !== undefined && { version }),
+    ...(trial && { trial }),
+    citations: Array.isArray(details?.ai?.citations) ? details.ai.citations : [],
+    ...(outcome?.handoffReason && { handoffReason: outcome.handoffReason }),
+  };
 }

@@ -1,5 +1,5 @@
 import { Anchor, Box, Button, Group, Text, Textarea, type TextareaProps } from '@mantine/core';
-import { useLayoutEffect, useRef } from 'react';
+import { type ReactNode, useLayoutEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { SimulatedMessage } from '../../api/channels';
 import { useMessageTime } from './MessageBubble';
@@ -9,7 +9,16 @@ import { StatusTicks } from './StatusTicks';
  * A thread as the customer sees it on their phone (the simulator and the dev customer page):
  * their own messages on the right, the business's replies on the left with their ticks.
  */
-export function CustomerThread({ messages, label }: { messages: SimulatedMessage[]; label: string }) {
+export function CustomerThread({
+  messages,
+  label,
+  extra,
+}: {
+  messages: SimulatedMessage[];
+  label: string;
+  /** Shown under a message for the merchant, not the customer (the simulator: what the AI agent answered from). */
+  extra?: (messageId: string) => ReactNode;
+}) {
   const { t } = useTranslation();
   const timeOf = useMessageTime();
   const log = useRef<HTMLDivElement>(null);
@@ -61,6 +70,7 @@ export function CustomerThread({ messages, label }: { messages: SimulatedMessage
                 </Text>
                 {!mine && message.status && <StatusTicks status={message.status} />}
               </Group>
+              {extra?.(message.id)}
             </Box>
           );
         })}

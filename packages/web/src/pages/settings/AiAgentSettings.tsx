@@ -3,6 +3,7 @@ import {
   AGENT_LANGUAGES,
   AGENT_TONES,
   type AgentTone,
+  BUSINESS_HOURS_ANSWER,
   MAX_PROMPT_CHARS,
   REPLY_CHARS,
 } from '@asistone/contract/ai';
@@ -43,6 +44,8 @@ import { QueryState } from '../../components/QueryState';
 import { SectionCard } from '../../components/SectionCard';
 import { useBusiness } from '../../shell/BusinessContext';
 import { AiAgentKnowledge } from './AiAgentKnowledge';
+import { TryDraftButton } from './AiAgentTryDraft';
+import { AiContentDrafts } from './AiContentDrafts';
 
 type Guardrails = AgentSettings['guardrails'];
 type Hours = NonNullable<Guardrails['businessHours']>;
@@ -50,6 +53,7 @@ type Day = Hours['days'][number]['day'];
 const DAYS: readonly Day[] = [1, 2, 3, 4, 5, 6, 0];
 const DEFAULT_HOURS: Hours = {
   timezone: 'Europe/Istanbul',
+  answer: 'within',
   days: [1, 2, 3, 4, 5].map((day) => ({ day: day as Day, from: '09:00', to: '18:00' })),
 };
 
@@ -79,6 +83,19 @@ function BusinessHours({
       />
       {value && (
         <>
+          <Select
+            label={t('ai.settings.hoursAnswer')}
+            data={BUSINESS_HOURS_ANSWER.map((answer) => ({
+              value: answer,
+              label: t(`ai.settings.hoursAnswers.${answer}`),
+            }))}
+            value={value.answer}
+            disabled={disabled}
+            allowDeselect={false}
+            onChange={(answer) => answer && onChange({ ...value, answer: answer as Hours['answer'] })}
+            maw={420}
+            data-testid="ai-hours-answer"
+          />
           <TextInput
             label={t('ai.settings.timezone')}
             value={value.timezone}
@@ -256,6 +273,7 @@ function GuardrailsForm({
           <NumberInput
             hideControls
             label={t('ai.settings.minConfidence')}
+            description={t('ai.settings.minConfidenceHint')}
             min={0}
             max={1}
             step={0.1}
@@ -346,6 +364,7 @@ function AgentForm({ tenantId, initial, canChange }: { tenantId: string; initial
         </SimpleGrid>
         {canChange && (
           <Group justify="flex-end">
+            <TryDraftButton tenantId={tenantId} settings={settingsOf(settings)} />
             <Button type="submit" loading={save.isPending}>
               {t('ai.settings.save')}
             </Button>
@@ -490,6 +509,7 @@ export function AiAgentSettings() {
       </SectionCard>
       <Versions tenantId={tenantId} canChange={canChange} />
       <AiAgentKnowledge tenantId={tenantId} canChange={canChange} />
+      {can('campaigns.send') && <AiContentDrafts tenantId={tenantId} />}
     </Stack>
   );
 }

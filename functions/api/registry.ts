@@ -9,6 +9,8 @@ import { auditRoutes } from './routes/audit.js';
 import { authRoutes } from './routes/auth.js';
 import { billingRoutes } from './routes/billing.js';
 import { businessRoutes } from './routes/businesses.js';
+import { campaignAudienceRoutes } from './routes/campaign-audience.js';
+import { campaignListRoutes } from './routes/campaign-lists.js';
 import { channelRoutes } from './routes/channels.js';
 import { contactRoutes } from './routes/contacts.js';
 import { dataDeletionRoutes } from './routes/data-deletion.js';
@@ -54,6 +56,8 @@ const productRoutes: readonly Route[] = [
   ...aiConversationRoutes,
   ...aiContentRoutes,
   ...aiTrialRoutes,
+  ...campaignListRoutes,
+  ...campaignAudienceRoutes,
 ];
 
 let document: ReturnType<typeof openApiDocument> | undefined;

@@ -229,7 +229,7 @@ describe('the mail queue', () => {
     );
   });
 
-  it('is one of the queues the API may send to: mail, account requests, outbound (replies), data exports, Shopify backfills, stock pushes, the AI agent (sandbox simulator) and AI drafts; no other', () => {
+  it('is one of the queues the API may send to: mail, account requests, outbound (replies), data exports, Shopify backfills, stock pushes, the AI agent (sandbox simulator), AI drafts and campaign list imports; no other', () => {
     expect(sendTargets(fnNamed('api'))).toEqual(
       arns(
         'mail',
@@ -238,8 +238,9 @@ describe('the mail queue', () => {
         'privacy-exports',
         'shopify-backfill',
         'shopify-stock',
-        'ai-content',
         'ai-replies',
+        'ai-content',
+        'campaign-imports',
       ),
     );
   });

@@ -60,6 +60,8 @@ export const PATH_PARAMETERS: Readonly<Record<string, ParameterShape>> = {
   entryId: { pattern: /^kb_[0-9a-z]{9}[A-Za-z0-9_-]{8}$/, missing: () => new NotFoundError('No such knowledge entry') },
   // An AI content draft: `cd_`, its request time (ms, 13 digits) and 8 random bytes in hex (ai/content.ts).
   draftId: { pattern: /^cd_\d{13}_[0-9a-f]{16}$/, missing: () => new NotFoundError('There is no such draft') },
+  // A campaign list: `cl_` and 16 random bytes, base64url (campaigns/lists.ts).
+  listId: { pattern: /^cl_[A-Za-z0-9_-]{22}$/, missing: () => new NotFoundError('No such list') },
 };
 
 /** The `:name` parameters of a Hono path. */

@@ -41,6 +41,9 @@ export const AUDIT_ACTIONS = [
   'ai.content.approved',
   'ai.content.discarded',
   'campaign.sent',
+  'campaign.list_imported',
+  'campaign.list_deleted',
+  'campaign.settings_changed',
   'settings.changed',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

@@ -444,4 +444,6 @@ export const consentBody = z.object({
   purpose: consentPurposeSchema,
   state: consentStateSchema,
   wording: z.string().trim().min(1).max(2000),
+  /** A grant the business has also registered in İYS (counted by campaigns to Turkish numbers when attested). */
+  iys: z.boolean().optional(),
 });

@@ -26,6 +26,12 @@ const consentFacts = {
   source: { type: CONSENT_SOURCES, required: true },
   /** When the customer gave or withdrew it, ms (a keyword: when they sent it). */
   at: { type: 'number', required: true },
+  /**
+   * A grant the business says is also registered in İYS (Turkey's registry of consents to
+   * commercial messages): campaigns to Turkish numbers count only such grants when the business
+   * attests its consents are there. Absent: not known to be registered.
+   */
+  iys: { type: 'boolean' },
 } as const;
 
 /**
@@ -42,6 +48,7 @@ export const ConsentEntryRecord = new Entity({
     state: { type: CONSENT_STATES, required: true, readOnly: true },
     source: { type: CONSENT_SOURCES, required: true, readOnly: true },
     at: { type: 'number', required: true, readOnly: true },
+    iys: { type: 'boolean', readOnly: true },
     /** Sealed: the exact wording shown to or sent by the customer. */
     wording: { type: 'string', required: true, readOnly: true },
     /** A team member's account id, or 'customer' (not personal: no customer id is kept here). */

@@ -43,6 +43,8 @@ export interface ConsentChange {
   /** Derived from the cause (a keyword: the message id) so applying it again writes nothing new. */
   entryId: string;
   messageId?: string;
+  /** A grant also registered in İYS (consent-records.ts); the state carries the newest entry's flag. */
+  iys?: boolean;
 }
 
 export interface ConsentStateView {
@@ -84,6 +86,7 @@ export async function recordConsent(deps: ConsentDeps, change: ConsentChange): P
       actor: change.actor,
       wording: keys.seal('consentEntry', 'wording', `${contactId}:${entryId}`, change.wording),
       ...(change.messageId && { messageId: change.messageId }),
+      ...(change.iys !== undefined && { iys: change.iys }),
     })
     .go()
     .catch((error: unknown) => {
@@ -91,7 +94,7 @@ export async function recordConsent(deps: ConsentDeps, change: ConsentChange): P
       created = false;
     });
   await store.entities.consentState
-    .upsert({ tenantId, contactId, channel, purpose, state, source, at, entryId })
+    .upsert({ tenantId, contactId, channel, purpose, state, source, at, entryId, iys: change.iys === true })
     .where(
       (item, { notExists, lt, eq }) =>
         `${notExists(item.at)} OR ${lt(item.at, at)} OR (${eq(item.at, at)} AND ${lt(item.entryId, entryId)})`,
@@ -166,7 +169,7 @@ export async function setConsentByAgent(
   tenantId: string,
   contactId: string,
   actor: { userId: string; sourceAddress?: string | undefined },
-  input: { channel: ConsentChannel; purpose: ConsentPurpose; state: ConsentState; wording: string },
+  input: { channel: ConsentChannel; purpose: ConsentPurpose; state: ConsentState; wording: string; iys?: boolean },
   nowMs = Date.now(),
 ) {
   await requireContact(deps.store, tenantId, contactId);

@@ -1,7 +1,9 @@
 import type { Contact } from '@asistone/contract/contacts';
 import type { TenantKeyring, TenantKeys } from '../platform/crypto/keyring.js';
 import { NotFoundError } from '../platform/errors.js';
+import { isConditionFailure } from '../platform/store/service.js';
 import { conversationsOfContact } from './contact-data.js';
+import { contactIdOf } from './inbound.js';
 import type { InboxStore } from './records.js';
 
 /**
@@ -130,4 +132,41 @@ export async function isContactRestricted(store: InboxStore, tenantId: string, c
     .get({ tenantId, contactId })
     .go({ attributes: ['restricted'], consistent: true });
   return data?.restricted === true;
+}
+
+/**
+ * The inbox contact of a WhatsApp number the business writes to first (a campaign list's row, an
+ * order's customer): the same contact an inbound message from that number finds (its id derives
+ * from the number), with the number sealed and its blind index, and the name only when the
+ * contact has none yet (the customer's own WhatsApp name, or the team's correction, stands).
+ * Answers its id. Idempotent: running it again writes the same values.
+ */
+export async function ensureWhatsAppContact(
+  deps: { store: InboxStore; keys: TenantKeys },
+  tenantId: string,
+  e164: string,
+  name?: string,
+): Promise<string> {
+  const { store, keys } = deps;
+  const contactId = contactIdOf(keys, 'whatsapp', e164.slice(1));
+  await store.entities.contact
+    .upsert({
+      tenantId,
+      contactId,
+      phone: keys.seal('contact', 'phone', contactId, e164),
+      phoneIndex: keys.blindIndex('phone', e164),
+    })
+    .go();
+  if (name) {
+    await store.entities.contact
+      .patch({ tenantId, contactId })
+      .set({ name: keys.seal('contact', 'name', contactId, name) })
+      .where((item, { notExists }) => notExists(item.name))
+      .go()
+      .catch((error: unknown) => {
+        // It has a name already: theirs stands.
+        if (!isConditionFailure(error)) throw error;
+      });
+  }
+  return contactId;
 }

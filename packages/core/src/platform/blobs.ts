@@ -77,6 +77,28 @@ export function createBlobs(
         throw error;
       }
     },
+    /**
+     * The object's bytes as they arrive, from byte `from` on, or undefined when it does not
+     * exist: a large file (a customer list) is read without holding it whole in memory.
+     */
+    async getStream(tenantId: string, key: string, from = 0): Promise<AsyncIterable<Uint8Array> | undefined> {
+      try {
+        const out = await s3.send(
+          new GetObjectCommand({
+            Bucket: bucket,
+            Key: objectKey(tenantId, key),
+            ...(from > 0 && { Range: `bytes=${from}-` }),
+          }),
+        );
+        return out.Body as AsyncIterable<Uint8Array>;
+      } catch (error) {
+        const name = (error as { name?: string }).name;
+        if (name === 'NoSuchKey') return undefined;
+        // Resuming exactly at the end of the file: nothing is left to read.
+        if (name === 'InvalidRange') return (async function* () {})();
+        throw error;
+      }
+    },
     async delete(tenantId: string, key: string) {
       await s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: objectKey(tenantId, key) }));
     },

@@ -1,4 +1,6 @@
 import { AI_CONTACT_DATA } from '../ai/contact-data.js';
+import { CAMPAIGN_LIST_CONTACT_DATA } from '../campaigns/contact-data.js';
+import { CAMPAIGN_TOUCH_CONTACT_DATA } from '../campaigns/settings-records.js';
 import { INBOX_CONTACT_DATA } from '../inbox/contact-data.js';
 import type { ContactData } from '../platform/area.js';
 import { SHOPIFY_CONTACT_DATA } from '../shopify/contact-data.js';
@@ -13,4 +15,6 @@ export const CONTACT_DATA: readonly ContactData[] = [
   ...INBOX_CONTACT_DATA,
   ...SHOPIFY_CONTACT_DATA,
   ...AI_CONTACT_DATA,
+  ...CAMPAIGN_LIST_CONTACT_DATA,
+  ...CAMPAIGN_TOUCH_CONTACT_DATA,
 ];

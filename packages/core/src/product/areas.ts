@@ -1,6 +1,7 @@
 import { accountsArea } from '../accounts/area.js';
 import { aiArea } from '../ai/area.js';
 import { auditArea } from '../audit/area.js';
+import { campaignsArea } from '../campaigns/area.js';
 import { channelsArea } from '../channels/area.js';
 import { inboxArea } from '../inbox/area.js';
 import { mailArea } from '../notify/area.js';
@@ -65,6 +66,7 @@ export const PRODUCT = composeAreas(
     smsArea,
     orderNoticesArea,
     aiArea,
+    campaignsArea,
   ],
   API_FUNCTION,
 );

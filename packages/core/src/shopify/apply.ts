@@ -148,7 +148,27 @@ async function recordShopifyConsent(store: ApplyStore, keys: TenantKeys, tenantI
   if (!/^\+[1-9][0-9]{6,14}$/.test(phone)) return;
   const contactId = contactIdOf(keys, 'whatsapp', phone.slice(1));
   const contact = (await store.entities.contact.get({ tenantId, contactId }).go()).data;
-  if (!contact || contact.phoneIndex !== keys.blindIndex('phone', phone)) return;
+  if (!contact) {
+    // A customer who never wrote on WhatsApp but told Shopify yes or no to WhatsApp offers
+    // becomes an inbox contact (their number sealed, as the inbox keeps it), so that decision is
+    // in the ledger campaigns read. Without a WhatsApp decision there is nothing to keep.
+    const whatsapp = customer.whatsappMarketing;
+    if (!whatsapp || !DECISIONS[whatsapp.state]) return;
+    const name = [customer.firstName, customer.lastName].filter(Boolean).join(' ').trim();
+    await store.entities.contact
+      .create({
+        tenantId,
+        contactId,
+        phone: keys.seal('contact', 'phone', contactId, phone),
+        phoneIndex: keys.blindIndex('phone', phone),
+        ...(name && { name: keys.seal('contact', 'name', contactId, name) }),
+      })
+      .go()
+      .catch((error: unknown) => {
+        // The customer wrote in the meantime: their contact is the same one.
+        if (!isConditionFailure(error)) throw error;
+      });
+  } else if (contact.phoneIndex !== keys.blindIndex('phone', phone)) return;
   const decisions: [ConsentChannel, MarketingConsent | undefined][] = [
     ['whatsapp', customer.whatsappMarketing],
     ['sms', customer.smsMarketing],

@@ -62,7 +62,7 @@ const inboxPages = async () => {
   return { ...inbox, ...simulator };
 };
 
-const PLACEHOLDER_AREAS = ['contacts', 'campaigns', 'ai', 'inventory', 'ads'] as const;
+const PLACEHOLDER_AREAS = ['contacts', 'ai', 'inventory', 'ads'] as const;
 
 /** Every page of the app. Business pages live under `/b/:tenantId/`. */
 export const router = createBrowserRouter([
@@ -132,6 +132,24 @@ export const router = createBrowserRouter([
                 // The privacy area: sub-processors, transfer agreements, data requests. Loads on its own.
                 path: 'privacy',
                 lazy: { Component: async () => (await import('../pages/privacy/PrivacyPage')).PrivacyPage },
+              },
+              {
+                // Campaigns: recipient lists (uploaded or selected from the inbox) and one list's import. Load together.
+                path: 'campaigns',
+                lazy: { Component: async () => (await import('../pages/campaigns/CampaignsPage')).CampaignsPage },
+              },
+              {
+                path: 'campaigns/lists/:listId',
+                lazy: {
+                  Component: async () => (await import('../pages/campaigns/CampaignListPage')).CampaignListPage,
+                },
+              },
+              {
+                // Who a campaign would reach, why not the others, the cost; campaign settings. Loads on its own.
+                path: 'campaigns/audience',
+                lazy: {
+                  Component: async () => (await import('../pages/campaigns/CampaignAudiencePage')).CampaignAudiencePage,
+                },
               },
               ...PLACEHOLDER_AREAS.map((area) => ({
                 path: area,

@@ -1,9 +1,9 @@
 import type { BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tr } from '../../packages/web/src/i18n/tr';
 import { type ApiClient, newMember, PASSWORD, type SignedInPerson } from '../e2e/accounts-client';
 import type { RunningStack } from '../support/local-stack';
-import { shutDown, signInOwner, startWithOwner, stepsInOrder, watchPages } from './session';
+import { shutDown, signInOwner, startWithOwner, watchPages } from './session';
 
 /**
  * Settings › AI agent in a real browser against `npm start`, in Turkish: off until configured;
@@ -18,7 +18,7 @@ let api: ApiClient;
 let owner: SignedInPerson & { tenantId: string };
 let context: BrowserContext;
 let page: Page;
-const { problems, openPage, checkAccessibility, a11y } = watchPages();
+const { openPage, checkAccessibility, a11y, stepsInOrderWithoutProblems } = watchPages();
 const s = tr.ai.settings;
 
 const PROMPT = 'Lale Çiçekçilik’in asistanısın. Kısa ve nazik yanıt ver.';
@@ -34,10 +34,7 @@ async function current() {
 }
 
 describe('the AI agent settings in the app', () => {
-  stepsInOrder(() => problems.some((list) => list.length > 0));
-  afterEach(() => {
-    expect(problems.flat()).toEqual([]);
-  });
+  stepsInOrderWithoutProblems();
 
   beforeAll(async () => {
     ({ stack, browser, api, owner } = await startWithOwner('Yapayzekatarayici'));

@@ -1,10 +1,10 @@
 import type { BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { en } from '../../packages/web/src/i18n/en';
 import { tr } from '../../packages/web/src/i18n/tr';
 import { type ApiClient, PASSWORD, type SignedInPerson } from '../e2e/accounts-client';
 import { eventually, type RunningStack } from '../support/local-stack';
-import { shutDown, signInOwner, startWithOwner, stepsInOrder, watchPages } from './session';
+import { shutDown, signInOwner, startWithOwner, watchPages } from './session';
 
 /**
  * The AI agent in the inbox thread, in a real browser against `npm start` (whose model is the
@@ -18,7 +18,7 @@ let api: ApiClient;
 let owner: SignedInPerson & { tenantId: string };
 let context: BrowserContext;
 let page: Page;
-const { problems, openPage, checkAccessibility, a11y } = watchPages();
+const { openPage, checkAccessibility, a11y, stepsInOrderWithoutProblems } = watchPages();
 const th = tr.ai.thread;
 const base = () => `/businesses/${owner.tenantId}`;
 
@@ -43,10 +43,7 @@ async function aiMessage(conversationId: string) {
 }
 
 describe('the AI agent in the inbox thread', () => {
-  stepsInOrder(() => problems.some((list) => list.length > 0));
-  afterEach(() => {
-    expect(problems.flat()).toEqual([]);
-  });
+  stepsInOrderWithoutProblems();
 
   beforeAll(async () => {
     ({ stack, browser, api, owner } = await startWithOwner('Yapayzekathread'));

@@ -1,12 +1,12 @@
 import type { BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type FakeOpenAi, startFakeOpenAi } from '../../packages/local/src/fakes/openai';
 import { tr } from '../../packages/web/src/i18n/tr';
 import { type ApiClient, apiClient, newOwner, PASSWORD, type SignedInPerson } from '../e2e/accounts-client';
 import { connectFakeShop, product, sendShopifyWebhook, stockLevel } from '../e2e/store-fixtures';
 import { eventually, type RunningStack, startStack, webAppReady } from '../support/local-stack';
 import { launchBrowser } from './browser';
-import { shutDown, signInOwner, stepsInOrder, watchPages } from './session';
+import { shutDown, signInOwner, watchPages } from './session';
 
 /**
  * AI drafts in a real browser against `npm start` (with a fake OpenAI started here, so a step can
@@ -27,15 +27,12 @@ let api: ApiClient;
 let owner: SignedInPerson & { tenantId: string };
 let context: BrowserContext;
 let page: Page;
-const { problems, openPage, checkAccessibility, a11y } = watchPages();
+const { openPage, checkAccessibility, a11y, stepsInOrderWithoutProblems } = watchPages();
 
 const EDITED = 'Anneler Günü’ne özel: Kırmızı Gül Buketi 84.95 TL. Sevdiklerinizi mutlu edin!';
 
 describe('AI drafts in the app', () => {
-  stepsInOrder(() => problems.some((list) => list.length > 0));
-  afterEach(() => {
-    expect(problems.flat()).toEqual([]);
-  });
+  stepsInOrderWithoutProblems();
 
   beforeAll(async () => {
     openai = await startFakeOpenAi();

@@ -1,9 +1,9 @@
 import type { BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tr } from '../../packages/web/src/i18n/tr';
 import { type ApiClient, PASSWORD, type SignedInPerson } from '../e2e/accounts-client';
 import type { RunningStack } from '../support/local-stack';
-import { shutDown, signInOwner, startWithOwner, stepsInOrder, watchPages } from './session';
+import { shutDown, signInOwner, startWithOwner, watchPages } from './session';
 
 /**
  * Trying the AI agent before switching it on, in a real browser against `npm start` (whose model
@@ -19,7 +19,7 @@ let api: ApiClient;
 let owner: SignedInPerson & { tenantId: string };
 let context: BrowserContext;
 let page: Page;
-const { problems, openPage, checkAccessibility, a11y } = watchPages();
+const { openPage, checkAccessibility, a11y, stepsInOrderWithoutProblems } = watchPages();
 const trial = tr.ai.trial;
 const th = tr.ai.thread;
 const base = () => `/businesses/${owner.tenantId}`;
@@ -38,10 +38,7 @@ async function writeAsCustomer(text: string) {
 }
 
 describe('trying the AI agent in the simulator', () => {
-  stepsInOrder(() => problems.some((list) => list.length > 0));
-  afterEach(() => {
-    expect(problems.flat()).toEqual([]);
-  });
+  stepsInOrderWithoutProblems();
 
   beforeAll(async () => {
     ({ stack, browser, api, owner } = await startWithOwner('Yapayzekadeneme'));

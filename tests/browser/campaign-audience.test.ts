@@ -1,10 +1,10 @@
 import type { BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tr } from '../../packages/web/src/i18n/tr';
 import { type ApiClient, PASSWORD, type SignedInPerson } from '../e2e/accounts-client';
 import { connectWhatsApp, fakeMetaClient } from '../e2e/fake-meta-client';
 import { eventually, type RunningStack } from '../support/local-stack';
-import { shutDown, signInOwner, startWithOwner, stepsInOrder, watchPages } from './session';
+import { shutDown, signInOwner, startWithOwner, watchPages } from './session';
 
 /**
  * The audience check as a merchant meets it, in a real browser against `npm start`: three
@@ -20,16 +20,13 @@ let api: ApiClient;
 let owner: SignedInPerson & { tenantId: string };
 let context: BrowserContext;
 let page: Page;
-const { problems, openPage, checkAccessibility, a11y } = watchPages();
+const { openPage, checkAccessibility, a11y, stepsInOrderWithoutProblems } = watchPages();
 const LIST_NAME = 'Sadık müşteriler';
 const fill = (text: string, values: Record<string, string | number>) =>
   Object.entries(values).reduce((out, [key, value]) => out.replace(`{{${key}}}`, String(value)), text);
 
 describe('the audience check page', () => {
-  stepsInOrder(() => problems.some((list) => list.length > 0));
-  afterEach(() => {
-    expect(problems.flat()).toEqual([]);
-  });
+  stepsInOrderWithoutProblems();
 
   beforeAll(async () => {
     ({ stack, browser, api, owner } = await startWithOwner('Audiencebrowser'));

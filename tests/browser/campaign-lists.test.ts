@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import type { BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tr } from '../../packages/web/src/i18n/tr';
 import { type ApiClient, PASSWORD, type SignedInPerson } from '../e2e/accounts-client';
 import type { RunningStack } from '../support/local-stack';
-import { shutDown, signInOwner, startWithOwner, stepsInOrder, watchPages } from './session';
+import { shutDown, signInOwner, startWithOwner, watchPages } from './session';
 
 /**
  * The campaigns page as a merchant meets it, in a real browser against `npm start`, in Turkish:
@@ -30,14 +30,11 @@ let api: ApiClient;
 let owner: SignedInPerson & { tenantId: string };
 let context: BrowserContext;
 let page: Page;
-const { problems, openPage, checkAccessibility, a11y } = watchPages();
+const { openPage, checkAccessibility, a11y, stepsInOrderWithoutProblems } = watchPages();
 const t = tr.campaignLists;
 
 describe('campaign lists in the app', () => {
-  stepsInOrder(() => problems.some((list) => list.length > 0));
-  afterEach(() => {
-    expect(problems.flat()).toEqual([]);
-  });
+  stepsInOrderWithoutProblems();
 
   beforeAll(async () => {
     ({ stack, browser, api, owner } = await startWithOwner('Listetarayici'));

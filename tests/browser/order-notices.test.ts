@@ -1,5 +1,5 @@
 import type { BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readConfig } from '../../packages/core/src/platform/config';
 import { createPlatform } from '../../packages/core/src/platform/context';
 import { SHOPIFY_CONNECTION_RECORDS } from '../../packages/core/src/shopify/connection-records';
@@ -10,7 +10,7 @@ import { type ApiClient, PASSWORD, readOutbox, type SignedInPerson } from '../e2
 import { sendShopifyWebhook } from '../e2e/store-fixtures';
 import { localAws } from '../support/local-aws';
 import { eventually, type RunningStack } from '../support/local-stack';
-import { shutDown, signInOwner, startWithOwner, stepsInOrder, watchPages } from './session';
+import { shutDown, signInOwner, startWithOwner, watchPages } from './session';
 
 /**
  * Settings › Order notifications and the order page's Notifications, in a real browser against
@@ -29,13 +29,10 @@ let api: ApiClient;
 let owner: SignedInPerson & { tenantId: string };
 let context: BrowserContext;
 let page: Page;
-const { problems, openPage, checkAccessibility, a11y } = watchPages();
+const { openPage, checkAccessibility, a11y, stepsInOrderWithoutProblems } = watchPages();
 
 describe('order notifications in the app', () => {
-  stepsInOrder(() => problems.some((list) => list.length > 0));
-  afterEach(() => {
-    expect(problems.flat()).toEqual([]);
-  });
+  stepsInOrderWithoutProblems();
 
   beforeAll(async () => {
     ({ stack, browser, api, owner } = await startWithOwner('Bildirimtarayici'));

@@ -1,5 +1,5 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterEach, beforeEach, vi } from 'vitest';
+import { afterEach, beforeEach, expect, vi } from 'vitest';
 import { type ApiClient, apiClient, newOwner, type SignedInPerson } from '../e2e/accounts-client';
 import { type RunningStack, startStack, webAppReady } from '../support/local-stack';
 import { accessibilityProblems, axeViolations, launchBrowser, watchProblems } from './browser';
@@ -79,6 +79,13 @@ export function watchPages() {
     },
     async checkAccessibility(page: Page, screen: string) {
       a11y[screen] = [...(await accessibilityProblems(page)), ...(await axeViolations(page))];
+    },
+    /** Inside a describe: {@link stepsInOrder}, where a page error or CSP violation also fails the step. */
+    stepsInOrderWithoutProblems() {
+      stepsInOrder(() => problems.some((list) => list.length > 0));
+      afterEach(() => {
+        expect(problems.flat()).toEqual([]);
+      });
     },
   };
 }

@@ -1,9 +1,9 @@
 import type { BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tr } from '../../packages/web/src/i18n/tr';
 import { type ApiClient, PASSWORD, type SignedInPerson } from '../e2e/accounts-client';
 import type { RunningStack } from '../support/local-stack';
-import { shutDown, signInOwner, startWithOwner, stepsInOrder, watchPages } from './session';
+import { shutDown, signInOwner, startWithOwner, watchPages } from './session';
 
 /**
  * Connecting the store with the merchant's own custom app, in a real browser against `npm start`
@@ -20,7 +20,7 @@ let owner: SignedInPerson & { tenantId: string };
 let context: BrowserContext;
 let page: Page;
 let app: { client_id: string; client_secret: string };
-const { problems, openPage, checkAccessibility, a11y } = watchPages();
+const { openPage, checkAccessibility, a11y, stepsInOrderWithoutProblems } = watchPages();
 
 const form = () => page.getByTestId('store-custom-app');
 const connection = async () =>
@@ -31,10 +31,7 @@ const connection = async () =>
   ).body;
 
 describe('connecting the store with a custom app', () => {
-  stepsInOrder(() => problems.some((list) => list.length > 0));
-  afterEach(() => {
-    expect(problems.flat()).toEqual([]);
-  });
+  stepsInOrderWithoutProblems();
 
   beforeAll(async () => {
     ({ stack, browser, api, owner } = await startWithOwner('Ozelbrowser'));

@@ -488,7 +488,8 @@ describe('the AI agent answering inbound messages', () => {
     const exported = (await replies?.export(ctx))?.ai_replies ?? [];
     expect(exported.length).toBeGreaterThan(3);
     expect(exported.every((row) => row.conversationId === conversationId)).toBe(true);
-    expect(exported.find((row) => row.state === 'answered')?.citations).toContain('#1042');
+    // Some answers cite nothing (a plain-text one): the order answer's row holds its citation, opened.
+    expect(exported.some((row) => row.state === 'answered' && String(row.citations).includes('#1042'))).toBe(true);
     const erased = await replies?.erase(ctx);
     expect(erased?.items).toBe(exported.length + 1);
     const left = (await test.dumpTable()).filter(

@@ -357,16 +357,18 @@ async function decide(
   if (!settings?.enabled) return silent('agent-off', settings?.version);
   const version = by.agentVersion;
   if (!settings.channels.includes(conversation.channelKind)) return silent('channel-not-served', version);
-  if (await isContactRestricted(deps.store, tenantId, conversation.contactId)) {
-    return silent('contact-restricted', version);
-  }
+  // The three reads every answer needs, side by side: the gates below only order their verdicts.
+  const [restricted, responder, { data: newest }] = await Promise.all([
+    isContactRestricted(deps.store, tenantId, conversation.contactId),
+    responderOf(deps.aiStore, tenantId, conversationId),
+    deps.store.entities.message.query
+      .byConversation({ tenantId, conversationId })
+      .go({ order: 'desc', limit: CONTEXT_MESSAGES }),
+  ]);
+  if (restricted) return silent('contact-restricted', version);
   if (!isWindowOpen(conversation, now)) return silent('window-closed', version);
-  const responder = await responderOf(deps.aiStore, tenantId, conversationId);
   if (responder?.responder === 'people') return silent('handed-to-people', version);
 
-  const { data: newest } = await deps.store.entities.message.query
-    .byConversation({ tenantId, conversationId })
-    .go({ order: 'desc', limit: CONTEXT_MESSAGES });
   const thread = [...newest].sort((a, b) => a.sentAt - b.sentAt || a.receivedAt - b.receivedAt);
   const position = thread.findIndex((message) => message.messageId === messageId);
   const inbound = thread[position];

@@ -161,37 +161,39 @@ export function languageOf(text: string): 'tr' | 'en' | undefined {
   return undefined;
 }
 
-export function checkDraft(draft: string, context: DraftContext): CheckResult {
+/**
+ * Every check the draft fails, in the order the checks run (the first of each kind: one link,
+ * one amount, ...): the agent sends nothing when there is any, a reviewer of a content draft
+ * sees them all.
+ */
+export function draftFailures(draft: string, context: DraftContext): { failure: CheckFailure; detail: string }[] {
   const text = draft.trim();
-  if (!text) return { ok: false, failure: 'empty', detail: 'empty answer' };
-  if (text.length > context.guardrails.maxReplyChars) {
-    return {
-      ok: false,
-      failure: 'too-long',
-      detail: `${text.length} > ${context.guardrails.maxReplyChars} characters`,
-    };
-  }
-  const link = foreignLink(text, context);
-  if (link) return { ok: false, failure: 'foreign-link', detail: link };
-  const amount = unsupportedAmount(text, context);
-  if (amount) return { ok: false, failure: 'unsupported-amount', detail: amount };
-  const discount = discountOverLimit(text, context.guardrails.maxDiscountPercent);
-  if (discount) return { ok: false, failure: 'discount-over-limit', detail: discount };
+  if (!text) return [{ failure: 'empty', detail: 'empty answer' }];
+  const failures: { failure: CheckFailure; detail: string }[] = [];
+  const fail = (failure: CheckFailure, detail: string | undefined) => {
+    if (detail !== undefined) failures.push({ failure, detail });
+  };
+  const max = context.guardrails.maxReplyChars;
+  fail('too-long', text.length > max ? `${text.length} > ${max} characters` : undefined);
+  fail('foreign-link', foreignLink(text, context));
+  fail('unsupported-amount', unsupportedAmount(text, context));
+  fail('discount-over-limit', discountOverLimit(text, context.guardrails.maxDiscountPercent));
   if (!context.guardrails.mayPromiseDelivery) {
     const evidence = context.evidence.join('\n').toLocaleLowerCase('tr');
-    for (const pattern of DELIVERY_PROMISE) {
-      const promise = pattern.exec(text)?.[0];
-      // Quoting the business's own words (its shipping entry) is what it allowed by writing them.
-      if (promise && !evidence.includes(promise.toLocaleLowerCase('tr'))) {
-        return { ok: false, failure: 'delivery-promise', detail: promise };
-      }
-    }
+    // Quoting the business's own words (its shipping entry) is what it allowed by writing them.
+    const promise = DELIVERY_PROMISE.map((pattern) => pattern.exec(text)?.[0]).find(
+      (found) => found !== undefined && !evidence.includes(found.toLocaleLowerCase('tr')),
+    );
+    fail('delivery-promise', promise);
   }
   const language = languageOf(text);
-  if (language && !context.guardrails.languages.includes(language)) {
-    return { ok: false, failure: 'language-not-allowed', detail: language };
-  }
-  return { ok: true };
+  fail('language-not-allowed', language && !context.guardrails.languages.includes(language) ? language : undefined);
+  return failures;
+}
+
+export function checkDraft(draft: string, context: DraftContext): CheckResult {
+  const [first] = draftFailures(draft, context);
+  return first ? { ok: false, ...first } : { ok: true };
 }
 
 /** Triggers in the customer's own words that send the conversation to a person before any model call. */

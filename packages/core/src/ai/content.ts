@@ -24,7 +24,7 @@ import {
   storefrontDomains,
 } from '../shopify/store-views.js';
 import type { TENANCY_RECORDS } from '../tenancy/records.js';
-import { type CheckFailure, checkDraft, type DraftContext } from './checks.js';
+import { type CheckFailure, type DraftContext, draftFailures } from './checks.js';
 import { AI_CONTENT_QUEUE } from './content-queue.js';
 import { AI_CONTENT_RECORDS, type AiContentStore } from './content-records.js';
 import { redactForModel } from './redact.js';
@@ -229,33 +229,9 @@ export function contentSystemPrompt(input: {
     .join('\n');
 }
 
-/**
- * Every check the text fails, not only the first: each failure found is recorded and that check
- * relaxed for the next pass (its link allowed, its amount known, …), so the reviewer sees all
- * of them. A check this loop does not know how to relax ends it.
- */
+/** Every check the text fails, not only the first, for the reviewer (checks.ts draftFailures). */
 export function contentFindings(text: string, context: DraftContext): ContentFinding[] {
-  const findings: ContentFinding[] = [];
-  let current: DraftContext = { ...context, guardrails: { ...context.guardrails } };
-  for (let pass = 0; pass < 10; pass++) {
-    const result = checkDraft(text, current);
-    if (result.ok) break;
-    findings.push({ code: result.failure, detail: result.detail });
-    const g = current.guardrails;
-    if (result.failure === 'too-long') current = { ...current, guardrails: { ...g, maxReplyChars: Infinity } };
-    else if (result.failure === 'foreign-link')
-      current = { ...current, storeDomains: [...current.storeDomains, result.detail] };
-    else if (result.failure === 'unsupported-amount')
-      current = { ...current, evidence: [...current.evidence, result.detail] };
-    else if (result.failure === 'discount-over-limit')
-      current = { ...current, guardrails: { ...g, maxDiscountPercent: 100 } };
-    else if (result.failure === 'delivery-promise')
-      current = { ...current, guardrails: { ...g, mayPromiseDelivery: true } };
-    else if (result.failure === 'language-not-allowed')
-      current = { ...current, guardrails: { ...g, languages: ['tr', 'en'] } };
-    else break;
-  }
-  return findings;
+  return draftFailures(text, context).map(({ failure, detail }) => ({ code: failure, detail }));
 }
 
 export async function guardrailsInForce(deps: Pick<ReadDeps, 'store'>, tenantId: string) {

@@ -281,26 +281,27 @@ export function composeAreas(areas: readonly AreaDeclaration[], api: FunctionDec
     dataClasses.map((dataClass) => dataClass.name),
   );
 
-  const contactData = areas.flatMap((area) => area.contactData ?? []);
-  unique(
-    'contact data of class',
-    contactData.map((entry) => entry.dataClass),
-  );
+  // How areas export (and erase) what a data class holds: one per class, and only declared classes.
   const classNames = new Set(dataClasses.map((dataClass) => dataClass.name));
-  for (const entry of contactData) {
-    if (!classNames.has(entry.dataClass))
-      throw new Error(`contact data names class "${entry.dataClass}", which no area declares`);
-  }
-
-  const businessData = areas.flatMap((area) => area.businessData ?? []);
-  unique(
-    'business data of class',
-    businessData.map((entry) => entry.dataClass),
+  const perClass = <E extends { dataClass: string }>(what: string, entries: E[]): E[] => {
+    unique(
+      `${what} of class`,
+      entries.map((entry) => entry.dataClass),
+    );
+    for (const entry of entries) {
+      if (!classNames.has(entry.dataClass))
+        throw new Error(`${what} names class "${entry.dataClass}", which no area declares`);
+    }
+    return entries;
+  };
+  const contactData = perClass(
+    'contact data',
+    areas.flatMap((area) => area.contactData ?? []),
   );
-  for (const entry of businessData) {
-    if (!classNames.has(entry.dataClass))
-      throw new Error(`business data names class "${entry.dataClass}", which no area declares`);
-  }
+  const businessData = perClass(
+    'business data',
+    areas.flatMap((area) => area.businessData ?? []),
+  );
 
   const queueNames = queues.map((queue) => queue.name);
   const functions: ProductFunction[] = [

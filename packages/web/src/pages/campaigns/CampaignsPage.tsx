@@ -1,3 +1,4 @@
+import { LIST_NAME_MAX } from '@asistone/contract/campaign-lists';
 import {
   Anchor,
   Badge,
@@ -150,7 +151,7 @@ function UploadListForm({ tenantId }: { tenantId: string }) {
               <TextInput
                 label={t('campaignLists.upload.name')}
                 value={name}
-                maxLength={80}
+                maxLength={LIST_NAME_MAX}
                 required
                 onChange={(event) => setName(event.currentTarget.value)}
               />
@@ -259,7 +260,7 @@ function SelectionForm({ tenantId }: { tenantId: string }) {
           <TextInput
             label={t('campaignLists.selection.name')}
             value={name}
-            maxLength={80}
+            maxLength={LIST_NAME_MAX}
             required
             onChange={(event) => setName(event.currentTarget.value)}
           />

@@ -1,4 +1,5 @@
 import { defineArea } from '../platform/area.js';
+import { CAMPAIGN_RECORDS } from './campaign-records.js';
 import { CAMPAIGN_LIST_BUSINESS_DATA, CAMPAIGN_LIST_CONTACT_DATA } from './contact-data.js';
 import { CAMPAIGN_LIST_DATA_CLASSES } from './data-classes.js';
 import { CAMPAIGN_IMPORTS_QUEUE } from './import-queue.js';
@@ -16,7 +17,7 @@ import {
  */
 export const campaignsArea = defineArea({
   name: 'campaigns',
-  records: { ...CAMPAIGN_LIST_RECORDS, ...CAMPAIGN_SETTINGS_RECORDS },
+  records: { ...CAMPAIGN_LIST_RECORDS, ...CAMPAIGN_SETTINGS_RECORDS, ...CAMPAIGN_RECORDS },
   dataClasses: [...CAMPAIGN_LIST_DATA_CLASSES, ...CAMPAIGN_SETTINGS_DATA_CLASSES],
   contactData: [...CAMPAIGN_LIST_CONTACT_DATA, ...CAMPAIGN_TOUCH_CONTACT_DATA],
   businessData: [...CAMPAIGN_LIST_BUSINESS_DATA],

@@ -533,6 +533,118 @@ async function shopifyBackfill(heading: string): Promise<Outcome> {
   return { figures, details: result, errors: [] };
 }
 
+async function campaignPacing(heading: string): Promise<Outcome> {
+  const { benchCampaignPacing } = await import('./campaign-pacing.js');
+  say(
+    `${heading}: a WhatsApp campaign's fan-out of 100,000 members and its sends at 80 and 1,000 a second, against the fake Meta and a fresh local DynamoDB`,
+  );
+  const result = await benchCampaignPacing(say);
+  const { floor, fanoutSmall, fanoutLarge, paced, fast } = result;
+  const mb = (bytes: number) => `${num(bytes / (1024 * 1024), 1)} MB`;
+  const putsFloor = `${num(floor.putsPerSecond, 0)} plain PutItems/s`;
+  say(
+    figureTable(
+      ['figure', 'measured', 'floor', 'ratio'],
+      [
+        {
+          cells: [
+            `fan-out: recipients/s (${num(fanoutLarge.created)} members, ${num(fanoutLarge.ms / 1000, 1)} s)`,
+            num(fanoutLarge.recipientsPerSecond, 0),
+            putsFloor,
+            ratio(result.fanoutSpeedRatio),
+          ],
+          check: result.fanoutSpeed,
+        },
+        {
+          cells: [
+            `fan-out: live heap growth for ${num(fanoutLarge.created)} members`,
+            mb(fanoutLarge.heapGrowthBytes),
+            `${mb(fanoutSmall.heapGrowthBytes)} for ${num(fanoutSmall.created)}`,
+            ratio(result.memoryRatio),
+          ],
+          check: result.memory,
+        },
+        {
+          cells: [
+            `send rate at 80/s, not under (${num(paced.accepted)} recipients)`,
+            `${num(paced.messagesPerSecond, 1)}/s`,
+            '80/s configured',
+            ratio(result.pacedRatio),
+          ],
+          check: result.pacedNotUnder,
+        },
+        {
+          cells: [
+            `send rate at 80/s, not over (${num(paced.accepted)} recipients)`,
+            `${num(paced.messagesPerSecond, 1)}/s`,
+            '80/s configured',
+            ratio(result.pacedRatio),
+          ],
+          check: result.pacedNotOver,
+        },
+        {
+          cells: [
+            `sustained send rate, rate 1,000, WhatsApp unlimited (${num(fast.accepted)} recipients)`,
+            `${num(fast.messagesPerSecond, 1)}/s`,
+            putsFloor,
+            ratio(result.fastRatio),
+          ],
+          check: result.fastSpeed,
+        },
+      ],
+    ),
+  );
+  const writesPerSend = (run: typeof paced) =>
+    ['PutItemCommand', 'UpdateItemCommand', 'DeleteItemCommand'].reduce((sum, c) => sum + (run.commands[c] ?? 0), 0) /
+    run.accepted;
+  say(
+    `   at 80/s: ${num(paced.throttled)} sends refused with 130429, ${num(paced.requeued)} batches queued again by the step; ` +
+      `writes per send ${num(writesPerSend(paced), 1)} (80/s), ${num(writesPerSend(fast), 1)} (1,000/s); ` +
+      `fan-out writes per recipient ${num(fanoutLarge.writes / fanoutLarge.created, 2)}`,
+  );
+  const figures = [
+    figure({
+      benchmark: 'campaign-pacing',
+      name: 'fan-out recipients per second (100,000 members)',
+      value: fanoutLarge.recipientsPerSecond,
+      unit: 'recipients/s',
+      floor: { name: 'plain PutItems to the same local DynamoDB', value: floor.putsPerSecond, unit: 'puts/s' },
+      ratio: result.fanoutSpeedRatio,
+      goal: result.fanoutSpeed.goal,
+    }),
+    figure({
+      benchmark: 'campaign-pacing',
+      name: 'fan-out heap growth for 100,000 members',
+      value: fanoutLarge.heapGrowthBytes,
+      unit: 'bytes',
+      floor: { name: 'fan-out heap growth for 10,000 members', value: fanoutSmall.heapGrowthBytes, unit: 'bytes' },
+      ratio: result.memoryRatio,
+      goal: result.memory.goal,
+    }),
+    ...[result.pacedNotUnder, result.pacedNotOver].map((goal, index) =>
+      figure({
+        benchmark: 'campaign-pacing',
+        name: `send rate at the configured 80/s (${index === 0 ? 'not under' : 'not over'})`,
+        value: paced.messagesPerSecond,
+        unit: 'messages/s',
+        floor: { name: 'configured rate', value: paced.rate, unit: 'messages/s' },
+        ratio: result.pacedRatio,
+        goal: goal.goal,
+      }),
+    ),
+    figure({
+      benchmark: 'campaign-pacing',
+      name: 'sustained send rate with the rate set to 1,000',
+      value: fast.messagesPerSecond,
+      unit: 'messages/s',
+      floor: { name: 'plain PutItems to the same local DynamoDB', value: floor.putsPerSecond, unit: 'puts/s' },
+      ratio: result.fastRatio,
+      goal: result.fastSpeed.goal,
+    }),
+  ];
+  return { figures, details: result, errors: [] };
+}
+
 /** Every benchmark, in the order `npm run bench` runs them. */
 async function aiReply(heading: string): Promise<Outcome> {
   const { benchAiReply } = await import('./ai-reply.js');
@@ -593,6 +705,12 @@ const BENCHMARKS: readonly Benchmark[] = [
     name: 'shopify-backfill',
     about: "10,000 orders from the fake Shopify's bulk JSONL: orders/s vs plain puts, writes per order, flat memory",
     run: shopifyBackfill,
+  },
+  {
+    name: 'campaign-pacing',
+    about:
+      "a campaign's fan-out of 100,000 members (speed, flat memory) and its send rate at 80/s and at 1,000/s, vs plain puts",
+    run: campaignPacing,
   },
   {
     name: 'ai-reply',

@@ -11,6 +11,8 @@ import { billingRoutes } from './routes/billing.js';
 import { businessRoutes } from './routes/businesses.js';
 import { campaignAudienceRoutes } from './routes/campaign-audience.js';
 import { campaignListRoutes } from './routes/campaign-lists.js';
+import { campaignResultRoutes } from './routes/campaign-results.js';
+import { campaignRoutes } from './routes/campaigns.js';
 import { channelRoutes } from './routes/channels.js';
 import { contactRoutes } from './routes/contacts.js';
 import { dataDeletionRoutes } from './routes/data-deletion.js';
@@ -58,6 +60,8 @@ const productRoutes: readonly Route[] = [
   ...aiTrialRoutes,
   ...campaignListRoutes,
   ...campaignAudienceRoutes,
+  ...campaignRoutes,
+  ...campaignResultRoutes,
 ];
 
 let document: ReturnType<typeof openApiDocument> | undefined;

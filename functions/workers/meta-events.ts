@@ -1,4 +1,6 @@
 import { AI_REPLIES_QUEUE, aiReplyRequestOf } from '@asistone/core/ai/queue';
+import { CAMPAIGN_RECORDS } from '@asistone/core/campaigns/campaign-records';
+import { applyCampaignStatus, noteCampaignReply } from '@asistone/core/campaigns/results';
 import { type MetaEventDeps, processMetaDelivery } from '@asistone/core/channels/meta/events';
 import { mediaRequestFor } from '@asistone/core/channels/meta/media-fetch';
 import { MEDIA_QUEUE } from '@asistone/core/channels/meta/media-queue';
@@ -31,13 +33,15 @@ let deps: MetaEventDeps | undefined;
 function eventDeps(): MetaEventDeps {
   if (!deps) {
     const { storeOf, keyring, producer } = platform();
-    const store = storeOf({ ...INBOX_RECORDS, ...TENANCY_RECORDS });
+    const store = storeOf({ ...INBOX_RECORDS, ...TENANCY_RECORDS, ...CAMPAIGN_RECORDS });
     deps = {
       store,
       keyring,
       log,
       directory: channelDirectory(store),
       ownAppIds: ownAppIds(),
+      // A campaign message's status settles its recipient (campaigns/results.ts), not the inbox.
+      onCampaignStatus: (tenantId, update) => applyCampaignStatus({ store, keyring, log }, tenantId, update),
       // Media is copied by its own worker, as soon as the message is stored (WhatsApp's link
       // lives 5 minutes, its id 7 days); a redelivered message asks again, the copy is made once.
       async onRecorded(message, recorded) {
@@ -46,6 +50,10 @@ function eventDeps(): MetaEventDeps {
         // A customer's STOP / DUR (or START / BAŞLA) changes their marketing consent and is
         // confirmed once: keyed by the message, so a redelivery records and replies nothing twice.
         await applyConsentKeyword({ store, keyring, producer, log }, message, recorded);
+        // A customer writing back (a tapped quick-reply button too) after a campaign reached them.
+        if (message.channel.kind === 'whatsapp') {
+          await noteCampaignReply({ store, log }, message.tenantId, recorded.contactId, message.sentAt);
+        }
         // The AI agent's turn (ai/agent.ts): it decides whether to answer, once per message.
         await producer.send(AI_REPLIES_QUEUE, aiReplyRequestOf(message, recorded));
       },

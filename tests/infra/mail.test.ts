@@ -229,7 +229,7 @@ describe('the mail queue', () => {
     );
   });
 
-  it('is one of the queues the API may send to: mail, account requests, outbound (replies), data exports, Shopify backfills, stock pushes, the AI agent (sandbox simulator), AI drafts and campaign list imports; no other', () => {
+  it('is one of the queues the API may send to: mail, account requests, outbound (replies), data exports, Shopify backfills, stock pushes, the AI agent (sandbox simulator), AI drafts, campaign list imports and campaign fan-outs; no other', () => {
     expect(sendTargets(fnNamed('api'))).toEqual(
       arns(
         'mail',
@@ -241,6 +241,7 @@ describe('the mail queue', () => {
         'ai-replies',
         'ai-content',
         'campaign-imports',
+        'campaign-fanout',
       ),
     );
   });

@@ -62,6 +62,8 @@ export const PATH_PARAMETERS: Readonly<Record<string, ParameterShape>> = {
   draftId: { pattern: /^cd_\d{13}_[0-9a-f]{16}$/, missing: () => new NotFoundError('There is no such draft') },
   // A campaign list: `cl_` and 16 random bytes, base64url (campaigns/lists.ts).
   listId: { pattern: /^cl_[A-Za-z0-9_-]{22}$/, missing: () => new NotFoundError('No such list') },
+  // A campaign: `cmp_` and 16 random bytes, base64url (campaigns/campaigns.ts).
+  campaignId: { pattern: /^cmp_[A-Za-z0-9_-]{22}$/, missing: () => new NotFoundError('No such campaign') },
 };
 
 /** The `:name` parameters of a Hono path. */

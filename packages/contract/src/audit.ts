@@ -44,6 +44,16 @@ export const AUDIT_ACTIONS = [
   'campaign.list_imported',
   'campaign.list_deleted',
   'campaign.settings_changed',
+  'campaign.created',
+  'campaign.updated',
+  'campaign.deleted',
+  'campaign.scheduled',
+  'campaign.unscheduled',
+  'campaign.started',
+  'campaign.paused',
+  'campaign.resumed',
+  'campaign.cancelled',
+  'campaign.results_exported',
   'settings.changed',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

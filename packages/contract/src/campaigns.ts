@@ -113,3 +113,83 @@ export const campaignSummary = z.object({
   updatedAt: z.string(),
 });
 export type CampaignSummary = z.output<typeof campaignSummary>;
+
+/** `POST /campaigns`: a new draft; the template may be chosen later. */
+export const campaignCreateBody = campaignDraft.strict();
+export type CampaignCreateBody = z.input<typeof campaignCreateBody>;
+
+/** `PATCH /campaigns/:campaignId`: the fields that change (drafts only). */
+export const campaignUpdateBody = campaignDraft
+  .partial()
+  .strict()
+  .refine((body) => Object.keys(body).length > 0, 'Nothing to change');
+export type CampaignUpdateBody = z.input<typeof campaignUpdateBody>;
+
+/** A campaign as the editor and the results page read it: its summary and what was composed. */
+export const campaignView = campaignSummary.extend({
+  channelId: z.string(),
+  audience: campaignAudience,
+  template: campaignTemplate.nullable(),
+  holdoutPercent: z.number().int(),
+  attributionDays: z.number().int(),
+});
+export type CampaignView = z.output<typeof campaignView>;
+
+export const campaignsAnswer = z.object({ campaigns: z.array(campaignSummary) });
+export type CampaignsAnswer = z.output<typeof campaignsAnswer>;
+
+/** `POST /campaigns/:campaignId/send`: `at` null sends now; a time schedules it (at most 30 days ahead). */
+export const campaignSendBody = z.strictObject({ at: z.iso.datetime({ offset: true }).nullable() });
+export type CampaignSendBody = z.input<typeof campaignSendBody>;
+
+/** How far ahead a campaign may be scheduled. */
+export const MAX_SCHEDULE_DAYS = 30;
+
+/** `GET /campaign-templates?channelId=`: the number whose WhatsApp account's templates to list. */
+export const campaignTemplatesQuery = z.object({ channelId: z.string().min(1).max(64) });
+
+/** A template a campaign may send: synced, APPROVED, MARKETING, of the number's WhatsApp account. */
+export const campaignTemplateOption = z.object({
+  name: z.string(),
+  language: z.string(),
+  category: z.string(),
+  /** The body text with its `{{n}}` placeholders. */
+  body: z.string(),
+  /** How many body variables the mapping must fill. */
+  variables: z.number().int(),
+});
+export type CampaignTemplateOption = z.output<typeof campaignTemplateOption>;
+
+export const campaignTemplatesAnswer = z.object({
+  templates: z.array(campaignTemplateOption),
+  /** When the templates were last synced from WhatsApp; null when never. */
+  syncedAt: z.string().nullable(),
+});
+export type CampaignTemplatesAnswer = z.output<typeof campaignTemplatesAnswer>;
+
+/** The most recipients one preview renders. */
+export const MAX_PREVIEW_RECIPIENTS = 10;
+
+export const campaignPreviewBody = z.strictObject({
+  count: z.number().int().min(1).max(MAX_PREVIEW_RECIPIENTS).default(5),
+});
+export type CampaignPreviewBody = z.input<typeof campaignPreviewBody>;
+
+/** One eligible recipient as the campaign would reach them: the number masked, the text rendered. */
+export const campaignPreviewRecipient = z.object({
+  contactId: z.string(),
+  phone: z.string().nullable(),
+  name: z.string().nullable(),
+  /** The message body as they would read it; null when a variable has no value and no fallback. */
+  text: z.string().nullable(),
+  /** The variable (1-based) left empty, when `text` is null. */
+  emptyVariable: z.number().int().nullable(),
+});
+export type CampaignPreviewRecipient = z.output<typeof campaignPreviewRecipient>;
+
+export const campaignPreviewAnswer = z.object({
+  recipients: z.array(campaignPreviewRecipient),
+  /** The template's body the texts are rendered from. */
+  body: z.string(),
+});
+export type CampaignPreviewAnswer = z.output<typeof campaignPreviewAnswer>;

@@ -5,6 +5,7 @@ import { readMetaAppConfig } from '@asistone/core/platform/config';
 import { platform } from '@asistone/core/platform/context';
 import { seedDemoTenant } from '@asistone/core/tenancy/demo';
 import { TENANCY_RECORDS } from '@asistone/core/tenancy/records';
+import { seedDemoCampaigns } from './demo-campaigns.js';
 import { seedDemoChannelTokens, seedDemoOwner } from './demo-owner.js';
 import { seedDemoShop } from './demo-shop.js';
 import { seedDemoSms } from './demo-sms.js';
@@ -71,6 +72,7 @@ export async function seedLocalData(): Promise<void> {
   await seedDemoChannelTokens(platform());
   await seedDemoShop(platform());
   await seedDemoSms(platform());
+  await seedDemoCampaigns(platform());
 }
 
 export async function announceRunning(dataDir: string, env: Record<string, string>): Promise<void> {

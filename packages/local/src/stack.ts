@@ -7,6 +7,7 @@ import { createLogger } from '@asistone/core/platform/log';
 import { writeRuntimeStatus } from '@asistone/core/platform/runtime-status';
 import { PRODUCT } from '@asistone/core/product/areas';
 import { serve } from '@hono/node-server';
+import { addDemoTemplates } from './demo-campaigns.js';
 import { DEMO_SHOP, localShopifyAppSettings } from './demo-shop.js';
 import { fillDemoShopHistory } from './demo-shop-history.js';
 import { startEmulators } from './emulators.js';
@@ -87,6 +88,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     failureRate: Number(process.env.FAKE_META_FAILURE_RATE ?? 0) || 0,
     stateFile: join(dataDir, 'fake-meta.json'),
   });
+  // A data folder saved before a demo template existed gets it (the campaign demo's among them).
+  addDemoTemplates(fakeMeta.state);
   const shopifyApp = localShopifyAppSettings();
   const shopifyAppKey = localAppKeyPair(process.env.SHOPIFY_APP_PRIVATE_KEY);
   const fakeShopify = await startFakeShopify({

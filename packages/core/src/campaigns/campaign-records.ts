@@ -22,6 +22,9 @@ import type { Store } from '../platform/store/service.js';
 
 const key = { tenantId: { type: 'string', required: true, readOnly: true } } as const;
 
+/** The directory key of the campaigns the scheduler looks after (not a business: no tenant owns it). */
+export const ACTIVE_CAMPAIGNS = 'campaigns-active';
+
 export const CampaignRecord = new Entity({
   model: { entity: 'campaign', version: '1', service: 'asistone' },
   attributes: {
@@ -47,10 +50,17 @@ export const CampaignRecord = new Entity({
     /** The fan-out's progress: `pending` until it starts, the audience cursor while it pages, `done`. */
     fanout: { type: ['pending', 'running', 'done'] as const },
     fanoutCursor: { type: 'string' },
+    /** Audience pages the fan-out finished: a page's send batches are numbered from it, so a replayed page queues the same ones. */
+    fanoutPage: { type: 'number' },
     /** Recipients the fan-out created (the audience size once it is done). */
     audienceCount: { type: 'number' },
     /** Exact counts by state, written when the campaign completes (the shards are live estimates until then). */
     finalCounts: { type: 'any' },
+    /** Contract CampaignAttribution (counts and money per group, no one named), and when it was computed (ms). */
+    attribution: { type: 'any' },
+    attributionAt: { type: 'number' },
+    /** The attribution was computed after its window closed: it no longer changes. */
+    attributionFinal: { type: 'boolean' },
     createdBy: { type: 'string', required: true, readOnly: true },
     createdAt: { type: 'number', required: true, readOnly: true, default: () => Date.now() },
     updatedAt: { type: 'number', required: true, default: () => Date.now(), set: () => Date.now() },
@@ -59,6 +69,28 @@ export const CampaignRecord = new Entity({
     byId: {
       pk: { field: 'pk', composite: ['tenantId'], template: 't#${tenantId}', casing: 'none' },
       sk: { field: 'sk', composite: ['campaignId'], template: 'cmp#${campaignId}', casing: 'none' },
+    },
+    /**
+     * Scheduled, sending and paused campaigns of every business, and completed ones until their
+     * attribution window closes, by state (sparse: a campaign leaves the index when it is a draft,
+     * cancelled, or completed with its final attribution), so the scheduler reads one Query per
+     * state a minute, never a Scan. Ids and states only. ElectroDB evaluates the condition only
+     * on writes that set the state, so `attributionFinal` is set together with it.
+     */
+    active: {
+      index: 'gsi1',
+      condition: (campaign) =>
+        campaign.state === 'scheduled' ||
+        campaign.state === 'sending' ||
+        campaign.state === 'paused' ||
+        (campaign.state === 'completed' && campaign.attributionFinal !== true),
+      pk: { field: 'gsi1pk', composite: ['state'], template: `t#${ACTIVE_CAMPAIGNS}#\${state}`, casing: 'none' },
+      sk: {
+        field: 'gsi1sk',
+        composite: ['tenantId', 'campaignId'],
+        template: '${tenantId}#${campaignId}',
+        casing: 'none',
+      },
     },
   },
 });
@@ -73,7 +105,7 @@ export const CampaignRecipientRecord = new Entity({
     skipReason: { type: SKIP_REASONS },
     /** The list the contact came from (its columns fill `column` variables). */
     listId: { type: 'string' },
-    /** The send batch it is in (a lost batch is queued again by the scheduler). */
+    /** The send batch it is in (a lost batch is queued again by the scheduler); negative: never sent (holdout, skipped). */
     batch: { type: 'number' },
     /** The Cloud API message id, once accepted. */
     wamid: { type: 'string' },
@@ -90,6 +122,8 @@ export const CampaignRecipientRecord = new Entity({
     readAt: { type: 'number' },
     repliedAt: { type: 'number' },
     failedAt: { type: 'number' },
+    /** Orders the contact placed within the attribution window, as last computed (attribution.ts). */
+    attributedOrders: { type: 'number' },
     updatedAt: { type: 'number', required: true, default: () => Date.now(), set: () => Date.now() },
   },
   indexes: {
@@ -111,6 +145,21 @@ export const CampaignRecipientRecord = new Entity({
         casing: 'none',
       },
       sk: { field: 'gsi2sk', composite: ['campaignId'], template: 'cmprcpt#${campaignId}', casing: 'none' },
+    },
+    /**
+     * The recipients of one send batch, so the send step reads its hundred without paging the
+     * campaign's whole partition (holdout and skipped recipients are filed under a negative
+     * batch of their page, which is never sent).
+     */
+    byBatch: {
+      index: 'gsi1',
+      pk: {
+        field: 'gsi1pk',
+        composite: ['tenantId', 'campaignId', 'batch'],
+        template: 't#${tenantId}#cmp#${campaignId}#b#${batch}',
+        casing: 'none',
+      },
+      sk: { field: 'gsi1sk', composite: ['contactId'], template: 'r#${contactId}', casing: 'none' },
     },
   },
 });

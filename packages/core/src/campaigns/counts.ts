@@ -7,8 +7,8 @@ import { type CampaignStore, COUNTER_SHARDS, minuteOf } from './campaign-records
  * a thousand messages a second spreads its counter writes over {@link COUNTER_SHARDS} items. A
  * state reached also adds one to the minute's timeline bucket (the funnel over time). Callers
  * move the recipient first with a conditional write and count only when it moved, so a retried or
- * redelivered change is counted once. When the campaign completes, {@link recount} replaces the
- * shards with an exact count of the recipients.
+ * redelivered change is counted once. When the campaign completes, {@link recount} checks the
+ * shards against the recipients themselves and mends them.
  */
 
 const COUNTED_STATES = [
@@ -64,6 +64,23 @@ export async function countTransition(store: CampaignStore, change: Transition):
   ]);
 }
 
+/**
+ * Recipients just created, counted with one write (the fan-out counts a page's worth at once:
+ * half its writes per recipient). Created states are never timeline states.
+ */
+export async function countCreated(
+  store: CampaignStore,
+  tenantId: string,
+  campaignId: string,
+  created: Partial<Record<RecipientState, number>>,
+): Promise<void> {
+  if (Object.values(created).every((count) => !count)) return;
+  await store.entities.campaignCounter
+    .update({ tenantId, campaignId, shard: shardOf() })
+    .add(created)
+    .go({ response: 'none' });
+}
+
 async function addToTimeline(store: CampaignStore, change: Transition, reached: RecipientState[]) {
   const { tenantId, campaignId, at } = change;
   const add: Record<string, number> = {};
@@ -108,11 +125,8 @@ export async function liveCounts(store: CampaignStore, tenantId: string, campaig
   return counts;
 }
 
-/**
- * The exact counts from the recipients themselves, written over the shards (shard 0 takes the
- * totals, the others are zeroed): what the campaign page shows once the campaign completes.
- */
-export async function recount(store: CampaignStore, tenantId: string, campaignId: string): Promise<CampaignCounts> {
+/** The counts from the recipients themselves (a consistent Query of the campaign's partition). */
+async function countRecipients(store: CampaignStore, tenantId: string, campaignId: string): Promise<CampaignCounts> {
   const counts = { ...ZERO_COUNTS };
   let cursor: string | null = null;
   do {
@@ -124,14 +138,31 @@ export async function recount(store: CampaignStore, tenantId: string, campaignId
     cursor = page.cursor;
   } while (cursor);
   counts.audience = COUNTED_STATES.reduce((sum, state) => sum + counts[state], 0);
-  const totals = Object.fromEntries(COUNTED_STATES.map((state) => [state, counts[state]]));
-  const zero = Object.fromEntries(COUNTED_STATES.map((state) => [state, 0]));
-  await Promise.all(
-    Array.from({ length: COUNTER_SHARDS }, (_, shard) =>
-      store.entities.campaignCounter
-        .put({ tenantId, campaignId, shard, ...(shard === 0 ? totals : zero) })
-        .go({ response: 'none' }),
-    ),
-  );
   return counts;
+}
+
+const sameCounts = (a: CampaignCounts, b: CampaignCounts) => COUNTED_STATES.every((state) => a[state] === b[state]);
+
+/**
+ * The exact counts from the recipients, and the shards mended to match them. Every change is
+ * counted once after its conditional write, so the shards drift only when a worker stopped
+ * between the two. The mend is an addition of the difference (it commutes with the additions of
+ * changes landing meanwhile), made only when the shards did not move while the recipients were
+ * read: statuses still arriving leave it to the next recount.
+ */
+export async function recount(store: CampaignStore, tenantId: string, campaignId: string): Promise<CampaignCounts> {
+  const before = await liveCounts(store, tenantId, campaignId);
+  const exact = await countRecipients(store, tenantId, campaignId);
+  const after = await liveCounts(store, tenantId, campaignId);
+  if (!sameCounts(before, after)) return exact;
+  const mend = Object.fromEntries(
+    COUNTED_STATES.filter((state) => exact[state] !== after[state]).map((state) => [
+      state,
+      exact[state] - after[state],
+    ]),
+  );
+  if (Object.keys(mend).length > 0) {
+    await store.entities.campaignCounter.update({ tenantId, campaignId, shard: 0 }).add(mend).go({ response: 'none' });
+  }
+  return exact;
 }

@@ -15,6 +15,7 @@ export interface CampaignChange {
   scheduledAt?: number;
   finalCounts?: unknown;
   fanout?: 'pending' | 'running' | 'done';
+  attributionFinal?: boolean;
 }
 
 /** True when the campaign moved; false when it was not in one of `from` (or is gone). */

@@ -69,8 +69,10 @@ export const CAMPAIGN_SCHEDULER_SCHEDULE = {
   handler: 'functions/schedules/campaign-scheduler.handler',
   cron: '* * * * *',
   timeoutSeconds: 55,
+  // Reads and moves campaigns, reads their recipients, counts and queues; attributing orders
+  // reads the recipients' contacts in batches and their Shopify customers and orders.
   access: {
-    table: ['GetItem', 'PutItem', 'UpdateItem', 'Query'],
+    table: ['GetItem', 'BatchGetItem', 'PutItem', 'UpdateItem', 'Query'],
     sends: ['campaign-fanout', 'campaign-send'],
   },
   alarm: {

@@ -17,6 +17,8 @@ export interface StatusUpdate {
   /** A failure's code and title as the provider gave them, and the reason the channel classified it as. */
   error?: { code?: number; title?: string; reason?: FailureReason };
   pricingCategory?: string;
+  /** What the send asked the provider to echo back (WhatsApp's `biz_opaque_callback_data`), as given. */
+  callbackData?: string;
 }
 
 /** Breaks ties between statuses of the same second: a message moves forward through these. */

@@ -1,4 +1,5 @@
 import { AI_BUSINESS_DATA } from '../ai/business-data.js';
+import { CAMPAIGN_BUSINESS_DATA } from '../campaigns/campaign-data.js';
 import { CAMPAIGN_LIST_BUSINESS_DATA } from '../campaigns/contact-data.js';
 import type { BusinessData } from '../platform/area.js';
 
@@ -7,4 +8,8 @@ import type { BusinessData } from '../platform/area.js';
  * account export: the export worker cannot import the composed product, so this list repeats
  * what the areas declare, and a test holds it equal to `PRODUCT.businessData`.
  */
-export const BUSINESS_DATA: readonly BusinessData[] = [...AI_BUSINESS_DATA, ...CAMPAIGN_LIST_BUSINESS_DATA];
+export const BUSINESS_DATA: readonly BusinessData[] = [
+  ...AI_BUSINESS_DATA,
+  ...CAMPAIGN_LIST_BUSINESS_DATA,
+  ...CAMPAIGN_BUSINESS_DATA,
+];

@@ -4,7 +4,9 @@ import { AI_DATA_CLASSES } from '../ai/records.js';
 import { AI_SETTINGS_DATA_CLASSES } from '../ai/settings-records.js';
 import { AI_TRIAL_DATA_CLASSES } from '../ai/trial-records.js';
 import { AUDIT_DATA_CLASSES } from '../audit/data-classes.js';
+import { CAMPAIGN_DATA_CLASSES } from '../campaigns/campaign-data.js';
 import { CAMPAIGN_LIST_DATA_CLASSES } from '../campaigns/data-classes.js';
+import { CAMPAIGN_PACE_DATA_CLASSES } from '../campaigns/pace.js';
 import { CAMPAIGN_SETTINGS_DATA_CLASSES } from '../campaigns/settings-records.js';
 import { CHANNELS_DATA_CLASSES } from '../channels/data-classes.js';
 import { INBOX_DATA_CLASSES } from '../inbox/data-classes.js';
@@ -48,4 +50,6 @@ export const DATA_CLASSES: readonly DataClass[] = [
   ...AI_CONTENT_DATA_CLASSES,
   ...CAMPAIGN_LIST_DATA_CLASSES,
   ...CAMPAIGN_SETTINGS_DATA_CLASSES,
+  ...CAMPAIGN_DATA_CLASSES,
+  ...CAMPAIGN_PACE_DATA_CLASSES,
 ];

@@ -1,4 +1,5 @@
 import { AI_CONTACT_DATA } from '../ai/contact-data.js';
+import { CAMPAIGN_CONTACT_DATA } from '../campaigns/campaign-data.js';
 import { CAMPAIGN_LIST_CONTACT_DATA } from '../campaigns/contact-data.js';
 import { CAMPAIGN_TOUCH_CONTACT_DATA } from '../campaigns/settings-records.js';
 import { INBOX_CONTACT_DATA } from '../inbox/contact-data.js';
@@ -17,4 +18,5 @@ export const CONTACT_DATA: readonly ContactData[] = [
   ...AI_CONTACT_DATA,
   ...CAMPAIGN_LIST_CONTACT_DATA,
   ...CAMPAIGN_TOUCH_CONTACT_DATA,
+  ...CAMPAIGN_CONTACT_DATA,
 ];

@@ -18,15 +18,26 @@ export class GraphFailure extends Error {
 /** Meta's wording for the codes the fake produces. */
 const MESSAGES: Record<number, [string, string]> = {
   1: ['An unknown error occurred', 'OAuthException'],
+  2: ['(#2) Service temporarily unavailable', 'OAuthException'],
   4: ['(#4) Application request limit reached', 'OAuthException'],
   10: ['(#10) This message is sent outside of allowed window.', 'OAuthException'],
   100: ['(#100) Invalid parameter', 'OAuthException'],
   190: ['Invalid OAuth access token - Cannot parse access token', 'OAuthException'],
   130429: ['(#130429) Rate limit hit', 'OAuthException'],
+  368: ['(#368) Temporarily blocked for policies violations', 'OAuthException'],
   131000: ['(#131000) Something went wrong', 'OAuthException'],
+  131016: ['(#131016) Service unavailable', 'OAuthException'],
   131026: ['(#131026) Message undeliverable', 'OAuthException'],
+  131031: ['(#131031) Business Account locked', 'OAuthException'],
   131047: ['(#131047) Re-engagement message', 'OAuthException'],
+  131048: ['(#131048) Spam rate limit hit', 'OAuthException'],
+  131049: ['(#131049) This message was not delivered to maintain healthy ecosystem engagement.', 'OAuthException'],
+  131050: [
+    '(#131050) Unable to deliver the message. This recipient has chosen to stop receiving marketing messages on WhatsApp from your business.',
+    'OAuthException',
+  ],
   131056: ['(#131056) (Business Account, Consumer Account) pair rate limit hit', 'OAuthException'],
+  131057: ['(#131057) Account in maintenance mode', 'OAuthException'],
   132001: ['(#132001) Template name does not exist in the translation', 'OAuthException'],
   132015: ['(#132015) Template is paused', 'OAuthException'],
   133005: ['(#133005) Two step verification PIN Mismatch', 'OAuthException'],
@@ -42,6 +53,9 @@ export function graphErrorBody(failure: ScriptedError) {
       message: failure.message ?? message,
       type: failure.type ?? type,
       code: failure.code,
+      ...(failure.details !== undefined
+        ? { error_data: { messaging_product: 'whatsapp', details: failure.details } }
+        : {}),
       ...(failure.subcode !== undefined ? { error_subcode: failure.subcode } : {}),
       fbtrace_id: fbtraceId(),
     },
@@ -88,6 +102,16 @@ export function authorize(state: FakeMetaState, c: Context, target?: string): Fa
     );
   }
   return token;
+}
+
+/** The HTTP status Cloud API answers a code with (its error-code table); 400 when the table says none. */
+export function httpStatusOfCode(code: number): number {
+  if (code === 0 || code === 190) return 401;
+  if (code === 10 || code === 368 || code === 131031 || code === 130497 || (code >= 200 && code <= 299)) return 403;
+  if (code === 132001) return 404;
+  if (code === 2 || code === 133004) return 503;
+  if (code === 3 || code === 131000 || code === 131016 || code === 131057) return 500;
+  return 400;
 }
 
 /** Whether this send fails by the injected rate, and how (429 → 130429, 5xx → 131000). */

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Context } from 'hono';
 import { authorize, fail, GraphFailure, injectedSendFailure, missingParameter } from './meta-http.js';
+import { checkThroughput, countSend, recipientFailure } from './meta-send-limits.js';
 import {
   type FakeChannel,
   type FakeMedia,
@@ -71,6 +72,7 @@ export function postStatus(ctx: FakeContext, message: FakeMessage, status: 'sent
 }
 
 function scheduleStatuses(ctx: FakeContext, message: FakeMessage) {
+  if (!ctx.state.statusWebhooks) return;
   const { sent, delivered, read } = ctx.statusDelaysMs;
   const at = (delay: number, status: 'sent' | 'delivered' | 'read') =>
     setTimeout(() => postStatus(ctx, message, status), delay).unref();
@@ -153,14 +155,21 @@ export async function sendWhatsApp(ctx: FakeContext, c: Context, phoneNumberId: 
   if (!phone.registered) return fail(400, 133010);
   const to = typeof body.to === 'string' ? body.to.replace(/\D/g, '') : '';
   if (!to) return missingParameter('to');
+  // Meta refuses over the number's throughput before it looks at the recipient.
+  checkThroughput(state, phoneNumberId);
+  const scriptedForRecipient = recipientFailure(state, to);
+  if (scriptedForRecipient) throw new GraphFailure(scriptedForRecipient);
   const type = typeof body.type === 'string' ? body.type : 'text';
   if (type === 'text' && typeof (body.text as { body?: unknown } | undefined)?.body !== 'string') {
     return missingParameter('text[body]');
   }
   const template = type === 'template' ? (body.template as { name?: string; language?: { code?: string } }) : undefined;
+  const found = template
+    ? state.wabas
+        .get(phone.wabaId)
+        ?.templates.find((t) => t.name === template.name && t.language === template.language?.code)
+    : undefined;
   if (template) {
-    const waba = state.wabas.get(phone.wabaId);
-    const found = waba?.templates.find((t) => t.name === template.name && t.language === template.language?.code);
     if (!found || found.status === 'REJECTED' || found.status === 'PENDING') return fail(404, 132001);
     if (found?.status === 'PAUSED') return fail(400, 132015);
   }
@@ -179,10 +188,17 @@ export async function sendWhatsApp(ctx: FakeContext, c: Context, phoneNumberId: 
     ...(media && { mediaId: media.id }),
     status: 'accepted',
     at: Date.now(),
+    ...(found && { category: found.category }),
   };
   remember(state, message);
-  const windowOpen = (lastFromCustomer(state, 'whatsapp', phoneNumberId, to) ?? Date.now()) > Date.now() - DAY_MS;
-  if (link && !media) {
+  countSend(state, phoneNumberId, message.at);
+  // Templates may go outside the window: no need to look for the customer's last message.
+  const windowOpen =
+    template !== undefined ||
+    (lastFromCustomer(state, 'whatsapp', phoneNumberId, to) ?? Date.now()) > Date.now() - DAY_MS;
+  if (!state.statusWebhooks) {
+    // Statuses are off (a load run): the message stays accepted, whatever would have followed.
+  } else if (link && !media) {
     // Meta accepts the request, then cannot download the media: the message fails by webhook.
     message.status = 'failed';
     void ctx.webhooks.post(

@@ -100,7 +100,10 @@ export interface FakeMessage {
   /** The business's media, as the fake fetched it from the link it was given (in `media`). */
   mediaId?: string;
   status: FakeMessageStatus;
+  /** When the request was accepted (epoch ms): what a throughput check reads. */
   at: number;
+  /** A template's category, which the status webhooks' `pricing.category` reports. */
+  category?: FakeTemplate['category'];
 }
 
 export interface FakeFailures {
@@ -119,6 +122,14 @@ export interface ScriptedError {
   type?: string;
   /** Seconds, sent as a Retry-After header. */
   retryAfter?: number;
+  /** Cloud API's `error_data.details`, when Meta gives it. */
+  details?: string;
+}
+
+/** Error codes a test scripts for one recipient's next sends (`always`: the last one repeats). */
+export interface RecipientErrors {
+  codes: number[];
+  always: boolean;
 }
 
 export interface FakeMetaState {
@@ -143,6 +154,16 @@ export interface FakeMetaState {
   scripted: ScriptedError[];
   /** Seeded random for failure injection, so a run is reproducible. */
   random: () => number;
+  /** Messages per second each number may send (Cloud API's default: 80); null = no limit. */
+  throughput: { defaultPerSecond: number | null; perNumber: Map<string, number | null> };
+  /** When each number's messages in the last second were accepted (epoch ms, oldest first). */
+  sendTimes: Map<string, number[]>;
+  /** Sends refused over a number's throughput (130429) since the fake started. */
+  throttled: number;
+  /** Scripted failures by wa_id, given on that recipient's next sends before anything else is sent. */
+  recipientErrors: Map<string, RecipientErrors>;
+  /** False: messages are accepted but no status webhook follows (a load run measures sending alone). */
+  statusWebhooks: boolean;
 }
 
 /** The demo business's accounts (packages/core/src/tenancy/demo.ts) and the tokens that act on them. */
@@ -159,6 +180,9 @@ export const FAKE_META_DEMO = {
   /** The demo Instagram account's Instagram Login token. */
   instagramToken: 'IGAAFakeDemoInstagramToken000000000000000',
 } as const;
+
+/** Messages per second per business number until Meta upgrades it (to 1,000). */
+export const DEFAULT_THROUGHPUT = 80;
 
 export const newId = (digits = 15) =>
   String(1 + Math.floor(Math.random() * 9)) +
@@ -202,6 +226,19 @@ export const DEMO_TEMPLATES: readonly Omit<FakeTemplate, 'id'>[] = [
     components: [{ type: 'BODY', text: 'Hoş geldiniz {{1}}! İlk siparişinize %10 indirim.' }],
   },
   {
+    // The demo business's campaign template (demo-campaigns.ts): the first name and a discount code.
+    name: 'mevsim_indirimi',
+    language: 'tr',
+    status: 'APPROVED',
+    category: 'MARKETING',
+    components: [
+      {
+        type: 'BODY',
+        text: 'Merhaba {{1}}, kış indirimi başladı! {{2}} koduyla tüm ürünlerde %20 indirim pazar gününe kadar sizi bekliyor. Bu mesajları almak istemezseniz DUR yazın.',
+      },
+    ],
+  },
+  {
     name: 'winback_offer',
     language: 'tr',
     status: 'PAUSED',
@@ -236,6 +273,11 @@ export function createFakeMetaState(options: {
     scripted: [],
     deliveries: [],
     random: seeded(options.seed ?? 8),
+    throughput: { defaultPerSecond: DEFAULT_THROUGHPUT, perNumber: new Map() },
+    sendTimes: new Map(),
+    throttled: 0,
+    recipientErrors: new Map(),
+    statusWebhooks: true,
   };
   seedDemo(state);
   return state;

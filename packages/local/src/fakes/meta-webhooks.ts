@@ -191,7 +191,9 @@ export function whatsappStatusPayload(
   message: FakeMessage,
   error?: { code: number; title: string; details: string },
 ) {
-  const category = message.type === 'template' ? 'utility' : 'service';
+  const category = message.category?.toLowerCase() ?? (message.type === 'template' ? 'utility' : 'service');
+  // Whatever the send carried in `biz_opaque_callback_data` comes back in each of its statuses.
+  const callback = (message.body as { biz_opaque_callback_data?: unknown } | undefined)?.biz_opaque_callback_data;
   return whatsappEnvelope(state, message.businessId, {
     statuses: [
       {
@@ -199,6 +201,7 @@ export function whatsappStatusPayload(
         status: message.status,
         timestamp: seconds(Date.now()),
         recipient_id: message.customerId,
+        ...(typeof callback === 'string' ? { biz_opaque_callback_data: callback } : {}),
         ...(message.status === 'failed'
           ? {
               errors: [

@@ -10,6 +10,7 @@ import { authorize, failureResponse, GraphFailure, tokenOf } from './meta-http.j
 import { instagramApiRoutes, instagramGraphRoutes } from './meta-instagram.js';
 import { persistFakeMeta, restoreFakeMeta } from './meta-persist.js';
 import type { FakeContext } from './meta-send.js';
+import { sendLimitRoutes } from './meta-send-limits.js';
 import { createFakeMetaState, type FakeFailures, type FakeMetaState, type ScriptedError } from './meta-state.js';
 import { webhookSender } from './meta-webhooks.js';
 
@@ -37,6 +38,10 @@ export interface FakeMetaOptions {
   stateFile?: string;
   /** When statuses follow a send; `read: undefined` leaves reading to the customer. */
   statusDelaysMs?: { sent: number; delivered: number; read?: number };
+  /** Messages per second a number may send unless set for it (default 80, Cloud API's); null = no limit. */
+  throughputPerSecond?: number | null;
+  /** False: no status webhooks follow sends (default true). */
+  statusWebhooks?: boolean;
 }
 
 export interface FakeMeta {
@@ -85,6 +90,7 @@ function devRoutes(ctx: FakeContext, fake: Pick<FakeMeta, 'inject' | 'failNext'>
   const app = new Hono();
   app.route('/customer', customerRoutes(ctx));
   app.route('/dialog', dialogRoutes(ctx));
+  app.route('/', sendLimitRoutes(ctx.state));
   /** Failure injection over HTTP, for tests that run the stack in another process. */
   app.post('/failures', async (c) => {
     const parsed = failuresInput.safeParse(await c.req.json().catch(() => undefined));
@@ -139,6 +145,8 @@ function mediaDownload(ctx: FakeContext) {
  */
 export async function startFakeMeta(options: FakeMetaOptions): Promise<FakeMeta> {
   const state = createFakeMetaState(options);
+  if (options.throughputPerSecond !== undefined) state.throughput.defaultPerSecond = options.throughputPerSecond;
+  if (options.statusWebhooks !== undefined) state.statusWebhooks = options.statusWebhooks;
   if (options.stateFile) restoreFakeMeta(state, options.stateFile);
   const persisted = options.stateFile ? persistFakeMeta(state, options.stateFile) : undefined;
   const webhooks = webhookSender(state, options.webhookUrl);

@@ -145,6 +145,26 @@ export const router = createBrowserRouter([
                 },
               },
               {
+                // Composing a campaign, and changing a draft. Loads on its own.
+                path: 'campaigns/new',
+                lazy: {
+                  Component: async () => (await import('../pages/campaigns/CampaignEditorPage')).CampaignEditorPage,
+                },
+              },
+              {
+                path: 'campaigns/:campaignId/edit',
+                lazy: {
+                  Component: async () => (await import('../pages/campaigns/CampaignEditorPage')).CampaignEditorPage,
+                },
+              },
+              {
+                // One campaign's results: progress, funnel, failures, recipients, export, orders. Loads on its own.
+                path: 'campaigns/:campaignId',
+                lazy: {
+                  Component: async () => (await import('../pages/campaigns/CampaignResultsPage')).CampaignResultsPage,
+                },
+              },
+              {
                 // Who a campaign would reach, why not the others, the cost; campaign settings. Loads on its own.
                 path: 'campaigns/audience',
                 lazy: {

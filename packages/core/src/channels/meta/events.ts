@@ -6,7 +6,7 @@ import {
   recordInbound,
 } from '../../inbox/inbound.js';
 import type { InboxStore } from '../../inbox/records.js';
-import { applyStatus } from '../../inbox/statuses.js';
+import { applyStatus, type StatusUpdate } from '../../inbox/statuses.js';
 import type { TenantKeyring, TenantKeys } from '../../platform/crypto/keyring.js';
 import { PermanentError } from '../../platform/errors.js';
 import { type ChannelDirectory, channelDirectory } from '../../tenancy/channel-directory.js';
@@ -33,7 +33,17 @@ export interface MetaEventDeps {
    * a reply Asistone sent, which the outbound worker stores; only other apps' echoes are kept.
    */
   ownAppIds?: readonly string[];
+  /**
+   * A status of a campaign message (its callback data starts {@link CAMPAIGN_CALLBACK_PREFIX}):
+   * the campaign's recipient settles it, not the inbox, which never stored the message (a
+   * pending status would wait for it forever). The tenant is the webhook number's owner; the
+   * callback data only names ids within it. Its failure retries the delivery, like storage's.
+   */
+  onCampaignStatus?: (tenantId: string, update: StatusUpdate) => Promise<void>;
 }
+
+/** How a campaign send's callback data starts (`cmp1:<campaignId>:<contactId>`). */
+export const CAMPAIGN_CALLBACK_PREFIX = 'cmp1:';
 
 /** What one delivery came to: every change is accounted for, none silently. */
 export interface MetaDeliveryReport {
@@ -238,13 +248,21 @@ async function applyWhatsAppStatuses(
   if (statuses.length === 0) return;
   const keys = await deps.keyring.forTenant(tenantId);
   let pending = 0;
+  let campaign = 0;
   for (const item of statuses) {
     if ('rejected' in item) {
       report.skipped++;
       deps.log.warn('whatsapp status skipped', { ...where, tenantId, reason: item.rejected });
       continue;
     }
+    if (item.update.callbackData?.startsWith(CAMPAIGN_CALLBACK_PREFIX)) {
+      campaign++;
+      if (deps.onCampaignStatus) await deps.onCampaignStatus(tenantId, item.update);
+      else
+        deps.log.warn('whatsapp status skipped', { ...where, tenantId, reason: 'campaign statuses not handled here' });
+      continue;
+    }
     if ((await applyStatus({ store: deps.store, keys }, item.update)) === 'pending') pending++;
   }
-  deps.log.debug('whatsapp statuses applied', { ...where, tenantId, count: statuses.length, pending });
+  deps.log.debug('whatsapp statuses applied', { ...where, tenantId, count: statuses.length, pending, campaign });
 }

@@ -151,6 +151,9 @@ export function statusesFromWhatsApp(tenantId: string, value: WhatsAppValue): Wh
         // Classified here, where Meta's codes are known: the inbox keeps the reason as it is.
         ...(error && { error: { code: error.code, title: error.title, reason: classifyStatusError(error.code) } }),
         ...(status.pricing?.category && { pricingCategory: status.pricing.category }),
+        ...(typeof status.biz_opaque_callback_data === 'string' && {
+          callbackData: status.biz_opaque_callback_data.slice(0, 512),
+        }),
       },
     };
   });

@@ -65,6 +65,11 @@ export const WhatsAppStatus = z.looseObject({
   recipient_id: z.string().optional(),
   pricing: z.looseObject({ category: z.string().optional() }).optional(),
   errors: z.array(z.looseObject({ code: z.number().optional(), title: z.string().optional() })).optional(),
+  /**
+   * What the send asked Meta to echo back (`biz_opaque_callback_data`): campaigns name the
+   * campaign and contact in it. Read as-is; its reader validates it (a bad one must not cost the status).
+   */
+  biz_opaque_callback_data: z.unknown().optional(),
 });
 
 export const WhatsAppContact = z.looseObject({

@@ -14,17 +14,31 @@ const BATCH_ENTRIES = 10;
 /** Headroom for attributes and the batch envelope. */
 const BATCH_BYTES = MAX_MESSAGE_BYTES - 8 * 1024;
 
+/** How long SQS may hold a message back before delivering it (its DelaySeconds limit). */
+export const MAX_DELAY_SECONDS = 900;
+
+export interface SendOptions {
+  /** Delivered no sooner than this many seconds from now (0 to {@link MAX_DELAY_SECONDS}). */
+  delaySeconds?: number;
+}
+
 /** Where the producer sends: real SQS, or anything with the same contract (benchmarks). */
 export interface QueueSink {
-  send(queue: string, body: string): Promise<void>;
+  send(queue: string, body: string, options?: SendOptions): Promise<void>;
   sendBatch(queue: string, bodies: string[]): Promise<{ failed: number[] }>;
 }
 
 /** The SQS sink: queue URLs come from config. */
 export function sqsSink(sqs: SQSClient, queueUrl: (queue: string) => string): QueueSink {
   return {
-    async send(queue, body) {
-      await sqs.send(new SendMessageCommand({ QueueUrl: queueUrl(queue), MessageBody: body }));
+    async send(queue, body, options) {
+      await sqs.send(
+        new SendMessageCommand({
+          QueueUrl: queueUrl(queue),
+          MessageBody: body,
+          ...(options?.delaySeconds && { DelaySeconds: options.delaySeconds }),
+        }),
+      );
     },
     async sendBatch(queue, bodies) {
       const out = await sqs.send(
@@ -71,9 +85,18 @@ export function createProducer(sink: QueueSink, blobs?: Pick<Blobs, 'put'>) {
   }
 
   return {
-    async send<Q extends QueueDeclaration>(queue: Q, message: MessageOf<Q>): Promise<void> {
+    /** Sends one message; `delaySeconds` holds it back (a worker that comes back to its work later). */
+    async send<Q extends QueueDeclaration>(queue: Q, message: MessageOf<Q>, options?: SendOptions): Promise<void> {
       const body = encode(queue, message);
-      await sink.send(queue.name, typeof body === 'string' ? body : await body);
+      const delaySeconds = options?.delaySeconds;
+      if (delaySeconds !== undefined && !(Number.isInteger(delaySeconds) && delaySeconds >= 0)) {
+        throw new ValidationError(`${queue.name}: a delay is whole seconds, not ${delaySeconds}`);
+      }
+      // Longer than SQS holds a message: the longest it allows (the receiver checks the time itself).
+      const held = delaySeconds ? { delaySeconds: Math.min(delaySeconds, MAX_DELAY_SECONDS) } : undefined;
+      const text = typeof body === 'string' ? body : await body;
+      if (held) await sink.send(queue.name, text, held);
+      else await sink.send(queue.name, text);
     },
 
     /** Sends many messages; retries entries SQS refused, once, then throws naming how many failed. */

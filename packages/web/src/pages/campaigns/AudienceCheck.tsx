@@ -51,7 +51,7 @@ function CostLine({ cost, eligible }: { cost: AudienceCost | null; eligible: num
 }
 
 /** N will receive it, M will not, each reason in plain words with its count. */
-function AudienceResult({ answer }: { answer: AudiencePreviewAnswer }) {
+export function AudienceResult({ answer }: { answer: AudiencePreviewAnswer }) {
   const { t } = useTranslation();
   const reasons = SKIP_REASONS.filter((reason) => answer.excluded[reason] > 0);
   return (

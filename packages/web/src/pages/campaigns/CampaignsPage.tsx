@@ -31,6 +31,7 @@ import { PageHeader } from '../../components/PageHeader';
 import { QueryState } from '../../components/QueryState';
 import { SectionCard } from '../../components/SectionCard';
 import { useBusiness } from '../../shell/BusinessContext';
+import { CampaignsList } from './CampaignsList';
 
 /**
  * The campaigns area: recipient lists, made from an uploaded customer CSV or from the inbox's
@@ -362,6 +363,7 @@ export function CampaignsPage() {
           <Anchor component={Link} to={`/b/${tenantId}/campaigns/audience`} size="sm" c="blue.9">
             {t('campaignLists.toAudience')}
           </Anchor>
+          <CampaignsList tenantId={tenantId} />
           <SectionCard titleId="campaign-lists-title" title={t('campaignLists.lists.title')}>
             <QueryState query={lists}>{(data) => <ListsTable tenantId={tenantId} lists={data} />}</QueryState>
           </SectionCard>

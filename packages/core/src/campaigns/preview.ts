@@ -1,0 +1,124 @@
+import type { CampaignAudience } from '@asistone/contract/campaign-audience';
+import type { CampaignPreviewAnswer, CampaignPreviewRecipient } from '@asistone/contract/campaigns';
+import { campaignTemplate } from '@asistone/contract/campaigns';
+import type { TenantKeys } from '../platform/crypto/keyring.js';
+import { ValidationError } from '../platform/errors.js';
+import { audiencePages } from './audience.js';
+import { type CampaignsDeps, requireCampaign } from './campaigns.js';
+import { BATCH_SIZE, eligibilityOfBatch } from './eligibility.js';
+import { maskPhone } from './phone-mask.js';
+import { bodyParameters, EmptyVariableError, renderBody } from './render.js';
+import { campaignSettingsOf } from './settings.js';
+import { checkedTemplate } from './templates.js';
+
+/**
+ * What the first few recipients of a campaign would read: the first eligible contacts of its
+ * audience (in the order the fan-out meets them), each with the number masked, the name, and the
+ * body rendered with the same function the send uses, or the variable that would be empty. Read
+ * only; the audience is read until enough eligible contacts are found, a bounded number at most.
+ */
+
+/** Contacts read at most while looking for eligible ones (a preview answers while the merchant waits). */
+const SCAN_LIMIT = 2_000;
+
+function openOr(keys: TenantKeys, entity: string, field: string, itemKey: string, sealed: string | undefined) {
+  if (sealed === undefined) return null;
+  try {
+    return keys.open(entity, field, itemKey, sealed);
+  } catch {
+    return null;
+  }
+}
+
+/** The first `count` eligible contact ids of the audience. */
+async function firstEligible(
+  deps: CampaignsDeps,
+  tenantId: string,
+  audience: CampaignAudience,
+  count: number,
+  now: number,
+) {
+  const { settings } = await campaignSettingsOf(deps.store, tenantId);
+  const keys = await deps.keyring.forTenant(tenantId);
+  const found: string[] = [];
+  let scanned = 0;
+  for await (const page of audiencePages(deps, tenantId, audience)) {
+    for (let i = 0; i < page.length && found.length < count && scanned < SCAN_LIMIT; i += BATCH_SIZE) {
+      const batch = page.slice(i, i + BATCH_SIZE);
+      scanned += batch.length;
+      const answers = await eligibilityOfBatch({ store: deps.store, keys }, { tenantId, settings, now }, batch);
+      answers.forEach((answer, index) => {
+        if (answer.ok && found.length < count) found.push(batch[index] as string);
+      });
+    }
+    if (found.length >= count || scanned >= SCAN_LIMIT) break;
+  }
+  return found;
+}
+
+/** Each contact's columns from the first chosen list that has them (the list the fan-out counts them with). */
+async function columnsOf(
+  deps: CampaignsDeps,
+  keys: TenantKeys,
+  tenantId: string,
+  audience: CampaignAudience,
+  contactIds: readonly string[],
+) {
+  const columns = new Map<string, Record<string, string>>();
+  if (audience.kind !== 'lists' || contactIds.length === 0) return columns;
+  let left = [...contactIds];
+  for (const listId of audience.listIds) {
+    if (left.length === 0) break;
+    const { data } = await deps.store.entities.campaignListMember
+      .get(left.map((contactId) => ({ tenantId, listId, contactId })))
+      .go({ attributes: ['contactId', 'fields'] });
+    for (const member of data) {
+      const opened = openOr(keys, 'campaignListMember', 'fields', `${listId}:${member.contactId}`, member.fields);
+      let fields: Record<string, string> = {};
+      try {
+        fields = opened ? (JSON.parse(opened) as Record<string, string>) : {};
+      } catch {
+        fields = {};
+      }
+      columns.set(member.contactId, fields);
+    }
+    left = left.filter((contactId) => !columns.has(contactId));
+  }
+  return columns;
+}
+
+export async function previewCampaign(
+  deps: CampaignsDeps,
+  tenantId: string,
+  campaignId: string,
+  count: number,
+  now = Date.now(),
+): Promise<CampaignPreviewAnswer> {
+  const item = await requireCampaign(deps.store, tenantId, campaignId);
+  const keys = await deps.keyring.forTenant(tenantId);
+  if (!item.template) throw new ValidationError('Choose a template and fill its variables to preview', ['template']);
+  const template = campaignTemplate.parse(JSON.parse(keys.open('campaign', 'template', campaignId, item.template)));
+  const { body } = await checkedTemplate(deps.store, tenantId, item.channelId, template);
+  const audience = item.audience as CampaignAudience;
+  const ids = await firstEligible(deps, tenantId, audience, count, now);
+  const { data: contacts } =
+    ids.length > 0
+      ? await deps.store.entities.contact.get(ids.map((contactId) => ({ tenantId, contactId }))).go()
+      : { data: [] };
+  const byId = new Map(contacts.map((contact) => [contact.contactId, contact]));
+  const columns = await columnsOf(deps, keys, tenantId, audience, ids);
+  const recipients = ids.map((contactId): CampaignPreviewRecipient => {
+    const contact = byId.get(contactId);
+    const phone = openOr(keys, 'contact', 'phone', contactId, contact?.phone);
+    const name = openOr(keys, 'contact', 'name', contactId, contact?.name);
+    const base = { contactId, phone: phone ? maskPhone(phone) : null, name };
+    try {
+      const parameters = bodyParameters(template, { name: name ?? undefined, columns: columns.get(contactId) });
+      return { ...base, text: renderBody(body, parameters), emptyVariable: null };
+    } catch (error) {
+      if (error instanceof EmptyVariableError) return { ...base, text: null, emptyVariable: error.variable };
+      throw error;
+    }
+  });
+  return { recipients, body };
+}

@@ -1,0 +1,655 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { CampaignAudience } from '@asistone/contract/campaign-audience';
+import {
+  type CampaignTemplate,
+  campaignTemplate,
+  type PauseReason,
+  type RecipientState,
+} from '@asistone/contract/campaigns';
+import { recordAuditEvent } from '../audit/audit-log.js';
+import type { AuditStore } from '../audit/records.js';
+import type { GraphClient } from '../channels/meta/graph.js';
+import { GraphError } from '../channels/meta/graph-errors.js';
+import { recordConsent } from '../inbox/consent.js';
+import type { TenantKeyring, TenantKeys } from '../platform/crypto/keyring.js';
+import type { Producer } from '../platform/queue/producer.js';
+import { isConditionFailure } from '../platform/store/service.js';
+import { openChannelToken } from '../tenancy/tenants.js';
+import type { AudienceStore } from './audience.js';
+import type { CampaignStore } from './campaign-records.js';
+import { countTransition } from './counts.js';
+import { eligibilityOfBatch } from './eligibility.js';
+import { transitionCampaign } from './lifecycle.js';
+import {
+  type CampaignPaceStore,
+  dailyLimitOf,
+  type PaceKey,
+  reserveSlots,
+  returnTier,
+  slowDown,
+  takeTier,
+} from './pace.js';
+import { campaignErrorAction } from './provider-errors.js';
+import { bodyParameters, EmptyVariableError } from './render.js';
+import { CAMPAIGN_SCHEDULER_SCHEDULE, CAMPAIGN_SEND_QUEUE, type CampaignSendMessage } from './send-queues.js';
+import { campaignSettingsOf } from './settings.js';
+
+/**
+ * The send step: one batch of a campaign's recipients sent at the number's pace.
+ *
+ * Each recipient is sent at most once. It is claimed with a conditional update from `queued` to
+ * `sending`, and a `sending` recipient is never claimed again: a redelivered batch, a second
+ * copy of it, or a crash after the claim sends nobody twice (a crash leaves the outcome unknown;
+ * the status webhook settles it by the callback data every send carries). Consent, restriction
+ * and the frequency cap are checked again just before the claim, so a STOP that arrived during the
+ * campaign wins; the cap is then taken with a conditional write, so two campaigns at once cannot
+ * both pass it. A recipient goes back to `queued` only when WhatsApp's answer proves nothing was
+ * sent (an error body), or when it was never sent (no pace, no tier): the batch then queues
+ * itself again, held back until the first of them is due.
+ */
+
+export type SendStore = CampaignStore & AudienceStore & CampaignPaceStore & AuditStore;
+
+export interface SendLog {
+  warn(message: string, attributes: Record<string, unknown>): void;
+  info(message: string, attributes: Record<string, unknown>): void;
+}
+
+export interface SendDeps {
+  store: SendStore;
+  keyring: TenantKeyring;
+  graph: Pick<GraphClient, 'sendWhatsApp'>;
+  producer: Pick<Producer, 'send'>;
+  log: SendLog;
+  now?: () => number;
+  /** Milliseconds this run may still work; unbounded without. */
+  timeLeftMs?: () => number;
+}
+
+export interface SendResult {
+  outcome: 'not-sending' | 'sent' | 'paused';
+  sent: number;
+  failed: number;
+  skipped: number;
+  /** Recipients left `queued` for later (released, not yet due, beyond the daily tier). */
+  waiting: number;
+  /** Recipients whose outcome is unknown (no answer from WhatsApp). */
+  unknown: number;
+}
+
+/** The alarm line: the metric filter of the campaign alarm matches it exactly. */
+export const CAMPAIGN_PAUSED_ALARM = CAMPAIGN_SCHEDULER_SCHEDULE.alarm.logMessage;
+/** Claims of one recipient after which a failing server is given up on. */
+export const MAX_ATTEMPTS = 3;
+/** Sends waiting for an answer at once. */
+const MAX_IN_FLIGHT = 64;
+/** How long before its slot a send starts its claim and checks. */
+const PREPARE_AHEAD_MS = 100;
+/** No recipient is claimed with less time than this left: the batch queues itself again. */
+const STOP_MARGIN_MS = 15_000;
+const DAY_MS = 86_400_000;
+/** Our own failure code for a message never sent because a variable had no value (WhatsApp's codes are positive). */
+export const EMPTY_VARIABLE_CODE = 0;
+
+type Recipient = {
+  contactId: string;
+  state: RecipientState;
+  notBefore?: number | undefined;
+  attempts?: number | undefined;
+};
+
+function openOr(keys: TenantKeys, entity: string, field: string, id: string, sealed: string | undefined) {
+  if (!sealed) return undefined;
+  try {
+    return keys.open(entity, field, id, sealed);
+  } catch {
+    return undefined;
+  }
+}
+
+export async function sendBatch(deps: SendDeps, message: CampaignSendMessage): Promise<SendResult> {
+  const { store, log } = deps;
+  const { tenantId, campaignId, batch } = message;
+  const now = deps.now ?? Date.now;
+  const timeLeft = deps.timeLeftMs ?? (() => Number.POSITIVE_INFINITY);
+  const result: SendResult = { outcome: 'sent', sent: 0, failed: 0, skipped: 0, waiting: 0, unknown: 0 };
+
+  const campaign = await currentCampaign(store, tenantId, campaignId);
+  if (campaign?.state !== 'sending' || !campaign.template) return { ...result, outcome: 'not-sending' };
+  const keys = await deps.keyring.forTenant(tenantId);
+  const template = campaignTemplate.parse(JSON.parse(keys.open('campaign', 'template', campaignId, campaign.template)));
+
+  const { data: channel } = await store.entities.channel
+    .get({ tenantId, kind: 'whatsapp', externalId: campaign.channelId })
+    .go({ consistent: true });
+  const token =
+    channel && channel.status !== 'disconnected' && channel.status !== 'expired' ? safeToken(keys, channel) : undefined;
+  if (!channel || !token) {
+    await pauseBusiness(deps, tenantId, campaignId, 'auth', { why: 'no-connected-number' });
+    return { ...result, outcome: 'paused' };
+  }
+  const pace: PaceKey = { tenantId, phoneNumberId: channel.externalId, coexistence: channel.coexistence };
+
+  const { data: members } = await store.entities.campaignRecipient.query
+    .byBatch({ tenantId, campaignId, batch })
+    .go({ pages: 'all', attributes: ['contactId', 'state', 'notBefore', 'attempts'] });
+  const queued = members.filter((recipient) => recipient.state === 'queued') as Recipient[];
+  const at = now();
+  const due = queued.filter((recipient) => (recipient.notBefore ?? 0) <= at);
+  let nextDue = Math.min(...queued.filter((r) => (r.notBefore ?? 0) > at).map((r) => r.notBefore as number));
+  result.waiting = queued.length - due.length;
+
+  const { settings } = await campaignSettingsOf(store, tenantId);
+  const capWindowMs = settings.frequencyCap.days * DAY_MS;
+  // Checked again now: a STOP, a restriction or another campaign's message since the fan-out wins.
+  const answers = await eligibilityOfBatch(
+    { store, keys },
+    { tenantId, settings, now: at },
+    due.map((r) => r.contactId),
+  );
+  const eligible: Recipient[] = [];
+  for (const [index, recipient] of due.entries()) {
+    const answer = answers[index];
+    if (answer?.ok) {
+      eligible.push(recipient);
+      continue;
+    }
+    if (
+      await move(store, tenantId, campaignId, recipient.contactId, 'queued', 'skipped', { skipReason: answer?.reason })
+    ) {
+      result.skipped++;
+    }
+  }
+
+  // The daily tier: those beyond it wait for the window to free up.
+  const tier = await takeTier(store, pace, dailyLimitOf(channel.messagingLimit), eligible.length, at);
+  const tierTakenAt = at;
+  const toSend = eligible.slice(0, tier.granted);
+  for (const recipient of eligible.slice(tier.granted)) {
+    await store.entities.campaignRecipient
+      .patch({ tenantId, campaignId, contactId: recipient.contactId })
+      .set({ notBefore: tier.nextAt })
+      .where((attr, { eq }) => eq(attr.state, 'queued'))
+      .go({ response: 'none' })
+      .catch((error: unknown) => {
+        if (!isConditionFailure(error)) throw error;
+      });
+    result.waiting++;
+    nextDue = Math.min(nextDue, tier.nextAt ?? at + 60_000);
+  }
+
+  const people = await recipientsOf(deps, keys, tenantId, campaign.audience as CampaignAudience, toSend);
+  let halted = false;
+  let unsentTier = 0;
+  const inFlight = new Set<Promise<void>>();
+
+  const sendOne = async (recipient: Recipient, slotAt: number) => {
+    const { contactId } = recipient;
+    const attempts = (recipient.attempts ?? 0) + 1;
+    if (!(await claim(store, tenantId, campaignId, contactId, attempts, slotAt))) {
+      unsentTier++;
+      return;
+    }
+    await countTransition(store, { tenantId, campaignId, from: 'queued', to: 'sending', at: slotAt });
+    if (!(await takeTouch(store, tenantId, contactId, settings.frequencyCap.max, capWindowMs, slotAt))) {
+      unsentTier++;
+      if (await move(store, tenantId, campaignId, contactId, 'sending', 'skipped', { skipReason: 'frequency-cap' })) {
+        result.skipped++;
+      }
+      return;
+    }
+    const person = people.get(contactId);
+    let parameters: string[];
+    try {
+      if (!person?.to) throw new EmptyVariableError(0);
+      parameters = bodyParameters(template, { name: person.name, columns: person.columns });
+    } catch (error) {
+      if (!(error instanceof EmptyVariableError)) throw error;
+      unsentTier++;
+      await refundTouch(store, tenantId, contactId);
+      const title = person?.to ? error.message : 'No WhatsApp number to send to';
+      if (await fail(store, tenantId, campaignId, contactId, EMPTY_VARIABLE_CODE, title, slotAt)) result.failed++;
+      return;
+    }
+    // Everything above is done ahead of the slot: only the call itself keeps to it.
+    const wait = slotAt - now();
+    if (wait > 0) await sleep(wait);
+    try {
+      const { messageId } = await deps.graph.sendWhatsApp(
+        pace.phoneNumberId,
+        token,
+        templateBody(template, person.to, parameters, campaignId, contactId),
+      );
+      await recordSent(store, tenantId, campaignId, contactId, messageId, now());
+      result.sent++;
+    } catch (error) {
+      const action = campaignErrorAction(error, attempts);
+      const code = error instanceof GraphError ? error.code : undefined;
+      const title = error instanceof GraphError ? error.title.slice(0, 200) : 'error';
+      const released = async (notBefore: number) => {
+        unsentTier++;
+        await refundTouch(store, tenantId, contactId);
+        if (await release(store, tenantId, campaignId, contactId, notBefore)) {
+          result.waiting++;
+          nextDue = Math.min(nextDue, notBefore);
+        }
+      };
+      switch (action.kind) {
+        case 'throttled':
+          await slowDown(store, pace, action.retryAfterMs, now());
+          await released(now() + action.retryAfterMs);
+          return;
+        case 'retry-later':
+          await released(now() + action.delayMs);
+          return;
+        case 'server':
+          if (attempts < MAX_ATTEMPTS) {
+            await released(now() + action.delayMs);
+            return;
+          }
+          await refundTouch(store, tenantId, contactId);
+          if (await fail(store, tenantId, campaignId, contactId, code ?? 0, title, now())) result.failed++;
+          return;
+        case 'failed':
+          if (action.refundTouch) await refundTouch(store, tenantId, contactId);
+          if (action.withdrawal) await recordWithdrawal(store, keys, tenantId, campaignId, contactId, now());
+          if (await fail(store, tenantId, campaignId, contactId, code ?? 0, title, now())) result.failed++;
+          return;
+        case 'pause-account':
+          halted = true;
+          await released(now());
+          await pauseBusiness(deps, tenantId, campaignId, action.reason, { code });
+          return;
+        case 'pause-template':
+          halted = true;
+          await released(now());
+          await pauseTemplate(deps, tenantId, campaignId, template.name, code);
+          return;
+        case 'unknown':
+          // It may have gone: left `sending`, never sent again; a status webhook settles it.
+          result.unknown++;
+          log.warn('campaign send outcome unknown; not sent again', {
+            tenantId,
+            campaignId,
+            batch,
+            status: (error as GraphError).status,
+          });
+          return;
+      }
+    }
+  };
+
+  let index = 0;
+  while (index < toSend.length && !halted) {
+    if (timeLeft() < STOP_MARGIN_MS) break;
+    // Paused or cancelled by the merchant meanwhile: the rest waits (a resume queues it again).
+    const state = await currentCampaign(store, tenantId, campaignId);
+    if (state?.state !== 'sending') {
+      halted = true;
+      break;
+    }
+    const block = await reserveSlots(store, pace, toSend.length - index, now);
+    for (let i = 0; i < block.count && index < toSend.length && !halted; i++, index++) {
+      const slotAt = block.startAt + i * block.intervalMs;
+      // Started a little ahead: the claim and the checks take a few writes before the call.
+      const wait = slotAt - PREPARE_AHEAD_MS - now();
+      if (wait > 0) await sleep(wait);
+      while (inFlight.size >= MAX_IN_FLIGHT) await Promise.race(inFlight);
+      const work = sendOne(toSend[index] as Recipient, Math.max(slotAt, now())).finally(() => inFlight.delete(work));
+      inFlight.add(work);
+    }
+  }
+  await Promise.all(inFlight);
+  unsentTier += toSend.length - index;
+  await returnTier(store, pace, unsentTier, tierTakenAt);
+
+  if (halted) {
+    const after = await currentCampaign(store, tenantId, campaignId);
+    if (after?.state !== 'sending') return { ...result, outcome: after?.state === 'paused' ? 'paused' : 'not-sending' };
+  }
+  // Not claimed for lack of time, released, or not yet due: the batch comes back for them.
+  const left = toSend.length - index;
+  if (left > 0) nextDue = Math.min(nextDue, now());
+  result.waiting += left;
+  if (result.waiting > 0 && Number.isFinite(nextDue)) {
+    const delaySeconds = Math.max(1, Math.ceil((nextDue - now()) / 1000));
+    await deps.producer.send(CAMPAIGN_SEND_QUEUE, { tenantId, campaignId, batch }, { delaySeconds });
+  }
+  return result;
+}
+
+function safeToken(keys: TenantKeys, channel: { kind: string; externalId: string; accessToken?: string | undefined }) {
+  try {
+    return openChannelToken(keys, channel);
+  } catch {
+    return undefined;
+  }
+}
+
+async function currentCampaign(store: SendStore, tenantId: string, campaignId: string) {
+  const { data } = await store.entities.campaign.get({ tenantId, campaignId }).go({ consistent: true });
+  return data ?? undefined;
+}
+
+/** The Cloud API body of one campaign message; the callback data names the campaign and contact (ids only). */
+export function templateBody(
+  template: CampaignTemplate,
+  to: string,
+  parameters: readonly string[],
+  campaignId: string,
+  contactId: string,
+): Record<string, unknown> {
+  return {
+    recipient_type: 'individual',
+    to,
+    type: 'template',
+    template: {
+      name: template.name,
+      language: { code: template.language },
+      ...(parameters.length > 0 && {
+        components: [{ type: 'body', parameters: parameters.map((text) => ({ type: 'text', text })) }],
+      }),
+    },
+    biz_opaque_callback_data: `cmp1:${campaignId}:${contactId}`,
+  };
+}
+
+interface Person {
+  /** wa_id: the E.164 number without '+'. */
+  to: string | undefined;
+  name: string | undefined;
+  columns: Record<string, string> | undefined;
+}
+
+/** Each recipient's number, name and (for a list audience) the file's columns, opened. */
+async function recipientsOf(
+  deps: SendDeps,
+  keys: TenantKeys,
+  tenantId: string,
+  audience: CampaignAudience,
+  recipients: readonly Recipient[],
+): Promise<Map<string, Person>> {
+  const people = new Map<string, Person>();
+  if (recipients.length === 0) return people;
+  const ids = recipients.map((recipient) => recipient.contactId);
+  const { data: contacts } = await deps.store.entities.contact
+    .get(ids.map((contactId) => ({ tenantId, contactId })))
+    .go({ attributes: ['contactId', 'phone', 'name'] });
+  for (const contact of contacts) {
+    const phone = openOr(keys, 'contact', 'phone', contact.contactId, contact.phone);
+    people.set(contact.contactId, {
+      to: phone?.replace(/^\+/, ''),
+      name: openOr(keys, 'contact', 'name', contact.contactId, contact.name),
+      columns: undefined,
+    });
+  }
+  if (audience.kind !== 'lists') return people;
+  let left = ids.filter((contactId) => people.has(contactId));
+  for (const listId of audience.listIds) {
+    if (left.length === 0) break;
+    const { data } = await deps.store.entities.campaignListMember
+      .get(left.map((contactId) => ({ tenantId, listId, contactId })))
+      .go({ attributes: ['contactId', 'fields'] });
+    for (const member of data) {
+      const opened = openOr(keys, 'campaignListMember', 'fields', `${listId}:${member.contactId}`, member.fields);
+      let columns: Record<string, string> = {};
+      try {
+        columns = opened ? (JSON.parse(opened) as Record<string, string>) : {};
+      } catch {
+        columns = {};
+      }
+      const person = people.get(member.contactId);
+      if (person) person.columns = columns;
+    }
+    const found = new Set(data.map((member) => member.contactId));
+    left = left.filter((contactId) => !found.has(contactId));
+  }
+  return people;
+}
+
+/** `queued` → `sending`, once: false when someone else claimed it (or it is no longer queued). */
+async function claim(
+  store: SendStore,
+  tenantId: string,
+  campaignId: string,
+  contactId: string,
+  attempts: number,
+  at: number,
+) {
+  try {
+    await store.entities.campaignRecipient
+      .patch({ tenantId, campaignId, contactId })
+      .set({ state: 'sending', claimedAt: at, attempts })
+      .where((attr, { eq }) => eq(attr.state, 'queued'))
+      .go({ response: 'none' });
+    return true;
+  } catch (error) {
+    if (isConditionFailure(error)) return false;
+    throw error;
+  }
+}
+
+/** Moves a recipient from one state to another with one conditional write, and counts it if it moved. */
+async function move(
+  store: SendStore,
+  tenantId: string,
+  campaignId: string,
+  contactId: string,
+  from: RecipientState,
+  to: RecipientState,
+  fields: { skipReason?: import('./eligibility.js').SkipReason | undefined; notBefore?: number } = {},
+  at = Date.now(),
+): Promise<boolean> {
+  try {
+    await store.entities.campaignRecipient
+      .patch({ tenantId, campaignId, contactId })
+      .set({
+        state: to,
+        ...(fields.skipReason && { skipReason: fields.skipReason }),
+        ...(fields.notBefore !== undefined && { notBefore: fields.notBefore }),
+      })
+      .where((attr, { eq }) => eq(attr.state, from))
+      .go({ response: 'none' });
+  } catch (error) {
+    if (isConditionFailure(error)) return false;
+    throw error;
+  }
+  await countTransition(store, { tenantId, campaignId, from, to, at });
+  return true;
+}
+
+/** Back to `queued`, due at `notBefore`: only when nothing was sent. */
+const release = (store: SendStore, tenantId: string, campaignId: string, contactId: string, notBefore: number) =>
+  move(store, tenantId, campaignId, contactId, 'sending', 'queued', { notBefore });
+
+async function fail(
+  store: SendStore,
+  tenantId: string,
+  campaignId: string,
+  contactId: string,
+  code: number,
+  title: string,
+  at: number,
+): Promise<boolean> {
+  try {
+    await store.entities.campaignRecipient
+      .patch({ tenantId, campaignId, contactId })
+      .set({ state: 'failed', failureCode: code, failureTitle: title, failedAt: at })
+      .where((attr, { eq }) => eq(attr.state, 'sending'))
+      .go({ response: 'none' });
+  } catch (error) {
+    if (isConditionFailure(error)) return false;
+    throw error;
+  }
+  await countTransition(store, {
+    tenantId,
+    campaignId,
+    from: 'sending',
+    to: 'failed',
+    at,
+    failureCode: code,
+    failureTitle: title,
+  });
+  return true;
+}
+
+/**
+ * `sending` → `sent` with the message id. A status webhook may have moved it further already
+ * (its callback data can arrive before this write): then only the id and time are added, and it
+ * was counted by the status.
+ */
+async function recordSent(
+  store: SendStore,
+  tenantId: string,
+  campaignId: string,
+  contactId: string,
+  wamid: string,
+  at: number,
+) {
+  try {
+    await store.entities.campaignRecipient
+      .patch({ tenantId, campaignId, contactId })
+      .set({ state: 'sent', wamid, sentAt: at })
+      .where((attr, { eq }) => eq(attr.state, 'sending'))
+      .go({ response: 'none' });
+  } catch (error) {
+    if (!isConditionFailure(error)) throw error;
+    await store.entities.campaignRecipient
+      .patch({ tenantId, campaignId, contactId })
+      .set({ wamid, sentAt: at })
+      .go({ response: 'none' });
+    return;
+  }
+  await countTransition(store, { tenantId, campaignId, from: 'sending', to: 'sent', at });
+}
+
+/**
+ * Takes one of the contact's campaign messages in the frequency-cap window (a fixed window from
+ * the first message), with a conditional write: false when the cap is reached, whoever took it.
+ */
+async function takeTouch(
+  store: SendStore,
+  tenantId: string,
+  contactId: string,
+  max: number,
+  windowMs: number,
+  at: number,
+) {
+  const windowFrom = at - windowMs;
+  try {
+    // Within the current window and under the cap: one more.
+    await store.entities.campaignTouch
+      .patch({ tenantId, contactId })
+      .add({ count: 1 })
+      .set({ lastSentAt: at })
+      .where((attr, { gt, lt }) => `${gt(attr.windowStart, windowFrom)} AND ${lt(attr.count, max)}`)
+      .go({ response: 'none' });
+    return true;
+  } catch (error) {
+    if (!isConditionFailure(error)) throw error;
+  }
+  try {
+    // None yet, or the window is over: a new window starts with this message.
+    await store.entities.campaignTouch
+      .upsert({ tenantId, contactId, windowStart: at, count: 1, lastSentAt: at })
+      .where((attr, { notExists, lte }) => `${notExists(attr.windowStart)} OR ${lte(attr.windowStart, windowFrom)}`)
+      .go({ response: 'none' });
+    return true;
+  } catch (error) {
+    if (isConditionFailure(error)) return false;
+    throw error;
+  }
+}
+
+/** Gives the touch back for a message that was not delivered for good (or never sent). */
+async function refundTouch(store: SendStore, tenantId: string, contactId: string) {
+  await store.entities.campaignTouch
+    .patch({ tenantId, contactId })
+    .add({ count: -1 })
+    .where((attr, { gt }) => gt(attr.count, 0))
+    .go({ response: 'none' })
+    .catch((error: unknown) => {
+      if (!isConditionFailure(error)) throw error;
+    });
+}
+
+/** 131050: the customer stopped the business's marketing on WhatsApp; the ledger records the withdrawal. */
+async function recordWithdrawal(
+  store: SendStore,
+  keys: TenantKeys,
+  tenantId: string,
+  campaignId: string,
+  contactId: string,
+  at: number,
+) {
+  await recordConsent(
+    { store, keys },
+    {
+      tenantId,
+      contactId,
+      channel: 'whatsapp',
+      purpose: 'marketing',
+      state: 'withdrawn',
+      source: 'api',
+      at,
+      wording: 'WhatsApp: the customer stopped marketing messages from this business (131050)',
+      actor: 'customer',
+      entryId: `wa131050_${campaignId}_${contactId}`,
+    },
+  );
+}
+
+/** Pauses every sending campaign of the business (the account may not send), with the alarm line. */
+async function pauseBusiness(
+  deps: SendDeps,
+  tenantId: string,
+  campaignId: string,
+  reason: PauseReason,
+  detail: Record<string, unknown>,
+) {
+  const paused = await pauseWhere(deps.store, tenantId, reason, () => true);
+  deps.log.warn(CAMPAIGN_PAUSED_ALARM, { tenantId, campaignId, reason, paused, ...detail });
+}
+
+/** Pauses the business's sending campaigns that use the template WhatsApp paused. */
+async function pauseTemplate(
+  deps: SendDeps,
+  tenantId: string,
+  campaignId: string,
+  templateName: string,
+  code: number | undefined,
+) {
+  const paused = await pauseWhere(
+    deps.store,
+    tenantId,
+    'template-paused',
+    (item) => item.templateName === templateName,
+  );
+  deps.log.warn(CAMPAIGN_PAUSED_ALARM, { tenantId, campaignId, reason: 'template-paused', paused, code });
+}
+
+async function pauseWhere(
+  store: SendStore,
+  tenantId: string,
+  reason: PauseReason,
+  matches: (item: { templateName?: string | undefined }) => boolean,
+): Promise<number> {
+  const { data } = await store.entities.campaign.query
+    .byId({ tenantId })
+    .go({ pages: 'all', attributes: ['campaignId', 'state', 'templateName'] });
+  let paused = 0;
+  for (const item of data) {
+    if (item.state !== 'sending' || !matches(item)) continue;
+    if (!(await transitionCampaign(store, tenantId, item.campaignId, ['sending'], 'paused', { pauseReason: reason }))) {
+      continue;
+    }
+    paused++;
+    await recordAuditEvent(store, tenantId, {
+      action: 'campaign.paused',
+      actorId: 'system',
+      target: { type: 'campaign', id: item.campaignId },
+      detail: { reason },
+    });
+  }
+  return paused;
+}

@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -24,8 +24,8 @@ import { createTenant, openChannelToken } from '@asistone/core/tenancy/tenants';
 import { type DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { startEmulators } from '../packages/local/src/emulators.js';
 import { handlerEnvironment } from '../packages/local/src/environment.js';
-import { fakeMetaEnvironment, startFakeMeta } from '../packages/local/src/fakes/meta.js';
-import { acceptedSends } from '../packages/local/src/fakes/meta-send-limits.js';
+import { fakeMetaEnvironment } from '../packages/local/src/fakes/meta.js';
+import type { AcceptedSend } from '../packages/local/src/fakes/meta-send-limits.js';
 import { REPO_ROOT } from './lib/paths.js';
 import { check, type GoalCheck, ratioGoal } from './lib/report.js';
 
@@ -167,6 +167,38 @@ function sustainedRate(sortedTimes: number[]): number {
   return span > 0 ? ((last - first) / span) * 1000 : Number.POSITIVE_INFINITY;
 }
 
+/** The fake Meta in its own process (fake-meta-process.ts), with the controls the runs use. */
+async function fakeMetaProcess() {
+  const child = spawn(
+    process.execPath,
+    ['--disable-warning=ExperimentalWarning', '--import', 'tsx', 'bench/fake-meta-process.ts', JSON.stringify(APP)],
+    { cwd: REPO_ROOT, stdio: ['pipe', 'pipe', 'inherit'] },
+  );
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    child.once('exit', (code) => reject(new Error(`the fake Meta stopped (${code})`)));
+    child.stdout.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      const line = out.split('\n').find((text) => text.startsWith('{"url"'));
+      if (line) resolve((JSON.parse(line) as { url: string }).url);
+    });
+  });
+  const control = async (path: string, body: unknown) => {
+    const answer = await fetch(`${url}${path}`, { method: 'POST', body: JSON.stringify(body) });
+    if (!answer.ok) throw new Error(`${path}: ${answer.status} ${await answer.text()}`);
+  };
+  const sent = async (phoneNumberId: string, since: number) => {
+    const answer = await fetch(`${url}/dev/meta/sent?phoneNumberId=${phoneNumberId}&since=${since}`);
+    return (await answer.json()) as { messages: AcceptedSend[]; throttled: number };
+  };
+  const stop = () =>
+    new Promise<void>((resolve) => {
+      child.once('exit', () => resolve());
+      child.stdin.end();
+    });
+  return { url, control, sent, stop };
+}
+
 /** One step in its own process (campaign-pacing-run.ts); answers its JSON line. */
 async function inChild<T>(job: Record<string, unknown>): Promise<T> {
   const { stdout } = await run(
@@ -184,11 +216,7 @@ export async function benchCampaignPacing(
   const { large: LARGE, small: SMALL, paced: PACED, fast: FAST, floorPuts: FLOOR_PUTS } = sizes;
   const dataDir = await mkdtemp(join(tmpdir(), 'asistone-bench-campaigns-'));
   const emulators = await startEmulators(dataDir);
-  const fake = await startFakeMeta({
-    ...APP,
-    webhookUrl: () => 'http://127.0.0.1:9/unused',
-    statusWebhooks: false,
-  });
+  const fake = await fakeMetaProcess();
   try {
     const env = { ...handlerEnvironment(dataDir, emulators.env), ...fakeMetaEnvironment(fake, APP) };
     const platform = createPlatform(readConfig(env));
@@ -340,8 +368,8 @@ export async function benchCampaignPacing(
       // Each run starts from a number that was never throttled: one run's slow-down is not the next one's.
       await store.entities.campaignPace.delete({ tenantId: TENANT, phoneNumberId }).go({ response: 'none' });
       await setSendRate(store, TENANT, phoneNumberId, rate);
-      fake.state.throughput.perNumber.set(phoneNumberId, limit);
-      const throttledBefore = fake.state.throttled;
+      await fake.control('/dev/meta/throughput', { phoneNumberId, messagesPerSecond: limit });
+      const throttledBefore = (await fake.sent(phoneNumberId, 0)).throttled;
       const since = Date.now();
       const measured = await inChild<Omit<SendRun, 'accepted' | 'messagesPerSecond' | 'throttled'>>({
         mode: 'send',
@@ -352,8 +380,9 @@ export async function benchCampaignPacing(
         batches: batches.slice(0, Math.ceil(recipients / 100)),
         workers: SEND_WORKERS,
       });
-      const throttled = fake.state.throttled - throttledBefore;
-      const times = acceptedSends(fake.state, { phoneNumberId, since })
+      const accepted = await fake.sent(phoneNumberId, since);
+      const throttled = accepted.throttled - throttledBefore;
+      const times = accepted.messages
         .filter((message) => message.callbackData?.startsWith(`cmp1:${campaignId}:`))
         .map((message) => message.at)
         .sort((a, b) => a - b);

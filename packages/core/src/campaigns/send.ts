@@ -239,9 +239,8 @@ export async function sendBatch(deps: SendDeps, message: CampaignSendMessage): P
           await slowDown(store, pace, action.retryAfterMs, now());
           await released(now() + action.retryAfterMs);
           return;
+        // The customer's pair limit or a failure on WhatsApp's side: a few more tries, later, then failed.
         case 'retry-later':
-          await released(now() + action.delayMs);
-          return;
         case 'server':
           if (attempts < MAX_ATTEMPTS) {
             await released(now() + action.delayMs);

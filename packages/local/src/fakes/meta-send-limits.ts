@@ -120,12 +120,12 @@ export function sendLimitRoutes(state: FakeMetaState) {
     return c.json(parsed.data);
   });
 
-  /** WhatsApp messages the fake accepted, oldest first: when, to whom, and the send's callback data. */
+  /** WhatsApp messages the fake accepted, oldest first (when, to whom, the send's callback data), and how many sends it throttled. */
   app.get('/sent', (c) => {
     const parsed = sentQuery.safeParse({ phoneNumberId: c.req.query('phoneNumberId'), since: c.req.query('since') });
     if (!parsed.success) return c.json(invalid(parsed.error.issues), 400);
     const { phoneNumberId, since = 0 } = parsed.data;
-    return c.json({ messages: acceptedSends(state, { phoneNumberId, since }) });
+    return c.json({ messages: acceptedSends(state, { phoneNumberId, since }), throttled: state.throttled });
   });
   return app;
 }

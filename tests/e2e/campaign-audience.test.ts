@@ -304,11 +304,26 @@ describe('the audience check', () => {
       { ...good, marketingPrice: { amount: '0.5', currency: 'GBP' } },
       { ...good, iys: { mode: 'registry', brandCode: null } },
       { ...good, iys: { mode: 'attested', brandCode: 'ABC' } },
+      { ...good, sendRate: 0 },
+      { ...good, sendRate: 1001 },
+      { ...good, sendRate: 2.5 },
     ]) {
       const answer = await api.call('PUT', path('/campaign-settings'), { ...as(owner), body: bad });
       expect(answer.status, JSON.stringify(bad)).toBe(400);
     }
     expect((await api.call('GET', path('/campaign-settings'), as(owner))).body).toEqual(saved.body);
+    // Without a rate, 80 a second (every number's throughput); a set one is kept.
+    expect((saved.body as { settings: { sendRate: number } }).settings.sendRate).toBe(80);
+    const faster = await api.call<{ settings: { sendRate: number } }>('PUT', path('/campaign-settings'), {
+      ...as(owner),
+      body: { ...(saved.body as { settings: object }).settings, sendRate: 1000 },
+    });
+    expect(faster.status).toBe(200);
+    expect(faster.body.settings.sendRate).toBe(1000);
+    await api.call('PUT', path('/campaign-settings'), {
+      ...as(owner),
+      body: (saved.body as { settings: object }).settings,
+    });
 
     for (const bad of [
       { audience: { kind: 'lists', listIds: [] } },

@@ -56,6 +56,12 @@ export const campaignSettings = z.object({
       .regex(/^\d{4,12}$/, 'An İYS brand code is 4 to 12 digits')
       .nullable(),
   }),
+  /**
+   * Campaign messages a second per WhatsApp number. 80 is every number's throughput; WhatsApp
+   * raises eligible numbers to 1,000 (a number shared with the WhatsApp Business app stays at 20,
+   * whatever is set here).
+   */
+  sendRate: z.number().int().min(1).max(1000).default(80),
 });
 export type CampaignSettings = z.output<typeof campaignSettings>;
 export type CampaignSettingsBody = z.input<typeof campaignSettings>;

@@ -10,7 +10,7 @@ import { liveCounts, recount } from '../src/campaigns/counts.js';
 import { fanOut } from '../src/campaigns/fanout.js';
 import { transitionCampaign } from '../src/campaigns/lifecycle.js';
 import { CAMPAIGN_LIST_RECORDS } from '../src/campaigns/list-records.js';
-import { CAMPAIGN_PACE_RECORDS, setSendRate } from '../src/campaigns/pace.js';
+import { CAMPAIGN_PACE_RECORDS, reserveSlots, setSendRate } from '../src/campaigns/pace.js';
 import { runCampaignScheduler } from '../src/campaigns/scheduler.js';
 import { CAMPAIGN_PAUSED_ALARM, type SendDeps, sendBatch } from '../src/campaigns/send.js';
 import {
@@ -535,6 +535,22 @@ describe('pacing', () => {
     expect((times.at(-1) as number) - (times[0] as number)).toBeGreaterThan(1_000);
     expect(elapsed).toBeLessThan(10_000);
     await setSendRate(store, SHOP.tenantId, SHOP.number, 80);
+  });
+});
+
+describe('the send rate', () => {
+  it('comes from the business’s campaign settings, 3% under it, and a rate set for the number itself wins', async () => {
+    const key = { tenantId: SHOP.tenantId, phoneNumberId: '100000000000999', rate: 20 };
+    const block = await reserveSlots(store, key, 100);
+    expect(block.intervalMs).toBeCloseTo(1000 / (20 * 0.97), 6);
+    expect(block.count).toBe(5);
+    await setSendRate(store, SHOP.tenantId, key.phoneNumberId, 500);
+    expect((await reserveSlots(store, key, 100)).intervalMs).toBeCloseTo(1000 / (500 * 0.97), 6);
+    // A number shared with the WhatsApp Business app never goes over 20.
+    expect((await reserveSlots(store, { ...key, coexistence: true }, 100)).intervalMs).toBeCloseTo(
+      1000 / (20 * 0.97),
+      6,
+    );
   });
 });
 

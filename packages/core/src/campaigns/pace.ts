@@ -107,6 +107,8 @@ export interface PaceKey {
   phoneNumberId: string;
   /** A coexistence number's rate is never above {@link COEXISTENCE_SEND_RATE}. */
   coexistence?: boolean | undefined;
+  /** The business's campaign rate (its campaign settings); a rate set for the number itself wins. */
+  rate?: number | undefined;
 }
 
 /** The factor now: the stored one recovered by the quiet time since the last throttling. */
@@ -118,7 +120,7 @@ export function factorAt(stored: { factor?: number | undefined; throttledAt?: nu
 }
 
 function rateOf(item: { rate?: number | undefined } | undefined, pace: PaceKey): number {
-  const set = Math.min(MAX_SEND_RATE, Math.max(1, item?.rate ?? DEFAULT_SEND_RATE));
+  const set = Math.min(MAX_SEND_RATE, Math.max(1, item?.rate ?? pace.rate ?? DEFAULT_SEND_RATE));
   return pace.coexistence ? Math.min(set, COEXISTENCE_SEND_RATE) : set;
 }
 

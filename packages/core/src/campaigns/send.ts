@@ -140,6 +140,7 @@ export async function sendBatch(deps: SendDeps, message: CampaignSendMessage): P
   result.waiting = queued.length - due.length;
 
   const { settings } = await campaignSettingsOf(store, tenantId);
+  pace.rate = settings.sendRate;
   const capWindowMs = settings.frequencyCap.days * DAY_MS;
   // Checked again now: a STOP, a restriction or another campaign's message since the fan-out wins.
   const answers = await eligibilityOfBatch(

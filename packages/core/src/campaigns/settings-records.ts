@@ -32,6 +32,8 @@ export const CampaignSettingsRecord = new Entity({
     iysMode: { type: ['attested', 'off'] as const, required: true },
     /** The business's İYS brand code, as the merchant typed it (not personal). */
     iysBrandCode: { type: 'string' },
+    /** Campaign messages a second per WhatsApp number (absent: 80). */
+    sendRate: { type: 'number' },
     updatedBy: { type: 'string', required: true },
     updatedAt: { type: 'number', required: true, default: () => Date.now(), set: () => Date.now() },
   },

@@ -18,6 +18,7 @@ export const DEFAULT_CAMPAIGN_SETTINGS: CampaignSettings = {
   frequencyCap: { max: 1, days: 7 },
   marketingPrice: null,
   iys: { mode: 'attested', brandCode: null },
+  sendRate: 80,
 };
 
 type SettingsItem = NonNullable<
@@ -30,6 +31,7 @@ function settingsOfItem(item: SettingsItem): CampaignSettings {
     marketingPrice:
       item.priceAmount && item.priceCurrency ? { amount: item.priceAmount, currency: item.priceCurrency } : null,
     iys: { mode: item.iysMode, brandCode: item.iysBrandCode ?? null },
+    sendRate: item.sendRate ?? DEFAULT_CAMPAIGN_SETTINGS.sendRate,
   };
 }
 
@@ -72,10 +74,11 @@ export async function saveCampaignSettings(
       }),
       iysMode: next.iys.mode,
       ...(next.iys.brandCode && { iysBrandCode: next.iys.brandCode }),
+      sendRate: next.sendRate,
       updatedBy: actor.userId,
     })
     .go();
-  const changed = (['frequencyCap', 'marketingPrice', 'iys'] as const).filter(
+  const changed = (['frequencyCap', 'marketingPrice', 'iys', 'sendRate'] as const).filter(
     (field) => JSON.stringify(before[field]) !== JSON.stringify(next[field]),
   );
   await recordAuditEvent(
@@ -91,6 +94,7 @@ export async function saveCampaignSettings(
         capMax: String(next.frequencyCap.max),
         capDays: String(next.frequencyCap.days),
         iysMode: next.iys.mode,
+        sendRate: String(next.sendRate),
       },
     },
     nowMs,

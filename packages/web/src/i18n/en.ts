@@ -923,6 +923,9 @@ export const en: Messages = {
       iysOffHint: 'Choose this only if you are sure your messages do not need İYS.',
       brandCode: 'İYS brand code',
       brandCodeHint: 'Optional, 4 to 12 digits; for your own reference.',
+      sendRate: 'Campaign messages per second, per WhatsApp number',
+      sendRateHint:
+        'WhatsApp takes 80 a second from every number and raises eligible ones to 1,000; a number shared with the WhatsApp Business app stays at 20.',
       save: 'Save',
       saved: 'Campaign settings saved.',
     },

@@ -929,6 +929,9 @@ export const tr = {
       iysOffHint: 'Yalnızca mesajlarınızın İYS gerektirmediğinden eminseniz seçin.',
       brandCode: 'İYS marka kodu',
       brandCodeHint: 'İsteğe bağlı, 4-12 rakam; kendi kaydınız için.',
+      sendRate: 'Saniyede kampanya mesajı (her WhatsApp numarası için)',
+      sendRateHint:
+        'WhatsApp her numaradan saniyede 80 mesaj alır, uygun numaraları 1.000’e yükseltir; WhatsApp Business uygulamasıyla paylaşılan numara 20’de kalır.',
       save: 'Kaydet',
       saved: 'Kampanya ayarları kaydedildi.',
     },

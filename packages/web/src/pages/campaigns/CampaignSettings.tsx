@@ -22,6 +22,7 @@ function SettingsForm({ tenantId, settings }: { tenantId: string; settings: Camp
       currency: settings.marketingPrice?.currency ?? 'TRY',
       iysMode: settings.iys.mode,
       brandCode: settings.iys.brandCode ?? '',
+      sendRate: settings.sendRate,
     },
     validate: {
       price: (value) =>
@@ -42,6 +43,7 @@ function SettingsForm({ tenantId, settings }: { tenantId: string; settings: Camp
               ? { amount: values.price.trim(), currency: values.currency as (typeof CURRENCIES)[number] }
               : null,
             iys: { mode: values.iysMode, brandCode: values.brandCode.trim() || null },
+            sendRate: Number(values.sendRate),
           },
           { onSuccess: () => notify.success(t('campaignAudience.settings.saved')) },
         ),
@@ -108,6 +110,17 @@ function SettingsForm({ tenantId, settings }: { tenantId: string; settings: Camp
           key={form.key('brandCode')}
           {...form.getInputProps('brandCode')}
         />
+        <NumberInput
+          label={t('campaignAudience.settings.sendRate')}
+          description={t('campaignAudience.settings.sendRateHint')}
+          min={1}
+          max={1000}
+          allowDecimal={false}
+          hideControls
+          clampBehavior="strict"
+          key={form.key('sendRate')}
+          {...form.getInputProps('sendRate')}
+        />
         <Group justify="flex-end">
           <Button type="submit" loading={save.isPending}>
             {t('campaignAudience.settings.save')}
@@ -120,8 +133,8 @@ function SettingsForm({ tenantId, settings }: { tenantId: string; settings: Camp
 
 /**
  * Campaign settings: how many campaign messages one customer may get in how many days (across
- * campaigns), the business's price per marketing message (for the cost estimate), and whether
- * İYS applies to its Turkish customers.
+ * campaigns), the business's price per marketing message (for the cost estimate), whether
+ * İYS applies to its Turkish customers, and how many campaign messages a second each number sends.
  */
 export function CampaignSettingsForm({ tenantId }: { tenantId: string }) {
   const { t } = useTranslation();

@@ -10,7 +10,7 @@ import { liveCounts, recount } from '../src/campaigns/counts.js';
 import { fanOut } from '../src/campaigns/fanout.js';
 import { transitionCampaign } from '../src/campaigns/lifecycle.js';
 import { CAMPAIGN_LIST_RECORDS } from '../src/campaigns/list-records.js';
-import { CAMPAIGN_PACE_RECORDS, reserveSlots, setSendRate } from '../src/campaigns/pace.js';
+import { CAMPAIGN_PACE_RECORDS, reserveSlots, setSendRate, slowDown } from '../src/campaigns/pace.js';
 import { runCampaignScheduler } from '../src/campaigns/scheduler.js';
 import { CAMPAIGN_PAUSED_ALARM, type SendDeps, sendBatch } from '../src/campaigns/send.js';
 import {
@@ -551,6 +551,22 @@ describe('the send rate', () => {
       1000 / (20 * 0.97),
       6,
     );
+  });
+});
+
+describe('throttling', () => {
+  it('cuts the rate once for the refusals of one second, and again for a later one', async () => {
+    const key = { tenantId: SHOP.tenantId, phoneNumberId: '100000000000998' };
+    const factor = async () =>
+      (await store.entities.campaignPace.get(key).go({ consistent: true })).data?.factor as number;
+    const t = Date.now();
+    await reserveSlots(store, key, 1);
+    await slowDown(store, key, 1000, t);
+    await slowDown(store, key, 1000, t + 10);
+    await slowDown(store, key, 1000, t + 900);
+    expect(await factor()).toBeCloseTo(0.9, 6);
+    await slowDown(store, key, 1000, t + 1_500);
+    expect(await factor()).toBeCloseTo(0.81, 6);
   });
 });
 

@@ -97,6 +97,8 @@ const MIN_FACTOR = 0.2;
 const DECREASE = 0.9;
 const RECOVERY_STEP = 0.05;
 const RECOVERY_EVERY_MS = 10_000;
+/** WhatsApp counts a number's throughput over a second: refusals within one are one episode. */
+const THROTTLE_EPISODE_MS = 1_000;
 /** The share of the rate actually used (see above). */
 const HEADROOM = 0.97;
 const HOUR_MS = 3_600_000;
@@ -184,14 +186,21 @@ export async function reserveSlots(
 
 /**
  * WhatsApp answered 130429: the number's factor drops by a tenth (from what it has recovered
- * to), and no slot is given before `retryAfterMs` from now.
+ * to), and no slot is given before `retryAfterMs` from now. Sends refused within one throttling
+ * window are one episode, cut once: the sends in flight when the number hit its limit are all
+ * refused together, and cutting once for each would take the rate to its floor for one burst.
  */
 export async function slowDown(store: CampaignPaceStore, pace: PaceKey, retryAfterMs: number, now = Date.now()) {
   const { tenantId, phoneNumberId } = pace;
   const { data } = await store.entities.campaignPace.get({ tenantId, phoneNumberId }).go({ consistent: true });
-  const factor = Math.max(MIN_FACTOR, factorAt(data ?? {}, now) * DECREASE);
   const nextAt = Math.max(data?.nextAt ?? 0, now + retryAfterMs);
-  // Last writer wins: two workers throttled at once each cut by a tenth from the same value.
+  const sameEpisode = data?.throttledAt !== undefined && now - data.throttledAt < THROTTLE_EPISODE_MS;
+  if (sameEpisode) {
+    await store.entities.campaignPace.update({ tenantId, phoneNumberId }).set({ nextAt }).go({ response: 'none' });
+    return;
+  }
+  const factor = Math.max(MIN_FACTOR, factorAt(data ?? {}, now) * DECREASE);
+  // Last writer wins: two workers opening an episode at once each cut by a tenth from the same value.
   await store.entities.campaignPace
     .update({ tenantId, phoneNumberId })
     .set({ factor, throttledAt: now, nextAt })

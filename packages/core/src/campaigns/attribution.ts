@@ -3,8 +3,8 @@ import type { RecipientState } from '@asistone/contract/campaigns';
 import type { InboxStore } from '../inbox/records.js';
 import type { ShopifyLocalStore } from '../shopify/store-records.js';
 import type { CampaignStore } from './campaign-records.js';
+import { requireCampaign } from './campaigns.js';
 import { liveCounts } from './counts.js';
-import { requireCampaign } from './results-view.js';
 
 /**
  * What a campaign sold: orders placed within `attributionDays` after it started, by its

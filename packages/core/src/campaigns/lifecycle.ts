@@ -8,6 +8,9 @@ import type { CampaignStore } from './campaign-records.js';
  * a policy block, the first wins and the others see it did not happen.
  */
 
+/** Attributes a change of state may drop in the same write (a schedule, once the campaign is no longer scheduled). */
+export type RemovableCampaignAttribute = 'scheduledAt';
+
 export interface CampaignChange {
   pauseReason?: PauseReason;
   startedAt?: number;
@@ -16,6 +19,7 @@ export interface CampaignChange {
   finalCounts?: unknown;
   fanout?: 'pending' | 'running' | 'done';
   attributionFinal?: boolean;
+  remove?: readonly RemovableCampaignAttribute[];
 }
 
 /** True when the campaign moved; false when it was not in one of `from` (or is gone). */
@@ -27,10 +31,12 @@ export async function transitionCampaign(
   to: CampaignState,
   change: CampaignChange = {},
 ): Promise<boolean> {
+  const { remove = [], ...values } = change;
   try {
-    const update = store.entities.campaign.patch({ tenantId, campaignId }).set({ state: to, ...change });
+    const update = store.entities.campaign.patch({ tenantId, campaignId }).set({ state: to, ...values });
     // A pause reason belongs to `paused` only.
-    const cleared = to === 'paused' || change.pauseReason ? update : update.remove(['pauseReason']);
+    const removed = to === 'paused' || values.pauseReason ? [...remove] : [...remove, 'pauseReason' as const];
+    const cleared = removed.length > 0 ? update.remove(removed) : update;
     await cleared
       .where((attr, { eq }) => from.map((state) => eq(attr.state, state)).join(' OR '))
       .go({ response: 'none' });

@@ -14,7 +14,7 @@ import { recordAuditEvent } from '../audit/audit-log.js';
 import type { AuditStore } from '../audit/records.js';
 import type { InboxStore } from '../inbox/records.js';
 import type { Blobs } from '../platform/blobs.js';
-import type { TenantKeyring, TenantKeys } from '../platform/crypto/keyring.js';
+import { openOrUndefined, type TenantKeyring, type TenantKeys } from '../platform/crypto/keyring.js';
 import { ConflictError, NotFoundError, ValidationError } from '../platform/errors.js';
 import type { Producer } from '../platform/queue/producer.js';
 import { isConditionFailure } from '../platform/store/service.js';
@@ -56,15 +56,6 @@ type ListItem = NonNullable<
 
 const iso = (ms: number | undefined) => (ms ? new Date(ms).toISOString() : null);
 
-function openOr(keys: TenantKeys | undefined, entity: string, field: string, itemKey: string, sealed?: string) {
-  if (!keys || sealed === undefined) return null;
-  try {
-    return keys.open(entity, field, itemKey, sealed);
-  } catch {
-    return null;
-  }
-}
-
 function viewOf(list: ListItem, keys?: TenantKeys): CampaignListView {
   const rejectedByReason = (list.rejectedByReason ?? {}) as Record<string, number>;
   return {
@@ -72,7 +63,7 @@ function viewOf(list: ListItem, keys?: TenantKeys): CampaignListView {
     name: list.name,
     source: list.source,
     state: list.state,
-    fileName: openOr(keys, 'campaignList', 'fileName', list.listId, list.fileName),
+    fileName: openOrUndefined(keys, 'campaignList', 'fileName', list.listId, list.fileName) ?? null,
     counts: { ...EMPTY_COUNTS, ...(list.counts as Partial<ListCounts>) },
     rejectedByReason,
     consentWording: list.consentWording ?? null,
@@ -400,11 +391,11 @@ export async function memberPage(
   return {
     members: page.data.map((member) => {
       const contact = byId.get(member.contactId);
-      const phone = openOr(keys, 'contact', 'phone', member.contactId, contact?.phone);
+      const phone = openOrUndefined(keys, 'contact', 'phone', member.contactId, contact?.phone);
       return {
         contactId: member.contactId,
         phone: phone ? maskPhone(phone) : null,
-        name: openOr(keys, 'contact', 'name', member.contactId, contact?.name),
+        name: openOrUndefined(keys, 'contact', 'name', member.contactId, contact?.name) ?? null,
         fileConsent: member.fileConsent,
         row: member.row,
       };

@@ -1,8 +1,9 @@
 import { EXPORT_PART_ROWS } from '@asistone/contract/campaign-results';
 import { recordAuditEvent } from '../audit/audit-log.js';
 import type { AuditStore } from '../audit/records.js';
+import { requireCampaign } from './campaigns.js';
 import { maskPhone } from './phone-mask.js';
-import { contactsOf, type ResultsViewDeps, recipientItems, requireCampaign } from './results-view.js';
+import { contactsOf, type ResultsViewDeps, recipientItems } from './results-view.js';
 
 /**
  * A campaign's results per recipient as CSV, for a spreadsheet: state, the times of each step,

@@ -6,9 +6,10 @@ import type {
 } from '@asistone/contract/campaign-results';
 import type { CampaignCounts, RecipientState } from '@asistone/contract/campaigns';
 import type { InboxStore } from '../inbox/records.js';
-import type { TenantKeyring, TenantKeys } from '../platform/crypto/keyring.js';
-import { NotFoundError, ValidationError } from '../platform/errors.js';
+import { openOrUndefined, type TenantKeyring, type TenantKeys } from '../platform/crypto/keyring.js';
+import { ValidationError } from '../platform/errors.js';
 import type { CampaignStore } from './campaign-records.js';
+import { requireCampaign } from './campaigns.js';
 import { liveCounts } from './counts.js';
 import { maskPhone } from './phone-mask.js';
 
@@ -21,13 +22,6 @@ export type ResultsViewStore = CampaignStore & InboxStore;
 export interface ResultsViewDeps {
   store: ResultsViewStore;
   keyring: TenantKeyring;
-}
-
-export async function requireCampaign(store: CampaignStore, tenantId: string, campaignId: string) {
-  const { data } = await store.entities.campaign.get({ tenantId, campaignId }).go();
-  // Another business's campaign, or none: not there.
-  if (!data) throw new NotFoundError('No such campaign');
-  return data;
 }
 
 const iso = (ms: number | undefined) => (ms === undefined ? null : new Date(ms).toISOString());
@@ -107,15 +101,6 @@ export async function campaignFailures(
   };
 }
 
-export function openOr(keys: TenantKeys, entity: string, field: string, itemKey: string, sealed?: string) {
-  if (sealed === undefined) return null;
-  try {
-    return keys.open(entity, field, itemKey, sealed);
-  } catch {
-    return null;
-  }
-}
-
 type RecipientItem = Awaited<
   ReturnType<ReturnType<CampaignStore['entities']['campaignRecipient']['query']['byCampaign']>['go']>
 >['data'][number];
@@ -150,8 +135,8 @@ export async function contactsOf(store: InboxStore, keys: TenantKeys, tenantId: 
     data.map((contact) => [
       contact.contactId,
       {
-        name: openOr(keys, 'contact', 'name', contact.contactId, contact.name),
-        phone: openOr(keys, 'contact', 'phone', contact.contactId, contact.phone),
+        name: openOrUndefined(keys, 'contact', 'name', contact.contactId, contact.name) ?? null,
+        phone: openOrUndefined(keys, 'contact', 'phone', contact.contactId, contact.phone) ?? null,
       },
     ]),
   );

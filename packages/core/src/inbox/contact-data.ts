@@ -1,5 +1,5 @@
 import type { ContactData, ContactDataContext } from '../platform/area.js';
-import type { TenantKeys } from '../platform/crypto/keyring.js';
+import { openOrUndefined, type TenantKeys } from '../platform/crypto/keyring.js';
 import { TENANCY_RECORDS } from '../tenancy/records.js';
 import { conversationIdOf } from './inbound.js';
 import { type MessageItem, messageView } from './messages.js';
@@ -64,15 +64,6 @@ async function messagesOf(store: InboxStore, tenantId: string, conversationId: s
 async function removeEach<T>(items: readonly T[], remove: (item: T) => Promise<unknown>): Promise<number> {
   for (let i = 0; i < items.length; i += 10) await Promise.all(items.slice(i, i + 10).map(remove));
   return items.length;
-}
-
-function openOr(keys: TenantKeys, entity: string, field: string, itemKey: string, sealed: string | undefined) {
-  if (sealed === undefined) return null;
-  try {
-    return keys.open(entity, field, itemKey, sealed);
-  } catch {
-    return null;
-  }
 }
 
 /** The contact's stored files (received media, files sent in replies) and their records. */
@@ -158,7 +149,7 @@ const notes: ContactData = {
           noteId: note.noteId,
           authorId: note.authorId,
           createdAt: iso(note.createdAt),
-          text: openOr(ctx.keys, 'note', 'text', note.noteId, note.text),
+          text: openOrUndefined(ctx.keys, 'note', 'text', note.noteId, note.text) ?? null,
         });
       }
     }
@@ -250,7 +241,7 @@ const conversations: ContactData = {
         tickets.push({
           conversationId: conversation.conversationId,
           ticketId: ticket.ticketId,
-          title: openOr(ctx.keys, 'ticket', 'title', ticket.ticketId, ticket.title),
+          title: openOrUndefined(ctx.keys, 'ticket', 'title', ticket.ticketId, ticket.title) ?? null,
           status: ticket.status,
           createdAt: iso(ticket.createdAt),
           updatedAt: iso(ticket.updatedAt),
@@ -313,7 +304,9 @@ const consents: ContactData = {
           state: entry.state,
           source: entry.source,
           at: iso(entry.at),
-          wording: openOr(ctx.keys, 'consentEntry', 'wording', `${contactId}:${entry.entryId}`, entry.wording),
+          wording:
+            openOrUndefined(ctx.keys, 'consentEntry', 'wording', `${contactId}:${entry.entryId}`, entry.wording) ??
+            null,
           actor: entry.actor,
         })),
     };
@@ -344,7 +337,8 @@ const contacts: ContactData = {
     const { tenantId, contactId } = ctx;
     const { data } = await store.entities.contact.get({ tenantId, contactId }).go();
     if (!data) return { profile: [] };
-    const open = (field: string, sealed: string | undefined) => openOr(ctx.keys, 'contact', field, contactId, sealed);
+    const open = (field: string, sealed: string | undefined) =>
+      openOrUndefined(ctx.keys, 'contact', field, contactId, sealed) ?? null;
     return {
       profile: [
         {

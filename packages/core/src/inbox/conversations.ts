@@ -1,4 +1,4 @@
-import type { TenantKeyring, TenantKeys } from '../platform/crypto/keyring.js';
+import { openOrUndefined, type TenantKeyring, type TenantKeys } from '../platform/crypto/keyring.js';
 import { NotFoundError, ProductError, ValidationError } from '../platform/errors.js';
 import type { InboxStore } from './records.js';
 
@@ -81,20 +81,10 @@ export interface ConversationView {
   windowClosesAt?: string;
 }
 
-/** Opens a sealed field, or leaves it out when it does not open (it is never shown half-read). */
-function openOr(keys: TenantKeys, entity: string, field: string, id: string, sealed: string | undefined) {
-  if (sealed === undefined) return undefined;
-  try {
-    return keys.open(entity, field, id, sealed);
-  } catch {
-    return undefined;
-  }
-}
-
 function contactView(keys: TenantKeys, contactId: string, contact: ContactItem | undefined) {
-  const name = openOr(keys, 'contact', 'name', contactId, contact?.name);
-  const phone = openOr(keys, 'contact', 'phone', contactId, contact?.phone);
-  const handle = openOr(keys, 'contact', 'handle', contactId, contact?.handle);
+  const name = openOrUndefined(keys, 'contact', 'name', contactId, contact?.name);
+  const phone = openOrUndefined(keys, 'contact', 'phone', contactId, contact?.phone);
+  const handle = openOrUndefined(keys, 'contact', 'handle', contactId, contact?.handle);
   return { id: contactId, ...(name && { name }), ...(phone && { phone }), ...(handle && { handle }) };
 }
 
@@ -119,7 +109,7 @@ function view(
     unreadCount: Math.max(0, conversation.unreadCount ?? 0),
     lastMessageAt: new Date(conversation.lastMessageAt).toISOString(),
     preview:
-      openOr(
+      openOrUndefined(
         keys,
         'conversation',
         'lastMessagePreview',
@@ -277,8 +267,8 @@ export async function listConversations(
       const contact = contacts?.get(conversation.contactId);
       if (query) {
         const byPhone = phoneIndex !== undefined && contact?.phoneIndex === phoneIndex;
-        const name = openOr(keys, 'contact', 'name', conversation.contactId, contact?.name);
-        const handle = openOr(keys, 'contact', 'handle', conversation.contactId, contact?.handle);
+        const name = openOrUndefined(keys, 'contact', 'name', conversation.contactId, contact?.name);
+        const handle = openOrUndefined(keys, 'contact', 'handle', conversation.contactId, contact?.handle);
         const byName =
           nameQuery !== undefined &&
           [name, handle].some((value) => value !== undefined && foldName(value).includes(nameQuery));

@@ -15,6 +15,22 @@ export interface TenantKeys {
   blindIndex(kind: string, normalisedValue: string): string;
 }
 
+/** Opens a sealed field; one sealed under a key since erased, or never set, reads as absent instead of failing the whole page. */
+export function openOrUndefined(
+  keys: TenantKeys | undefined,
+  entity: string,
+  field: string,
+  itemKey: string,
+  sealed?: string,
+): string | undefined {
+  if (!keys || sealed === undefined) return undefined;
+  try {
+    return keys.open(entity, field, itemKey, sealed);
+  } catch {
+    return undefined;
+  }
+}
+
 interface CachedKeys {
   keys: TenantKeys;
   expiresAt: number;

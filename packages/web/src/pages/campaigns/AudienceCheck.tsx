@@ -1,16 +1,15 @@
-import { Alert, Button, Checkbox, MultiSelect, Pill, Select, Stack, Table, TagsInput, Text } from '@mantine/core';
+import { Alert, Button, Stack, Table, Text } from '@mantine/core';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import {
   type AudienceCost,
   type AudiencePreviewAnswer,
   SKIP_REASONS,
-  useAudienceLists,
   useAudiencePreview,
 } from '../../api/campaign-audience';
 import { ErrorAlert } from '../../components/ErrorAlert';
-import { QueryState } from '../../components/QueryState';
 import { SectionCard } from '../../components/SectionCard';
+import { AudiencePicker, type AudienceSource } from './AudiencePicker';
 
 /** Money as the merchant reads it, up to four decimals (a marketing message can cost 0.0109 USD). */
 function useMoney() {
@@ -103,9 +102,8 @@ export function AudienceResult({ answer }: { answer: AudiencePreviewAnswer }) {
  */
 export function AudienceCheck({ tenantId }: { tenantId: string }) {
   const { t } = useTranslation();
-  const lists = useAudienceLists(tenantId);
   const preview = useAudiencePreview(tenantId);
-  const [source, setSource] = useState<'lists' | 'inbox'>('lists');
+  const [source, setSource] = useState<AudienceSource>('lists');
   const [listIds, setListIds] = useState<string[]>([]);
   const [labels, setLabels] = useState<string[]>([]);
   const [consentedOnly, setConsentedOnly] = useState(false);
@@ -134,80 +132,34 @@ export function AudienceCheck({ tenantId }: { tenantId: string }) {
 
   return (
     <SectionCard title={t('campaignAudience.check.title')} titleId="audience-check-title" testId="audience-check">
-      <Select
-        label={t('campaignAudience.check.source')}
-        data={[
-          { value: 'lists', label: t('campaignAudience.check.fromLists') },
-          { value: 'inbox', label: t('campaignAudience.check.fromInbox') },
-        ]}
-        value={source}
-        allowDeselect={false}
-        onChange={(value) => {
-          setSource(value === 'inbox' ? 'inbox' : 'lists');
+      <AudiencePicker
+        tenantId={tenantId}
+        wording={{
+          source: t('campaignAudience.check.source'),
+          fromLists: t('campaignAudience.check.fromLists'),
+          fromInbox: t('campaignAudience.check.fromInbox'),
+          noLists: t('campaignAudience.check.noLists'),
+          lists: t('campaignAudience.check.lists'),
+          listsHint: t('campaignAudience.check.listsHint'),
+          clearLists: t('campaignAudience.check.clearLists'),
+          chooseList: t('campaignAudience.check.chooseList'),
+          labels: t('campaignAudience.check.labels'),
+          labelsHint: t('campaignAudience.check.labelsHint'),
+          consentedOnly: t('campaignAudience.check.consentedOnly'),
+        }}
+        source={source}
+        onSourceChange={(chosen) => {
+          setSource(chosen);
           preview.reset();
         }}
+        listIds={listIds}
+        onListIdsChange={setListIds}
+        labels={labels}
+        onLabelsChange={setLabels}
+        consentedOnly={consentedOnly}
+        onConsentedOnlyChange={setConsentedOnly}
+        missingList={missingList}
       />
-      {source === 'lists' ? (
-        <QueryState query={lists}>
-          {(ready) =>
-            ready.length === 0 ? (
-              <Text size="sm" c="dimmed">
-                {t('campaignAudience.check.noLists')}
-              </Text>
-            ) : (
-              <MultiSelect
-                label={t('campaignAudience.check.lists')}
-                description={t('campaignAudience.check.listsHint')}
-                data={ready.map((list) => ({
-                  value: list.listId,
-                  label: t('campaignAudience.check.listOption', { name: list.name, count: list.counts.accepted }),
-                }))}
-                value={listIds}
-                onChange={setListIds}
-                error={missingList ? t('campaignAudience.check.chooseList') : undefined}
-                searchable
-                clearable
-                clearButtonProps={{ 'aria-label': t('campaignAudience.check.clearLists') }}
-                renderPill={({ option, onRemove }) => (
-                  <Pill
-                    withRemoveButton
-                    onRemove={onRemove}
-                    removeButtonProps={{
-                      'aria-label': t('campaignAudience.check.removeList', { name: option.label }),
-                    }}
-                  >
-                    {option.label}
-                  </Pill>
-                )}
-              />
-            )
-          }
-        </QueryState>
-      ) : (
-        <Stack gap="sm">
-          <TagsInput
-            label={t('campaignAudience.check.labels')}
-            description={t('campaignAudience.check.labelsHint')}
-            value={labels}
-            onChange={setLabels}
-            maxTags={20}
-            renderPill={({ value, onRemove }) => (
-              <Pill
-                withRemoveButton
-                onRemove={onRemove}
-                removeButtonProps={{ 'aria-label': t('campaignAudience.check.removeLabel', { label: value ?? '' }) }}
-              >
-                {value}
-              </Pill>
-            )}
-          />
-          <Checkbox
-            label={t('campaignAudience.check.consentedOnly')}
-            checked={consentedOnly}
-            onChange={(event) => setConsentedOnly(event.currentTarget.checked)}
-          />
-        </Stack>
-      )}
       <div>
         <Button onClick={run} loading={preview.isPending}>
           {t('campaignAudience.check.run')}

@@ -2,15 +2,11 @@ import {
   Alert,
   Anchor,
   Button,
-  Checkbox,
   Group,
-  MultiSelect,
   NumberInput,
-  Pill,
   Select,
   Stack,
   Table,
-  TagsInput,
   Text,
   Textarea,
   TextInput,
@@ -19,7 +15,7 @@ import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useParams } from 'react-router';
 import { useContentDraftChanges, useContentDrafts } from '../../api/ai-content';
-import { useAudienceLists, useAudiencePreview } from '../../api/campaign-audience';
+import { useAudiencePreview } from '../../api/campaign-audience';
 import {
   type CampaignPreviewAnswer,
   type CampaignTemplateOption,
@@ -38,6 +34,7 @@ import { QueryState } from '../../components/QueryState';
 import { SectionCard } from '../../components/SectionCard';
 import { useBusiness } from '../../shell/BusinessContext';
 import { AudienceResult } from './AudienceCheck';
+import { AudiencePicker, type AudienceSource } from './AudiencePicker';
 
 /**
  * Composing a WhatsApp campaign: its name and number, the audience (lists or the inbox's WhatsApp
@@ -227,13 +224,12 @@ function Editor({ tenantId, existing }: { tenantId: string; existing: CampaignVi
   const { t } = useTranslation();
   const navigate = useNavigate();
   const channels = useChannels(tenantId);
-  const lists = useAudienceLists(tenantId);
   const check = useAudiencePreview(tenantId);
   const changes = useCampaignChanges(tenantId);
   const [campaignId, setCampaignId] = useState<string | null>(existing?.campaignId ?? null);
   const [name, setName] = useState(existing?.name ?? '');
   const [channelId, setChannelId] = useState<string | null>(existing?.channelId ?? null);
-  const [source, setSource] = useState<'lists' | 'inbox'>(existing?.audience.kind ?? 'lists');
+  const [source, setSource] = useState<AudienceSource>(existing?.audience.kind ?? 'lists');
   const [listIds, setListIds] = useState<string[]>(
     existing?.audience.kind === 'lists' ? existing.audience.listIds : [],
   );
@@ -361,81 +357,34 @@ function Editor({ tenantId, existing }: { tenantId: string; existing: CampaignVi
       </SectionCard>
 
       <SectionCard titleId="campaign-audience-title" title={t('campaignEditor.audience.title')}>
-        <Select
-          label={t('campaignEditor.audience.source')}
-          data={[
-            { value: 'lists', label: t('campaignEditor.audience.fromLists') },
-            { value: 'inbox', label: t('campaignEditor.audience.fromInbox') },
-          ]}
-          value={source}
-          allowDeselect={false}
-          onChange={(value) => {
-            setSource(value === 'inbox' ? 'inbox' : 'lists');
+        <AudiencePicker
+          tenantId={tenantId}
+          wording={{
+            source: t('campaignEditor.audience.source'),
+            fromLists: t('campaignEditor.audience.fromLists'),
+            fromInbox: t('campaignEditor.audience.fromInbox'),
+            noLists: t('campaignEditor.audience.noLists'),
+            lists: t('campaignEditor.audience.lists'),
+            chooseList: t('campaignEditor.audience.chooseList'),
+            labels: t('campaignEditor.audience.labels'),
+            consentedOnly: t('campaignEditor.audience.consentedOnly'),
+          }}
+          source={source}
+          onSourceChange={(chosen) => {
+            setSource(chosen);
             check.reset();
           }}
+          listIds={listIds}
+          onListIdsChange={(chosen) => {
+            setListIds(chosen);
+            check.reset();
+          }}
+          labels={labels}
+          onLabelsChange={setLabels}
+          consentedOnly={consentedOnly}
+          onConsentedOnlyChange={setConsentedOnly}
+          missingList={missingList}
         />
-        {source === 'lists' ? (
-          <QueryState query={lists}>
-            {(ready) =>
-              ready.length === 0 ? (
-                <Text size="sm" c="dimmed">
-                  {t('campaignEditor.audience.noLists')}
-                </Text>
-              ) : (
-                <MultiSelect
-                  label={t('campaignEditor.audience.lists')}
-                  data={ready.map((list) => ({
-                    value: list.listId,
-                    label: t('campaignAudience.check.listOption', { name: list.name, count: list.counts.accepted }),
-                  }))}
-                  value={listIds}
-                  onChange={(chosen) => {
-                    setListIds(chosen);
-                    check.reset();
-                  }}
-                  error={missingList ? t('campaignEditor.audience.chooseList') : undefined}
-                  searchable
-                  renderPill={({ option, onRemove }) => (
-                    <Pill
-                      withRemoveButton
-                      onRemove={onRemove}
-                      removeButtonProps={{
-                        'aria-label': t('campaignAudience.check.removeList', { name: option.label }),
-                      }}
-                    >
-                      {option.label}
-                    </Pill>
-                  )}
-                />
-              )
-            }
-          </QueryState>
-        ) : (
-          <Stack gap="sm">
-            <TagsInput
-              label={t('campaignEditor.audience.labels')}
-              value={labels}
-              onChange={setLabels}
-              maxTags={20}
-              renderPill={({ value, onRemove }) => (
-                <Pill
-                  withRemoveButton
-                  onRemove={onRemove}
-                  removeButtonProps={{
-                    'aria-label': t('campaignAudience.check.removeLabel', { label: value ?? '' }),
-                  }}
-                >
-                  {value}
-                </Pill>
-              )}
-            />
-            <Checkbox
-              label={t('campaignEditor.audience.consentedOnly')}
-              checked={consentedOnly}
-              onChange={(event) => setConsentedOnly(event.currentTarget.checked)}
-            />
-          </Stack>
-        )}
         <div>
           <Button
             variant="default"

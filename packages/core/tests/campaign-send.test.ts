@@ -19,7 +19,9 @@ import {
   CAMPAIGN_SEND_QUEUE,
   type CampaignSendMessage,
 } from '../src/campaigns/send-queues.js';
+import { DEFAULT_CAMPAIGN_SETTINGS, saveCampaignSettings } from '../src/campaigns/settings.js';
 import { CAMPAIGN_SETTINGS_RECORDS } from '../src/campaigns/settings-records.js';
+import { countedToday, refundTouch, takeTouch } from '../src/campaigns/touch.js';
 import { metaDelivery } from '../src/channels/meta/envelope.js';
 import { processMetaDelivery } from '../src/channels/meta/events.js';
 import { graphClient } from '../src/channels/meta/graph.js';
@@ -87,7 +89,8 @@ const fanoutDeps = () => ({ store, keyring: test.platform.keyring, producer });
 
 let phoneSeq = 0;
 /** A customer who wrote to the business and agreed to its campaigns (İYS registered). */
-async function consentingCustomer(name: string): Promise<{ contactId: string; waId: string }> {
+type Customer = { contactId: string; waId: string };
+async function consentingCustomer(name: string): Promise<Customer> {
   phoneSeq += 1;
   const waId = `90532${String(phoneSeq).padStart(7, '0')}`;
   const body = whatsappMessagesDelivery(
@@ -348,7 +351,7 @@ describe('sending a campaign', () => {
     expect(touch?.count).toBe(1);
   });
 
-  it('gives a throttled recipient (130429) back to the queue, slows the number, and sends it once on the retry', async () => {
+  it('gives a throttled recipient (130429) back to the queue and sends it once on the retry; one refusal keeps the pace', async () => {
     const person = await consentingCustomer('Hakan Tan');
     meta.state.recipientErrors.set(person.waId, { codes: [130429], always: false });
     const campaignId = await sendingCampaign([person.contactId]);
@@ -362,7 +365,8 @@ describe('sending a campaign', () => {
     const { data: pace } = await store.entities.campaignPace
       .get({ tenantId: SHOP.tenantId, phoneNumberId: SHOP.number })
       .go();
-    expect(pace?.factor).toBeLessThan(1);
+    expect(pace).toMatchObject({ refusals: 1 });
+    expect(pace?.factor).toBeUndefined();
     await drive(campaignId);
     expect(messagesTo(person.waId)).toHaveLength(1);
     expect((await recipient(campaignId, person.contactId))?.state).toBe('sent');
@@ -538,6 +542,79 @@ describe('pacing', () => {
   });
 });
 
+describe('the frequency cap', () => {
+  it('takes one message of a window per send, refuses past the cap, starts a new window after it, and gives back a refund with its time', async () => {
+    const { tenantId } = SHOP;
+    const contactId = 'ct_touchtest0001';
+    const cap = { max: 2, windowMs: 7 * 86_400_000 };
+    const t = Date.now();
+    const first = await takeTouch(store, tenantId, contactId, cap, t);
+    expect(first).toEqual({ at: t, previousSentAt: undefined });
+    const second = await takeTouch(store, tenantId, contactId, cap, t + 1_000);
+    expect(second?.previousSentAt).toBe(t);
+    expect(countedToday(second as NonNullable<typeof second>)).toBe(true);
+    expect(await takeTouch(store, tenantId, contactId, cap, t + 2_000)).toBeUndefined();
+    // The second message was never sent: its place and its time are given back.
+    await refundTouch(store, tenantId, contactId, second as NonNullable<typeof second>);
+    const touch = async () =>
+      (await store.entities.campaignTouch.get({ tenantId, contactId }).go({ consistent: true })).data;
+    expect(await touch()).toMatchObject({ count: 1, lastSentAt: t, windowStart: t });
+    // A week later the window is over: a new one starts, and the customer is not counted today.
+    const later = await takeTouch(store, tenantId, contactId, cap, t + cap.windowMs + 1);
+    expect(later?.previousSentAt).toBe(t);
+    expect(countedToday(later as NonNullable<typeof later>)).toBe(false);
+    expect(await touch()).toMatchObject({ count: 1, windowStart: t + cap.windowMs + 1 });
+  });
+});
+
+describe('the daily tier', () => {
+  it('counts unique customers of the business: one a campaign reached today takes none of it, and those beyond it wait', async () => {
+    const { tenantId } = SHOP;
+    const hour = String(Math.floor(Date.now() / 3_600_000) * 3_600_000).padStart(15, '0');
+    const bucket = async () =>
+      (await store.entities.campaignTier.get({ tenantId, hour }).go({ consistent: true })).data?.count;
+    // Up to three campaign messages a day, so one customer can be reached twice.
+    await saveCampaignSettings(
+      store,
+      tenantId,
+      { userId: 'u_owner' },
+      {
+        ...DEFAULT_CAMPAIGN_SETTINGS,
+        frequencyCap: { max: 3, days: 1 },
+      },
+    );
+    try {
+      const [again, fresh, beyond] = [
+        await consentingCustomer('Tekrar Gelen'),
+        await consentingCustomer('Yeni Gelen'),
+        await consentingCustomer('Sırada Bekleyen'),
+      ] as [Customer, Customer, Customer];
+      const first = await sendingCampaign([again.contactId]);
+      await start(first);
+      await drive(first);
+      expect(messagesTo(again.waId)).toHaveLength(1);
+      // The business has reached 249 of the 250 customers its number's tier allows today.
+      await store.entities.campaignTier.put({ tenantId, hour, count: 249 }).go();
+      const second = await sendingCampaign([again.contactId, fresh.contactId, beyond.contactId]);
+      await start(second);
+      const [batch] = sendMessages(second);
+      queued = [];
+      const result = await sendBatch(sendDeps(), batch as CampaignSendMessage);
+      // WhatsApp counts the customer reached an hour ago once: the last place goes to a new one.
+      expect(messagesTo(again.waId)).toHaveLength(2);
+      expect(messagesTo(fresh.waId)).toHaveLength(1);
+      expect(result).toMatchObject({ sent: 2, waiting: 1 });
+      expect(await recipient(second, beyond.contactId)).toMatchObject({ state: 'queued' });
+      expect((await recipient(second, beyond.contactId))?.notBefore).toBeGreaterThan(Date.now());
+      expect(messagesTo(beyond.waId)).toHaveLength(0);
+      expect(await bucket()).toBe(250);
+    } finally {
+      await store.entities.campaignTier.delete({ tenantId, hour }).go();
+      await saveCampaignSettings(store, tenantId, { userId: 'u_owner' }, DEFAULT_CAMPAIGN_SETTINGS);
+    }
+  });
+});
+
 describe('the send rate', () => {
   it('comes from the business’s campaign settings, 3% under it, and a rate set for the number itself wins', async () => {
     const key = { tenantId: SHOP.tenantId, phoneNumberId: '100000000000999', rate: 20 };
@@ -555,18 +632,42 @@ describe('the send rate', () => {
 });
 
 describe('throttling', () => {
-  it('cuts the rate once for the refusals of one second, and again for a later one', async () => {
+  it('keeps the pace through scattered refusals, and cuts it once a second when a fifth of its sends are refused', async () => {
     const key = { tenantId: SHOP.tenantId, phoneNumberId: '100000000000998' };
-    const factor = async () =>
-      (await store.entities.campaignPace.get(key).go({ consistent: true })).data?.factor as number;
+    const pace = async () => (await store.entities.campaignPace.get(key).go({ consistent: true })).data;
+    const refuse = async (from: number, count: number) => {
+      for (let i = 0; i < count; i++) await slowDown(store, key, {}, from + i * 10);
+    };
     const t = Date.now();
-    await reserveSlots(store, key, 1);
-    await slowDown(store, key, 1000, t);
-    await slowDown(store, key, 1000, t + 10);
-    await slowDown(store, key, 1000, t + 900);
-    expect(await factor()).toBeCloseTo(0.9, 6);
-    await slowDown(store, key, 1000, t + 1_500);
-    expect(await factor()).toBeCloseTo(0.81, 6);
+    await reserveSlots(store, key, 1, () => t);
+    const reserved = (await pace())?.nextAt as number;
+    // At 80 a second a fifth is 16: 15 refusals in a second are jitter, and the number keeps its slots.
+    await refuse(t, 15);
+    expect((await pace())?.factor).toBeUndefined();
+    expect((await pace())?.nextAt).toBe(reserved);
+    // The 16th is a number over its limit: cut by a tenth, and no slot for a second.
+    await refuse(t + 150, 1);
+    expect((await pace())?.factor).toBeCloseTo(0.9, 6);
+    expect((await pace())?.nextAt).toBeGreaterThanOrEqual(t + 1_150);
+    // The rest of that second's refusals cut nothing more.
+    await refuse(t + 160, 20);
+    expect((await pace())?.factor).toBeCloseTo(0.9, 6);
+    // A later second over the limit cuts again (15, a fifth of 72, rounded up).
+    await refuse(t + 1_500, 14);
+    expect((await pace())?.factor).toBeCloseTo(0.9, 6);
+    await refuse(t + 1_640, 1);
+    expect((await pace())?.factor).toBeCloseTo(0.81, 6);
+  });
+
+  it('holds every send of the number until the wait Meta named, even for a lone refusal', async () => {
+    const key = { tenantId: SHOP.tenantId, phoneNumberId: '100000000000997' };
+    const t = Date.now();
+    await reserveSlots(store, key, 1, () => t);
+    await slowDown(store, key, { retryAfterMs: 5_000 }, t);
+    const { data } = await store.entities.campaignPace.get(key).go({ consistent: true });
+    expect(data?.factor).toBeUndefined();
+    expect(data?.nextAt).toBe(t + 5_000);
+    expect((await reserveSlots(store, key, 1, () => t + 10)).startAt).toBe(t + 5_000);
   });
 });
 

@@ -328,17 +328,10 @@ export async function unscheduleCampaign(
 ): Promise<CampaignView> {
   const item = await requireCampaign(deps.store, tenantId, campaignId);
   if (item.state !== 'scheduled') refused(item, 'unscheduled');
-  try {
-    await deps.store.entities.campaign
-      .patch({ tenantId, campaignId })
-      .set({ state: 'draft' })
-      .remove(['scheduledAt'])
-      .where((attr, { eq }) => eq(attr.state, 'scheduled'))
-      .go({ response: 'none' });
-  } catch (error) {
-    if (isConditionFailure(error)) await lost(deps.store, tenantId, campaignId, 'unscheduled');
-    throw error;
-  }
+  const moved = await transitionCampaign(deps.store, tenantId, campaignId, ['scheduled'], 'draft', {
+    remove: ['scheduledAt'],
+  });
+  if (!moved) await lost(deps.store, tenantId, campaignId, 'unscheduled');
   await audit(deps, tenantId, actor, 'campaign.unscheduled', campaignId, {}, now);
   return getCampaign(deps, tenantId, campaignId);
 }

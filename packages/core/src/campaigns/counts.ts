@@ -7,8 +7,10 @@ import { type CampaignStore, COUNTER_SHARDS, minuteOf } from './campaign-records
  * a thousand messages a second spreads its counter writes over {@link COUNTER_SHARDS} items. A
  * state reached also adds one to the minute's timeline bucket (the funnel over time). Callers
  * move the recipient first with a conditional write and count only when it moved, so a retried or
- * redelivered change is counted once. When the campaign completes, {@link recount} checks the
- * shards against the recipients themselves and mends them.
+ * redelivered change is counted once. A status webhook counts its one change at once
+ * ({@link countTransition}); the send step counts a block of sends together ({@link CountTally}).
+ * When the campaign completes, {@link recount} checks the shards against the recipients
+ * themselves and mends them.
  */
 
 const COUNTED_STATES = [
@@ -47,21 +49,78 @@ export interface Transition {
 
 const shardOf = () => Math.floor(Math.random() * COUNTER_SHARDS);
 
+/** The timeline states a change reaches, the states it passed on the way first. */
+const reachedOf = (change: Pick<Transition, 'to' | 'passed'>) =>
+  [...(change.passed ?? []), change.to].filter((state) => TIMELINE_STATES.has(state));
+
 /** Adds a recipient's change of state to the counts and the timeline. */
 export async function countTransition(store: CampaignStore, change: Transition): Promise<void> {
   const { tenantId, campaignId, from, to } = change;
   if (from === to) return;
-  const shard = shardOf();
   const add: Partial<Record<RecipientState, number>> = { [to]: 1 };
   if (from) add[from] = -1;
-  const reached = [...(change.passed ?? []), to].filter((state) => TIMELINE_STATES.has(state));
+  const reached = reachedOf(change);
+  const timeline: Record<string, number> = {};
+  for (const state of reached) timeline[state] = (timeline[state] ?? 0) + 1;
   await Promise.all([
-    store.entities.campaignCounter.update({ tenantId, campaignId, shard }).add(add).go({ response: 'none' }),
-    reached.length > 0 ? addToTimeline(store, change, reached) : undefined,
+    addToCounter(store, tenantId, campaignId, add),
+    reached.length > 0 ? addToTimeline(store, tenantId, campaignId, minuteOf(change.at), timeline) : undefined,
     to === 'failed' && change.failureCode !== undefined
-      ? addFailure(store, change, change.failureCode, change.failureTitle)
+      ? addFailure(store, tenantId, campaignId, change.failureCode, 1, change.failureTitle)
       : undefined,
   ]);
+}
+
+/**
+ * Changes counted in memory and written together. The send step counts a block of sends with one
+ * counter ADD, one timeline ADD per minute and one per failure code, where counting each change as
+ * it happens would cost two or three writes per message, as many as sending it. A worker that
+ * stops before it flushes loses at most one block's counts: the recount at completion mends them.
+ */
+export class CountTally {
+  private counts: Partial<Record<RecipientState, number>> = {};
+  private readonly timeline = new Map<string, Record<string, number>>();
+  private readonly failures = new Map<number, { count: number; title: string | undefined }>();
+
+  constructor(
+    private readonly store: CampaignStore,
+    private readonly tenantId: string,
+    private readonly campaignId: string,
+  ) {}
+
+  add(change: Omit<Transition, 'tenantId' | 'campaignId'>): void {
+    const { from, to } = change;
+    if (from === to) return;
+    this.counts[to] = (this.counts[to] ?? 0) + 1;
+    if (from) this.counts[from] = (this.counts[from] ?? 0) - 1;
+    for (const state of reachedOf(change)) {
+      const minute = minuteOf(change.at);
+      const bucket = this.timeline.get(minute) ?? {};
+      bucket[state] = (bucket[state] ?? 0) + 1;
+      this.timeline.set(minute, bucket);
+    }
+    if (to === 'failed' && change.failureCode !== undefined) {
+      const failure = this.failures.get(change.failureCode) ?? { count: 0, title: change.failureTitle };
+      failure.count += 1;
+      this.failures.set(change.failureCode, failure);
+    }
+  }
+
+  /** Writes what was counted since the last flush (nothing when nothing changed). */
+  async flush(): Promise<void> {
+    const counts = Object.fromEntries(Object.entries(this.counts).filter(([, delta]) => delta !== 0));
+    const timeline = [...this.timeline];
+    const failures = [...this.failures];
+    this.counts = {};
+    this.timeline.clear();
+    this.failures.clear();
+    const { store, tenantId, campaignId } = this;
+    await Promise.all([
+      Object.keys(counts).length > 0 ? addToCounter(store, tenantId, campaignId, counts) : undefined,
+      ...timeline.map(([minute, add]) => addToTimeline(store, tenantId, campaignId, minute, add)),
+      ...failures.map(([code, { count, title }]) => addFailure(store, tenantId, campaignId, code, count, title)),
+    ]);
+  }
 }
 
 /**
@@ -75,31 +134,39 @@ export async function countCreated(
   created: Partial<Record<RecipientState, number>>,
 ): Promise<void> {
   if (Object.values(created).every((count) => !count)) return;
-  await store.entities.campaignCounter
-    .update({ tenantId, campaignId, shard: shardOf() })
-    .add(created)
-    .go({ response: 'none' });
+  await addToCounter(store, tenantId, campaignId, created);
 }
 
-async function addToTimeline(store: CampaignStore, change: Transition, reached: RecipientState[]) {
-  const { tenantId, campaignId, at } = change;
-  const add: Record<string, number> = {};
-  for (const state of reached) add[state] = (add[state] ?? 0) + 1;
-  await store.entities.campaignTimeline
-    .update({ tenantId, campaignId, minute: minuteOf(at) })
-    .add(add)
-    .go({ response: 'none' });
-}
+const addToCounter = (
+  store: CampaignStore,
+  tenantId: string,
+  campaignId: string,
+  add: Partial<Record<RecipientState, number>>,
+) =>
+  store.entities.campaignCounter.update({ tenantId, campaignId, shard: shardOf() }).add(add).go({ response: 'none' });
 
-/** Counts a failure under WhatsApp's code (the failure reasons the campaign page lists). */
-async function addFailure(store: CampaignStore, change: Transition, code: number, title: string | undefined) {
-  const { tenantId, campaignId } = change;
-  await store.entities.campaignFailure
+const addToTimeline = (
+  store: CampaignStore,
+  tenantId: string,
+  campaignId: string,
+  minute: string,
+  add: Record<string, number>,
+) => store.entities.campaignTimeline.update({ tenantId, campaignId, minute }).add(add).go({ response: 'none' });
+
+/** Counts failures under WhatsApp's code (the failure reasons the campaign page lists). */
+const addFailure = (
+  store: CampaignStore,
+  tenantId: string,
+  campaignId: string,
+  code: number,
+  count: number,
+  title: string | undefined,
+) =>
+  store.entities.campaignFailure
     .update({ tenantId, campaignId, code })
-    .add({ count: 1 })
+    .add({ count })
     .set(title ? { title: title.slice(0, 200) } : {})
     .go({ response: 'none' });
-}
 
 export const ZERO_COUNTS: CampaignCounts = {
   audience: 0,

@@ -1,6 +1,6 @@
 import { type CampaignSettings, SKIP_REASONS, type SkipReason } from '@asistone/contract/campaign-audience';
 import type { InboxStore } from '../inbox/records.js';
-import type { TenantKeys } from '../platform/crypto/keyring.js';
+import { openOrUndefined, type TenantKeys } from '../platform/crypto/keyring.js';
 import { needsIysConsent } from './iys.js';
 import type { CampaignSettingsStore } from './settings-records.js';
 
@@ -22,7 +22,11 @@ export { SKIP_REASONS, type SkipReason };
  * hundred contacts, not three reads each.
  */
 
-export type Eligibility = { ok: true } | { ok: false; reason: SkipReason };
+/**
+ * `reachedToday`: a campaign message reached the contact in the last 24 hours, so WhatsApp
+ * already counts the customer in the business's daily tier (it counts unique customers).
+ */
+export type Eligibility = { ok: true; reachedToday: boolean } | { ok: false; reason: SkipReason };
 
 export interface EligibilityDeps {
   store: InboxStore & CampaignSettingsStore;
@@ -92,7 +96,7 @@ export async function eligibilityOfBatch(
       async (batch) =>
         store.entities.campaignTouch
           .get(batch as { tenantId: string; contactId: string }[])
-          .go({ ...go, attributes: ['contactId', 'windowStart', 'count'] }),
+          .go({ ...go, attributes: ['contactId', 'windowStart', 'count', 'lastSentAt'] }),
       ids,
     ),
   ]);
@@ -104,7 +108,7 @@ export async function eligibilityOfBatch(
   return contactIds.map((contactId): Eligibility => {
     const contact = contactOf.get(contactId);
     if (!contact) return { ok: false, reason: 'erased' };
-    const phone = openPhone(keys, contactId, contact.phone);
+    const phone = openOrUndefined(keys, 'contact', 'phone', contactId, contact.phone);
     if (!phone) return { ok: false, reason: 'no-whatsapp-address' };
     if (contact.restricted === true) return { ok: false, reason: 'restricted' };
     const consent = stateOf.get(contactId);
@@ -115,7 +119,7 @@ export async function eligibilityOfBatch(
     if (touch && touch.windowStart + capWindowMs > now && touch.count >= settings.frequencyCap.max) {
       return { ok: false, reason: 'frequency-cap' };
     }
-    return { ok: true };
+    return { ok: true, reachedToday: touch?.lastSentAt !== undefined && now - touch.lastSentAt < DAY_MS };
   });
 }
 
@@ -127,16 +131,6 @@ export async function eligibilityOf(
 ): Promise<Eligibility> {
   const [only] = await eligibilityOfBatch(deps, ctx, [contactId]);
   return only as Eligibility;
-}
-
-/** The contact's E.164 number, or undefined when there is none (or it no longer opens). */
-function openPhone(keys: TenantKeys, contactId: string, sealed: string | undefined): string | undefined {
-  if (!sealed) return undefined;
-  try {
-    return keys.open('contact', 'phone', contactId, sealed);
-  } catch {
-    return undefined;
-  }
 }
 
 /** Zero of every reason, so an answer always names them all. */

@@ -10,16 +10,23 @@ import { isConditionFailure, type Store } from '../platform/store/service.js';
  * - **Rate.** WhatsApp takes 80 messages a second per number by default and up to 1,000 once it
  *   raises the number's throughput (20 on a number shared with the WhatsApp Business app),
  *   inbound and outbound counted together, and answers 130429 above it. The rate set for the
- *   number is multiplied by a factor that drops by a tenth at each 130429 (never below a fifth)
- *   and recovers by 5 points for each 10 s without one: additive increase, multiplicative decrease.
- *   Sends are spaced 3% under that rate: WhatsApp counts them in a one-second window, and a few
- *   milliseconds of jitter in a call would otherwise put one send too many in it.
+ *   number is multiplied by a factor that drops by a tenth when 130429s persist (never below a
+ *   fifth) and recovers by 5 points for each 10 s without a cut: additive increase,
+ *   multiplicative decrease. Sends are spaced 3% under that rate: WhatsApp counts them in a
+ *   one-second window, and a few milliseconds of jitter in a call would otherwise put one send
+ *   too many in it.
+ * - **Refusals.** A refused message is tried again a second later. A lone refusal is that jitter:
+ *   the second's window frees up within a slot or two, so the number keeps its pace. Only when a
+ *   second brings {@link REFUSED_SHARE} of its sends back refused (at least {@link MIN_REFUSALS})
+ *   is the number over its limit: the rate is cut once for that second and the number waits.
  * - **Slots.** A worker reserves a block of about a quarter of a second of sends with one
  *   conditional write on the number's pace item (the next free time moves on by the block), then
  *   spaces the block's sends evenly: about four writes a second per number, not one per message.
- * - **Daily tier.** Meta limits how many customers a business starts conversations with in a
- *   rolling 24 hours (`messagingLimit`: TIER_250 … TIER_UNLIMITED). Sends are counted in hourly
- *   buckets; beyond the limit a recipient waits for the oldest bucket to leave the window.
+ * - **Daily tier.** Meta limits how many unique customers a business portfolio starts
+ *   conversations with in a rolling 24 hours (`messagingLimit`: TIER_250 … TIER_UNLIMITED),
+ *   whichever of its numbers sends. Customers are counted per business in hourly buckets (one a
+ *   campaign message reached in the last 24 hours is given back: see touch.ts); beyond the limit
+ *   a recipient waits for the oldest bucket to leave the window.
  */
 
 const key = { tenantId: { type: 'string', required: true, readOnly: true } } as const;
@@ -34,9 +41,12 @@ export const CampaignPaceRecord = new Entity({
     nextAt: { type: 'number', required: true },
     /** Messages a second the business set for this number (absent: the default). */
     rate: { type: 'number' },
-    /** The factor after the last 130429, and when that was (ms). */
+    /** The factor after the last cut, and when that was (ms). */
     factor: { type: 'number' },
     throttledAt: { type: 'number' },
+    /** The second of refusals being counted: when its first came (ms), and how many so far. */
+    episodeAt: { type: 'number' },
+    refusals: { type: 'number' },
   },
   indexes: {
     byNumber: {
@@ -46,26 +56,20 @@ export const CampaignPaceRecord = new Entity({
   },
 });
 
-/** Campaign messages a number sent in one hour (ms of the hour's start, zero-padded so they sort). */
+/** Customers the business's campaigns reached in one hour (ms of the hour's start, zero-padded so they sort). */
 export const CampaignTierRecord = new Entity({
-  model: { entity: 'campaignTier', version: '1', service: 'asistone' },
+  model: { entity: 'campaignTier', version: '2', service: 'asistone' },
   attributes: {
     ...key,
-    phoneNumberId: { type: 'string', required: true, readOnly: true },
     hour: { type: 'string', required: true, readOnly: true },
     count: { type: 'number' },
     /** When DynamoDB may drop it (s): a day after the window it counts in has passed. */
     expiresAt: { type: 'number' },
   },
   indexes: {
-    byNumber: {
+    byHour: {
       pk: { field: 'pk', composite: ['tenantId'], template: 't#${tenantId}', casing: 'none' },
-      sk: {
-        field: 'sk',
-        composite: ['phoneNumberId', 'hour'],
-        template: 'cmptier#${phoneNumberId}#${hour}',
-        casing: 'none',
-      },
+      sk: { field: 'sk', composite: ['hour'], template: 'cmptier#${hour}', casing: 'none' },
     },
   },
 });
@@ -77,7 +81,7 @@ export const CAMPAIGN_PACE_DATA_CLASSES: DataClass[] = [
   {
     name: 'campaigns.pace',
     description:
-      'Per WhatsApp number: the campaign send rate, its slow-down after throttling, and messages sent per hour',
+      'Per WhatsApp number: the campaign send rate and its slow-down after throttling; per business: customers reached per hour',
     personal: false,
     retention: { days: RETENTION_DAYS.afterAccountDeletion, basis: 'account-deletion' },
     partitions: atLocations((tenantId) => [
@@ -99,6 +103,11 @@ const RECOVERY_STEP = 0.05;
 const RECOVERY_EVERY_MS = 10_000;
 /** WhatsApp counts a number's throughput over a second: refusals within one are one episode. */
 const THROTTLE_EPISODE_MS = 1_000;
+/** The share of a second's sends refused that means the number is over its limit, not jittering. */
+const REFUSED_SHARE = 0.2;
+const MIN_REFUSALS = 3;
+/** How long the number waits after a cut when Meta names no wait: its one-second window empties. */
+const CUT_PAUSE_MS = 1_000;
 /** The share of the rate actually used (see above). */
 const HEADROOM = 0.97;
 const HOUR_MS = 3_600_000;
@@ -184,26 +193,56 @@ export async function reserveSlots(
   throw new Error('The number’s pace item stayed contended');
 }
 
+/** A 130429 (or another throttling answer) for one message of the number. */
+export interface Refusal {
+  /** The wait Meta named (Retry-After), if it named one: no send of the number goes before it. */
+  retryAfterMs?: number | undefined;
+}
+
 /**
- * WhatsApp answered 130429: the number's factor drops by a tenth (from what it has recovered
- * to), and no slot is given before `retryAfterMs` from now. Sends refused within one throttling
- * window are one episode, cut once: the sends in flight when the number hit its limit are all
- * refused together, and cutting once for each would take the rate to its floor for one burst.
+ * Counts a refusal in the number's current second of refusals and, when that second reaches the
+ * share of refusals that means the number is over its limit, cuts the factor by a tenth (from what
+ * it has recovered to) and holds the number's sends for a second. The cut happens once a second,
+ * by the worker whose refusal reached the threshold: the sends in flight when the number hit its
+ * limit are all refused together, and cutting for each would take the rate to its floor.
  */
-export async function slowDown(store: CampaignPaceStore, pace: PaceKey, retryAfterMs: number, now = Date.now()) {
+export async function slowDown(store: CampaignPaceStore, pace: PaceKey, refusal: Refusal, now = Date.now()) {
   const { tenantId, phoneNumberId } = pace;
   const { data } = await store.entities.campaignPace.get({ tenantId, phoneNumberId }).go({ consistent: true });
-  const nextAt = Math.max(data?.nextAt ?? 0, now + retryAfterMs);
-  const sameEpisode = data?.throttledAt !== undefined && now - data.throttledAt < THROTTLE_EPISODE_MS;
-  if (sameEpisode) {
-    await store.entities.campaignPace.update({ tenantId, phoneNumberId }).set({ nextAt }).go({ response: 'none' });
+  const factor = factorAt(data ?? {}, now);
+  const threshold = Math.max(MIN_REFUSALS, Math.ceil(rateOf(data ?? undefined, pace) * factor * REFUSED_SHARE));
+  let refusals = 1;
+  if (data?.episodeAt !== undefined && now - data.episodeAt < THROTTLE_EPISODE_MS) {
+    const { data: counted } = await store.entities.campaignPace
+      .update({ tenantId, phoneNumberId })
+      .add({ refusals: 1 })
+      .go({ response: 'updated_new' });
+    refusals = counted.refusals ?? 1;
+  } else {
+    // A new second of refusals (two workers opening it at once lose one count: harmless).
+    await store.entities.campaignPace
+      .update({ tenantId, phoneNumberId })
+      .set({ episodeAt: now, refusals: 1 })
+      .add({ nextAt: 0 })
+      .go({ response: 'none' });
+  }
+  const waitUntil = refusal.retryAfterMs ? now + refusal.retryAfterMs : undefined;
+  if (refusals !== threshold) {
+    if (waitUntil !== undefined && waitUntil > (data?.nextAt ?? 0)) {
+      await store.entities.campaignPace
+        .update({ tenantId, phoneNumberId })
+        .set({ nextAt: waitUntil })
+        .go({ response: 'none' });
+    }
     return;
   }
-  const factor = Math.max(MIN_FACTOR, factorAt(data ?? {}, now) * DECREASE);
-  // Last writer wins: two workers opening an episode at once each cut by a tenth from the same value.
   await store.entities.campaignPace
     .update({ tenantId, phoneNumberId })
-    .set({ factor, throttledAt: now, nextAt })
+    .set({
+      factor: Math.max(MIN_FACTOR, factor * DECREASE),
+      throttledAt: now,
+      nextAt: Math.max(data?.nextAt ?? 0, waitUntil ?? now + CUT_PAUSE_MS),
+    })
     .go({ response: 'none' });
 }
 
@@ -225,7 +264,7 @@ export function dailyLimitOf(messagingLimit: string | undefined): number {
 const hourOf = (ms: number) => String(Math.floor(ms / HOUR_MS) * HOUR_MS).padStart(15, '0');
 
 /**
- * Takes up to `wanted` of the number's daily tier: how many may be sent now, and when the next
+ * Takes up to `wanted` of the business's daily tier: how many may be sent now, and when the next
  * one may, if fewer than wanted (the oldest bucket of the window leaving it). One Query of the
  * day's buckets and one conditional ADD on this hour's.
  */
@@ -238,12 +277,12 @@ export async function takeTier(
 ): Promise<{ granted: number; nextAt?: number }> {
   if (wanted <= 0) return { granted: 0 };
   if (limit === Number.POSITIVE_INFINITY) return { granted: wanted };
-  const { tenantId, phoneNumberId } = pace;
+  const { tenantId } = pace;
   const current = hourOf(now);
   const from = hourOf(now - (WINDOW_HOURS - 1) * HOUR_MS);
   for (let attempt = 0; attempt < 10; attempt++) {
     const { data } = await store.entities.campaignTier.query
-      .byNumber({ tenantId, phoneNumberId })
+      .byHour({ tenantId })
       .between({ hour: from }, { hour: current })
       .go({ pages: 'all', consistent: true });
     const earlier = data.filter((bucket) => bucket.hour !== current);
@@ -255,7 +294,7 @@ export async function takeTier(
     const mine = data.find((bucket) => bucket.hour === current)?.count ?? 0;
     try {
       await store.entities.campaignTier
-        .update({ tenantId, phoneNumberId, hour: current })
+        .update({ tenantId, hour: current })
         .add({ count: granted })
         .set({ expiresAt: Math.floor((now + 2 * WINDOW_HOURS * HOUR_MS) / 1000) })
         .where((attr, { eq, notExists }) =>
@@ -271,11 +310,11 @@ export async function takeTier(
   return { granted: 0, nextAt: now + 1_000 };
 }
 
-/** Gives back tier that was taken for sends that did not happen (released, refused before sending). */
+/** Gives back tier taken for customers not reached (released, refused before sending) or already counted today. */
 export async function returnTier(store: CampaignPaceStore, pace: PaceKey, count: number, takenAt: number) {
   if (count <= 0) return;
   await store.entities.campaignTier
-    .update({ tenantId: pace.tenantId, phoneNumberId: pace.phoneNumberId, hour: hourOf(takenAt) })
+    .update({ tenantId: pace.tenantId, hour: hourOf(takenAt) })
     .add({ count: -count })
     .go({ response: 'none' });
 }

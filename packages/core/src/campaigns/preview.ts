@@ -1,11 +1,12 @@
 import type { CampaignAudience } from '@asistone/contract/campaign-audience';
 import type { CampaignPreviewAnswer, CampaignPreviewRecipient } from '@asistone/contract/campaigns';
 import { campaignTemplate } from '@asistone/contract/campaigns';
-import type { TenantKeys } from '../platform/crypto/keyring.js';
+import { openOrUndefined } from '../platform/crypto/keyring.js';
 import { ValidationError } from '../platform/errors.js';
 import { audiencePages } from './audience.js';
 import { type CampaignsDeps, requireCampaign } from './campaigns.js';
 import { BATCH_SIZE, eligibilityOfBatch } from './eligibility.js';
+import { listColumnsOf } from './list-columns.js';
 import { maskPhone } from './phone-mask.js';
 import { bodyParameters, EmptyVariableError, renderBody } from './render.js';
 import { campaignSettingsOf } from './settings.js';
@@ -20,15 +21,6 @@ import { checkedTemplate } from './templates.js';
 
 /** Contacts read at most while looking for eligible ones (a preview answers while the merchant waits). */
 const SCAN_LIMIT = 2_000;
-
-function openOr(keys: TenantKeys, entity: string, field: string, itemKey: string, sealed: string | undefined) {
-  if (sealed === undefined) return null;
-  try {
-    return keys.open(entity, field, itemKey, sealed);
-  } catch {
-    return null;
-  }
-}
 
 /** The first `count` eligible contact ids of the audience. */
 async function firstEligible(
@@ -56,37 +48,6 @@ async function firstEligible(
   return found;
 }
 
-/** Each contact's columns from the first chosen list that has them (the list the fan-out counts them with). */
-async function columnsOf(
-  deps: CampaignsDeps,
-  keys: TenantKeys,
-  tenantId: string,
-  audience: CampaignAudience,
-  contactIds: readonly string[],
-) {
-  const columns = new Map<string, Record<string, string>>();
-  if (audience.kind !== 'lists' || contactIds.length === 0) return columns;
-  let left = [...contactIds];
-  for (const listId of audience.listIds) {
-    if (left.length === 0) break;
-    const { data } = await deps.store.entities.campaignListMember
-      .get(left.map((contactId) => ({ tenantId, listId, contactId })))
-      .go({ attributes: ['contactId', 'fields'] });
-    for (const member of data) {
-      const opened = openOr(keys, 'campaignListMember', 'fields', `${listId}:${member.contactId}`, member.fields);
-      let fields: Record<string, string> = {};
-      try {
-        fields = opened ? (JSON.parse(opened) as Record<string, string>) : {};
-      } catch {
-        fields = {};
-      }
-      columns.set(member.contactId, fields);
-    }
-    left = left.filter((contactId) => !columns.has(contactId));
-  }
-  return columns;
-}
-
 export async function previewCampaign(
   deps: CampaignsDeps,
   tenantId: string,
@@ -106,11 +67,11 @@ export async function previewCampaign(
       ? await deps.store.entities.contact.get(ids.map((contactId) => ({ tenantId, contactId }))).go()
       : { data: [] };
   const byId = new Map(contacts.map((contact) => [contact.contactId, contact]));
-  const columns = await columnsOf(deps, keys, tenantId, audience, ids);
+  const columns = await listColumnsOf(deps.store, keys, tenantId, audience, ids);
   const recipients = ids.map((contactId): CampaignPreviewRecipient => {
     const contact = byId.get(contactId);
-    const phone = openOr(keys, 'contact', 'phone', contactId, contact?.phone);
-    const name = openOr(keys, 'contact', 'name', contactId, contact?.name);
+    const phone = openOrUndefined(keys, 'contact', 'phone', contactId, contact?.phone);
+    const name = openOrUndefined(keys, 'contact', 'name', contactId, contact?.name) ?? null;
     const base = { contactId, phone: phone ? maskPhone(phone) : null, name };
     try {
       const parameters = bodyParameters(template, { name: name ?? undefined, columns: columns.get(contactId) });

@@ -10,8 +10,12 @@ import { GraphError } from '../channels/meta/graph-errors.js';
  */
 
 export type CampaignErrorAction =
-  /** Too fast for the number: give the recipient back, slow the number down, try again shortly. */
-  | { kind: 'throttled'; retryAfterMs: number }
+  /**
+   * Too fast for the number: give the recipient back and try it again after `retryAfterMs`; the
+   * number slows down when refusals persist. `toldByMeta`: Meta named the wait (Retry-After), so
+   * no message of the number goes before it.
+   */
+  | { kind: 'throttled'; retryAfterMs: number; toldByMeta: boolean }
   /** Too many messages to this one customer just now: try this recipient again later. */
   | { kind: 'retry-later'; delayMs: number }
   /** WhatsApp or the network failed on its side, with an answer: try again later, a few times. */
@@ -60,9 +64,7 @@ export function campaignErrorAction(error: unknown, attempts: number): CampaignE
   const { status, code } = error;
   if (status === 0) return { kind: 'unknown' };
   if (code !== undefined) {
-    if (THROTTLED.has(code)) {
-      return { kind: 'throttled', retryAfterMs: (error.retryAfterSeconds ?? 0) * 1000 || THROTTLE_WAIT_MS };
-    }
+    if (THROTTLED.has(code)) return throttled(error);
     if (code === PAIR_RATE_LIMIT) return { kind: 'retry-later', delayMs: pairDelayMs(attempts) };
     if (code === MARKETING_LIMIT) return { kind: 'failed', refundTouch: false, withdrawal: false };
     if (UNDELIVERABLE.has(code)) return { kind: 'failed', refundTouch: true, withdrawal: false };
@@ -74,10 +76,14 @@ export function campaignErrorAction(error: unknown, attempts: number): CampaignE
     if (SERVER.has(code)) return { kind: 'server', delayMs: SERVER_RETRY_MS };
   }
   if (status === 401) return { kind: 'pause-account', reason: 'auth' };
-  if (status === 429)
-    return { kind: 'throttled', retryAfterMs: (error.retryAfterSeconds ?? 0) * 1000 || THROTTLE_WAIT_MS };
+  if (status === 429) return throttled(error);
   if (status >= 500) return { kind: 'server', delayMs: SERVER_RETRY_MS };
   // Any other refusal names something wrong with this message (a parameter, the template's
   // language): it is not sent, and sending it again would be refused the same way.
   return { kind: 'failed', refundTouch: true, withdrawal: false };
+}
+
+function throttled(error: GraphError): CampaignErrorAction {
+  const told = (error.retryAfterSeconds ?? 0) * 1000;
+  return { kind: 'throttled', retryAfterMs: told || THROTTLE_WAIT_MS, toldByMeta: told > 0 };
 }

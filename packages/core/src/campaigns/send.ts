@@ -11,15 +11,16 @@ import type { AuditStore } from '../audit/records.js';
 import type { GraphClient } from '../channels/meta/graph.js';
 import { GraphError } from '../channels/meta/graph-errors.js';
 import { recordConsent } from '../inbox/consent.js';
-import type { TenantKeyring, TenantKeys } from '../platform/crypto/keyring.js';
+import { openOrUndefined, type TenantKeyring, type TenantKeys } from '../platform/crypto/keyring.js';
 import type { Producer } from '../platform/queue/producer.js';
 import { isConditionFailure } from '../platform/store/service.js';
 import { openChannelToken } from '../tenancy/tenants.js';
 import type { AudienceStore } from './audience.js';
 import type { CampaignStore } from './campaign-records.js';
-import { countTransition } from './counts.js';
+import { CountTally } from './counts.js';
 import { eligibilityOfBatch } from './eligibility.js';
 import { transitionCampaign } from './lifecycle.js';
+import { listColumnsOf } from './list-columns.js';
 import {
   type CampaignPaceStore,
   dailyLimitOf,
@@ -30,9 +31,11 @@ import {
   takeTier,
 } from './pace.js';
 import { campaignErrorAction } from './provider-errors.js';
+import { claim, fail, move, recordSent, release } from './recipient-moves.js';
 import { bodyParameters, EmptyVariableError } from './render.js';
 import { CAMPAIGN_SCHEDULER_SCHEDULE, CAMPAIGN_SEND_QUEUE, type CampaignSendMessage } from './send-queues.js';
 import { campaignSettingsOf } from './settings.js';
+import { countedToday, refundTouch, takeTouch } from './touch.js';
 
 /**
  * The send step: one batch of a campaign's recipients sent at the number's pace.
@@ -98,15 +101,6 @@ type Recipient = {
   attempts?: number | undefined;
 };
 
-function openOr(keys: TenantKeys, entity: string, field: string, id: string, sealed: string | undefined) {
-  if (!sealed) return undefined;
-  try {
-    return keys.open(entity, field, id, sealed);
-  } catch {
-    return undefined;
-  }
-}
-
 export async function sendBatch(deps: SendDeps, message: CampaignSendMessage): Promise<SendResult> {
   const { store, log } = deps;
   const { tenantId, campaignId, batch } = message;
@@ -141,7 +135,10 @@ export async function sendBatch(deps: SendDeps, message: CampaignSendMessage): P
 
   const { settings } = await campaignSettingsOf(store, tenantId);
   pace.rate = settings.sendRate;
-  const capWindowMs = settings.frequencyCap.days * DAY_MS;
+  const cap = { max: settings.frequencyCap.max, windowMs: settings.frequencyCap.days * DAY_MS };
+  const ids = (contactId: string) => ({ tenantId, campaignId, contactId });
+  // The batch's changes are counted together, once per block of sends (see CountTally).
+  const tally = new CountTally(store, tenantId, campaignId);
   // Checked again now: a STOP, a restriction or another campaign's message since the fan-out wins.
   const answers = await eligibilityOfBatch(
     { store, keys },
@@ -149,24 +146,27 @@ export async function sendBatch(deps: SendDeps, message: CampaignSendMessage): P
     due.map((r) => r.contactId),
   );
   const eligible: Recipient[] = [];
+  // Customers a campaign reached today already count in the daily tier: only new ones take it.
+  const reachedToday = new Set<string>();
   for (const [index, recipient] of due.entries()) {
     const answer = answers[index];
     if (answer?.ok) {
       eligible.push(recipient);
+      if (answer.reachedToday) reachedToday.add(recipient.contactId);
       continue;
     }
-    if (
-      await move(store, tenantId, campaignId, recipient.contactId, 'queued', 'skipped', { skipReason: answer?.reason })
-    ) {
+    if (await move(store, tally, ids(recipient.contactId), 'queued', 'skipped', { skipReason: answer?.reason })) {
       result.skipped++;
     }
   }
 
-  // The daily tier: those beyond it wait for the window to free up.
-  const tier = await takeTier(store, pace, dailyLimitOf(channel.messagingLimit), eligible.length, at);
+  // The daily tier: new customers beyond it wait for the window to free up.
+  const fresh = eligible.filter((recipient) => !reachedToday.has(recipient.contactId));
+  const tier = await takeTier(store, pace, dailyLimitOf(channel.messagingLimit), fresh.length, at);
   const tierTakenAt = at;
-  const toSend = eligible.slice(0, tier.granted);
-  for (const recipient of eligible.slice(tier.granted)) {
+  const waiting = new Set(fresh.slice(tier.granted));
+  const toSend = eligible.filter((recipient) => !waiting.has(recipient));
+  for (const recipient of waiting) {
     await store.entities.campaignRecipient
       .patch({ tenantId, campaignId, contactId: recipient.contactId })
       .set({ notBefore: tier.nextAt })
@@ -187,18 +187,29 @@ export async function sendBatch(deps: SendDeps, message: CampaignSendMessage): P
   const sendOne = async (recipient: Recipient, slotAt: number) => {
     const { contactId } = recipient;
     const attempts = (recipient.attempts ?? 0) + 1;
-    if (!(await claim(store, tenantId, campaignId, contactId, attempts, slotAt))) {
-      unsentTier++;
+    let usesTier = !reachedToday.has(contactId);
+    if (!(await claim(store, tally, ids(contactId), attempts, slotAt))) {
+      if (usesTier) unsentTier++;
       return;
     }
-    await countTransition(store, { tenantId, campaignId, from: 'queued', to: 'sending', at: slotAt });
-    if (!(await takeTouch(store, tenantId, contactId, settings.frequencyCap.max, capWindowMs, slotAt))) {
-      unsentTier++;
-      if (await move(store, tenantId, campaignId, contactId, 'sending', 'skipped', { skipReason: 'frequency-cap' })) {
+    const touch = await takeTouch(store, tenantId, contactId, cap, slotAt);
+    if (!touch) {
+      if (usesTier) unsentTier++;
+      if (await move(store, tally, ids(contactId), 'sending', 'skipped', { skipReason: 'frequency-cap' })) {
         result.skipped++;
       }
       return;
     }
+    // Another campaign reached the customer since the check: WhatsApp counts them once.
+    if (usesTier && countedToday(touch)) {
+      unsentTier++;
+      usesTier = false;
+    }
+    /** Not sent after all: the cap and the tier are given back. */
+    const giveBack = async () => {
+      if (usesTier) unsentTier++;
+      await refundTouch(store, tenantId, contactId, touch);
+    };
     const person = people.get(contactId);
     let parameters: string[];
     try {
@@ -206,10 +217,9 @@ export async function sendBatch(deps: SendDeps, message: CampaignSendMessage): P
       parameters = bodyParameters(template, { name: person.name, columns: person.columns });
     } catch (error) {
       if (!(error instanceof EmptyVariableError)) throw error;
-      unsentTier++;
-      await refundTouch(store, tenantId, contactId);
+      await giveBack();
       const title = person?.to ? error.message : 'No WhatsApp number to send to';
-      if (await fail(store, tenantId, campaignId, contactId, EMPTY_VARIABLE_CODE, title, slotAt)) result.failed++;
+      if (await fail(store, tally, ids(contactId), { code: EMPTY_VARIABLE_CODE, title }, slotAt)) result.failed++;
       return;
     }
     // Everything above is done ahead of the slot: only the call itself keeps to it.
@@ -221,23 +231,22 @@ export async function sendBatch(deps: SendDeps, message: CampaignSendMessage): P
         token,
         templateBody(template, person.to, parameters, campaignId, contactId),
       );
-      await recordSent(store, tenantId, campaignId, contactId, messageId, now());
+      await recordSent(store, tally, ids(contactId), messageId, now());
       result.sent++;
     } catch (error) {
       const action = campaignErrorAction(error, attempts);
       const code = error instanceof GraphError ? error.code : undefined;
       const title = error instanceof GraphError ? error.title.slice(0, 200) : 'error';
       const released = async (notBefore: number) => {
-        unsentTier++;
-        await refundTouch(store, tenantId, contactId);
-        if (await release(store, tenantId, campaignId, contactId, notBefore)) {
+        await giveBack();
+        if (await release(store, tally, ids(contactId), notBefore)) {
           result.waiting++;
           nextDue = Math.min(nextDue, notBefore);
         }
       };
       switch (action.kind) {
         case 'throttled':
-          await slowDown(store, pace, action.retryAfterMs, now());
+          await slowDown(store, pace, { retryAfterMs: action.toldByMeta ? action.retryAfterMs : undefined }, now());
           await released(now() + action.retryAfterMs);
           return;
         // The customer's pair limit or a failure on WhatsApp's side: a few more tries, later, then failed.
@@ -247,13 +256,13 @@ export async function sendBatch(deps: SendDeps, message: CampaignSendMessage): P
             await released(now() + action.delayMs);
             return;
           }
-          await refundTouch(store, tenantId, contactId);
-          if (await fail(store, tenantId, campaignId, contactId, code ?? 0, title, now())) result.failed++;
+          await refundTouch(store, tenantId, contactId, touch);
+          if (await fail(store, tally, ids(contactId), { code: code ?? 0, title }, now())) result.failed++;
           return;
         case 'failed':
-          if (action.refundTouch) await refundTouch(store, tenantId, contactId);
+          if (action.refundTouch) await refundTouch(store, tenantId, contactId, touch);
           if (action.withdrawal) await recordWithdrawal(store, keys, tenantId, campaignId, contactId, now());
-          if (await fail(store, tenantId, campaignId, contactId, code ?? 0, title, now())) result.failed++;
+          if (await fail(store, tally, ids(contactId), { code: code ?? 0, title }, now())) result.failed++;
           return;
         case 'pause-account':
           halted = true;
@@ -280,27 +289,31 @@ export async function sendBatch(deps: SendDeps, message: CampaignSendMessage): P
   };
 
   let index = 0;
-  while (index < toSend.length && !halted) {
-    if (timeLeft() < STOP_MARGIN_MS) break;
-    // Paused or cancelled by the merchant meanwhile: the rest waits (a resume queues it again).
-    const state = await currentCampaign(store, tenantId, campaignId);
-    if (state?.state !== 'sending') {
-      halted = true;
-      break;
+  try {
+    while (index < toSend.length && !halted) {
+      if (timeLeft() < STOP_MARGIN_MS) break;
+      // Paused or cancelled by the merchant meanwhile: the rest waits (a resume queues it again).
+      const state = await currentCampaign(store, tenantId, campaignId);
+      if (state?.state !== 'sending') {
+        halted = true;
+        break;
+      }
+      const [block] = await Promise.all([reserveSlots(store, pace, toSend.length - index, now), tally.flush()]);
+      for (let i = 0; i < block.count && index < toSend.length && !halted; i++, index++) {
+        const slotAt = block.startAt + i * block.intervalMs;
+        // Started a little ahead: the claim and the checks take a few writes before the call.
+        const wait = slotAt - PREPARE_AHEAD_MS - now();
+        if (wait > 0) await sleep(wait);
+        while (inFlight.size >= MAX_IN_FLIGHT) await Promise.race(inFlight);
+        const work = sendOne(toSend[index] as Recipient, Math.max(slotAt, now())).finally(() => inFlight.delete(work));
+        inFlight.add(work);
+      }
     }
-    const block = await reserveSlots(store, pace, toSend.length - index, now);
-    for (let i = 0; i < block.count && index < toSend.length && !halted; i++, index++) {
-      const slotAt = block.startAt + i * block.intervalMs;
-      // Started a little ahead: the claim and the checks take a few writes before the call.
-      const wait = slotAt - PREPARE_AHEAD_MS - now();
-      if (wait > 0) await sleep(wait);
-      while (inFlight.size >= MAX_IN_FLIGHT) await Promise.race(inFlight);
-      const work = sendOne(toSend[index] as Recipient, Math.max(slotAt, now())).finally(() => inFlight.delete(work));
-      inFlight.add(work);
-    }
+    await Promise.all(inFlight);
+  } finally {
+    await tally.flush();
   }
-  await Promise.all(inFlight);
-  unsentTier += toSend.length - index;
+  unsentTier += toSend.slice(index).filter((recipient) => !reachedToday.has(recipient.contactId)).length;
   await returnTier(store, pace, unsentTier, tierTakenAt);
 
   if (halted) {
@@ -376,201 +389,19 @@ async function recipientsOf(
     .get(ids.map((contactId) => ({ tenantId, contactId })))
     .go({ attributes: ['contactId', 'phone', 'name'] });
   for (const contact of contacts) {
-    const phone = openOr(keys, 'contact', 'phone', contact.contactId, contact.phone);
+    const phone = openOrUndefined(keys, 'contact', 'phone', contact.contactId, contact.phone);
     people.set(contact.contactId, {
       to: phone?.replace(/^\+/, ''),
-      name: openOr(keys, 'contact', 'name', contact.contactId, contact.name),
+      name: openOrUndefined(keys, 'contact', 'name', contact.contactId, contact.name),
       columns: undefined,
     });
   }
-  if (audience.kind !== 'lists') return people;
-  let left = ids.filter((contactId) => people.has(contactId));
-  for (const listId of audience.listIds) {
-    if (left.length === 0) break;
-    const { data } = await deps.store.entities.campaignListMember
-      .get(left.map((contactId) => ({ tenantId, listId, contactId })))
-      .go({ attributes: ['contactId', 'fields'] });
-    for (const member of data) {
-      const opened = openOr(keys, 'campaignListMember', 'fields', `${listId}:${member.contactId}`, member.fields);
-      let columns: Record<string, string> = {};
-      try {
-        columns = opened ? (JSON.parse(opened) as Record<string, string>) : {};
-      } catch {
-        columns = {};
-      }
-      const person = people.get(member.contactId);
-      if (person) person.columns = columns;
-    }
-    const found = new Set(data.map((member) => member.contactId));
-    left = left.filter((contactId) => !found.has(contactId));
+  const columns = await listColumnsOf(deps.store, keys, tenantId, audience, [...people.keys()]);
+  for (const [contactId, fields] of columns) {
+    const person = people.get(contactId);
+    if (person) person.columns = fields;
   }
   return people;
-}
-
-/** `queued` → `sending`, once: false when someone else claimed it (or it is no longer queued). */
-async function claim(
-  store: SendStore,
-  tenantId: string,
-  campaignId: string,
-  contactId: string,
-  attempts: number,
-  at: number,
-) {
-  try {
-    await store.entities.campaignRecipient
-      .patch({ tenantId, campaignId, contactId })
-      .set({ state: 'sending', claimedAt: at, attempts })
-      .where((attr, { eq }) => eq(attr.state, 'queued'))
-      .go({ response: 'none' });
-    return true;
-  } catch (error) {
-    if (isConditionFailure(error)) return false;
-    throw error;
-  }
-}
-
-/** Moves a recipient from one state to another with one conditional write, and counts it if it moved. */
-async function move(
-  store: SendStore,
-  tenantId: string,
-  campaignId: string,
-  contactId: string,
-  from: RecipientState,
-  to: RecipientState,
-  fields: { skipReason?: import('./eligibility.js').SkipReason | undefined; notBefore?: number } = {},
-  at = Date.now(),
-): Promise<boolean> {
-  try {
-    await store.entities.campaignRecipient
-      .patch({ tenantId, campaignId, contactId })
-      .set({
-        state: to,
-        ...(fields.skipReason && { skipReason: fields.skipReason }),
-        ...(fields.notBefore !== undefined && { notBefore: fields.notBefore }),
-      })
-      .where((attr, { eq }) => eq(attr.state, from))
-      .go({ response: 'none' });
-  } catch (error) {
-    if (isConditionFailure(error)) return false;
-    throw error;
-  }
-  await countTransition(store, { tenantId, campaignId, from, to, at });
-  return true;
-}
-
-/** Back to `queued`, due at `notBefore`: only when nothing was sent. */
-const release = (store: SendStore, tenantId: string, campaignId: string, contactId: string, notBefore: number) =>
-  move(store, tenantId, campaignId, contactId, 'sending', 'queued', { notBefore });
-
-async function fail(
-  store: SendStore,
-  tenantId: string,
-  campaignId: string,
-  contactId: string,
-  code: number,
-  title: string,
-  at: number,
-): Promise<boolean> {
-  try {
-    await store.entities.campaignRecipient
-      .patch({ tenantId, campaignId, contactId })
-      .set({ state: 'failed', failureCode: code, failureTitle: title, failedAt: at })
-      .where((attr, { eq }) => eq(attr.state, 'sending'))
-      .go({ response: 'none' });
-  } catch (error) {
-    if (isConditionFailure(error)) return false;
-    throw error;
-  }
-  await countTransition(store, {
-    tenantId,
-    campaignId,
-    from: 'sending',
-    to: 'failed',
-    at,
-    failureCode: code,
-    failureTitle: title,
-  });
-  return true;
-}
-
-/**
- * `sending` → `sent` with the message id. A status webhook may have moved it further already
- * (its callback data can arrive before this write): then only the id and time are added, and it
- * was counted by the status.
- */
-async function recordSent(
-  store: SendStore,
-  tenantId: string,
-  campaignId: string,
-  contactId: string,
-  wamid: string,
-  at: number,
-) {
-  try {
-    await store.entities.campaignRecipient
-      .patch({ tenantId, campaignId, contactId })
-      .set({ state: 'sent', wamid, sentAt: at })
-      .where((attr, { eq }) => eq(attr.state, 'sending'))
-      .go({ response: 'none' });
-  } catch (error) {
-    if (!isConditionFailure(error)) throw error;
-    await store.entities.campaignRecipient
-      .patch({ tenantId, campaignId, contactId })
-      .set({ wamid, sentAt: at })
-      .go({ response: 'none' });
-    return;
-  }
-  await countTransition(store, { tenantId, campaignId, from: 'sending', to: 'sent', at });
-}
-
-/**
- * Takes one of the contact's campaign messages in the frequency-cap window (a fixed window from
- * the first message), with a conditional write: false when the cap is reached, whoever took it.
- */
-async function takeTouch(
-  store: SendStore,
-  tenantId: string,
-  contactId: string,
-  max: number,
-  windowMs: number,
-  at: number,
-) {
-  const windowFrom = at - windowMs;
-  try {
-    // Within the current window and under the cap: one more.
-    await store.entities.campaignTouch
-      .patch({ tenantId, contactId })
-      .add({ count: 1 })
-      .set({ lastSentAt: at })
-      .where((attr, { gt, lt }) => `${gt(attr.windowStart, windowFrom)} AND ${lt(attr.count, max)}`)
-      .go({ response: 'none' });
-    return true;
-  } catch (error) {
-    if (!isConditionFailure(error)) throw error;
-  }
-  try {
-    // None yet, or the window is over: a new window starts with this message.
-    await store.entities.campaignTouch
-      .upsert({ tenantId, contactId, windowStart: at, count: 1, lastSentAt: at })
-      .where((attr, { notExists, lte }) => `${notExists(attr.windowStart)} OR ${lte(attr.windowStart, windowFrom)}`)
-      .go({ response: 'none' });
-    return true;
-  } catch (error) {
-    if (isConditionFailure(error)) return false;
-    throw error;
-  }
-}
-
-/** Gives the touch back for a message that was not delivered for good (or never sent). */
-async function refundTouch(store: SendStore, tenantId: string, contactId: string) {
-  await store.entities.campaignTouch
-    .patch({ tenantId, contactId })
-    .add({ count: -1 })
-    .where((attr, { gt }) => gt(attr.count, 0))
-    .go({ response: 'none' })
-    .catch((error: unknown) => {
-      if (!isConditionFailure(error)) throw error;
-    });
 }
 
 /** 131050: the customer stopped the business's marketing on WhatsApp; the ledger records the withdrawal. */

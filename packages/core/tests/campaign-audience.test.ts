@@ -186,7 +186,11 @@ describe('Shopify consent', () => {
 
     const ctx = { tenantId: SHOP.tenantId, settings: DEFAULT_CAMPAIGN_SETTINGS, now: NOW };
     const eligibility = { store, keys };
-    expect(await eligibilityOf(eligibility, ctx, ids.shopifyUk)).toEqual({ ok: true, reachedToday: false });
+    expect(await eligibilityOf(eligibility, ctx, ids.shopifyUk)).toEqual({
+      ok: true,
+      reachedToday: false,
+      phone: '+447700900123',
+    });
     // Shopify says nothing of İYS: a Turkish number needs it when the business attests.
     expect(await eligibilityOf(eligibility, ctx, ids.shopifyTr)).toEqual({ ok: false, reason: 'no-iys-consent' });
   });

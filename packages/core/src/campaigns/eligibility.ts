@@ -25,8 +25,12 @@ export { SKIP_REASONS, type SkipReason };
 /**
  * `reachedToday`: a campaign message reached the contact in the last 24 hours, so WhatsApp
  * already counts the customer in the business's daily tier (it counts unique customers).
+ * `phone` (E.164) and, when asked for, `name` come opened: whoever sends or previews the message
+ * needs them and need not read the contact again.
  */
-export type Eligibility = { ok: true; reachedToday: boolean } | { ok: false; reason: SkipReason };
+export type Eligibility =
+  | { ok: true; reachedToday: boolean; phone: string; name?: string | undefined }
+  | { ok: false; reason: SkipReason };
 
 export interface EligibilityDeps {
   store: InboxStore & CampaignSettingsStore;
@@ -38,6 +42,8 @@ export interface EligibilityContext {
   settings: CampaignSettings;
   /** ms */
   now: number;
+  /** Also open each eligible contact's name (the send step and the preview address people by it). */
+  names?: boolean;
 }
 
 const DAY_MS = 86_400_000;
@@ -74,7 +80,7 @@ export async function eligibilityOfBatch(
   if (contactIds.length > BATCH_SIZE) throw new Error(`At most ${BATCH_SIZE} contacts per batch`);
   if (contactIds.length === 0) return [];
   const { store, keys } = deps;
-  const { tenantId, settings, now } = ctx;
+  const { tenantId, settings, now, names = false } = ctx;
   const ids = contactIds.map((contactId) => ({ tenantId, contactId }));
   const go = { consistent: true, unprocessed: 'item' } as const;
   const [contacts, states, touches] = await Promise.all([
@@ -82,7 +88,7 @@ export async function eligibilityOfBatch(
       async (batch) =>
         store.entities.contact
           .get(batch as { tenantId: string; contactId: string }[])
-          .go({ ...go, attributes: ['contactId', 'phone', 'restricted'] }),
+          .go({ ...go, attributes: ['contactId', 'phone', 'restricted', ...(names ? (['name'] as const) : [])] }),
       ids,
     ),
     batchRead(
@@ -119,7 +125,12 @@ export async function eligibilityOfBatch(
     if (touch && touch.windowStart + capWindowMs > now && touch.count >= settings.frequencyCap.max) {
       return { ok: false, reason: 'frequency-cap' };
     }
-    return { ok: true, reachedToday: touch?.lastSentAt !== undefined && now - touch.lastSentAt < DAY_MS };
+    return {
+      ok: true,
+      reachedToday: touch?.lastSentAt !== undefined && now - touch.lastSentAt < DAY_MS,
+      phone,
+      ...(names && { name: openOrUndefined(keys, 'contact', 'name', contactId, contact.name) }),
+    };
   });
 }
 

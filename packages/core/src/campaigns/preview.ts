@@ -1,7 +1,6 @@
 import type { CampaignAudience } from '@asistone/contract/campaign-audience';
 import type { CampaignPreviewAnswer, CampaignPreviewRecipient } from '@asistone/contract/campaigns';
 import { campaignTemplate } from '@asistone/contract/campaigns';
-import { openOrUndefined } from '../platform/crypto/keyring.js';
 import { ValidationError } from '../platform/errors.js';
 import { audiencePages } from './audience.js';
 import { type CampaignsDeps, requireCampaign } from './campaigns.js';
@@ -22,7 +21,7 @@ import { checkedTemplate } from './templates.js';
 /** Contacts read at most while looking for eligible ones (a preview answers while the merchant waits). */
 const SCAN_LIMIT = 2_000;
 
-/** The first `count` eligible contact ids of the audience. */
+/** The first `count` eligible contacts of the audience, with their numbers and names opened. */
 async function firstEligible(
   deps: CampaignsDeps,
   tenantId: string,
@@ -32,15 +31,20 @@ async function firstEligible(
 ) {
   const { settings } = await campaignSettingsOf(deps.store, tenantId);
   const keys = await deps.keyring.forTenant(tenantId);
-  const found: string[] = [];
+  const found: { contactId: string; phone: string; name: string | undefined }[] = [];
   let scanned = 0;
   for await (const page of audiencePages(deps, tenantId, audience)) {
     for (let i = 0; i < page.length && found.length < count && scanned < SCAN_LIMIT; i += BATCH_SIZE) {
       const batch = page.slice(i, i + BATCH_SIZE);
       scanned += batch.length;
-      const answers = await eligibilityOfBatch({ store: deps.store, keys }, { tenantId, settings, now }, batch);
+      const answers = await eligibilityOfBatch(
+        { store: deps.store, keys },
+        { tenantId, settings, now, names: true },
+        batch,
+      );
       answers.forEach((answer, index) => {
-        if (answer.ok && found.length < count) found.push(batch[index] as string);
+        if (!answer.ok || found.length >= count) return;
+        found.push({ contactId: batch[index] as string, phone: answer.phone, name: answer.name });
       });
     }
     if (found.length >= count || scanned >= SCAN_LIMIT) break;
@@ -61,20 +65,18 @@ export async function previewCampaign(
   const template = campaignTemplate.parse(JSON.parse(keys.open('campaign', 'template', campaignId, item.template)));
   const { body } = await checkedTemplate(deps.store, tenantId, item.channelId, template);
   const audience = item.audience as CampaignAudience;
-  const ids = await firstEligible(deps, tenantId, audience, count, now);
-  const { data: contacts } =
-    ids.length > 0
-      ? await deps.store.entities.contact.get(ids.map((contactId) => ({ tenantId, contactId }))).go()
-      : { data: [] };
-  const byId = new Map(contacts.map((contact) => [contact.contactId, contact]));
-  const columns = await listColumnsOf(deps.store, keys, tenantId, audience, ids);
-  const recipients = ids.map((contactId): CampaignPreviewRecipient => {
-    const contact = byId.get(contactId);
-    const phone = openOrUndefined(keys, 'contact', 'phone', contactId, contact?.phone);
-    const name = openOrUndefined(keys, 'contact', 'name', contactId, contact?.name) ?? null;
-    const base = { contactId, phone: phone ? maskPhone(phone) : null, name };
+  const people = await firstEligible(deps, tenantId, audience, count, now);
+  const columns = await listColumnsOf(
+    deps.store,
+    keys,
+    tenantId,
+    audience,
+    people.map((person) => person.contactId),
+  );
+  const recipients = people.map(({ contactId, phone, name }): CampaignPreviewRecipient => {
+    const base = { contactId, phone: maskPhone(phone), name: name ?? null };
     try {
-      const parameters = bodyParameters(template, { name: name ?? undefined, columns: columns.get(contactId) });
+      const parameters = bodyParameters(template, { name, columns: columns.get(contactId) });
       return { ...base, text: renderBody(body, parameters), emptyVariable: null };
     } catch (error) {
       if (error instanceof EmptyVariableError) return { ...base, text: null, emptyVariable: error.variable };

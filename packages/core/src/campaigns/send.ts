@@ -11,7 +11,7 @@ import type { AuditStore } from '../audit/records.js';
 import type { GraphClient } from '../channels/meta/graph.js';
 import { GraphError } from '../channels/meta/graph-errors.js';
 import { recordConsent } from '../inbox/consent.js';
-import { openOrUndefined, type TenantKeyring, type TenantKeys } from '../platform/crypto/keyring.js';
+import type { TenantKeyring, TenantKeys } from '../platform/crypto/keyring.js';
 import type { Producer } from '../platform/queue/producer.js';
 import { isConditionFailure } from '../platform/store/service.js';
 import { openChannelToken } from '../tenancy/tenants.js';
@@ -94,6 +94,15 @@ const DAY_MS = 86_400_000;
 /** Our own failure code for a message never sent because a variable had no value (WhatsApp's codes are positive). */
 export const EMPTY_VARIABLE_CODE = 0;
 
+/** Who a message goes to, from the eligibility check: the contact is not read twice. */
+interface Person {
+  /** wa_id: the E.164 number without '+'. */
+  to: string;
+  name: string | undefined;
+  /** The list file's columns, for a list audience. */
+  columns: Record<string, string> | undefined;
+}
+
 type Recipient = {
   contactId: string;
   state: RecipientState;
@@ -142,17 +151,19 @@ export async function sendBatch(deps: SendDeps, message: CampaignSendMessage): P
   // Checked again now: a STOP, a restriction or another campaign's message since the fan-out wins.
   const answers = await eligibilityOfBatch(
     { store, keys },
-    { tenantId, settings, now: at },
+    { tenantId, settings, now: at, names: true },
     due.map((r) => r.contactId),
   );
   const eligible: Recipient[] = [];
   // Customers a campaign reached today already count in the daily tier: only new ones take it.
   const reachedToday = new Set<string>();
+  const people = new Map<string, Person>();
   for (const [index, recipient] of due.entries()) {
     const answer = answers[index];
     if (answer?.ok) {
       eligible.push(recipient);
       if (answer.reachedToday) reachedToday.add(recipient.contactId);
+      people.set(recipient.contactId, { to: answer.phone.replace(/^\+/, ''), name: answer.name, columns: undefined });
       continue;
     }
     if (await move(store, tally, ids(recipient.contactId), 'queued', 'skipped', { skipReason: answer?.reason })) {
@@ -179,7 +190,17 @@ export async function sendBatch(deps: SendDeps, message: CampaignSendMessage): P
     nextDue = Math.min(nextDue, tier.nextAt ?? at + 60_000);
   }
 
-  const people = await recipientsOf(deps, keys, tenantId, campaign.audience as CampaignAudience, toSend);
+  const columns = await listColumnsOf(
+    store,
+    keys,
+    tenantId,
+    campaign.audience as CampaignAudience,
+    toSend.map((recipient) => recipient.contactId),
+  );
+  for (const [contactId, fields] of columns) {
+    const person = people.get(contactId);
+    if (person) person.columns = fields;
+  }
   let halted = false;
   let unsentTier = 0;
   const inFlight = new Set<Promise<void>>();
@@ -213,12 +234,12 @@ export async function sendBatch(deps: SendDeps, message: CampaignSendMessage): P
     const person = people.get(contactId);
     let parameters: string[];
     try {
-      if (!person?.to) throw new EmptyVariableError(0);
+      if (!person) throw new EmptyVariableError(0);
       parameters = bodyParameters(template, { name: person.name, columns: person.columns });
     } catch (error) {
       if (!(error instanceof EmptyVariableError)) throw error;
       await giveBack();
-      const title = person?.to ? error.message : 'No WhatsApp number to send to';
+      const title = person ? error.message : 'No WhatsApp number to send to';
       if (await fail(store, tally, ids(contactId), { code: EMPTY_VARIABLE_CODE, title }, slotAt)) result.failed++;
       return;
     }
@@ -365,43 +386,6 @@ export function templateBody(
     },
     biz_opaque_callback_data: `cmp1:${campaignId}:${contactId}`,
   };
-}
-
-interface Person {
-  /** wa_id: the E.164 number without '+'. */
-  to: string | undefined;
-  name: string | undefined;
-  columns: Record<string, string> | undefined;
-}
-
-/** Each recipient's number, name and (for a list audience) the file's columns, opened. */
-async function recipientsOf(
-  deps: SendDeps,
-  keys: TenantKeys,
-  tenantId: string,
-  audience: CampaignAudience,
-  recipients: readonly Recipient[],
-): Promise<Map<string, Person>> {
-  const people = new Map<string, Person>();
-  if (recipients.length === 0) return people;
-  const ids = recipients.map((recipient) => recipient.contactId);
-  const { data: contacts } = await deps.store.entities.contact
-    .get(ids.map((contactId) => ({ tenantId, contactId })))
-    .go({ attributes: ['contactId', 'phone', 'name'] });
-  for (const contact of contacts) {
-    const phone = openOrUndefined(keys, 'contact', 'phone', contact.contactId, contact.phone);
-    people.set(contact.contactId, {
-      to: phone?.replace(/^\+/, ''),
-      name: openOrUndefined(keys, 'contact', 'name', contact.contactId, contact.name),
-      columns: undefined,
-    });
-  }
-  const columns = await listColumnsOf(deps.store, keys, tenantId, audience, [...people.keys()]);
-  for (const [contactId, fields] of columns) {
-    const person = people.get(contactId);
-    if (person) person.columns = fields;
-  }
-  return people;
 }
 
 /** 131050: the customer stopped the business's marketing on WhatsApp; the ledger records the withdrawal. */

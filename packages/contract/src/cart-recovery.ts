@@ -1,0 +1,137 @@
+import * as z from 'zod';
+
+/**
+ * Abandoned-cart recovery. Shopify has no "abandoned" event: a checkout with contact details that
+ * was not completed within the business's delay is an abandoned cart. A business sets up to three
+ * steps (each after a delay, on one channel, in Turkish and English); each cart's status says what
+ * was sent, what was skipped and why, and whether the cart came back as an order. An optional
+ * random holdout of carts gets nothing, so the recovered revenue can be compared with what would
+ * have come back anyway.
+ */
+
+export const CART_CHANNELS = ['whatsapp', 'email', 'sms'] as const;
+export type CartChannel = (typeof CART_CHANNELS)[number];
+export const CART_LANGUAGES = ['tr', 'en'] as const;
+export type CartLanguage = (typeof CART_LANGUAGES)[number];
+/** What a step's wording may say about the cart; anything else in `{{…}}` is refused at save. */
+export const CART_PLACEHOLDERS = ['customer', 'items', 'total', 'link', 'shop'] as const;
+export type CartPlaceholder = (typeof CART_PLACEHOLDERS)[number];
+export const MAX_CART_STEPS = 3;
+
+const PLACEHOLDER = /\{\{\s*([a-z_]+)\s*\}\}/g;
+
+const wordingText = (max: number) =>
+  z
+    .string()
+    .trim()
+    .max(max)
+    .refine(
+      (text) =>
+        [...text.matchAll(PLACEHOLDER)].every((m) => (CART_PLACEHOLDERS as readonly string[]).includes(m[1] ?? '')),
+      { message: `Use only these placeholders: ${CART_PLACEHOLDERS.map((p) => `{{${p}}}`).join(', ')}` },
+    );
+
+/** One language's wording: the email's subject, and the text (the email's body and the SMS). */
+export const cartWording = z.object({
+  subject: wordingText(150).pipe(z.string().min(1, 'Enter a subject')),
+  text: wordingText(600).pipe(z.string().min(1, 'Enter the message')),
+});
+export type CartWording = z.output<typeof cartWording>;
+
+/** The approved WhatsApp template of a step, and which placeholder fills each of its variables. */
+export const cartTemplate = z.object({
+  name: z
+    .string()
+    .trim()
+    .regex(/^[a-z0-9_]{1,512}$/, 'A template name is lower-case letters, digits and _'),
+  language: z
+    .string()
+    .trim()
+    .regex(/^[a-z]{2,3}(_[A-Z]{2})?$/, 'A template language looks like tr or en_US'),
+  variables: z.array(z.enum(CART_PLACEHOLDERS)).max(10),
+});
+export type CartTemplate = z.output<typeof cartTemplate>;
+
+const clock = z.string().regex(/^([01][0-9]|2[0-3]):[0-5][0-9]$/, 'A time looks like 21:00');
+
+export const cartStep = z.object({
+  /** Minutes after the cart was found abandoned (the first step) or after the step before. */
+  afterMinutes: z
+    .number()
+    .int()
+    .min(0)
+    .max(7 * 24 * 60),
+  channel: z.enum(CART_CHANNELS),
+  wording: z.object({ tr: cartWording, en: cartWording }),
+  /** Needed for WhatsApp: a utility template, or a marketing one for customers who agreed to offers. */
+  whatsappTemplate: cartTemplate.nullable(),
+});
+export type CartStep = z.output<typeof cartStep>;
+
+/** `GET/PUT /businesses/:tenantId/cart-recovery/settings`, whole (the last save wins). */
+export const cartRecoverySettings = z
+  .object({
+    enabled: z.boolean(),
+    /** A checkout not completed this long after its last change is abandoned. */
+    delayMinutes: z
+      .number()
+      .int()
+      .min(15)
+      .max(7 * 24 * 60),
+    steps: z.array(cartStep).min(1).max(MAX_CART_STEPS),
+    /** No message between these times (the business's time zone, Türkiye); the step waits for the end. */
+    quietHours: z.object({ from: clock, to: clock }).nullable(),
+    /** Carts drawn at random to get nothing, for the lift: 0 (none) to 50 percent. */
+    holdoutPercent: z.number().int().min(0).max(50),
+    /** A cart not recovered this many days after it was abandoned is expired. */
+    expireAfterDays: z.number().int().min(1).max(30),
+  })
+  .refine((settings) => settings.steps.every((step) => step.channel !== 'whatsapp' || step.whatsappTemplate), {
+    message: 'A WhatsApp step needs an approved template',
+    path: ['steps'],
+  });
+export type CartRecoverySettings = z.output<typeof cartRecoverySettings>;
+export type CartRecoverySettingsBody = z.input<typeof cartRecoverySettings>;
+
+export const cartRecoverySettingsAnswer = z.object({
+  settings: cartRecoverySettings,
+  /** When they were last saved (ISO), or null: never saved, the defaults (off). */
+  updatedAt: z.string().nullable(),
+});
+export type CartRecoverySettingsAnswer = z.output<typeof cartRecoverySettingsAnswer>;
+
+/**
+ * A cart's status. `pending`: abandoned, its next step not yet due (or held back: `holdout`);
+ * `contacted`: at least one step sent; `recovered`: an order completed it; `expired`: the
+ * business's window passed (or Shopify deleted the checkout); `skipped`: nothing may be sent to
+ * this customer (the reason says why).
+ */
+export const CART_STATES = ['pending', 'contacted', 'recovered', 'expired', 'skipped'] as const;
+export type CartState = (typeof CART_STATES)[number];
+
+/** One step of one cart: sent on its channel, or skipped with the reason. */
+export const cartStepView = z.object({
+  step: z.number().int().min(1).max(MAX_CART_STEPS),
+  channel: z.enum(CART_CHANNELS),
+  outcome: z.enum(['sent', 'skipped']),
+  reason: z.string().nullable(),
+  at: z.string(),
+});
+export type CartStepView = z.output<typeof cartStepView>;
+
+/** What fills the placeholders of one cart's message. */
+export type CartValues = Record<CartPlaceholder, string>;
+
+/** The wording with its placeholders filled; a value missing leaves the placeholder empty. */
+export function renderCartText(text: string, values: Partial<CartValues>): string {
+  return text.replace(PLACEHOLDER, (_match, name: string) => values[name as CartPlaceholder] ?? '');
+}
+
+/** Sample values for the settings preview: never a real customer's. */
+export const CART_PREVIEW_VALUES: CartValues = {
+  customer: 'Ayşe Yılmaz',
+  items: '2 × Gül buketi, 1 × Vazo',
+  total: '629,49 TRY',
+  link: 'https://cicekci.example/checkouts/recover',
+  shop: 'Çiçekçi',
+};

@@ -6,12 +6,9 @@ import {
   renderNotice,
 } from '@asistone/contract/order-notices';
 import type { Logger } from '@aws-lambda-powertools/logger';
-import { CONSENT_REPLY_AUTHOR } from '../inbox/consent.js';
 import { isContactRestricted } from '../inbox/contacts.js';
-import { contactIdOf, conversationIdOf } from '../inbox/inbound.js';
+import { contactIdOf } from '../inbox/inbound.js';
 import type { InboxStore } from '../inbox/records.js';
-import { queueReply } from '../inbox/replies.js';
-import { whatsappAccounts } from '../inbox/templates.js';
 import type { TenantKeyring, TenantKeys } from '../platform/crypto/keyring.js';
 import { PermanentError } from '../platform/errors.js';
 import type { Producer } from '../platform/queue/producer.js';
@@ -21,6 +18,7 @@ import type { SHOPIFY_STORE_RECORDS } from '../shopify/store-records.js';
 import { type NoticeChannels, NoticeSkipped } from './channels.js';
 import type { OrderNoticeStore } from './records.js';
 import { noticeSettingsOf } from './settings.js';
+import { sendTemplateMessage, templateSender } from './whatsapp.js';
 
 /**
  * Decides which notices an order is due and sends each once. Called (through the `order-notices`
@@ -235,63 +233,26 @@ async function sendWhatsApp(
   recipient: Recipient,
   template: { name: string; language: string; variables: (keyof NoticeValues)[] } | null,
 ): Promise<Sent> {
-  const { store } = deps;
-  const numbers = await whatsappAccounts(store, tenantId);
-  if (numbers.length === 0) throw new NoticeSkipped('no WhatsApp number connected');
   if (!template) throw new NoticeSkipped('no approved WhatsApp template');
-  let number: (typeof numbers)[number] | undefined;
-  for (const candidate of numbers) {
-    const { data } = await store.entities.template
-      .get({ tenantId, wabaId: candidate.accountId as string, name: template.name, language: template.language })
-      .go();
-    if (data?.status === 'APPROVED' && data.category === 'UTILITY') {
-      number = candidate;
-      break;
-    }
-  }
-  if (!number) throw new NoticeSkipped('no approved WhatsApp template');
+  const message = {
+    name: template.name,
+    language: template.language,
+    // Meta refuses an empty parameter: a value the order lacks is sent as a dash.
+    variables: template.variables.map((name) => recipient.values[name] || '-'),
+    categories: ['UTILITY'] as const,
+    clientId: `order-notice-${orderId}-${event}`,
+  };
+  const sender = await templateSender(deps.store, tenantId, message);
   if (!recipient.phone || !recipient.contactId) throw new NoticeSkipped('no phone number');
-  const { contactId } = recipient;
-  const conversationId = conversationIdOf(keys, 'whatsapp', number.externalId, contactId);
-  // The business writes first: the contact (its number sealed, as the inbox keeps it) and a
-  // conversation to carry the template, so the team sees in the inbox what the customer got.
-  await store.entities.contact
-    .upsert({
-      tenantId,
-      contactId,
-      phone: keys.seal('contact', 'phone', contactId, recipient.phone),
-      phoneIndex: keys.blindIndex('phone', recipient.phone),
-    })
-    .go();
-  await store.entities.conversation
-    .create({
-      tenantId,
-      conversationId,
-      channelKind: 'whatsapp',
-      channelId: number.externalId,
-      contactId,
-      status: 'resolved',
-    })
-    .go()
-    .catch((error: unknown) => {
-      if (!isConditionFailure(error)) throw error;
-    });
-  // Meta refuses an empty parameter: a value the order lacks is sent as a dash.
-  const variables = template.variables.map((name) => recipient.values[name] || '-');
-  const { message } = await queueReply(
-    { store, keyring: deps.keyring, producer: deps.producer },
+  const { conversationId, messageId, messageSentAt } = await sendTemplateMessage(
+    deps,
+    keys,
     tenantId,
-    conversationId,
-    CONSENT_REPLY_AUTHOR,
-    {
-      kind: 'template',
-      name: template.name,
-      language: template.language,
-      variables,
-      clientId: `order-notice-${orderId}-${event}`,
-    },
+    { phone: recipient.phone, contactId: recipient.contactId },
+    message,
+    sender,
   );
-  return { conversationId, messageId: message.id, messageSentAt: Date.parse(message.sentAt) };
+  return { conversationId, messageId, messageSentAt };
 }
 
 /**

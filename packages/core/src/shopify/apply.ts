@@ -35,6 +35,11 @@ export interface ApplyDeps {
    * failed still reaches it; the listener decides from the stored order what is due, once.
    */
   orderSeen?: (tenantId: string, orderId: string) => Promise<void>;
+  /**
+   * Told of every checkout applied, newer or not, and of each one an order completed (cart
+   * recovery starts, times and ends its carts from the stored checkout).
+   */
+  checkoutSeen?: (tenantId: string, checkoutKey: string) => Promise<void>;
 }
 
 export type ApplyOutcome = 'applied' | 'stale';
@@ -350,13 +355,25 @@ async function completeCheckout(deps: ApplyDeps, keys: TenantKeys, tenantId: str
   const checkoutKey = checkoutKeyOf(keys, token);
   const checkouts = deps.store.entities.shopCheckout;
   const completedAt = order.createdAt;
+  const orderId = idOfGid(order.id);
   await rereadOnRace(async () => {
-    const { data } = await checkouts.get({ tenantId, checkoutKey }).go({ attributes: ['state', 'updatedAt'] });
-    if (data && data.state !== 'open') return;
+    const { data } = await checkouts
+      .get({ tenantId, checkoutKey })
+      .go({ attributes: ['state', 'updatedAt', 'orderId'] });
+    if (data?.state === 'deleted' || (data?.state === 'completed' && data.orderId)) return;
+    if (data?.state === 'completed') {
+      // Completed by `checkouts/update` before its order came: the order is named now.
+      await checkouts
+        .patch({ tenantId, checkoutKey })
+        .set({ orderId })
+        .where((attr, op) => `${op.eq(attr.state, 'completed')} AND ${op.notExists(attr.orderId)}`)
+        .go();
+      return;
+    }
     if (data) {
       await checkouts
         .patch({ tenantId, checkoutKey })
-        .set({ state: 'completed', completedAt, updatedAt: Math.max(data.updatedAt, completedAt) })
+        .set({ state: 'completed', completedAt, orderId, updatedAt: Math.max(data.updatedAt, completedAt) })
         .where((attr, op) => `${op.eq(attr.state, 'open')} AND ${op.eq(attr.updatedAt, data.updatedAt)}`)
         .go();
       return;
@@ -369,6 +386,7 @@ async function completeCheckout(deps: ApplyDeps, keys: TenantKeys, tenantId: str
         ...customerOf(order.customerId),
         state: 'completed',
         completedAt,
+        orderId,
         currencyCode: order.currencyCode,
         lineItems: [],
         total: order.total,
@@ -377,6 +395,7 @@ async function completeCheckout(deps: ApplyDeps, keys: TenantKeys, tenantId: str
       })
       .go();
   });
+  await deps.checkoutSeen?.(tenantId, checkoutKey);
 }
 
 export async function applyProduct(deps: ApplyDeps, tenantId: string, product: ShopifyProduct): Promise<ApplyOutcome> {
@@ -437,7 +456,7 @@ export async function applyCheckout(
   const checkoutKey = checkoutKeyOf(keys, checkout.token);
   const seal = (field: string, value: string) => keys.seal('shopCheckout', field, checkoutKey, value);
   const kept = checkout.state !== 'deleted';
-  return newerOnly(() =>
+  const outcome = await newerOnly(() =>
     deps.store.entities.shopCheckout
       .put({
         tenantId,
@@ -459,4 +478,7 @@ export async function applyCheckout(
       .where(olderThan(checkout.updatedAt))
       .go(),
   );
+  // Stale too: a delivery retried after this call failed still reaches it.
+  await deps.checkoutSeen?.(tenantId, checkoutKey);
+  return outcome;
 }

@@ -227,6 +227,8 @@ export const CheckoutRecord = new Entity({
     recoveryUrl: { type: 'string' },
     state: { type: ['open', 'completed', 'deleted'] as const, required: true },
     completedAt: { type: 'number' },
+    /** The order that completed it (known once that order is seen): cart recovery credits it. */
+    orderId: { type: 'string' },
     currencyCode: { type: 'string' },
     lineItems: { type: 'any', required: true },
     subtotal: money,

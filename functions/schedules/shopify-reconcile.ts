@@ -1,3 +1,4 @@
+import { CART_RECOVERY_QUEUE } from '@asistone/core/cart-recovery/queue';
 import { INBOX_RECORDS } from '@asistone/core/inbox/records';
 import { ORDER_NOTICES_QUEUE } from '@asistone/core/order-notices/queue';
 import { platform } from '@asistone/core/platform/context';
@@ -37,6 +38,9 @@ export const handler = middy(async (event: unknown) => {
     store,
     keyring,
     orderSeen: (tenantId: string, orderId: string) => producer.send(ORDER_NOTICES_QUEUE, { tenantId, orderId }),
+    // An order placed from a checkout ends its abandoned cart (cart-recovery/carts.ts).
+    checkoutSeen: (tenantId: string, checkoutKey: string) =>
+      producer.send(CART_RECOVERY_QUEUE, { kind: 'checkout', tenantId, checkoutKey }),
   };
   const started = runTime(event);
   const reports = await reconcileShops({

@@ -1,4 +1,5 @@
 import { AUDIT_RECORDS } from '@asistone/core/audit/records';
+import { CART_RECOVERY_QUEUE } from '@asistone/core/cart-recovery/queue';
 import { INBOX_RECORDS } from '@asistone/core/inbox/records';
 import { ORDER_NOTICES_QUEUE } from '@asistone/core/order-notices/queue';
 import { platform } from '@asistone/core/platform/context';
@@ -27,7 +28,7 @@ import middy from '@middy/core';
  */
 const log = createLogger('shopify-events');
 
-let deps: (ShopifyEventDeps & Pick<ApplyDeps, 'orderSeen'>) | undefined;
+let deps: (ShopifyEventDeps & Pick<ApplyDeps, 'orderSeen' | 'checkoutSeen'>) | undefined;
 function eventDeps(): ShopifyEventDeps {
   if (!deps) {
     const { aws, config, blobs, storeOf, keyring, producer } = platform();
@@ -53,6 +54,9 @@ function eventDeps(): ShopifyEventDeps {
       log,
       // Each order delivered is checked for due notices off this worker (order-notices/notices.ts).
       orderSeen: (tenantId, orderId) => producer.send(ORDER_NOTICES_QUEUE, { tenantId, orderId }),
+      // Each checkout applied starts, retimes or ends its abandoned cart (cart-recovery/carts.ts).
+      checkoutSeen: (tenantId, checkoutKey) =>
+        producer.send(CART_RECOVERY_QUEUE, { kind: 'checkout', tenantId, checkoutKey }),
       compliance: (tenantId, delivery, text) =>
         handleCompliance(
           {

@@ -154,10 +154,14 @@ describe('settings read from SSM', () => {
     );
   });
 
-  it("lets the two mail senders alone read Resend's key: the product's mail and the order notices", () => {
+  it("lets the three mail senders alone read Resend's key: the product's mail, the order notices and cart recovery", () => {
     const readers = productFunctions().filter((fn) => readableParameters(fn).includes(secretPath('RESEND_API_KEY')));
     expect(readers.map((fn) => fn.properties.FunctionName).sort()).toEqual(
-      [resourceName(STAGE, 'worker-mail'), resourceName(STAGE, 'worker-order-notices')].sort(),
+      [
+        resourceName(STAGE, 'worker-mail'),
+        resourceName(STAGE, 'worker-order-notices'),
+        resourceName(STAGE, 'worker-cart-recovery'),
+      ].sort(),
     );
   });
 

@@ -1,5 +1,10 @@
-import { type CartRecoverySettings, cartRecoverySettings } from '@asistone/contract/cart-recovery';
+import {
+  type CartRecoverySettings,
+  type CartRecoverySettingsAnswer,
+  cartRecoverySettings,
+} from '@asistone/contract/cart-recovery';
 import { ValidationError } from '../platform/errors.js';
+import type { CartRecoveryStore } from './records.js';
 
 /**
  * A business's cart-recovery settings. Off until the business turns it on: a store that was just
@@ -57,4 +62,24 @@ export function checkedCartSettings(input: unknown): CartRecoverySettings {
     );
   }
   return parsed.data;
+}
+
+/** The stored settings, or the defaults; a stored item that no longer parses reads as the defaults (off). */
+export async function cartSettingsOf(store: CartRecoveryStore, tenantId: string): Promise<CartRecoverySettingsAnswer> {
+  const { data } = await store.entities.cartRecoverySettings.get({ tenantId }).go({ consistent: true });
+  const parsed = data ? cartRecoverySettings.safeParse(data.settings) : undefined;
+  if (!data || !parsed?.success) return { settings: DEFAULT_CART_SETTINGS, updatedAt: null };
+  return { settings: parsed.data, updatedAt: new Date(data.updatedAt).toISOString() };
+}
+
+/** Saves them whole (the API checked the shape; checked again here for other callers). */
+export async function saveCartSettings(
+  store: CartRecoveryStore,
+  tenantId: string,
+  userId: string,
+  input: unknown,
+): Promise<CartRecoverySettingsAnswer> {
+  const settings = checkedCartSettings(input);
+  await store.entities.cartRecoverySettings.put({ tenantId, settings, updatedBy: userId }).go();
+  return cartSettingsOf(store, tenantId);
 }

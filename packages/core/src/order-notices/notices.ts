@@ -16,6 +16,7 @@ import { isConditionFailure, type Store } from '../platform/store/service.js';
 import type { ShopifyFulfillment } from '../shopify/payloads.js';
 import type { SHOPIFY_STORE_RECORDS } from '../shopify/store-records.js';
 import { type NoticeChannels, NoticeSkipped } from './channels.js';
+import { htmlOf } from './mail-html.js';
 import type { OrderNoticeStore } from './records.js';
 import { noticeSettingsOf } from './settings.js';
 import { sendTemplateMessage, templateSender } from './whatsapp.js';
@@ -214,15 +215,6 @@ interface Sent {
   messageId?: string;
   messageSentAt?: number;
 }
-
-const escapeHtml = (text: string) =>
-  text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
-
-/** A text's links made clickable in the mail's HTML (the tracking link above all). */
-const htmlOf = (text: string) =>
-  `<p>${escapeHtml(text)
-    .replace(/https?:\/\/[^\s<]+/g, (url) => `<a href="${url}">${url}</a>`)
-    .replace(/\n/g, '<br>')}</p>`;
 
 async function sendWhatsApp(
   deps: OrderNoticeDeps,

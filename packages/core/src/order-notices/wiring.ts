@@ -12,7 +12,7 @@ import { ConfigError } from '../platform/errors.js';
 import type { Records, Store } from '../platform/store/service.js';
 import type { NetgsmClient } from '../sms/netgsm.js';
 import { SMS_RECORDS } from '../sms/records.js';
-import { SmsNotConfigured, sendBusinessSms, smsDeliveryOf } from '../sms/send.js';
+import { SmsNotConfigured, type SmsPurpose, sendBusinessSms, smsDeliveryOf } from '../sms/send.js';
 import { type NoticeChannels, NoticeSkipped } from './channels.js';
 
 /**
@@ -33,7 +33,11 @@ export interface NoticeChannelDeps {
   log: Pick<Logger, 'info' | 'warn'>;
 }
 
-export function noticeChannels(deps: NoticeChannelDeps): NoticeChannels {
+/**
+ * `smsPurpose`: order and shipping news is informational (NetGSM's İYS filter "0"); a cart
+ * reminder is commercial, which NetGSM checks against İYS.
+ */
+export function noticeChannels(deps: NoticeChannelDeps, smsPurpose: SmsPurpose = 'informational'): NoticeChannels {
   const mailStore = deps.storeOf(TRACKED_MAIL_RECORDS);
   const smsStore = deps.storeOf(SMS_RECORDS);
   return {
@@ -65,10 +69,9 @@ export function noticeChannels(deps: NoticeChannelDeps): NoticeChannels {
     sms: {
       async send(tenantId, sms) {
         try {
-          // Order and shipping news is informational: NetGSM's İYS filter "0".
           return await sendBusinessSms({ store: smsStore, keyring: deps.keyring, netgsm: deps.netgsm }, tenantId, {
             ...sms,
-            purpose: 'informational',
+            purpose: smsPurpose,
           });
         } catch (error) {
           if (error instanceof SmsNotConfigured) throw new NoticeSkipped('SMS not configured');

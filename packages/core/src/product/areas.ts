@@ -2,6 +2,7 @@ import { accountsArea } from '../accounts/area.js';
 import { aiArea } from '../ai/area.js';
 import { auditArea } from '../audit/area.js';
 import { campaignsArea } from '../campaigns/area.js';
+import { cartRecoveryArea } from '../cart-recovery/area.js';
 import { channelsArea } from '../channels/area.js';
 import { inboxArea } from '../inbox/area.js';
 import { mailArea } from '../notify/area.js';
@@ -67,6 +68,7 @@ export const PRODUCT = composeAreas(
     orderNoticesArea,
     aiArea,
     campaignsArea,
+    cartRecoveryArea,
   ],
   API_FUNCTION,
 );

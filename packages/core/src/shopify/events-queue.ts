@@ -26,8 +26,8 @@ export const SHOPIFY_EVENTS_QUEUE = {
       table: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem', 'Query', 'BatchWriteItem'],
       tenantKeys: ['Decrypt'],
       blobs: ['GetObject', 'PutObject', 'DeleteObject'],
-      // Each order applied is handed to the order notices (order-notices/queue.ts).
-      sends: ['order-notices'],
+      // Each order applied is handed to the order notices (order-notices/queue.ts), each checkout to cart recovery.
+      sends: ['order-notices', 'cart-recovery'],
     },
   },
 } as const satisfies QueueDeclaration;

@@ -1,3 +1,4 @@
+import { CAMPAIGN_SETTINGS_RECORDS } from '@asistone/core/campaigns/settings-records';
 import { INBOX_RECORDS } from '@asistone/core/inbox/records';
 import { customerMailer } from '@asistone/core/notify/tracked-mail';
 import { type OrderNoticeDeps, processOrderNotices } from '@asistone/core/order-notices/notices';
@@ -27,7 +28,13 @@ const noticeDeps = once(async (): Promise<OrderNoticeDeps> => {
   const local = isLocalStack(config);
   let resend: ReturnType<typeof customerMailer> | undefined;
   return {
-    store: storeOf({ ...ORDER_NOTICE_RECORDS, ...SHOPIFY_STORE_RECORDS, ...INBOX_RECORDS, ...TENANCY_RECORDS }),
+    store: storeOf({
+      ...ORDER_NOTICE_RECORDS,
+      ...SHOPIFY_STORE_RECORDS,
+      ...INBOX_RECORDS,
+      ...TENANCY_RECORDS,
+      ...CAMPAIGN_SETTINGS_RECORDS,
+    }),
     keyring,
     producer,
     log,

@@ -1,5 +1,6 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { CAMPAIGN_SETTINGS_RECORDS } from '../src/campaigns/settings-records.js';
 import { recordConsent } from '../src/inbox/consent.js';
 import { contactIdOf } from '../src/inbox/inbound.js';
 import { INBOX_RECORDS } from '../src/inbox/records.js';
@@ -34,6 +35,7 @@ const records = {
   ...INBOX_RECORDS,
   ...TENANCY_RECORDS,
   ...NOTICE_CHANNEL_RECORDS,
+  ...CAMPAIGN_SETTINGS_RECORDS,
 };
 let store: Store<typeof records>;
 let mails: ResendEmail[] = [];
@@ -187,6 +189,12 @@ describe('order confirmed', () => {
       { event: 'confirmed', channel: 'email', state: 'sent', language: 'tr' },
       { event: 'confirmed', channel: 'sms', state: 'sent', language: 'tr' },
     ]);
+    // Both count in the customer's message budget (campaigns and cart reminders hold back after them).
+    const contactId = contactIdOf(await test.platform.keyring.forTenant(SHOP.tenantId), 'whatsapp', '905551112233');
+    const { data: touch } = await store.entities.campaignTouch
+      .get({ tenantId: SHOP.tenantId, contactId })
+      .go({ consistent: true });
+    expect(touch?.count).toBe(2);
   });
 
   it('is never sent for an old order a reconcile or a late webhook brings, nor for a cancelled one', async () => {

@@ -84,3 +84,17 @@ export async function refundTouch(store: CampaignSettingsStore, tenantId: string
 /** True when WhatsApp already counts the customer in the rolling 24 hours before `touch`. */
 export const countedToday = (touch: Touch) =>
   touch.previousSentAt !== undefined && touch.at - touch.previousSentAt < 86_400_000;
+
+/**
+ * A message that goes whatever the budget says (an order notice: the customer is owed it) still
+ * uses it, so campaigns and cart reminders after it hold back: counted in the window, never refused.
+ */
+export async function countTouch(
+  store: CampaignSettingsStore,
+  tenantId: string,
+  contactId: string,
+  windowMs: number,
+  at: number,
+): Promise<void> {
+  await takeTouch(store, tenantId, contactId, { max: Number.MAX_SAFE_INTEGER, windowMs }, at);
+}

@@ -6,6 +6,9 @@ import {
   renderNotice,
 } from '@asistone/contract/order-notices';
 import type { Logger } from '@aws-lambda-powertools/logger';
+import { campaignSettingsOf } from '../campaigns/settings.js';
+import type { CampaignSettingsStore } from '../campaigns/settings-records.js';
+import { countTouch } from '../campaigns/touch.js';
 import { isContactRestricted } from '../inbox/contacts.js';
 import { contactIdOf } from '../inbox/inbound.js';
 import type { InboxStore } from '../inbox/records.js';
@@ -31,7 +34,10 @@ import { sendTemplateMessage, templateSender } from './whatsapp.js';
  * the inbox's clientId), so taking over never sends twice.
  */
 
-export type OrderNoticeWorkStore = OrderNoticeStore & Store<typeof SHOPIFY_STORE_RECORDS> & InboxStore;
+export type OrderNoticeWorkStore = OrderNoticeStore &
+  Store<typeof SHOPIFY_STORE_RECORDS> &
+  InboxStore &
+  CampaignSettingsStore;
 
 export interface OrderNoticeDeps {
   store: OrderNoticeWorkStore;
@@ -306,6 +312,12 @@ async function notice(
       );
     }
     await finish('sent', sent);
+    // The customer's message budget (shared with campaigns and cart reminders) counts it: a
+    // notice always goes, and what is optional holds back after it.
+    if (recipient.contactId) {
+      const { settings: budget } = await campaignSettingsOf(deps.store, tenantId);
+      await countTouch(deps.store, tenantId, recipient.contactId, budget.frequencyCap.days * 86_400_000, now);
+    }
     deps.log?.info('order notice sent', { tenantId, event, channel });
   } catch (error) {
     if (error instanceof NoticeSkipped) {

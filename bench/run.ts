@@ -681,6 +681,119 @@ async function aiReply(heading: string): Promise<Outcome> {
   return { figures, details: result, errors: [] };
 }
 
+async function cartDetection(heading: string): Promise<Outcome> {
+  const { benchCartDetection } = await import('./cart-detection.js');
+  say(
+    `${heading}: the abandoned-cart detection run over 10,000 then 100,000 waiting carts (1% due), each in a fresh local DynamoDB`,
+  );
+  const result = await benchCartDetection(say);
+  const [small, large] = result.sizes;
+  const carts = (size: typeof small) => `${num(size.carts)} carts, ${num(size.due)} due`;
+  say(
+    figureTable(
+      ['figure', 'measured', 'floor', 'ratio'],
+      [
+        {
+          cells: [
+            `items read per due cart (${carts(large)})`,
+            `${num(result.itemsPerDue, 2)} (${num(large.itemsRead)} items)`,
+            '1 per due cart',
+            '–',
+          ],
+          check: result.readsPerDue,
+        },
+        {
+          cells: [`Query commands (${carts(large)})`, num(large.queries), '–', '–'],
+          check: result.queryCount,
+        },
+        {
+          cells: [
+            `items read at ${num(large.carts)} carts`,
+            num(large.itemsRead),
+            `${num(small.itemsRead)} at ${num(small.carts)}`,
+            ratio(result.readRatio),
+          ],
+          check: result.readGrowth,
+        },
+        {
+          cells: [
+            `time per due cart at ${num(large.carts)} carts`,
+            `${num(large.msPerDue, 3)} ms`,
+            `${num(small.msPerDue, 3)} ms at ${num(small.carts)}`,
+            ratio(result.timeRatio),
+          ],
+          check: result.flatTime,
+        },
+        {
+          cells: [
+            `due carts not queued exactly once (${large.runs.length + 1} runs per size)`,
+            num(result.faults),
+            '–',
+            '–',
+          ],
+          check: result.queuedOnce,
+        },
+      ],
+    ),
+  );
+  for (const size of result.sizes) {
+    say(
+      `   ${num(size.carts)} carts (seeded in ${num(size.seedSeconds, 1)} s): runs ${size.runs.map((one) => num(one.ms, 0)).join(', ')} ms, ` +
+        `median ${num(size.medianMs, 0)} ms; per run ${num(size.queries)} Queries reading ${num(size.itemsRead)} items ` +
+        `(${num(size.itemsReturned)} returned), ${num(size.updates)} UpdateItems, ${num(size.runs[0]!.messages)} queued`,
+    );
+  }
+  say('   each size: one warm-up run, then timed runs, each after the due carts are put back as they were');
+  const figures = [
+    figure({
+      benchmark: 'cart-detection',
+      name: 'items read per due cart (100,000 carts, 1,000 due)',
+      value: result.itemsPerDue,
+      unit: 'items/due cart',
+      floor: null,
+      ratio: null,
+      goal: result.readsPerDue.goal,
+    }),
+    figure({
+      benchmark: 'cart-detection',
+      name: 'Query commands (100,000 carts, 1,000 due)',
+      value: large.queries,
+      unit: 'Queries',
+      floor: null,
+      ratio: null,
+      goal: result.queryCount.goal,
+    }),
+    figure({
+      benchmark: 'cart-detection',
+      name: 'items read at 100,000 carts',
+      value: large.itemsRead,
+      unit: 'items',
+      floor: { name: 'items read at 10,000 carts', value: small.itemsRead, unit: 'items' },
+      ratio: result.readRatio,
+      goal: result.readGrowth.goal,
+    }),
+    figure({
+      benchmark: 'cart-detection',
+      name: 'time per due cart at 100,000 carts',
+      value: large.msPerDue,
+      unit: 'ms/due cart',
+      floor: { name: 'time per due cart at 10,000 carts', value: small.msPerDue, unit: 'ms/due cart' },
+      ratio: result.timeRatio,
+      goal: result.flatTime.goal,
+    }),
+    figure({
+      benchmark: 'cart-detection',
+      name: 'due carts not queued exactly once',
+      value: result.faults,
+      unit: 'carts',
+      floor: null,
+      ratio: null,
+      goal: result.queuedOnce.goal,
+    }),
+  ];
+  return { figures, details: result, errors: [] };
+}
+
 const BENCHMARKS: readonly Benchmark[] = [
   { name: 'seal', about: 'field sealing and opening vs raw AES-256-GCM', run: seal },
   { name: 'webhook', about: "the Meta webhook's receiver and Lambda handler vs HMAC + JSON.parse", run: webhook },
@@ -717,6 +830,12 @@ const BENCHMARKS: readonly Benchmark[] = [
     about:
       "the AI agent's own time per reply (context, tools, checks, reply) without the model: p50/p99 vs one store query",
     run: aiReply,
+  },
+  {
+    name: 'cart-detection',
+    about:
+      'the abandoned-cart detection run over 10,000 and 100,000 carts (1% due): reads and time follow the due carts',
+    run: cartDetection,
   },
 ];
 

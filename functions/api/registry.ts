@@ -13,6 +13,7 @@ import { campaignAudienceRoutes } from './routes/campaign-audience.js';
 import { campaignListRoutes } from './routes/campaign-lists.js';
 import { campaignResultRoutes } from './routes/campaign-results.js';
 import { campaignRoutes } from './routes/campaigns.js';
+import { cartRecoveryRoutes } from './routes/cart-recovery.js';
 import { channelRoutes } from './routes/channels.js';
 import { contactRoutes } from './routes/contacts.js';
 import { dataDeletionRoutes } from './routes/data-deletion.js';
@@ -54,6 +55,7 @@ const productRoutes: readonly Route[] = [
   ...storeRoutes,
   ...stockRoutes,
   ...orderNoticeRoutes,
+  ...cartRecoveryRoutes,
   ...aiSettingsRoutes,
   ...aiConversationRoutes,
   ...aiContentRoutes,

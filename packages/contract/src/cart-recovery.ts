@@ -135,3 +135,68 @@ export const CART_PREVIEW_VALUES: CartValues = {
   link: 'https://cicekci.example/checkouts/recover',
   shop: 'Çiçekçi',
 };
+
+/** One cart as the carts list shows it: no address or number beyond a masked hint. */
+export const cartView = z.object({
+  /** The checkout's key (a blind index of its token): the cart's id in the app. */
+  id: z.string(),
+  state: z.enum(CART_STATES),
+  /** Held back at random for the lift: never contacted. */
+  holdout: z.boolean(),
+  /** When it counted as abandoned (ISO). */
+  abandonedAt: z.string(),
+  /** The customer, masked (`a***@example.com`, `+90 5** *** **33`), or null when the checkout is gone. */
+  customer: z.string().nullable(),
+  /** `2 × Gül buketi, 1 × Vazo`. */
+  items: z.string(),
+  total: z.object({ amount: z.string(), currencyCode: z.string() }).nullable(),
+  steps: z.array(cartStepView),
+  /** Why it was skipped or expired. */
+  reason: z.string().nullable(),
+  recovered: z.object({ orderId: z.string().nullable(), amount: z.string().nullable(), at: z.string() }).nullable(),
+});
+export type CartView = z.output<typeof cartView>;
+
+/** `GET /businesses/:tenantId/cart-recovery/carts`: newest abandoned first. */
+export const cartsQuery = z.object({
+  state: z.enum(CART_STATES).optional(),
+  /** Abandoned on or after / before (ISO dates). */
+  from: z.iso.date().optional(),
+  to: z.iso.date().optional(),
+  cursor: z.string().max(2000).optional(),
+});
+export type CartsQuery = z.output<typeof cartsQuery>;
+
+export const cartsAnswer = z.object({ carts: z.array(cartView), cursor: z.string().nullable() });
+export type CartsAnswer = z.output<typeof cartsAnswer>;
+
+const estimate = z.object({ value: z.number(), low: z.number(), high: z.number() });
+
+/** One day of the report (the business's time zone). */
+export const cartDay = z.object({
+  day: z.string(),
+  abandoned: z.number().int(),
+  contacted: z.number().int(),
+  recovered: z.number().int(),
+  /** Recovered revenue that day, an exact decimal in the report's currency. */
+  revenue: z.string(),
+});
+export type CartDay = z.output<typeof cartDay>;
+
+/** `GET /businesses/:tenantId/cart-recovery/report?from&to`: days, and the lift over the window. */
+export const cartReportAnswer = z.object({
+  from: z.string(),
+  to: z.string(),
+  currencyCode: z.string().nullable(),
+  days: z.array(cartDay),
+  /** Carts sent the sequence (not held out) against the holdout, abandoned in the window. */
+  lift: z.object({
+    contacted: z.object({ carts: z.number(), recovered: z.number(), revenue: z.string(), rate: z.number().nullable() }),
+    holdout: z.object({ carts: z.number(), recovered: z.number(), revenue: z.string(), rate: z.number().nullable() }),
+    /** Recovery rate difference (contacted − holdout), with its 95% interval; null without both groups. */
+    rateDifference: estimate.nullable(),
+    /** Revenue the sequence added beyond what came back anyway, with its 95% interval (decimals). */
+    incrementalRevenue: z.object({ value: z.string(), low: z.string(), high: z.string() }).nullable(),
+  }),
+});
+export type CartReportAnswer = z.output<typeof cartReportAnswer>;

@@ -142,6 +142,7 @@ export async function noteCheckout(
         state: 'pending',
         checkoutUpdatedAt: checkout.updatedAt,
         abandonedAt: abandoned,
+        abandonedKey: dueKeyOf(abandoned),
         dueKey: dueKeyOf(stepDueAt(settings, 0, abandoned)),
         ...totalOf(checkout),
       })
@@ -169,6 +170,7 @@ async function startCart(store: CartWorkStore, settings: CartRecoverySettings, c
       holdout: inHoldout(HOLDOUT_DRAW, checkout.checkoutKey, settings.holdoutPercent),
       checkoutUpdatedAt: checkout.updatedAt,
       abandonedAt: abandoned,
+      abandonedKey: dueKeyOf(abandoned),
       nextStep: 0,
       dueKey: dueKeyOf(stepDueAt(settings, 0, abandoned)),
       history: [],

@@ -116,3 +116,10 @@ export function toMinor(amount: string, digits = 2): bigint {
   const minor = BigInt(whole as string) * 10n ** BigInt(digits) + BigInt(cents || '0');
   return sign === '-' ? -minor : minor;
 }
+
+/** Minor units back to the exact decimal with `digits` places. */
+export function fromMinor(minor: bigint, digits = 2): string {
+  const negative = minor < 0n;
+  const text = (negative ? -minor : minor).toString().padStart(digits + 1, '0');
+  return `${negative ? '-' : ''}${text.slice(0, -digits)}.${text.slice(-digits)}`;
+}

@@ -48,6 +48,8 @@ export const CartRecord = new Entity({
     checkoutUpdatedAt: { type: 'number', required: true },
     /** When it counts as abandoned: the checkout's last change plus the business's delay. */
     abandonedAt: { type: 'number', required: true },
+    /** The same as a sortable key, for the business's list and report by time (set with it). */
+    abandonedKey: { type: 'string', required: true },
     /** The next step to do (0-based); the number of steps done (sent or skipped) so far. */
     nextStep: { type: 'number', required: true },
     /** When the cart needs attention next (its next step, or its expiry), as a sortable key; absent when ended. */
@@ -86,6 +88,17 @@ export const CartRecord = new Entity({
     byCheckout: {
       pk: { field: 'pk', composite: ['tenantId'], template: 't#${tenantId}', casing: 'none' },
       sk: { field: 'sk', composite: ['checkoutKey'], template: 'cart#${checkoutKey}', casing: 'none' },
+    },
+    /** The business's carts by when they were abandoned: the list and the report read a time range. */
+    byAbandonment: {
+      index: 'gsi1',
+      pk: { field: 'gsi1pk', composite: ['tenantId'], template: 't#${tenantId}#carts', casing: 'none' },
+      sk: {
+        field: 'gsi1sk',
+        composite: ['abandonedKey', 'checkoutKey'],
+        template: '${abandonedKey}#${checkoutKey}',
+        casing: 'none',
+      },
     },
     /**
      * Carts with something due, across businesses, by when (sparse: a cart leaves the index when

@@ -4,30 +4,22 @@ import { CART_RECOVERY_QUEUE } from '@asistone/core/cart-recovery/queue';
 import { CART_RECOVERY_RECORDS } from '@asistone/core/cart-recovery/records';
 import type { CartStepDeps } from '@asistone/core/cart-recovery/steps';
 import { INBOX_RECORDS } from '@asistone/core/inbox/records';
-import { customerMailer } from '@asistone/core/notify/tracked-mail';
-import { noticeChannels } from '@asistone/core/order-notices/wiring';
-import { isLocalStack, readMailConfig } from '@asistone/core/platform/config';
 import { platform } from '@asistone/core/platform/context';
 import { createLogger } from '@asistone/core/platform/log';
 import { once } from '@asistone/core/platform/once';
 import { queueWorker } from '@asistone/core/platform/queue/worker';
 import { SHOPIFY_STORE_RECORDS } from '@asistone/core/shopify/store-records';
-import { netgsmFromEnv } from '@asistone/core/sms/settings';
 import { TENANCY_RECORDS } from '@asistone/core/tenancy/records';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
-import { withSecrets } from '../lib/secrets.js';
+import { customerChannels } from '../lib/customer-channels.js';
 
 /** Consumes `cart-recovery`: keeps each abandoned cart and sends its due steps once (cart-recovery/handle.ts). */
 const log = createLogger('cart-recovery');
 
 /** Built on first message: the Resend key is read from SSM once per cold start, again after a failure. */
 const cartDeps = once(async (): Promise<CartStepDeps> => {
-  const { storeOf, keyring, producer, config } = platform();
-  const env = await withSecrets(process.env);
-  const mail = readMailConfig(env);
-  const local = isLocalStack(config);
-  let resend: ReturnType<typeof customerMailer> | undefined;
+  const { storeOf, keyring, producer } = platform();
   return {
     store: storeOf({
       ...CART_RECOVERY_RECORDS,
@@ -39,20 +31,7 @@ const cartDeps = once(async (): Promise<CartStepDeps> => {
     keyring,
     producer,
     log,
-    channels: noticeChannels(
-      {
-        storeOf,
-        keyring,
-        resend: () => {
-          resend ??= customerMailer(env, local);
-          return resend;
-        },
-        mailFrom: mail.MAIL_FROM,
-        netgsm: netgsmFromEnv(env),
-        log,
-      },
-      'commercial',
-    ),
+    channels: await customerChannels(log, 'commercial'),
   };
 });
 

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { messageWording } from './message-wording.js';
 
 /**
  * Abandoned-cart recovery. Shopify has no "abandoned" event: a checkout with contact details that
@@ -18,38 +19,14 @@ export const CART_PLACEHOLDERS = ['customer', 'items', 'total', 'link', 'shop'] 
 export type CartPlaceholder = (typeof CART_PLACEHOLDERS)[number];
 export const MAX_CART_STEPS = 3;
 
-const PLACEHOLDER = /\{\{\s*([a-z_]+)\s*\}\}/g;
-
-const wordingText = (max: number) =>
-  z
-    .string()
-    .trim()
-    .max(max)
-    .refine(
-      (text) =>
-        [...text.matchAll(PLACEHOLDER)].every((m) => (CART_PLACEHOLDERS as readonly string[]).includes(m[1] ?? '')),
-      { message: `Use only these placeholders: ${CART_PLACEHOLDERS.map((p) => `{{${p}}}`).join(', ')}` },
-    );
+const words = messageWording(CART_PLACEHOLDERS);
 
 /** One language's wording: the email's subject, and the text (the email's body and the SMS). */
-export const cartWording = z.object({
-  subject: wordingText(150).pipe(z.string().min(1, 'Enter a subject')),
-  text: wordingText(600).pipe(z.string().min(1, 'Enter the message')),
-});
+export const cartWording = words.wording;
 export type CartWording = z.output<typeof cartWording>;
 
 /** The approved WhatsApp template of a step, and which placeholder fills each of its variables. */
-export const cartTemplate = z.object({
-  name: z
-    .string()
-    .trim()
-    .regex(/^[a-z0-9_]{1,512}$/, 'A template name is lower-case letters, digits and _'),
-  language: z
-    .string()
-    .trim()
-    .regex(/^[a-z]{2,3}(_[A-Z]{2})?$/, 'A template language looks like tr or en_US'),
-  variables: z.array(z.enum(CART_PLACEHOLDERS)).max(10),
-});
+export const cartTemplate = words.template;
 export type CartTemplate = z.output<typeof cartTemplate>;
 
 const clock = z.string().regex(/^([01][0-9]|2[0-3]):[0-5][0-9]$/, 'A time looks like 21:00');
@@ -123,9 +100,7 @@ export type CartStepView = z.output<typeof cartStepView>;
 export type CartValues = Record<CartPlaceholder, string>;
 
 /** The wording with its placeholders filled; a value missing leaves the placeholder empty. */
-export function renderCartText(text: string, values: Partial<CartValues>): string {
-  return text.replace(PLACEHOLDER, (_match, name: string) => values[name as CartPlaceholder] ?? '');
-}
+export const renderCartText = words.render;
 
 /** Sample values for the settings preview: never a real customer's. */
 export const CART_PREVIEW_VALUES: CartValues = {

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { messageWording } from './message-wording.js';
 
 /**
  * Order and shipping notifications: what a business tells its Shopify customers when an order is
@@ -18,42 +19,17 @@ export type NoticeLanguage = (typeof NOTICE_LANGUAGES)[number];
 export const NOTICE_PLACEHOLDERS = ['customer', 'order', 'total', 'tracking_url', 'shop'] as const;
 export type NoticePlaceholder = (typeof NOTICE_PLACEHOLDERS)[number];
 
-const PLACEHOLDER = /\{\{\s*([a-z_]+)\s*\}\}/g;
-
-/** Text whose `{{…}}` are all known placeholders. */
-const wordingText = (max: number) =>
-  z
-    .string()
-    .trim()
-    .max(max)
-    .refine(
-      (text) =>
-        [...text.matchAll(PLACEHOLDER)].every((m) => (NOTICE_PLACEHOLDERS as readonly string[]).includes(m[1] ?? '')),
-      { message: `Use only these placeholders: ${NOTICE_PLACEHOLDERS.map((p) => `{{${p}}}`).join(', ')}` },
-    );
+const words = messageWording(NOTICE_PLACEHOLDERS);
 
 /** One language's wording: the email's subject, and the text (the email's body and the SMS). */
-export const noticeWording = z.object({
-  subject: wordingText(150).pipe(z.string().min(1, 'Enter a subject')),
-  text: wordingText(600).pipe(z.string().min(1, 'Enter the message')),
-});
+export const noticeWording = words.wording;
 export type NoticeWording = z.output<typeof noticeWording>;
 
 /**
  * The approved WhatsApp utility template sent for an event: its name and language as synced from
  * the business's WhatsApp account, and which placeholder fills each of its `{{1}}`, `{{2}}`…
  */
-export const noticeTemplate = z.object({
-  name: z
-    .string()
-    .trim()
-    .regex(/^[a-z0-9_]{1,512}$/, 'A template name is lower-case letters, digits and _'),
-  language: z
-    .string()
-    .trim()
-    .regex(/^[a-z]{2,3}(_[A-Z]{2})?$/, 'A template language looks like tr or en_US'),
-  variables: z.array(z.enum(NOTICE_PLACEHOLDERS)).max(10),
-});
+export const noticeTemplate = words.template;
 export type NoticeTemplate = z.output<typeof noticeTemplate>;
 
 export const noticeEventSettings = z.object({
@@ -114,9 +90,7 @@ export type NoticeValues = Record<NoticePlaceholder, string>;
  * The wording with its placeholders filled (the worker's and the settings page's preview alike).
  * A value missing for a placeholder (no tracking link yet) leaves it empty rather than showing braces.
  */
-export function renderNotice(text: string, values: Partial<NoticeValues>): string {
-  return text.replace(PLACEHOLDER, (_match, name: string) => values[name as NoticePlaceholder] ?? '');
-}
+export const renderNotice = words.render;
 
 /** Sample values for a preview: never a real customer's. */
 export const PREVIEW_VALUES: NoticeValues = {

@@ -132,7 +132,7 @@ async function checkoutArrives(body: Record<string, unknown>) {
 }
 
 let nextOrder = 5_910_000_000_000;
-async function orderArrives(token: string | undefined, at: number) {
+async function orderArrives(token: string | undefined, at: number, customerId?: number) {
   const id = nextOrder++;
   const time = new Date(at).toISOString();
   await applyOrder(
@@ -151,6 +151,7 @@ async function orderArrives(token: string | undefined, at: number) {
       fulfillments: [],
       total_price: '529.90',
       ...(token && { checkout_token: token }),
+      ...(customerId && { customer: { id: customerId, admin_graphql_api_id: `gid://shopify/Customer/${customerId}` } }),
     }),
   );
   await drain();
@@ -384,5 +385,39 @@ describe('an abandoned cart', () => {
       outcome: 'skipped',
       reason: 'message budget reached',
     });
+  });
+
+  it('never contacts a holdout cart, and counts its customer’s own order as come back in the lift', async () => {
+    await saveCartSettings(store, SHOP, 'u_owner', { ...DEFAULT_CART_SETTINGS, enabled: true, holdoutPercent: 50 });
+    try {
+      // Half the carts are drawn into the holdout (by their checkout key): one of the first few is.
+      const customerId = 3_300_000_001;
+      const customer = { id: customerId, admin_graphql_api_id: `gid://shopify/Customer/${customerId}` };
+      let held: { token: string; email: string } | undefined;
+      for (let i = 0; i < 40 && !held; i++) {
+        const body = checkoutBody({ customer, email: `holdout${i}@example.com` });
+        await checkoutArrives(body);
+        if ((await cartOf(body.token))?.holdout) held = body;
+      }
+      expect(held).toBeDefined();
+      const token = (held as { token: string }).token;
+      await detectAt(START + 61 * MINUTE);
+      // The holdout cart's customer got nothing; its step was not even tried.
+      expect(mails.flatMap((mail) => mail.to)).not.toContain((held as { email: string }).email);
+      expect(await cartOf(token)).toMatchObject({ state: 'pending', nextStep: 0 });
+      // The customer buys the next day through another checkout: found when the cart is looked at again.
+      const orderId = await orderArrives(undefined, START + 20 * 60 * MINUTE, customerId);
+      const keys = await test.platform.keyring.forTenant(SHOP);
+      await handleCartMessage(deps, { kind: 'step', tenantId: SHOP, checkoutKey: checkoutKeyOf(keys, token) });
+      expect(await cartOf(token)).toMatchObject({
+        state: 'skipped',
+        reason: 'the customer ordered since',
+        orderId,
+        recoveredAmount: '529.90',
+      });
+      expect((await cartOf(token))?.history).toEqual([]);
+    } finally {
+      await saveCartSettings(store, SHOP, 'u_owner', { ...DEFAULT_CART_SETTINGS, enabled: true });
+    }
   });
 });

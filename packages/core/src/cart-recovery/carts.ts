@@ -96,10 +96,22 @@ export async function endCart(
   state: 'expired' | 'skipped',
   reason: string,
   now: number,
+  /** The order the customer placed another way, when that ended it (the lift counts it as come back). */
+  order?: { orderId: string; amount?: string | undefined; at: number },
 ): Promise<void> {
   await store.entities.cart
     .patch({ tenantId: cart.tenantId, checkoutKey: cart.checkoutKey })
-    .set({ state, reason, endedAt: now, dueKey: '' })
+    .set({
+      state,
+      reason,
+      endedAt: now,
+      dueKey: '',
+      ...(order && {
+        orderId: order.orderId,
+        recoveredAt: order.at,
+        ...(order.amount && { recoveredAmount: order.amount }),
+      }),
+    })
     .where((attr, { eq }) => `${eq(attr.state, cart.state)} AND ${eq(attr.nextStep, cart.nextStep)}`)
     .go({ response: 'none' })
     .catch(ignoreRace);

@@ -79,14 +79,23 @@ async function dueAgainAt(store: CartWorkStore, cart: CartItem, at: number) {
     .catch(ignoreRace);
 }
 
-/** The customer's first order placed after the cart was abandoned, if any. */
-async function orderSince(store: CartWorkStore, tenantId: string, checkout: CheckoutItem, since: number) {
+/** The customer's first order placed in [since, until), if any. */
+async function orderSince(
+  store: CartWorkStore,
+  tenantId: string,
+  checkout: CheckoutItem,
+  since: number,
+  until: number,
+) {
   if (!checkout.customerId) return undefined;
   const { data } = await store.entities.shopOrder.query
     .byCustomer({ tenantId, customerRef: checkout.customerId })
     .go({ pages: 'all', attributes: ['orderId', 'createdAt', 'total', 'cancelledAt'] });
   return data
-    .filter((order) => order.cancelledAt === undefined && (order.createdAt ?? 0) >= since)
+    .filter((order) => {
+      const at = order.createdAt ?? 0;
+      return order.cancelledAt === undefined && at >= since && at < until;
+    })
     .sort((a, b) => (a.createdAt ?? 0) - (b.createdAt ?? 0))[0];
 }
 
@@ -106,18 +115,26 @@ export async function runCartStep(deps: CartStepDeps, tenantId: string, checkout
   }
   const { settings } = await cartSettingsOf(store, tenantId);
   const expiry = expiresAt(settings, cart.abandonedAt);
-  if (now >= expiry) {
-    await endCart(store, cart, 'expired', `not recovered within ${settings.expireAfterDays} days`, now);
-    return;
-  }
-  const ordered = await orderSince(store, tenantId, checkout, checkout.createdAt ?? cart.abandonedAt);
+  // Checked before the expiry: a holdout cart waits for it, and its customer's order counts.
+  const ordered = await orderSince(store, tenantId, checkout, checkout.createdAt ?? cart.abandonedAt, expiry);
   if (ordered) {
     if (cart.state === 'contacted') {
       // Came back and bought, though not through this checkout: the cart did its work.
       await recoverByOrder(store, cart, ordered, now);
     } else {
-      await endCart(store, cart, 'skipped', 'the customer ordered since', now);
+      // Not contacted (too early, or held out): nothing more is sent, and the order is kept so
+      // the lift counts both groups' customers who came back the same way.
+      const amount = (ordered.total as { amount?: string } | undefined)?.amount;
+      await endCart(store, cart, 'skipped', 'the customer ordered since', now, {
+        orderId: ordered.orderId,
+        amount,
+        at: ordered.createdAt ?? now,
+      });
     }
+    return;
+  }
+  if (now >= expiry) {
+    await endCart(store, cart, 'expired', `not recovered within ${settings.expireAfterDays} days`, now);
     return;
   }
   const due = nextStepDue(settings, cart);

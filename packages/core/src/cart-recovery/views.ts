@@ -152,13 +152,13 @@ export async function cartReport(
   const contacted = emptyGroup();
   const holdout = emptyGroup();
   for (const cart of carts) {
-    const recoveredMinor =
-      cart.state === 'recovered' && (!cart.currencyCode || cart.currencyCode === currencyCode)
-        ? minorOf(cart.recoveredAmount)
-        : null;
-    // Every cart sent the sequence counts, whether a step reached the customer or not: the
-    // comparison with the holdout is fair only over the whole group.
-    addCart(cart.holdout ? holdout : contacted, recoveredMinor);
+    const inCurrency = !cart.currencyCode || cart.currencyCode === currencyCode;
+    const recoveredMinor = cart.state === 'recovered' && inCurrency ? minorOf(cart.recoveredAmount) : null;
+    // Every cart sent the sequence counts, whether a step reached the customer or not, and a
+    // customer who came back by another order counts as come back in either group: the
+    // comparison with the holdout is fair only over the whole groups, counted alike.
+    const cameBack = (cart.state === 'recovered' || cart.orderId !== undefined) && inCurrency;
+    addCart(cart.holdout ? holdout : contacted, cameBack ? minorOf(cart.recoveredAmount) : null);
     const day = days.get(dayOf(cart.abandonedAt));
     if (!day) continue;
     day.abandoned++;

@@ -11,6 +11,7 @@ import type { CartRecoveryMessage } from '../src/cart-recovery/queue.js';
 import { CART_RECOVERY_RECORDS } from '../src/cart-recovery/records.js';
 import { DEFAULT_CART_SETTINGS, saveCartSettings } from '../src/cart-recovery/settings.js';
 import type { CartStepDeps } from '../src/cart-recovery/steps.js';
+import { cartsPage } from '../src/cart-recovery/views.js';
 import { recordConsent } from '../src/inbox/consent.js';
 import { contactIdOf } from '../src/inbox/inbound.js';
 import { INBOX_RECORDS } from '../src/inbox/records.js';
@@ -419,5 +420,37 @@ describe('an abandoned cart', () => {
     } finally {
       await saveCartSettings(store, SHOP, 'u_owner', { ...DEFAULT_CART_SETTINGS, enabled: true });
     }
+  });
+
+  it('lists carts newest first, a page at a time, filtered by state, with the customer masked', async () => {
+    const keys = await test.platform.keyring.forTenant(SHOP);
+    const made: string[] = [];
+    for (let i = 0; i < 55; i++) {
+      now = START + i * MINUTE;
+      const body = checkoutBody({ email: `liste${i}@example.com` });
+      await checkoutArrives(body);
+      made.push(checkoutKeyOf(keys, body.token));
+    }
+    const view = { store, keyring: test.platform.keyring };
+    const first = await cartsPage(view, SHOP, { state: 'pending' });
+    expect(first.carts).toHaveLength(50);
+    expect(first.cursor).not.toBeNull();
+    const seen = [...first.carts];
+    let cursor = first.cursor;
+    while (cursor) {
+      const next = await cartsPage(view, SHOP, { state: 'pending', cursor });
+      seen.push(...next.carts);
+      cursor = next.cursor;
+    }
+    const ids = seen.map((cart) => cart.id);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(ids).toEqual(expect.arrayContaining(made));
+    expect(seen.every((cart) => cart.state === 'pending')).toBe(true);
+    // Newest abandoned first.
+    const times = seen.map((cart) => Date.parse(cart.abandonedAt));
+    expect(times).toEqual([...times].sort((a, b) => b - a));
+    const newest = seen.find((cart) => cart.id === made.at(-1));
+    expect(newest).toMatchObject({ items: '2 × Gül buketi', total: { amount: '529.90', currencyCode: 'TRY' } });
+    expect(newest?.customer).toBe('l***@e***.com');
   });
 });

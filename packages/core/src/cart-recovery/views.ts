@@ -65,7 +65,9 @@ export async function cartsPage(
   const matches = stateFilter(query.state);
   // Newest first; a state filter reads on until a page is full.
   do {
-    const page = await abandonedPage(deps.store, tenantId, { from, to }, { cursor, limit: PAGE, order: 'desc' });
+    // Never more than the page has room for: the cursor then points right after the last one shown.
+    const room = PAGE - carts.length;
+    const page = await abandonedPage(deps.store, tenantId, { from, to }, { cursor, limit: room, order: 'desc' });
     carts.push(...page.data.filter(matches));
     cursor = page.cursor;
   } while (cursor && carts.length < PAGE);
@@ -109,7 +111,7 @@ export async function cartsPage(
           : null,
     };
   });
-  return { carts: views.slice(0, PAGE), cursor: carts.length > PAGE ? null : cursor };
+  return { carts: views, cursor };
 }
 
 /** Minor units of a stored amount; one that does not parse counts nothing rather than failing the report. */

@@ -8,6 +8,7 @@ import { CAMPAIGN_DATA_CLASSES } from '../campaigns/campaign-data.js';
 import { CAMPAIGN_LIST_DATA_CLASSES } from '../campaigns/data-classes.js';
 import { CAMPAIGN_PACE_DATA_CLASSES } from '../campaigns/pace.js';
 import { CAMPAIGN_SETTINGS_DATA_CLASSES } from '../campaigns/settings-records.js';
+import { CART_RECOVERY_DATA_CLASSES } from '../cart-recovery/records.js';
 import { CHANNELS_DATA_CLASSES } from '../channels/data-classes.js';
 import { INBOX_DATA_CLASSES } from '../inbox/data-classes.js';
 import { MAIL_DATA_CLASSES } from '../notify/data-classes.js';
@@ -52,4 +53,5 @@ export const DATA_CLASSES: readonly DataClass[] = [
   ...CAMPAIGN_SETTINGS_DATA_CLASSES,
   ...CAMPAIGN_DATA_CLASSES,
   ...CAMPAIGN_PACE_DATA_CLASSES,
+  ...CART_RECOVERY_DATA_CLASSES,
 ];

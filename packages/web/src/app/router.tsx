@@ -139,6 +139,12 @@ export const router = createBrowserRouter([
                 lazy: { Component: async () => (await import('../pages/campaigns/CampaignsPage')).CampaignsPage },
               },
               {
+                path: 'campaigns/carts',
+                lazy: {
+                  Component: async () => (await import('../pages/campaigns/CartRecoveryPage')).CartRecoveryPage,
+                },
+              },
+              {
                 path: 'campaigns/lists/:listId',
                 lazy: {
                   Component: async () => (await import('../pages/campaigns/CampaignListPage')).CampaignListPage,

@@ -360,9 +360,14 @@ export function CampaignsPage() {
       <PageHeader title={t('campaignLists.title')} description={t('campaignLists.description')} />
       {allowed ? (
         <>
-          <Anchor component={Link} to={`/b/${tenantId}/campaigns/audience`} size="sm" c="blue.9">
-            {t('campaignLists.toAudience')}
-          </Anchor>
+          <Group gap="lg">
+            <Anchor component={Link} to={`/b/${tenantId}/campaigns/audience`} size="sm" c="blue.9">
+              {t('campaignLists.toAudience')}
+            </Anchor>
+            <Anchor component={Link} to={`/b/${tenantId}/campaigns/carts`} size="sm" c="blue.9">
+              {t('cartRecovery.link')}
+            </Anchor>
+          </Group>
           <CampaignsList tenantId={tenantId} />
           <SectionCard titleId="campaign-lists-title" title={t('campaignLists.lists.title')}>
             <QueryState query={lists}>{(data) => <ListsTable tenantId={tenantId} lists={data} />}</QueryState>

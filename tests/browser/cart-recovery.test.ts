@@ -155,4 +155,19 @@ describe('abandoned carts in the app', () => {
     await checkAccessibility(page, 'campaigns/carts-recovered');
     expect(a11y['campaigns/carts-recovered']).toEqual([]);
   });
+
+  it('filters the carts by the day they were abandoned', async () => {
+    const list = page.getByTestId('cart-list');
+    // The business's days are Istanbul's.
+    const dayOf = (ms: number) => new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Istanbul' }).format(ms);
+    const day = dayOf(Date.parse(abandoned));
+    const nextDay = dayOf(Date.parse(abandoned) + 86_400_000);
+    await list.getByLabel(c.carts.from).fill(nextDay);
+    await expect.poll(() => list.textContent()).toContain(c.carts.empty);
+    await list.getByLabel(c.carts.from).fill(day);
+    await list.getByLabel(c.carts.to).fill(day);
+    await expect.poll(() => page.getByTestId('cart-row').count()).toBe(1);
+    await checkAccessibility(page, 'campaigns/carts-filtered');
+    expect(a11y['campaigns/carts-filtered']).toEqual([]);
+  });
 });

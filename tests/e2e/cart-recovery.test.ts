@@ -5,9 +5,18 @@ import { createPlatform } from '../../packages/core/src/platform/context.js';
 import { SHOPIFY_CONNECTION_RECORDS } from '../../packages/core/src/shopify/connection-records.js';
 import { saveShopConnection } from '../../packages/core/src/shopify/oauth.js';
 import { TENANCY_RECORDS } from '../../packages/core/src/tenancy/records.js';
+import { DEMO_OWNER } from '../../packages/local/src/demo-owner.js';
 import { localAws } from '../support/local-aws.js';
 import { eventually, type RunningStack, runSchedule, startStack } from '../support/local-stack.js';
-import { type ApiClient, apiClient, newMember, newOwner, readOutbox, type SignedInPerson } from './accounts-client.js';
+import {
+  type ApiClient,
+  apiClient,
+  logIn,
+  newMember,
+  newOwner,
+  readOutbox,
+  type SignedInPerson,
+} from './accounts-client.js';
 import { sendShopifyWebhook, shopCustomer } from './store-fixtures.js';
 
 /**
@@ -154,5 +163,52 @@ describe('cart recovery over the API', () => {
       currencyCode: 'TRY',
       lift: { contacted: { carts: 1, recovered: 1, revenue: '379.80' }, holdout: { carts: 0 }, rateDifference: null },
     });
+  });
+
+  it('plays on the demo business: a checkout the fake store abandons gets its email, and completing it recovers the cart', async () => {
+    // The demo shop's history comes in by its first backfill, which the stack queues at start.
+    const demo = await logIn(api, DEMO_OWNER.email, DEMO_OWNER.password);
+    const demoPath = (rest: string) => `/businesses/demo/${rest}`;
+    await eventually(async () => {
+      const { body } = await api.call<{ customers: unknown[] }>('GET', demoPath('store/customers'), {
+        token: demo.accessToken,
+      });
+      return body.customers.length > 0 ? true : undefined;
+    }, 60_000);
+    const settings = await api.call('GET', demoPath('cart-recovery/settings'), { token: demo.accessToken });
+    expect(settings.body).toMatchObject({ settings: { enabled: true, quietHours: null } });
+
+    const abandon = await fetch(`${stack.url}/dev/shopify/checkouts`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ shopDomain: 'asistone-demo.myshopify.com' }),
+    });
+    expect(abandon.status).toBe(200);
+    const { checkout: made } = (await abandon.json()) as { checkout: { token: string; email: string } };
+    await eventually(async () => {
+      const { body } = await api.call<{ carts: unknown[] }>('GET', demoPath('cart-recovery/carts'), {
+        token: demo.accessToken,
+      });
+      return body.carts.length === 1 ? true : undefined;
+    }, 20_000);
+    await runSchedule(stack, 'cart-detection', new Date().toISOString());
+    const mail = await eventually(async () => (await readOutbox(api)).find((m) => m.to.includes(made.email)), 30_000);
+    expect(mail.text).toContain(`/checkouts/${made.token}/recover`);
+
+    const complete = await fetch(`${stack.url}/dev/shopify/checkouts/complete`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ shopDomain: 'asistone-demo.myshopify.com', token: made.token }),
+    });
+    expect(complete.status).toBe(200);
+    const recovered = await eventually(async () => {
+      const { body } = await api.call<{ carts: { state: string; recovered: { orderId: string } | null }[] }>(
+        'GET',
+        demoPath('cart-recovery/carts'),
+        { token: demo.accessToken },
+      );
+      return body.carts[0]?.state === 'recovered' ? body.carts[0] : undefined;
+    }, 20_000);
+    expect(recovered.recovered?.orderId).toMatch(/^9100000000/);
   });
 });

@@ -4,6 +4,7 @@ import { type ApiClient, apiClient, newMember, newOwner, type SignedInPerson } f
 import { connectWhatsApp, fakeMetaClient } from './fake-meta-client.js';
 import {
   connectFakeShop,
+  fakeShopifyDev,
   pendingOrder,
   product,
   sendShopifyWebhook,
@@ -234,9 +235,19 @@ describe('the store read routes', () => {
     const before = await read<{ lastReconciledAt: string | null }>(storePath('/sync'));
     expect(before.status).toBe(200);
     expect(before.body.lastReconciledAt).toBeNull();
+    // One level at the shop's depot: the reconcile lists the locations and keeps them by name.
+    await fakeShopifyDev(stack.url, 'inventory', {
+      shopDomain: SHOP,
+      inventoryItemId: 'gid://shopify/InventoryItem/8400081',
+      locationId: 'gid://shopify/Location/81',
+      available: 4,
+    });
     await runSchedule(stack, 'shopify-reconcile', new Date().toISOString());
     const after = await read<{ lastReconciledAt: string | null }>(storePath('/sync'));
     expect(after.body.lastReconciledAt).not.toBeNull();
+    expect((await read(storePath('/locations'))).body).toEqual({
+      locations: [{ locationId: '81', name: 'Location 81', fulfillsOnlineOrders: true }],
+    });
     // The fake store's own catalogue is empty: the reconcile repairs nothing and removes nothing.
     expect((await read<OrdersPage>(storePath('/orders'))).body.orders).toHaveLength(3);
   });
@@ -247,6 +258,7 @@ describe('the store read routes', () => {
       storePath('/orders/8001'),
       storePath('/customers'),
       storePath('/products'),
+      storePath('/locations'),
       storePath('/sync'),
       `/businesses/${owner.tenantId}/contacts/${contactId}/orders`,
     ]) {

@@ -2,6 +2,7 @@ import {
   contactOrdersAnswer,
   storeCustomersAnswer,
   storeCustomersQuery,
+  storeLocationsAnswer,
   storeOrderAnswer,
   storeOrdersAnswer,
   storeOrdersQuery,
@@ -15,6 +16,7 @@ import {
   contactOrders,
   getStoreOrder,
   listStoreCustomers,
+  listStoreLocations,
   listStoreOrders,
   listStoreProducts,
   STORE_VIEW_RECORDS,
@@ -67,6 +69,16 @@ export const storeRoutes = [
     answers: { 200: { description: 'A page of customers', schema: storeCustomersAnswer } },
     async handle({ c, business, query }) {
       return c.json(await listStoreCustomers(await deps(), business.tenantId, query));
+    },
+  }),
+  defineRoute({
+    method: 'get',
+    path: `${STORE}/locations`,
+    access: 'conversations.read',
+    summary: "The shop's locations by name, and which ship online orders",
+    answers: { 200: { description: 'The locations', schema: storeLocationsAnswer } },
+    async handle({ c, business }) {
+      return c.json(await listStoreLocations(await deps(), business.tenantId));
     },
   }),
   defineRoute({

@@ -62,6 +62,15 @@ export const cartRecoverySettings = z
     holdoutPercent: z.number().int().min(0).max(50),
     /** A cart not recovered this many days after it was abandoned is expired. */
     expireAfterDays: z.number().int().min(1).max(30),
+    /**
+     * Where online orders ship from (a Shopify location's number): a step is skipped when an item
+     * is out of stock there. Null: every location Shopify ships online orders from.
+     */
+    shippingLocationId: z
+      .string()
+      .regex(/^[0-9]{1,20}$/, 'A Shopify location number')
+      .nullable()
+      .default(null),
   })
   .refine((settings) => settings.steps.every((step) => step.channel !== 'whatsapp' || step.whatsappTemplate), {
     message: 'A WhatsApp step needs an approved template',

@@ -176,6 +176,19 @@ export const storeProductsAnswer = z.object({
   cursor: z.string().optional(),
 });
 
+/** `GET …/store/locations` — the shop's locations as the last reconcile listed them, by name. */
+export const storeLocationsAnswer = z.object({
+  locations: z.array(
+    z.object({
+      locationId: z.string(),
+      name: z.string(),
+      /** Shopify ships online orders from it. */
+      fulfillsOnlineOrders: z.boolean(),
+    }),
+  ),
+});
+export type StoreLocations = z.output<typeof storeLocationsAnswer>;
+
 /** `GET …/contacts/:contactId/orders` — the orders of the Shopify customers matched to the contact, newest first. */
 export const contactOrdersAnswer = z.object({
   /** The matched Shopify customers' ids (by phone or email). */

@@ -9,7 +9,7 @@ import { detectDueCarts } from '../src/cart-recovery/detection.js';
 import { handleCartMessage } from '../src/cart-recovery/handle.js';
 import type { CartRecoveryMessage } from '../src/cart-recovery/queue.js';
 import { CART_RECOVERY_RECORDS } from '../src/cart-recovery/records.js';
-import { DEFAULT_CART_SETTINGS, saveCartSettings } from '../src/cart-recovery/settings.js';
+import { cartSettingsOf, DEFAULT_CART_SETTINGS, saveCartSettings } from '../src/cart-recovery/settings.js';
 import type { CartStepDeps } from '../src/cart-recovery/steps.js';
 import { cartsPage } from '../src/cart-recovery/views.js';
 import { recordConsent } from '../src/inbox/consent.js';
@@ -68,6 +68,10 @@ const SOLD_OUT_VARIANT = 4_200_000_000_002;
 const INVENTORY_ITEM = 4_300_000_000_001;
 const SOLD_OUT_ITEM = 4_300_000_000_002;
 const LOCATION = 6_500_000_001;
+/** The shop's counter: sells over it, ships no online orders. */
+const COUNTER = 6_500_000_002;
+const COUNTER_ONLY_VARIANT = 4_200_000_000_003;
+const COUNTER_ONLY_ITEM = 4_300_000_000_003;
 
 const netgsm: NetgsmClient = {
   async send(_credentials, body) {
@@ -216,19 +220,23 @@ beforeAll(async () => {
       variants: [
         { id: VARIANT_ID, title: 'Kırmızı', price: '250.00', inventory_item_id: INVENTORY_ITEM },
         { id: SOLD_OUT_VARIANT, title: 'Beyaz', price: '250.00', inventory_item_id: SOLD_OUT_ITEM },
+        { id: COUNTER_ONLY_VARIANT, title: 'Sarı', price: '250.00', inventory_item_id: COUNTER_ONLY_ITEM },
       ],
       created_at: stamp,
       updated_at: stamp,
     }),
   );
-  for (const [item, available] of [
-    [INVENTORY_ITEM, 12],
-    [SOLD_OUT_ITEM, 0],
+  for (const [item, location, available] of [
+    [INVENTORY_ITEM, LOCATION, 12],
+    [SOLD_OUT_ITEM, LOCATION, 0],
+    // Five at the counter, none at the depot that ships online orders.
+    [COUNTER_ONLY_ITEM, LOCATION, 0],
+    [COUNTER_ONLY_ITEM, COUNTER, 5],
   ] as const) {
     await applyInventoryLevel(
       applyDeps(),
       SHOP,
-      InventoryLevelWebhook.parse({ inventory_item_id: item, location_id: LOCATION, available, updated_at: stamp }),
+      InventoryLevelWebhook.parse({ inventory_item_id: item, location_id: location, available, updated_at: stamp }),
     );
   }
   await consents('email');
@@ -339,6 +347,45 @@ describe('an abandoned cart', () => {
     await detectAt(START + (61 + 24 * 60) * MINUTE);
     expect(texts).toHaveLength(0);
     expect(await cartOf(body.token)).toMatchObject({ state: 'skipped', reason: 'out of stock: Gül buketi' });
+  });
+
+  it('looks for stock at the shipping location only, not at a counter that ships nothing', async () => {
+    // As the reconcile lists them: the depot ships online orders, the counter does not.
+    for (const [locationId, name, fulfillsOnlineOrders] of [
+      [LOCATION, 'Ümraniye depo', true],
+      [COUNTER, 'Kadıköy mağaza', false],
+    ] as const) {
+      await store.entities.shopLocation
+        .put({ tenantId: SHOP, locationId: String(locationId), name, fulfillsOnlineOrders, seenAt: START })
+        .go();
+    }
+    // A customer of their own, so the message budget the other tests spend is not this one's.
+    const customer = { phone: '+905554443322', email: 'zeynep@example.com' };
+    await consents('email', customer.phone);
+    const counterOnly = [
+      { title: 'Sarı gül', product_id: PRODUCT_ID, variant_id: COUNTER_ONLY_VARIANT, quantity: 1, price: '250.00' },
+    ];
+    const fromDepot = checkoutBody({ ...customer, line_items: counterOnly });
+    await checkoutArrives(fromDepot);
+    await detectAt(START + 61 * MINUTE);
+    expect(mails).toHaveLength(0);
+    expect((await cartOf(fromDepot.token))?.history).toEqual([
+      { step: 1, channel: 'email', outcome: 'skipped', reason: 'out of stock: Sarı gül', at: START + 61 * MINUTE },
+    ]);
+
+    // The business says its online orders ship from the counter: the same item is in stock there.
+    const settings = (await cartSettingsOf(store, SHOP)).settings;
+    await saveCartSettings(store, SHOP, 'u_owner', { ...settings, shippingLocationId: String(COUNTER) });
+    try {
+      now = START;
+      const fromCounter = checkoutBody({ ...customer, line_items: counterOnly });
+      await checkoutArrives(fromCounter);
+      await detectAt(START + 61 * MINUTE);
+      expect(mails.map((mail) => mail.text)).toEqual([expect.stringContaining('1 × Sarı gül')]);
+      expect(await cartOf(fromCounter.token)).toMatchObject({ state: 'contacted', nextStep: 1 });
+    } finally {
+      await saveCartSettings(store, SHOP, 'u_owner', settings);
+    }
   });
 
   it('skips a customer without consent for the channel, with the reason shown', async () => {

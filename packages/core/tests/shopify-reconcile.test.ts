@@ -432,6 +432,8 @@ describe('the Shopify reconciliation', () => {
       { inventoryItemId: item, locationId: 'gid://shopify/Location/92', available: 40 },
       clock.now,
     );
+    // The shop sells over the counter only; the depot (unnamed here) ships online orders.
+    shop.locations = { 'gid://shopify/Location/91': { name: 'Kadıköy mağaza', fulfillsOnlineOrders: false } };
     const countedAt = clock.now;
     // The depot's later sale did arrive by webhook: newer than what the reconcile will read.
     await deps.apply.inventoryLevel(BUSINESS, {
@@ -448,6 +450,14 @@ describe('the Shopify reconciliation', () => {
     expect(await level(91)).toMatchObject({ available: 12, updatedAt: countedAt });
     expect(await level(92)).toMatchObject({ available: 39, updatedAt: countedAt + 30_000 });
     expect(await cursor()).toMatchObject({ inventoryUpdatedAt: countedAt, lastCounts: { inventoryApplied: 1 } });
+    // The locations are kept by name, with whether they ship online orders (cart recovery's stock check).
+    const { data: locations } = await copy.entities.shopLocation.query.byId({ tenantId: BUSINESS }).go();
+    expect(
+      locations.map(({ locationId, name, fulfillsOnlineOrders }) => ({ locationId, name, fulfillsOnlineOrders })),
+    ).toEqual([
+      { locationId: '91', name: 'Kadıköy mağaza', fulfillsOnlineOrders: false },
+      { locationId: '92', name: 'Location 92', fulfillsOnlineOrders: true },
+    ]);
 
     // Two sold at the shop; `inventory_levels/update` lost again: the next run repairs it. It asks
     // for what changed since its cursor less the overlap, so the depot's level is read again

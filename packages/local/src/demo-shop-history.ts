@@ -16,8 +16,9 @@ export const DEMO_HISTORY = {
   products: 12,
   orders: 120,
   days: 90,
-  /** The two places stock is kept (Shopify location ids). */
+  /** The two places stock is kept (Shopify location ids): the shop, and the depot that ships online orders. */
   locations: ['71', '72'] as const,
+  locationNames: { '71': 'Kadıköy mağaza', '72': 'Ümraniye depo' },
   /** The customer who writes on WhatsApp from the dev customer page (packages/web DevCustomerPage). */
   whatsappCustomer: { phone: '+905321234567', firstName: 'Ayşe', lastName: 'Demir' },
 } as const;
@@ -106,7 +107,9 @@ export function demoShopStock(): { inventoryItemId: string; locationId: string; 
 }
 
 /** The demo shop's customers, products, stock per location and orders. */
-export function demoShopHistory(seededAt: number): Pick<FakeShop, 'customers' | 'products' | 'inventory' | 'orders'> {
+export function demoShopHistory(
+  seededAt: number,
+): Pick<FakeShop, 'customers' | 'products' | 'inventory' | 'orders' | 'locations'> {
   const pick = random(20_261_130);
   const start = seededAt - DEMO_HISTORY.days * DAY;
 
@@ -278,7 +281,14 @@ export function demoShopHistory(seededAt: number): Pick<FakeShop, 'customers' | 
     };
   });
 
-  return { customers, products, inventory, orders };
+  // The shop sells over the counter; online orders ship from the depot.
+  const locations = Object.fromEntries(
+    DEMO_HISTORY.locations.map((location) => [
+      `gid://shopify/Location/${location}`,
+      { name: DEMO_HISTORY.locationNames[location], fulfillsOnlineOrders: location === '72' },
+    ]),
+  );
+  return { customers, products, inventory, orders, locations };
 }
 
 /**

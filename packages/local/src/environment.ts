@@ -6,6 +6,7 @@ import { platform } from '@asistone/core/platform/context';
 import { seedDemoTenant } from '@asistone/core/tenancy/demo';
 import { TENANCY_RECORDS } from '@asistone/core/tenancy/records';
 import { seedDemoCampaigns } from './demo-campaigns.js';
+import { seedDemoCartRecovery } from './demo-cart-recovery.js';
 import { seedDemoChannelTokens, seedDemoOwner } from './demo-owner.js';
 import { seedDemoShop } from './demo-shop.js';
 import { seedDemoSms } from './demo-sms.js';
@@ -73,6 +74,7 @@ export async function seedLocalData(): Promise<void> {
   await seedDemoShop(platform());
   await seedDemoSms(platform());
   await seedDemoCampaigns(platform());
+  await seedDemoCartRecovery(platform());
 }
 
 export async function announceRunning(dataDir: string, env: Record<string, string>): Promise<void> {

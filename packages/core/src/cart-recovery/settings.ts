@@ -50,6 +50,7 @@ export const DEFAULT_CART_SETTINGS: CartRecoverySettings = {
   quietHours: { from: '21:00', to: '09:00' },
   holdoutPercent: 0,
   expireAfterDays: 7,
+  shippingLocationId: null,
 };
 
 /** The settings checked as a whole, with the fields at fault named for the form. */

@@ -21,11 +21,11 @@ import { openOrUndefined, type TenantKeyring, type TenantKeys } from '../platfor
 import { PermanentError } from '../platform/errors.js';
 import type { Producer } from '../platform/queue/producer.js';
 import { isConditionFailure, type Store } from '../platform/store/service.js';
-import { idOfGid } from '../shopify/apply.js';
 import type { TENANCY_RECORDS } from '../tenancy/records.js';
 import { type CartItem, type CartWorkStore, type CheckoutItem, endByOrder, endCart, readCart } from './carts.js';
 import { dueKeyOf } from './records.js';
 import { cartSettingsOf } from './settings.js';
+import { type CartLine, outOfStockLine } from './stock.js';
 import { expiresAt, outsideQuietHours, stepDueAt } from './timing.js';
 
 /**
@@ -155,7 +155,13 @@ export async function runCartStep(deps: CartStepDeps, tenantId: string, checkout
   const index = cart.nextStep;
   if (!(await claimStep(store, cart, index, now))) return;
   const step = settings.steps[index] as CartStep;
-  const outcome = await attemptStep(deps, cart, checkout, index, step, now);
+  const outcome = await attemptStep(
+    deps,
+    cart,
+    checkout,
+    { index, step, shippingLocationId: settings.shippingLocationId },
+    now,
+  );
   const history = [
     ...(cart.history ?? []),
     {
@@ -251,8 +257,6 @@ const open = (keys: TenantKeys, field: string, item: CheckoutItem) =>
 const moneyText = (total: { amount: string; currencyCode: string } | undefined, language: CartLanguage) =>
   total ? `${language === 'tr' ? total.amount.replace('.', ',') : total.amount} ${total.currencyCode}` : '';
 
-type LineItem = { title: string; quantity: number; productId?: string; variantId?: string };
-
 async function customerOf(deps: CartStepDeps, keys: TenantKeys, checkout: CheckoutItem): Promise<Customer> {
   const { store } = deps;
   const { tenantId } = checkout;
@@ -276,7 +280,7 @@ async function customerOf(deps: CartStepDeps, keys: TenantKeys, checkout: Checko
   }
   const tenant = (await store.entities.tenant.get({ tenantId }).go()).data;
   const shop = (tenant && openOrUndefined(keys, 'tenant', 'name', tenantId, tenant.name)) ?? '';
-  const items = ((checkout.lineItems ?? []) as LineItem[]).map((line) => `${line.quantity} × ${line.title}`).join(', ');
+  const items = ((checkout.lineItems ?? []) as CartLine[]).map((line) => `${line.quantity} × ${line.title}`).join(', ');
   return {
     ...(email && { email }),
     ...(phone && { phone, contactId: contactIdOf(keys, 'whatsapp', phone.slice(1)) }),
@@ -291,29 +295,6 @@ async function customerOf(deps: CartStepDeps, keys: TenantKeys, checkout: Checko
   };
 }
 
-/** The first line item with less stock than the cart holds (over the locations Shopify tracks it at). */
-async function outOfStock(store: CartWorkStore, tenantId: string, lines: LineItem[]): Promise<string | undefined> {
-  for (const line of lines) {
-    if (!line.productId || !line.variantId) continue;
-    const { data: product } = await store.entities.shopProduct
-      .get({ tenantId, productId: idOfGid(line.productId) })
-      .go();
-    const variants = (product?.variants ?? []) as { id: string; inventoryItemId?: string }[];
-    const variant = variants.find((candidate) => candidate.id === line.variantId);
-    if (!variant?.inventoryItemId) continue;
-    const inventoryItemId = idOfGid(variant.inventoryItemId);
-    const { data: levels } = await store.entities.shopInventoryLevel.query
-      .byItem({ tenantId, inventoryItemId })
-      .go({ pages: 'all', attributes: ['inventoryItemId', 'available'] });
-    const tracked = levels.filter((level) => level.inventoryItemId === inventoryItemId);
-    // Not tracked anywhere: Shopify sells it regardless.
-    if (tracked.length === 0) continue;
-    const available = tracked.reduce((sum, level) => sum + Math.max(0, level.available), 0);
-    if (available < line.quantity) return line.title;
-  }
-  return undefined;
-}
-
 /** The consent ledger's current state for the contact, channel and purpose. */
 async function consentOf(store: InboxStore, tenantId: string, contactId: string, channel: string, purpose: string) {
   const { data } = await store.entities.consentState
@@ -326,8 +307,7 @@ async function attemptStep(
   deps: CartStepDeps,
   cart: CartItem,
   checkout: CheckoutItem,
-  index: number,
-  step: CartStep,
+  { index, step, shippingLocationId }: { index: number; step: CartStep; shippingLocationId: string | null },
   now: number,
 ): Promise<Outcome> {
   const { store } = deps;
@@ -340,7 +320,8 @@ async function attemptStep(
     if (contactId && (await isContactRestricted(store, tenantId, contactId))) {
       throw new NoticeSkipped('the customer restricted processing of their data');
     }
-    const soldOut = await outOfStock(store, tenantId, (checkout.lineItems ?? []) as LineItem[]);
+    const lines = (checkout.lineItems ?? []) as CartLine[];
+    const soldOut = await outOfStockLine(store, tenantId, lines, shippingLocationId);
     if (soldOut) throw new NoticeSkipped(`out of stock: ${soldOut.slice(0, 80)}`);
     const campaign = (await campaignSettingsOf(store, tenantId)).settings;
     const wording = step.wording[customer.language];

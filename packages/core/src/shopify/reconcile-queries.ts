@@ -87,7 +87,8 @@ export const RECONCILE_PRODUCTS_QUERY = `query ReconcileProducts(${PAGE_VARS}) {
 }`;
 
 /**
- * Stock: the shop's locations (a shop has a handful; inactive ones hold no stock to sell), then,
+ * Stock: the shop's locations (a shop has a handful; inactive ones hold no stock to sell; their
+ * names and whether they ship online orders are kept for the app and cart recovery), then,
  * per location, the inventory levels whose own `updatedAt` is after the cursor. A level's
  * quantity changing moves the level's `updatedAt`, not its inventory item's nor its product's,
  * so `Location.inventoryLevels(query: "updated_at:>…")` is the one search that finds exactly the
@@ -96,7 +97,7 @@ export const RECONCILE_PRODUCTS_QUERY = `query ReconcileProducts(${PAGE_VARS}) {
  */
 export const RECONCILE_LOCATIONS_QUERY = `query ReconcileLocations($first: Int!, $after: String) {
   locations(first: $first, after: $after) {
-    nodes { id }
+    nodes { id name fulfillsOnlineOrders }
     pageInfo { hasNextPage endCursor }
   }
 }`;

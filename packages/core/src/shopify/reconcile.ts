@@ -1,5 +1,6 @@
 import type { Store } from '../platform/store/service.js';
 import type { TENANCY_RECORDS } from '../tenancy/records.js';
+import { idOfGid } from './apply.js';
 import type { SHOPIFY_CONNECTION_RECORDS } from './connection-records.js';
 import { type ShopAccess, ShopifyError, type ShopifyGraphql } from './graphql.js';
 import type { ShopifyCustomer, ShopifyInventoryLevel, ShopifyOrder, ShopifyProduct } from './payloads.js';
@@ -19,6 +20,7 @@ import {
   UnexpectedNodeError,
 } from './reconcile-queries.js';
 import type { SHOPIFY_RECONCILE_RECORDS } from './reconcile-records.js';
+import type { SHOPIFY_STORE_RECORDS } from './store-records.js';
 
 /**
  * The scheduled reconciliation: Shopify's webhooks can be late, out of order or lost, so every
@@ -62,6 +64,7 @@ export interface ReconcileDeps {
     typeof SHOPIFY_RECONCILE_RECORDS & {
       shopConnection: (typeof SHOPIFY_CONNECTION_RECORDS)['shopConnection'];
       tenant: (typeof TENANCY_RECORDS)['tenant'];
+      shopLocation: (typeof SHOPIFY_STORE_RECORDS)['shopLocation'];
     }
   >;
   shopify: ShopifyGraphql;
@@ -269,6 +272,28 @@ export async function reconcileShop(deps: ReconcileDeps, shop: ConnectedShop): P
  */
 const STOCK_PAGE = 100;
 
+type LocationNode = { id?: unknown; name?: unknown; fulfillsOnlineOrders?: unknown };
+
+/** The location's name and whether it ships online orders, as Shopify says now (a handful per shop). */
+async function keepLocation(deps: ReconcileDeps, tenantId: string, gid: string, location: LocationNode) {
+  let locationId: string;
+  try {
+    locationId = idOfGid(gid);
+  } catch {
+    return;
+  }
+  await deps.store.entities.shopLocation
+    .put({
+      tenantId,
+      locationId,
+      name: typeof location.name === 'string' ? location.name.slice(0, 120) : `#${locationId}`,
+      // Shopify's default: a location ships online orders unless the merchant said otherwise.
+      fulfillsOnlineOrders: location.fulfillsOnlineOrders !== false,
+      seenAt: Date.now(),
+    })
+    .go({ response: 'none' });
+}
+
 /**
  * The stock levels changed since the stock cursor, location by location: the shop's locations,
  * then each one's `inventoryLevels(query: "updated_at:>…")` (a level's own `updatedAt` moves
@@ -294,12 +319,16 @@ async function reconcileStock(
 
   const locations: string[] = [];
   for (let after: string | null = null; ; ) {
-    const answer: { data: { locations?: Page<{ id?: unknown }> } } = await deps.shopify.query<{
-      locations?: Page<{ id?: unknown }>;
+    const answer: { data: { locations?: Page<LocationNode> } } = await deps.shopify.query<{
+      locations?: Page<LocationNode>;
     }>(access, RECONCILE_LOCATIONS_QUERY, { first, after });
     const page = answer.data.locations;
     if (!page) throw new ShopifyError({ kind: 'invalid', status: 200, codes: ['MISSING_CONNECTION'] });
-    for (const location of page.nodes) if (typeof location.id === 'string') locations.push(location.id);
+    for (const location of page.nodes) {
+      if (typeof location.id !== 'string') continue;
+      locations.push(location.id);
+      await keepLocation(deps, tenantId, location.id, location);
+    }
     if (!page.pageInfo.hasNextPage || !page.pageInfo.endCursor) break;
     after = page.pageInfo.endCursor;
   }

@@ -38,10 +38,11 @@ export const SHOPIFY_STORE_DATA_CLASSES: DataClass[] = [
   },
   {
     name: 'shopify.catalog',
-    description: 'Products, variants, SKUs, prices, images and stock per location (no customer data)',
+    description:
+      "Products, variants, SKUs, prices, images, the shop's locations and stock per location (no customer data)",
     personal: false,
     retention: WHILE_THE_BUSINESS_LIVES,
-    partitions: atLocations((tenantId) => root(tenantId, 'shopproduct#', 'shopstock#')),
+    partitions: atLocations((tenantId) => root(tenantId, 'shopproduct#', 'shopstock#', 'shoplocation#')),
   },
   {
     name: 'shopify.webhook-deliveries',

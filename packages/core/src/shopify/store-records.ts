@@ -211,6 +211,28 @@ export const InventoryLevelRecord = new Entity({
   },
 });
 
+/**
+ * One of the shop's locations, as the reconcile last listed it: its name for the app's pickers,
+ * and whether Shopify ships online orders from it (where cart recovery looks for stock).
+ */
+export const ShopLocationRecord = new Entity({
+  model: { entity: 'shopLocation', version: '1', service: 'asistone' },
+  attributes: {
+    ...key,
+    /** Shopify's number for the location (the gid's tail), as the stock levels name it. */
+    locationId: { type: 'string', required: true, readOnly: true },
+    name: { type: 'string', required: true },
+    fulfillsOnlineOrders: { type: 'boolean', required: true },
+    seenAt: { type: 'number', required: true },
+  },
+  indexes: {
+    byId: {
+      pk: { field: 'pk', composite: ['tenantId'], template: 't#${tenantId}', casing: 'none' },
+      sk: { field: 'sk', composite: ['locationId'], template: 'shoplocation#${locationId}', casing: 'none' },
+    },
+  },
+});
+
 export const CheckoutRecord = new Entity({
   model: { entity: 'shopCheckout', version: '1', service: 'asistone' },
   attributes: {
@@ -277,6 +299,7 @@ export const SHOPIFY_STORE_RECORDS = {
   shopOrder: OrderRecord,
   shopProduct: ProductRecord,
   shopInventoryLevel: InventoryLevelRecord,
+  shopLocation: ShopLocationRecord,
   shopCheckout: CheckoutRecord,
   shopWebhookDelivery: ShopWebhookDeliveryRecord,
   // Erased customers apply.ts must not store again (suppression.ts).

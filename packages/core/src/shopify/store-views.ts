@@ -386,6 +386,16 @@ export async function listStoreProducts(
   return { products, ...(rows.length > limit && { cursor: shown.at(-1)?.productId }) };
 }
 
+/** The shop's locations (a handful), by name. */
+export async function listStoreLocations(deps: Pick<StoreViewDeps, 'store'>, tenantId: string) {
+  const { data } = await deps.store.entities.shopLocation.query.byId({ tenantId }).go({ pages: 'all' });
+  return {
+    locations: data
+      .map(({ locationId, name, fulfillsOnlineOrders }) => ({ locationId, name, fulfillsOnlineOrders }))
+      .sort((a, b) => a.name.localeCompare(b.name, 'tr')),
+  };
+}
+
 /** Units available per location of one inventory item: the item's own sort-key range. */
 export async function stockOf(deps: StoreViewDeps, tenantId: string, inventoryItemId: string) {
   const { data } = await deps.store.entities.shopInventoryLevel.query

@@ -157,7 +157,11 @@ function locationsPage(shop: FakeShop, variables: Record<string, unknown>) {
   const ids = [...new Set(levelsOf(shop).map((level) => level.locationId))].sort();
   const first = Math.min(250, Math.max(1, Number(variables.first) || 50));
   return connectionPage(
-    ids.map((id) => ({ id })),
+    ids.map((id) => ({
+      id,
+      name: shop.locations?.[id]?.name ?? `Location ${String(id).split('/').pop()}`,
+      fulfillsOnlineOrders: shop.locations?.[id]?.fulfillsOnlineOrders ?? true,
+    })),
     first,
     variables.after,
   );

@@ -19,7 +19,11 @@ export interface FakeShop {
   orders: Record<string, unknown>[];
   products: Record<string, unknown>[];
   inventory: Record<string, unknown>[];
+  /** Names of the shop's locations by gid, and whether each ships online orders (`Location N` and yes when unset). */
+  locations?: Record<string, { name: string; fulfillsOnlineOrders?: boolean }>;
   webhookSubscriptions: Record<string, unknown>[];
+  /** Checkouts made by `/dev/shopify/checkouts` (shopify-checkouts.ts), as their webhooks carried them. */
+  checkouts?: (Record<string, unknown> & { token: string })[];
 }
 
 export interface FakeShopToken {

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import { type Context, Hono } from 'hono';
 import { fakeShopifyBulkApp } from './shopify-bulk.js';
+import { shopifyCheckoutRoutes } from './shopify-checkouts.js';
 import { shopifyDemoRoutes } from './shopify-demo.js';
 import { fakeShopifyGraphqlApp } from './shopify-graphql.js';
 import { shopifyInventoryRoutes } from './shopify-inventory.js';
@@ -327,6 +328,7 @@ export async function startFakeShopify(options: FakeShopifyOptions): Promise<Fak
   app.route('/', shopifyInventoryRoutes(state, { save, webhookUrl: () => options.webhookUrl?.() }));
   app.route('/', fakeShopifyBulkApp(state, { save }));
   app.route('/dev/shopify', shopifyDemoRoutes(state, { save }));
+  app.route('/', shopifyCheckoutRoutes(state, { save, webhookUrl: () => options.webhookUrl?.() }));
   app.route('/', fakeShopifyGraphqlApp(state, { save }));
   const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
     const s = serve({ fetch: app.fetch, port: options.port ?? 0, hostname: '127.0.0.1' }, () => resolve(s));

@@ -26,7 +26,7 @@ const base = (tenantId: string) => `/businesses/${seg(tenantId)}/cart-recovery`;
 
 export const cartKeys = {
   settings: (tenantId: string) => ['cart-recovery', tenantId, 'settings'] as const,
-  carts: (tenantId: string, state: CartState | null) => ['cart-recovery', tenantId, 'carts', state] as const,
+  carts: (tenantId: string, filter: CartsFilter) => ['cart-recovery', tenantId, 'carts', filter] as const,
   report: (tenantId: string, from: string, to: string) => ['cart-recovery', tenantId, 'report', from, to] as const,
 };
 
@@ -46,14 +46,23 @@ export function useSaveCartSettings(tenantId: string) {
   });
 }
 
+/** Which carts the list shows: a state, and the days abandoned (ISO dates, both included); empty is any. */
+export interface CartsFilter {
+  state: CartState | null;
+  from: string;
+  to: string;
+}
+
 /** Newest abandoned first, a page at a time; kept fresh while the page is open (steps go out meanwhile). */
-export function useCarts(tenantId: string, state: CartState | null) {
+export function useCarts(tenantId: string, filter: CartsFilter) {
   return useInfiniteQuery({
-    queryKey: cartKeys.carts(tenantId, state),
+    queryKey: cartKeys.carts(tenantId, filter),
     initialPageParam: null as string | null,
     queryFn: ({ pageParam }) => {
       const query = new URLSearchParams();
-      if (state) query.set('state', state);
+      if (filter.state) query.set('state', filter.state);
+      if (filter.from) query.set('from', filter.from);
+      if (filter.to) query.set('to', filter.to);
       if (pageParam) query.set('cursor', pageParam);
       const suffix = query.size > 0 ? `?${query}` : '';
       return request<CartsAnswer>(`${base(tenantId)}/carts${suffix}`);

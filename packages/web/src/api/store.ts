@@ -2,6 +2,7 @@ import type { ShopifyConnection, ShopifyInstallAnswer, ShopifyInstallBody } from
 import type {
   ContactOrders,
   StoreCustomer,
+  StoreLocations,
   StoreOrder,
   StoreOrderSummary,
   StoreOrdersQuery,
@@ -43,6 +44,7 @@ export const storeApi = {
     request<ShopifyInstallAnswer>(`${business(tenantId)}/shopify/install`, { method: 'POST', body }),
   disconnect: (tenantId: string) => request<ShopifyConnection>(`${business(tenantId)}/shopify`, { method: 'DELETE' }),
   sync: (tenantId: string) => request<StoreSync>(`${store(tenantId)}/sync`),
+  locations: (tenantId: string) => request<StoreLocations>(`${store(tenantId)}/locations`),
   orders: (tenantId: string, filter: StoreOrdersQuery) =>
     request<{ orders: StoreOrderSummary[]; cursor?: string }>(
       `${store(tenantId)}/orders${query({ financialStatus: filter.financialStatus, fulfillmentStatus: filter.fulfillmentStatus, cursor: filter.cursor })}`,
@@ -64,6 +66,7 @@ export const storeKeys = {
   order: (tenantId: string, orderId: string) => ['store', tenantId, 'order', orderId] as const,
   customers: (tenantId: string) => ['store', tenantId, 'customers'] as const,
   products: (tenantId: string) => ['store', tenantId, 'products'] as const,
+  locations: (tenantId: string) => ['store', tenantId, 'locations'] as const,
   contactOrders: (tenantId: string, contactId: string) => ['store', tenantId, 'contact-orders', contactId] as const,
 };
 
@@ -147,6 +150,11 @@ export function useStoreProducts(tenantId: string, enabled = true) {
     },
     enabled,
   );
+}
+
+/** The shop's locations by name (as the reconcile last listed them). */
+export function useStoreLocations(tenantId: string) {
+  return useQuery({ queryKey: storeKeys.locations(tenantId), queryFn: () => storeApi.locations(tenantId) });
 }
 
 export function useStoreOrder(tenantId: string, orderId: string) {

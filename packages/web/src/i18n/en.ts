@@ -711,6 +711,8 @@ export const en: Messages = {
       noHoldout: 'Choose a holdout share in the settings to measure the effect.',
     },
     carts: {
+      from: 'Abandoned from',
+      to: 'Abandoned to',
       title: 'Carts',
       filter: 'Status',
       all: 'All',
@@ -729,6 +731,9 @@ export const en: Messages = {
       more: 'More',
     },
     settings: {
+      shipFrom: 'Stock checked at',
+      shipFromHint: 'A step is skipped when an item in the cart is out of stock there',
+      shipFromOnline: 'Every location that ships online orders',
       title: 'Reminder sequence',
       description:
         'Nothing is sent while it is off. A step is skipped, with the reason on the cart, when the customer restricted processing, has no consent for that channel, an item is out of stock, or their message budget is spent.',

@@ -717,6 +717,8 @@ export const tr = {
       noHoldout: 'Etkiyi ölçmek için ayarlarda bir kontrol grubu payı seçin.',
     },
     carts: {
+      from: 'Terk tarihi (başlangıç)',
+      to: 'Terk tarihi (bitiş)',
       title: 'Sepetler',
       filter: 'Durum',
       all: 'Hepsi',
@@ -735,6 +737,9 @@ export const tr = {
       more: 'Daha fazla',
     },
     settings: {
+      shipFrom: 'Stok kontrol edilen konum',
+      shipFromHint: 'Sepetteki bir ürünün stoğu orada yoksa adım atlanır',
+      shipFromOnline: 'Online siparişleri gönderen tüm konumlar',
       title: 'Hatırlatma dizisi',
       description:
         'Kapalıyken hiçbir şey gönderilmez. Bir adım; müşteri verisinin işlenmesini kısıtladıysa, o kanal için izni yoksa, ürün stokta yoksa ya da mesaj hakkı dolduysa atlanır ve nedeni sepette görünür.',

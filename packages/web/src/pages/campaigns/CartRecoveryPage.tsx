@@ -35,6 +35,7 @@ import {
   type CartReportAnswer,
   type CartState,
   type CartStep,
+  type CartsFilter,
   type CartView,
   useCartReport,
   useCartSettings,
@@ -42,6 +43,7 @@ import {
   useSaveCartSettings,
 } from '../../api/cart-recovery';
 import { useNoticeTemplates } from '../../api/order-notices';
+import { useStoreLocations } from '../../api/store';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { useFormatDateTime } from '../../components/format';
 import { RoleNote } from '../../components/NoAccess';
@@ -228,19 +230,33 @@ function StepsCell({ cart }: { cart: CartView }) {
 function CartsSection({ tenantId }: { tenantId: string }) {
   const { t } = useTranslation();
   const formatDate = useFormatDateTime();
-  const [state, setState] = useState<CartState | null>(null);
-  const carts = useCarts(tenantId, state);
+  const [filter, setFilter] = useState<CartsFilter>({ state: null, from: '', to: '' });
+  const carts = useCarts(tenantId, filter);
   return (
     <SectionCard titleId="cart-list-title" title={t('cartRecovery.carts.title')} testId="cart-list">
-      <Select
-        label={t('cartRecovery.carts.filter')}
-        placeholder={t('cartRecovery.carts.all')}
-        clearable
-        data={CART_STATES.map((value) => ({ value, label: t(`cartRecovery.state.${value}`) }))}
-        value={state}
-        onChange={(value) => setState((value as CartState | null) ?? null)}
-        maw={260}
-      />
+      <Group align="flex-end">
+        <Select
+          label={t('cartRecovery.carts.filter')}
+          placeholder={t('cartRecovery.carts.all')}
+          clearable
+          data={CART_STATES.map((value) => ({ value, label: t(`cartRecovery.state.${value}`) }))}
+          value={filter.state}
+          onChange={(value) => setFilter({ ...filter, state: (value as CartState | null) ?? null })}
+          maw={260}
+        />
+        <TextInput
+          type="date"
+          label={t('cartRecovery.carts.from')}
+          value={filter.from}
+          onChange={(e) => setFilter({ ...filter, from: e.currentTarget.value })}
+        />
+        <TextInput
+          type="date"
+          label={t('cartRecovery.carts.to')}
+          value={filter.to}
+          onChange={(e) => setFilter({ ...filter, to: e.currentTarget.value })}
+        />
+      </Group>
       <QueryState query={carts}>
         {(data) => {
           const rows = data.pages.flatMap((page) => page.carts);
@@ -467,6 +483,7 @@ function SettingsForm({ tenantId, initial }: { tenantId: string; initial: CartRe
   const [settings, setSettings] = useState(initial);
   const save = useSaveCartSettings(tenantId);
   const templates = useNoticeTemplates(tenantId);
+  const locations = useStoreLocations(tenantId);
   const set = (change: Partial<CartRecoverySettings>) => setSettings((current) => ({ ...current, ...change }));
   const setStep = (index: number, next: CartStep) =>
     set({ steps: settings.steps.map((step, i) => (i === index ? next : step)) });
@@ -513,6 +530,22 @@ function SettingsForm({ tenantId, initial }: { tenantId: string; initial: CartRe
             onChange={(value) => set({ expireAfterDays: Number(value) || 1 })}
           />
         </Group>
+        <Select
+          label={t('cartRecovery.settings.shipFrom')}
+          description={t('cartRecovery.settings.shipFromHint')}
+          data={[
+            { value: '', label: t('cartRecovery.settings.shipFromOnline') },
+            ...(locations.data?.locations ?? []).map((location) => ({
+              value: location.locationId,
+              label: location.name,
+            })),
+          ]}
+          value={settings.shippingLocationId ?? ''}
+          onChange={(value) => set({ shippingLocationId: value || null })}
+          allowDeselect={false}
+          maw={420}
+          data-testid="cart-ship-from"
+        />
         <Group align="flex-end">
           <Switch
             label={t('cartRecovery.settings.quiet')}

@@ -15,6 +15,7 @@ import { isContactRestricted } from '../inbox/contacts.js';
 import { contactIdOf } from '../inbox/inbound.js';
 import type { InboxStore } from '../inbox/records.js';
 import { type NoticeChannels, NoticeSkipped } from '../order-notices/channels.js';
+import { mobileOf, moneyText, shopCustomerName, shopNameOf } from '../order-notices/customer-reading.js';
 import { htmlOf } from '../order-notices/mail-html.js';
 import { sendTemplateMessage, templateSender } from '../order-notices/whatsapp.js';
 import { openOrUndefined, type TenantKeyring, type TenantKeys } from '../platform/crypto/keyring.js';
@@ -253,44 +254,24 @@ interface Customer {
 const open = (keys: TenantKeys, field: string, item: CheckoutItem) =>
   openOrUndefined(keys, 'shopCheckout', field, item.checkoutKey, item[field as 'email']);
 
-/** Money as the customer reads it: the exact decimal, a comma in Turkish. */
-const moneyText = (total: { amount: string; currencyCode: string } | undefined, language: CartLanguage) =>
-  total ? `${language === 'tr' ? total.amount.replace('.', ',') : total.amount} ${total.currencyCode}` : '';
-
 async function customerOf(deps: CartStepDeps, keys: TenantKeys, checkout: CheckoutItem): Promise<Customer> {
   const { store } = deps;
   const { tenantId } = checkout;
   const email = open(keys, 'email', checkout)?.trim() || undefined;
-  const rawPhone = open(keys, 'phone', checkout)?.replace(/[\s()-]/g, '');
-  const phone = rawPhone && /^\+[1-9][0-9]{6,14}$/.test(rawPhone) ? rawPhone : undefined;
+  const phone = mobileOf(open(keys, 'phone', checkout));
   // A Turkish number, or none, reads Turkish; any other country's number English.
   const language: CartLanguage = !phone || phone.startsWith('+90') ? 'tr' : 'en';
-  const customer = checkout.customerId
-    ? (await store.entities.shopCustomer.get({ tenantId, customerId: checkout.customerId }).go()).data
-    : undefined;
-  const sealedName = customer
-    ? openOrUndefined(keys, 'shopCustomer', 'name', customer.customerId, customer.name)
-    : undefined;
-  let name = '';
-  try {
-    const parsed = sealedName ? (JSON.parse(sealedName) as { firstName?: string; lastName?: string }) : {};
-    name = [parsed.firstName, parsed.lastName].filter(Boolean).join(' ');
-  } catch {
-    name = '';
-  }
-  const tenant = (await store.entities.tenant.get({ tenantId }).go()).data;
-  const shop = (tenant && openOrUndefined(keys, 'tenant', 'name', tenantId, tenant.name)) ?? '';
   const items = ((checkout.lineItems ?? []) as CartLine[]).map((line) => `${line.quantity} × ${line.title}`).join(', ');
   return {
     ...(email && { email }),
     ...(phone && { phone, contactId: contactIdOf(keys, 'whatsapp', phone.slice(1)) }),
     language,
     values: {
-      customer: name,
+      customer: await shopCustomerName(store, keys, tenantId, checkout.customerId),
       items,
       total: moneyText(checkout.total as { amount: string; currencyCode: string } | undefined, language),
       link: open(keys, 'recoveryUrl', checkout) ?? '',
-      shop,
+      shop: await shopNameOf(store, keys, tenantId),
     },
   };
 }

@@ -12,13 +12,14 @@ import { countTouch } from '../campaigns/touch.js';
 import { isContactRestricted } from '../inbox/contacts.js';
 import { contactIdOf } from '../inbox/inbound.js';
 import type { InboxStore } from '../inbox/records.js';
-import type { TenantKeyring, TenantKeys } from '../platform/crypto/keyring.js';
+import { openOrUndefined, type TenantKeyring, type TenantKeys } from '../platform/crypto/keyring.js';
 import { PermanentError } from '../platform/errors.js';
 import type { Producer } from '../platform/queue/producer.js';
 import { isConditionFailure, type Store } from '../platform/store/service.js';
 import type { ShopifyFulfillment } from '../shopify/payloads.js';
 import type { SHOPIFY_STORE_RECORDS } from '../shopify/store-records.js';
 import { type NoticeChannels, NoticeSkipped } from './channels.js';
+import { mobileOf, moneyText, parsedJson, shopNameOf } from './customer-reading.js';
 import { htmlOf } from './mail-html.js';
 import type { OrderNoticeStore } from './records.js';
 import { noticeSettingsOf } from './settings.js';
@@ -66,24 +67,6 @@ type OrderItem = NonNullable<
 /** Each channel's once-per key for one order's event. */
 export const noticeRef = (orderId: string, event: NoticeEvent) => `order-notice/${orderId}/${event}`;
 
-function open(keys: TenantKeys, entity: string, field: string, itemKey: string, sealed: string | undefined) {
-  if (sealed === undefined) return undefined;
-  try {
-    return keys.open(entity, field, itemKey, sealed);
-  } catch {
-    return undefined;
-  }
-}
-
-function parsed<T>(text: string | undefined): T | undefined {
-  if (text === undefined) return undefined;
-  try {
-    return JSON.parse(text) as T;
-  } catch {
-    return undefined;
-  }
-}
-
 const hasTracking = (f: ShopifyFulfillment) =>
   f.status !== 'cancelled' && (f.trackingNumbers.length > 0 || f.trackingUrls.length > 0);
 
@@ -111,12 +94,6 @@ export function languageOf(countryCode: string | undefined, locale?: string): No
 }
 
 /** Money as the customer reads it: the exact decimal, a comma in Turkish. */
-function totalOf(total: { amount: string; currencyCode: string } | undefined, language: NoticeLanguage): string {
-  if (!total) return '';
-  const amount = language === 'tr' ? total.amount.replace('.', ',') : total.amount;
-  return `${amount} ${total.currencyCode}`;
-}
-
 /** Everything about the order's customer a notice needs, opened once per run. */
 interface Recipient {
   email?: string;
@@ -139,14 +116,15 @@ async function recipientOf(
   const customer = order.customerId
     ? (await store.entities.shopCustomer.get({ tenantId, customerId: order.customerId }).go()).data
     : undefined;
-  const ofOrder = (field: string) => open(keys, 'shopOrder', field, order.orderId, order[field as 'email']);
+  const ofOrder = (field: string) => openOrUndefined(keys, 'shopOrder', field, order.orderId, order[field as 'email']);
   const ofCustomer = (field: string) =>
-    customer ? open(keys, 'shopCustomer', field, customer.customerId, customer[field as 'email']) : undefined;
+    customer
+      ? openOrUndefined(keys, 'shopCustomer', field, customer.customerId, customer[field as 'email'])
+      : undefined;
   const email = (ofOrder('email') ?? ofCustomer('email'))?.trim() || undefined;
-  const rawPhone = (ofOrder('phone') ?? ofCustomer('phone'))?.replace(/[\s()-]/g, '');
-  const phone = rawPhone && /^\+[1-9][0-9]{6,14}$/.test(rawPhone) ? rawPhone : undefined;
-  const address = parsed<{ name?: string; countryCode?: string }>(ofOrder('shippingAddress'));
-  const name = parsed<{ firstName?: string; lastName?: string }>(ofCustomer('name'));
+  const phone = mobileOf(ofOrder('phone') ?? ofCustomer('phone'));
+  const address = parsedJson<{ name?: string; countryCode?: string }>(ofOrder('shippingAddress'));
+  const name = parsedJson<{ firstName?: string; lastName?: string }>(ofCustomer('name'));
   const customerName = [name?.firstName, name?.lastName].filter(Boolean).join(' ') || address?.name || '';
   // The storefront language the customer chose speaks for them; the shipping country only guesses.
   const language = languageOf(address?.countryCode, order.customerLocale);
@@ -154,8 +132,7 @@ async function recipientOf(
   // engine records a restriction and the consent ledger keeps opt-outs.
   const contactId = phone ? contactIdOf(keys, 'whatsapp', phone.slice(1)) : undefined;
   const restricted = contactId ? await isContactRestricted(store, tenantId, contactId) : false;
-  const tenant = (await store.entities.tenant.get({ tenantId }).go()).data;
-  const shop = (tenant && open(keys, 'tenant', 'name', tenantId, tenant.name)) ?? '';
+  const shop = await shopNameOf(store, keys, tenantId);
   const tracking = fulfillments.filter(hasTracking).at(-1);
   return {
     ...(email && { email }),
@@ -166,7 +143,7 @@ async function recipientOf(
     values: {
       customer: customerName,
       order: order.name,
-      total: totalOf(order.total as { amount: string; currencyCode: string } | undefined, language),
+      total: moneyText(order.total as { amount: string; currencyCode: string } | undefined, language),
       tracking_url: tracking?.trackingUrls[0] ?? tracking?.trackingNumbers[0] ?? '',
       shop,
     },
@@ -346,7 +323,8 @@ export async function processOrderNotices(
   if (!order) return;
   const keys = await deps.keyring.forTenant(tenantId);
   const fulfillments =
-    parsed<ShopifyFulfillment[]>(open(keys, 'shopOrder', 'fulfillments', orderId, order.fulfillments)) ?? [];
+    parsedJson<ShopifyFulfillment[]>(openOrUndefined(keys, 'shopOrder', 'fulfillments', orderId, order.fulfillments)) ??
+    [];
   const due = dueEvents(order, fulfillments, now);
   if (due.length === 0) return;
   const { settings } = await noticeSettingsOf(deps.store, tenantId);

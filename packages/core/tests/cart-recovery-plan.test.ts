@@ -1,9 +1,10 @@
 import { renderCartText } from '@asistone/contract/cart-recovery';
 import { describe, expect, it } from 'vitest';
-import { addCart, cartLift, emptyGroup, toMinor } from '../src/cart-recovery/lift.js';
+import { addCart, cartLift, emptyGroup } from '../src/cart-recovery/lift.js';
 import { checkedCartSettings, DEFAULT_CART_SETTINGS } from '../src/cart-recovery/settings.js';
 import { abandonedAt, expiresAt, outsideQuietHours, stepDueAt } from '../src/cart-recovery/timing.js';
 import { ValidationError } from '../src/platform/errors.js';
+import { toMinor } from '../src/platform/money.js';
 
 /** 2026-12-01 at hh:mm in Istanbul (UTC+3). */
 const istanbul = (hh: number, mm = 0, day = 1) => Date.UTC(2026, 11, day, hh - 3, mm);

@@ -1,6 +1,7 @@
 import { unzipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
-import { toCsv, zipFiles } from '../src/privacy/archive.js';
+import { toCsv } from '../src/platform/csv.js';
+import { zipFiles } from '../src/privacy/archive.js';
 
 /** The archive a person takes their data away in, read back by an independent ZIP reader (fflate). */
 describe('toCsv', () => {

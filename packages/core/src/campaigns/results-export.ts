@@ -1,6 +1,7 @@
 import { EXPORT_PART_ROWS } from '@asistone/contract/campaign-results';
 import { recordAuditEvent } from '../audit/audit-log.js';
 import type { AuditStore } from '../audit/records.js';
+import { csvCell } from '../platform/csv.js';
 import { requireCampaign } from './campaigns.js';
 import { maskPhone } from './phone-mask.js';
 import { contactsOf, type ResultsViewDeps, recipientItems } from './results-view.js';
@@ -9,8 +10,7 @@ import { contactsOf, type ResultsViewDeps, recipientItems } from './results-view
  * A campaign's results per recipient as CSV, for a spreadsheet: state, the times of each step,
  * WhatsApp's failure code and title, whether they were in the holdout, and their attributed
  * orders. A cell that a spreadsheet would read as a formula (a name like `=HYPERLINK(…)`) gets a
- * leading apostrophe and stays text, as in the privacy archives' CSV (privacy/archive.ts), which
- * this area cannot import (privacy imports the areas' data catalogs).
+ * leading apostrophe and stays text (platform/csv.ts).
  *
  * The number is masked as on the page: the file is for reading results, and it leaves the
  * product unsealed, so it carries no more than the purpose needs; the contact id ties each row
@@ -39,13 +39,6 @@ export const EXPORT_COLUMNS = [
 ] as const;
 
 const iso = (ms: number | undefined) => (ms === undefined ? '' : new Date(ms).toISOString());
-
-/** RFC 4180 cell whose text never starts a formula (OWASP's advice: a leading apostrophe). */
-function cell(value: unknown): string {
-  let text = value === null || value === undefined ? '' : String(value);
-  if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
-  return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
-}
 
 const HEADER = `${EXPORT_COLUMNS.join(',')}\r\n`;
 
@@ -91,7 +84,7 @@ export async function exportResultsPart(
     return row;
   });
   const first = cursor === undefined;
-  const lines = rows.map((row) => `${EXPORT_COLUMNS.map((column) => cell(row[column])).join(',')}\r\n`).join('');
+  const lines = rows.map((row) => `${EXPORT_COLUMNS.map((column) => csvCell(row[column])).join(',')}\r\n`).join('');
   // Later parts carry rows only: the header is the first part's.
   const csv = first ? HEADER + lines : lines;
   if (first) {

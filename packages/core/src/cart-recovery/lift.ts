@@ -103,23 +103,3 @@ export function cartLift(contacted: CartGroupSums, holdout: CartGroupSums): Cart
     incrementalRevenueMinor: interval(meanDifference * contacted.carts, meanError * contacted.carts),
   };
 }
-
-/** A decimal amount ("629.49") in minor units of a currency with `digits` decimals, exactly. */
-export function toMinor(amount: string, digits = 2): bigint {
-  const match = /^(-?)(\d+)(?:\.(\d+))?$/.exec(amount.trim());
-  if (!match) throw new Error('Not a decimal amount');
-  const [, sign, whole, fraction = ''] = match;
-  if (fraction.length > digits && /[1-9]/.test(fraction.slice(digits))) {
-    throw new Error('More decimals than the currency has');
-  }
-  const cents = fraction.slice(0, digits).padEnd(digits, '0');
-  const minor = BigInt(whole as string) * 10n ** BigInt(digits) + BigInt(cents || '0');
-  return sign === '-' ? -minor : minor;
-}
-
-/** Minor units back to the exact decimal with `digits` places. */
-export function fromMinor(minor: bigint, digits = 2): string {
-  const negative = minor < 0n;
-  const text = (negative ? -minor : minor).toString().padStart(digits + 1, '0');
-  return `${negative ? '-' : ''}${text.slice(0, -digits)}.${text.slice(-digits)}`;
-}

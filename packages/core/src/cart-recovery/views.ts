@@ -3,8 +3,9 @@ import { maskEmail } from '../accounts/people.js';
 import { maskPhone } from '../campaigns/phone-mask.js';
 import { openOrUndefined, type TenantKeyring } from '../platform/crypto/keyring.js';
 import { ValidationError } from '../platform/errors.js';
+import { fromMinor, toMinor } from '../platform/money.js';
 import type { CartItem, CartWorkStore } from './carts.js';
-import { addCart, cartLift, emptyGroup, fromMinor, toMinor } from './lift.js';
+import { addCart, cartLift, emptyGroup } from './lift.js';
 import { dueKeyOf } from './records.js';
 import { BUSINESS_TIME_ZONE } from './timing.js';
 

@@ -9,10 +9,11 @@ import { INBOX_RECORDS } from '../inbox/records.js';
 import type { BusinessData, ContactData, ContactDataContext } from '../platform/area.js';
 import type { Blobs } from '../platform/blobs.js';
 import type { TenantKeyring } from '../platform/crypto/keyring.js';
+import { toCsv } from '../platform/csv.js';
 import { NotFoundError } from '../platform/errors.js';
 import type { Producer } from '../platform/queue/producer.js';
 import type { Records, Store } from '../platform/store/service.js';
-import { toCsv, zipFiles } from './archive.js';
+import { zipFiles } from './archive.js';
 import { CONTACT_EXPORT_TAGGING } from './contact-exports.js';
 import { PRIVACY_EXPORTS_QUEUE } from './export-queue.js';
 import {

@@ -6,33 +6,6 @@ import { crc32, deflateRawSync } from 'node:zlib';
  * here with Node's own zlib (deflate and CRC-32), so no dependency enters the functions' bundles.
  */
 
-/**
- * A cell a spreadsheet would read as a formula (`=`, `+`, `-`, `@`) or that a tab or carriage
- * return could turn into one: OWASP's advice for CSV injection is a leading apostrophe, which
- * the spreadsheet shows as text.
- */
-const FORMULA_START = /^[=+\-@\t\r]/;
-
-function cell(value: unknown): string {
-  let text: string;
-  if (value === null || value === undefined) text = '';
-  else if (value instanceof Date) text = value.toISOString();
-  else if (typeof value === 'object') text = JSON.stringify(value);
-  else text = String(value);
-  if (FORMULA_START.test(text)) text = `'${text}`;
-  // RFC 4180: a field with a comma, quote or line break is quoted, its quotes doubled.
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}
-
-/** CSV (RFC 4180) whose cells cannot start a formula in a spreadsheet. */
-export function toCsv(rows: readonly Record<string, unknown>[]): string {
-  const columns: string[] = [];
-  for (const row of rows) for (const name of Object.keys(row)) if (!columns.includes(name)) columns.push(name);
-  const lines = [columns.map(cell).join(','), ...rows.map((row) => columns.map((name) => cell(row[name])).join(','))];
-  // CRLF line ends, as RFC 4180 has them; a header only when there are no rows.
-  return `${lines.join('\r\n')}\r\n`;
-}
-
 /** MS-DOS time and date of a moment (ZIP's own format), in UTC. */
 function dosTime(at: Date): { time: number; date: number } {
   return {

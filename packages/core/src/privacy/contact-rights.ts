@@ -8,9 +8,10 @@ import type { InboxStore } from '../inbox/records.js';
 import type { ContactData, ContactDataContext } from '../platform/area.js';
 import type { Blobs } from '../platform/blobs.js';
 import type { TenantKeyring } from '../platform/crypto/keyring.js';
+import { toCsv } from '../platform/csv.js';
 import { ConflictError, NotFoundError } from '../platform/errors.js';
 import type { Records, Store } from '../platform/store/service.js';
-import { toCsv, zipFiles } from './archive.js';
+import { zipFiles } from './archive.js';
 import {
   CONTACT_EXPORT_DAYS,
   type CONTACT_EXPORT_RECORDS,

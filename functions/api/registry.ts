@@ -1,6 +1,7 @@
 import { openApiDocument } from './lib/openapi.js';
 import { defineRoute, type Route } from './lib/route.js';
 import { accountDeletionRoutes } from './routes/account-deletion.js';
+import { adsRoutes } from './routes/ads.js';
 import { aiSettingsRoutes } from './routes/ai.js';
 import { aiContentRoutes } from './routes/ai-content.js';
 import { aiConversationRoutes } from './routes/ai-conversations.js';
@@ -64,6 +65,7 @@ const productRoutes: readonly Route[] = [
   ...campaignAudienceRoutes,
   ...campaignRoutes,
   ...campaignResultRoutes,
+  ...adsRoutes,
 ];
 
 let document: ReturnType<typeof openApiDocument> | undefined;

@@ -219,7 +219,7 @@ const arns = (...names: string[]) =>
   names.map(queueArn).sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
 
 describe('the mail queue', () => {
-  it('takes messages from the API (invitations), the account-requests worker and the Instagram token refresh (expiry reminders), and from no other function', () => {
+  it('takes messages from the API (invitations), the account-requests worker, the Instagram token refresh and the ads sync schedule (expiry reminders), and from no other function', () => {
     const senders = productFunctions()
       .filter((fn) => sendTargets(fn).some((arn) => JSON.stringify(arn) === JSON.stringify(queueArn('mail'))))
       .map((fn) => fn.properties.FunctionName)
@@ -229,11 +229,12 @@ describe('the mail queue', () => {
         resourceName(STAGE, 'api'),
         resourceName(STAGE, 'worker-account-requests'),
         resourceName(STAGE, 'schedule-instagram-token-refresh'),
+        resourceName(STAGE, 'schedule-ads-sync'),
       ].sort(),
     );
   });
 
-  it('is one of the queues the API may send to: mail, account requests, outbound (replies), data exports, Shopify backfills, stock pushes, the AI agent (sandbox simulator), AI drafts, campaign list imports and campaign fan-outs; no other', () => {
+  it('is one of the queues the API may send to: mail, account requests, outbound (replies), data exports, Shopify backfills, stock pushes, the AI agent (sandbox simulator), AI drafts, campaign list imports, campaign fan-outs, ad syncs and ad recommendations; no other', () => {
     expect(sendTargets(fnNamed('api'))).toEqual(
       arns(
         'mail',
@@ -246,6 +247,8 @@ describe('the mail queue', () => {
         'ai-content',
         'campaign-imports',
         'campaign-fanout',
+        'ads-sync',
+        'ads-recommendations',
       ),
     );
   });

@@ -50,6 +50,8 @@ export const PATH_PARAMETERS: Readonly<Record<string, ParameterShape>> = {
   contactId: { pattern: /^ct_[A-Za-z0-9_-]{24}$/, missing: () => new NotFoundError('No such contact') },
   // A privacy request: `pr_`, its creation time (ms) and 8 random bytes in hex (privacy/privacy-requests.ts).
   requestId: { pattern: /^pr_\d{13}_[0-9a-f]{16}$/, missing: () => new NotFoundError('No such request') },
+  // A Meta ad account: its number, without `act_` (contract/ads.ts adAccountId).
+  accountId: { pattern: /^[0-9]{1,20}$/, missing: () => new NotFoundError('No such ad account') },
   // A Shopify order: the digits of its GID (shopify/apply.ts idOfGid).
   orderId: { pattern: /^[0-9]{1,20}$/, missing: () => new NotFoundError('No such order') },
   // Meta's data deletion callback's confirmation code: 32 hex characters (privacy/meta-data-deletion.ts).

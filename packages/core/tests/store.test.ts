@@ -1,6 +1,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { ACCOUNTS_TENANT } from '../src/accounts/records.js';
+import { AD_ACCOUNTS_DIRECTORY } from '../src/ads/records.js';
 import { ACTIVE_CAMPAIGNS } from '../src/campaigns/campaign-records.js';
 import { CARTS_DUE } from '../src/cart-recovery/records.js';
 import { createStore } from '../src/platform/store/service.js';
@@ -27,15 +28,17 @@ describe('store', () => {
 
   it.each(entities)('%s: every partition key starts with the tenant id', (_name, entity) => {
     for (const index of Object.values(entity.schema.indexes)) {
-      // Five exceptions by design: a person's businesses, listed in the accounts space; the
+      // Six exceptions by design: a person's businesses, listed in the accounts space; the
       // channel directory (which business owns a phone number id), asked before any business
       // is known because one Meta app delivers for all of them; the open privacy requests of
       // every business by deadline, which the deadline alarm reads in one Query; the campaigns
       // the scheduler looks after (ids and states only), read the same way each minute; and the
-      // carts with a step due (ids and due times), which the detection schedule reads by time.
+      // carts with a step due (ids and due times), which the detection schedule reads by time;
+      // and the connected ad accounts (ids), which the hourly ads sync visits.
       if (index.pk.template?.startsWith(`t#${ACCOUNTS_TENANT}#`)) continue;
       if (index.pk.template?.startsWith(`t#${ACTIVE_CAMPAIGNS}#`)) continue;
       if (index.pk.template === `t#${CARTS_DUE}`) continue;
+      if (index.pk.template === `t#${AD_ACCOUNTS_DIRECTORY}`) continue;
       if (index.pk.template?.startsWith(`t#${CHANNEL_DIRECTORY}#`)) continue;
       if (index.pk.template === OPEN_PRIVACY_REQUESTS) continue;
       expect(index.pk.composite[0]).toBe('tenantId');

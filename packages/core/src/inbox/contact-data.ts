@@ -1,4 +1,4 @@
-import type { ContactData, ContactDataContext } from '../platform/area.js';
+import type { ContactData, ContactDataContext, ContactRows } from '../platform/area.js';
 import { openOrUndefined, type TenantKeys } from '../platform/crypto/keyring.js';
 import { TENANCY_RECORDS } from '../tenancy/records.js';
 import { conversationIdOf } from './inbound.js';
@@ -8,11 +8,11 @@ import { INBOX_RECORDS, type InboxStore } from './records.js';
 /**
  * What the inbox holds about one contact, for the privacy engine's export and erasure
  * (privacy/contact-rights.ts): the profile and its user-id links, the consent ledger, the
- * conversations with their messages, notes, tickets and reply bookkeeping, the media records
- * and the stored files. One entry per data class, in erasure order: files and the records that
- * name them before the messages, messages before their conversations, the profile last (the
- * engine runs `holdsContact` last), so an erasure stopped halfway is finished by a rerun, which
- * still finds every conversation through the contact.
+ * conversations with their messages, notes, tickets and reply bookkeeping, the ads the contact
+ * wrote from, the media records and the stored files. One entry per data class, in erasure
+ * order: files and the records that name them before the messages, messages before their
+ * conversations, the profile last (the engine runs `holdsContact` last), so an erasure stopped
+ * halfway is finished by a rerun, which still finds every conversation through the contact.
  */
 
 /** How long the media links in an export work: time to download the archive and open it. */
@@ -225,6 +225,42 @@ const messages: ContactData = {
   },
 };
 
+/**
+ * The ads the contact wrote from, found through their own index by contact. A section only when
+ * there is one: most customers came from no ad.
+ */
+const adReferrals: ContactData = {
+  dataClass: 'inbox.ad-referrals',
+  async export(ctx): Promise<ContactRows> {
+    const { tenantId, contactId } = ctx;
+    const { data } = await storeOf(ctx)
+      .entities.adReferral.query.byContact({ tenantId, contactId })
+      .go({ pages: 'all' });
+    if (data.length === 0) return {};
+    return {
+      adReferrals: data.map((referral) => ({
+        adId: referral.adId,
+        conversationId: referral.conversationId,
+        channel: referral.channelKind,
+        firstAt: iso(referral.firstAt),
+        lastAt: iso(referral.lastAt),
+        messages: referral.count,
+      })),
+    };
+  },
+  async erase(ctx) {
+    const store = storeOf(ctx);
+    const { tenantId, contactId } = ctx;
+    const { data } = await store.entities.adReferral.query
+      .byContact({ tenantId, contactId })
+      .go({ pages: 'all', attributes: ['adId', 'conversationId'] });
+    const items = await removeEach(data, (referral) =>
+      store.entities.adReferral.delete({ tenantId, adId: referral.adId, conversationId: referral.conversationId }).go(),
+    );
+    return { items, objects: 0 };
+  },
+};
+
 /** The conversations themselves, their tickets and read watermarks. */
 const conversations: ContactData = {
   dataClass: 'inbox.conversations',
@@ -376,4 +412,12 @@ const contacts: ContactData = {
 };
 
 /** In erasure order (see the module's comment). */
-export const INBOX_CONTACT_DATA: readonly ContactData[] = [media, notes, messages, conversations, consents, contacts];
+export const INBOX_CONTACT_DATA: readonly ContactData[] = [
+  media,
+  notes,
+  messages,
+  adReferrals,
+  conversations,
+  consents,
+  contacts,
+];

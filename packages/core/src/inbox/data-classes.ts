@@ -38,6 +38,14 @@ export const INBOX_DATA_CLASSES: DataClass[] = [
     ),
   },
   {
+    name: 'inbox.ad-referrals',
+    description: 'Which ad a conversation came from: ad, conversation and contact ids, first and last time, count',
+    // It links a customer to the ad they answered.
+    personal: true,
+    retention: WHILE_THE_BUSINESS_LIVES,
+    partitions: atLocations((tenantId) => root(tenantId, 'adref#')),
+  },
+  {
     name: 'inbox.messages',
     description: 'Messages in and out (sealed text) and their delivery statuses',
     personal: true,

@@ -2,6 +2,7 @@ import type { TenantKeys } from '../platform/crypto/keyring.js';
 import { PermanentError } from '../platform/errors.js';
 import { isConditionFailure } from '../platform/store/service.js';
 import type { InboxStore } from './records.js';
+import { adIdOf, recordAdReferral } from './referrals.js';
 import { messageIdOf, pendingStatusOf, setMessageStatus } from './statuses.js';
 
 /** Meta's three channels, and the sandbox, where a business plays its own customer. */
@@ -232,6 +233,21 @@ export async function recordInbound(
 
   const counted = unsent ? { ...message, sentAt, text: undefined, type: 'deleted' } : { ...message, sentAt };
   await countInConversation(store, keys, counted, { contactId, conversationId, duplicate });
+
+  // The ad the customer wrote from, counted by the delivery that stored the message (as the
+  // conversation counts it). A message unsent before it was stored keeps none of its content,
+  // its referral included.
+  const adId = duplicate || unsent ? undefined : adIdOf(message.details?.referral);
+  if (adId) {
+    await recordAdReferral(store, {
+      tenantId,
+      adId,
+      conversationId,
+      contactId,
+      channelKind: message.channel.kind,
+      sentAt,
+    });
+  }
 
   return { contactId, conversationId, messageId, duplicate };
 }

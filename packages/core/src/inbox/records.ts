@@ -5,6 +5,7 @@ import type { TENANCY_RECORDS } from '../tenancy/records.js';
 import { ATTACHMENT_RECORDS } from './attachment-records.js';
 import { CONSENT_RECORDS } from './consent-records.js';
 import { MEDIA_RECORDS } from './media-records.js';
+import { REFERRAL_RECORDS } from './referral-records.js';
 import { TEMPLATE_STATUS_RECORDS } from './template-status.js';
 import { UNSENT_RECORDS } from './unsent-records.js';
 
@@ -391,6 +392,7 @@ export const INBOX_RECORDS = {
   ...ATTACHMENT_RECORDS,
   ...UNSENT_RECORDS,
   ...CONSENT_RECORDS, // the consent ledger (consent-records.ts)
+  ...REFERRAL_RECORDS, // conversations that came from an ad (referral-records.ts)
   // What template webhooks said, kept for templates not synced yet (template-status.ts).
   ...TEMPLATE_STATUS_RECORDS,
 };

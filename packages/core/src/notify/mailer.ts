@@ -7,6 +7,8 @@ export const MAIL_KINDS = [
   'security-notice',
   /** A channel's token (Instagram Login) is about to lapse, or lapsed: to owners and admins. */
   'channel-expiry',
+  /** A Meta ad account's token lapses within the week: to owners and admins. */
+  'ads-expiry',
   /** A request about the business's data (e.g. the transfer agreements) was recorded: to the owner. */
   'privacy-request',
   /** A new version of the terms or the privacy policy was published: to every account holder. */

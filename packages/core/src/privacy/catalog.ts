@@ -1,4 +1,5 @@
 import { ACCOUNTS_DATA_CLASSES } from '../accounts/data-classes.js';
+import { ADS_DATA_CLASSES } from '../ads/records.js';
 import { AI_CONTENT_DATA_CLASSES } from '../ai/content-records.js';
 import { AI_DATA_CLASSES } from '../ai/records.js';
 import { AI_SETTINGS_DATA_CLASSES } from '../ai/settings-records.js';
@@ -54,4 +55,5 @@ export const DATA_CLASSES: readonly DataClass[] = [
   ...CAMPAIGN_DATA_CLASSES,
   ...CAMPAIGN_PACE_DATA_CLASSES,
   ...CART_RECOVERY_DATA_CLASSES,
+  ...ADS_DATA_CLASSES,
 ];

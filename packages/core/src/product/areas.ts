@@ -1,4 +1,5 @@
 import { accountsArea } from '../accounts/area.js';
+import { adsArea } from '../ads/area.js';
 import { aiArea } from '../ai/area.js';
 import { auditArea } from '../audit/area.js';
 import { campaignsArea } from '../campaigns/area.js';
@@ -69,6 +70,7 @@ export const PRODUCT = composeAreas(
     aiArea,
     campaignsArea,
     cartRecoveryArea,
+    adsArea,
   ],
   API_FUNCTION,
 );

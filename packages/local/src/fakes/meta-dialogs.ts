@@ -1,6 +1,14 @@
 import { Hono } from 'hono';
 import type { FakeContext } from './meta-send.js';
-import { addInstagramAccount, addPage, addWhatsAppAccount, FAKE_META_DEMO, newToken } from './meta-state.js';
+import {
+  ADS_SCOPES,
+  addAdAccount,
+  addInstagramAccount,
+  addPage,
+  addWhatsAppAccount,
+  FAKE_META_DEMO,
+  newToken,
+} from './meta-state.js';
 
 /**
  * `/dev/meta/dialog/*`: stand-ins for Meta's login popups. Each page has a Connect button that
@@ -65,12 +73,16 @@ document.getElementById('cancel').addEventListener('click', () => {
 export function dialogRoutes(ctx: FakeContext) {
   const { state } = ctx;
   const app = new Hono();
-  const code = (kind: 'business' | 'user' | 'instagram', targets: string[], pageIds?: string[]) => {
+  const code = (
+    kind: 'business' | 'user' | 'instagram',
+    targets: string[],
+    extra: { pageIds?: string[]; scopes?: string[] } = {},
+  ) => {
     const value = newToken('fakecode_');
     state.codes.set(value, {
       kind,
       targets,
-      ...(pageIds ? { pageIds } : {}),
+      ...extra,
       expiresAtMs: Date.now() + CODE_TTL_MS[kind],
     });
     return value;
@@ -112,11 +124,26 @@ export function dialogRoutes(ctx: FakeContext) {
       ? [addPage(state, FAKE_META_DEMO.pageId)]
       : [addPage(state, undefined, `Mağaza Sayfası ${state.pages.size + 1}`)];
     const pageIds = pages.map((page) => page.id);
-    const value = code('user', pageIds, pageIds);
+    const value = code('user', pageIds, { pageIds });
     return c.json({
       code: value,
       pageIds,
       messages: [{ type: 'ASISTONE_FAKE_LOGIN', provider: 'facebook', code: value }],
+    });
+  });
+
+  app.get('/ads-login', (c) =>
+    c.html(dialogPage('Facebook Login', 'ads-login', 'Lets Asistone read the results of your Meta ad accounts.')),
+  );
+  app.post('/ads-login/finish', async (c) => {
+    const demo = await existing(c);
+    const account = addAdAccount(state, demo ? { accountId: FAKE_META_DEMO.adAccountId } : {});
+    // A user token's code: it reads only these ad accounts, with the ads login's scopes.
+    const value = code('user', [account.accountId], { scopes: ADS_SCOPES });
+    return c.json({
+      code: value,
+      adAccountIds: [account.accountId],
+      messages: [{ type: 'ASISTONE_FAKE_LOGIN', provider: 'ads', code: value }],
     });
   });
 

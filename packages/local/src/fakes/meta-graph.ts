@@ -10,9 +10,12 @@ import { issueToken, PAGE_SCOPES, WHATSAPP_SCOPES } from './meta-state.js';
 
 const SIXTY_DAYS = 60 * 24 * 3600;
 
-/** Cursor-paged `data`, as Graph pages lists (`limit`, `after`, `paging.cursors`, `paging.next`). */
-function paged<T>(c: { req: { query(name: string): string | undefined; url: string } }, rows: T[]) {
-  const limit = Math.min(Math.max(Number(c.req.query('limit') ?? 25) || 25, 1), 100);
+/**
+ * Cursor-paged `data`, as Graph pages lists (`limit`, `after`, `paging.cursors`, `paging.next`);
+ * `max` is the largest page the edge allows (insights: 500).
+ */
+export function paged<T>(c: { req: { query(name: string): string | undefined; url: string } }, rows: T[], max = 100) {
+  const limit = Math.min(Math.max(Number(c.req.query('limit') ?? 25) || 25, 1), max);
   const start = Number(Buffer.from(c.req.query('after') ?? '', 'base64url').toString() || 0);
   const data = rows.slice(start, start + limit);
   const end = start + data.length;
@@ -39,7 +42,14 @@ export function graphRoutes(ctx: FakeContext) {
     if (c.req.query('grant_type') === 'fb_exchange_token') {
       const user = state.tokens.get(c.req.query('fb_exchange_token') ?? '');
       if (user?.kind !== 'user') return fail(400, 190);
-      const token = issueToken(state, { ...user, expiresIn: SIXTY_DAYS });
+      // The long-lived token keeps what the short one could reach (Pages, ad accounts) and its scopes.
+      const token = issueToken(state, {
+        kind: user.kind,
+        targets: new Set(user.targets),
+        scopes: [...user.scopes],
+        ...(user.pageIds ? { pageIds: [...user.pageIds] } : {}),
+        expiresIn: SIXTY_DAYS,
+      });
       return c.json({ access_token: token, token_type: 'bearer', expires_in: SIXTY_DAYS });
     }
     const value = c.req.query('code') ?? missingParameter('code');
@@ -50,7 +60,7 @@ export function graphRoutes(ctx: FakeContext) {
     const token = issueToken(state, {
       kind: code.kind,
       targets: new Set(code.targets),
-      scopes: code.kind === 'business' ? WHATSAPP_SCOPES : PAGE_SCOPES,
+      scopes: code.scopes ?? (code.kind === 'business' ? WHATSAPP_SCOPES : PAGE_SCOPES),
       ...(code.pageIds ? { pageIds: code.pageIds } : {}),
       ...(code.kind === 'user' ? { expiresIn: 3600 } : {}),
     });
@@ -72,7 +82,9 @@ export function graphRoutes(ctx: FakeContext) {
         },
       });
     }
-    const targets = [...input.targets].filter((id) => state.wabas.has(id) || state.pages.has(id));
+    const targets = [...input.targets].filter(
+      (id) => state.wabas.has(id) || state.pages.has(id) || state.adAccounts.has(id),
+    );
     return c.json({
       data: {
         app_id: state.appId,

@@ -1,9 +1,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { rename, writeFile } from 'node:fs/promises';
-import type { FakeMedia, FakeMetaState, FakeToken } from './meta-state.js';
+import type { FakeAdAccount, FakeMedia, FakeMetaState, FakeReportRun, FakeToken } from './meta-state.js';
 
 /**
- * Keeps the fake Meta's accounts, tokens, media and threads in the local data folder, so a
+ * Keeps the fake Meta's accounts (ad accounts among them), tokens, media, threads and report runs in the local data folder, so a
  * channel connected through the fake dialogs still works after `npm start` restarts (its sealed
  * token would otherwise be one the fake no longer knows). Failures and request logs are not kept.
  */
@@ -16,6 +16,9 @@ interface Saved {
   tokens: [string, Omit<FakeToken, 'targets'> & { targets: string[] }][];
   media: [string, { bytes: string } & Record<string, unknown>][];
   messages: unknown[];
+  /** Absent from files kept before ad accounts existed. */
+  adAccounts?: [string, FakeAdAccount][];
+  adReports?: [string, FakeReportRun][];
 }
 
 function snapshot(state: FakeMetaState): string {
@@ -27,6 +30,8 @@ function snapshot(state: FakeMetaState): string {
     tokens: [...state.tokens].map(([value, token]) => [value, { ...token, targets: [...token.targets] }]),
     media: [...state.media].map(([id, media]) => [id, { ...media, bytes: media.bytes.toString('base64') }]),
     messages: state.messages,
+    adAccounts: [...state.adAccounts],
+    adReports: [...state.ads.reports],
   };
   return JSON.stringify(saved);
 }
@@ -48,6 +53,8 @@ export function restoreFakeMeta(state: FakeMetaState, file: string): void {
   for (const [id, media] of saved.media)
     state.media.set(id, { ...(media as unknown as FakeMedia), bytes: Buffer.from(media.bytes, 'base64') });
   state.messages.push(...(saved.messages as never[]));
+  for (const [id, account] of saved.adAccounts ?? []) state.adAccounts.set(id, account);
+  for (const [id, run] of saved.adReports ?? []) state.ads.reports.set(id, run);
 }
 
 /** Writes the state every 3 seconds when it changed, and once more on `flush()`. */

@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { istanbulDay, monthsBefore } from './meta-ads-days.js';
 
 /**
  * What the fake Meta remembers, in memory: the accounts it knows (WABAs, numbers, Pages,
@@ -25,6 +26,8 @@ export interface FakeCode {
   kind: 'business' | 'user' | 'instagram';
   targets: string[];
   pageIds?: string[];
+  /** What the exchanged token may do, when not the kind's usual scopes (an ads login's `ads_read`...). */
+  scopes?: string[];
   /** Epoch ms after which the code is refused (Embedded Signup codes live 30 s). */
   expiresAtMs: number;
 }
@@ -79,6 +82,83 @@ export interface FakeMedia {
   bytes: Buffer;
   mimeType: string;
   sha256: string;
+}
+
+export interface FakeAd {
+  id: string;
+  name: string;
+}
+
+export interface FakeAdSet {
+  id: string;
+  name: string;
+  ads: FakeAd[];
+}
+
+export interface FakeCampaign {
+  id: string;
+  name: string;
+  objective: string;
+  adsets: FakeAdSet[];
+}
+
+/**
+ * An ad account and its campaign tree. Its insights are not stored: they are computed from
+ * (ad id, day) for every day from `firstDay` to yesterday (meta-ads-insights.ts).
+ */
+export interface FakeAdAccount {
+  /** `act_` + accountId, as Graph names the node. */
+  id: string;
+  /** The 15 digits, what `account_id` and the usage header carry. */
+  accountId: string;
+  name: string;
+  currency: 'TRY';
+  timezoneName: 'Europe/Istanbul';
+  /** Meta's account_status: 1 = active. */
+  accountStatus: 1;
+  /** The first day with delivery (YYYY-MM-DD, Istanbul). */
+  firstDay: string;
+  campaigns: FakeCampaign[];
+}
+
+/** An asynchronous insights report (`POST /act_{id}/insights`), advanced one step per status poll. */
+export interface FakeReportRun {
+  id: string;
+  accountId: string;
+  level: 'account' | 'campaign' | 'adset' | 'ad';
+  fields: string[];
+  since: string;
+  until: string;
+  increment: 'daily' | 'all_days';
+  createdAtMs: number;
+  polls: number;
+  completedAtMs?: number;
+  failed: boolean;
+}
+
+/** One Marketing API call as the fake received it (never the token), for tests that check pacing. */
+export interface FakeAdsCall {
+  method: string;
+  path: string;
+  query: Record<string, string>;
+  /** A POST's form or JSON parameters. */
+  body?: Record<string, string>;
+  accountId?: string;
+  status: number;
+  /** The fake's clock (epoch ms). */
+  at: number;
+}
+
+/** What the Marketing API fake keeps besides the accounts: rate usage, scripted throttles, report runs, calls. */
+export interface FakeAdsRuntime {
+  /** Business use case usage per account id: percent as of `atMs`, decaying to 0 over 300 s. */
+  usage: Map<string, { percent: number; atMs: number }>;
+  /** The next `calls` ads calls for an account fail with `code` (dev/meta/ads/throttle). */
+  throttles: Map<string, { calls: number; code: number; regainMinutes: number }>;
+  reports: Map<string, FakeReportRun>;
+  calls: FakeAdsCall[];
+  /** Added to the clock by dev/meta/ads/clock, for a stack run in another process. */
+  clockOffsetMs: number;
 }
 
 /** `accepted`: answered, no status posted yet. */
@@ -141,6 +221,11 @@ export interface FakeMetaState {
   phoneNumbers: Map<string, FakePhoneNumber>;
   pages: Map<string, FakePage>;
   instagramAccounts: Map<string, FakeInstagramAccount>;
+  /** Ad accounts by their 15-digit account id (without `act_`). */
+  adAccounts: Map<string, FakeAdAccount>;
+  ads: FakeAdsRuntime;
+  /** The Marketing API fake's clock (epoch ms): rate usage decay, report times, which day is yesterday. */
+  now: () => number;
   tokens: Map<string, FakeToken>;
   codes: Map<string, FakeCode>;
   media: Map<string, FakeMedia>;
@@ -179,7 +264,39 @@ export const FAKE_META_DEMO = {
   pageToken: 'EAAFakeDemoPageToken00000000000000000000000',
   /** The demo Instagram account's Instagram Login token. */
   instagramToken: 'IGAAFakeDemoInstagramToken000000000000000',
+  /** The demo ad account (`act_100000000000007`), with 18 months of history. */
+  adAccountId: '100000000000007',
+  /** A long-lived user token that reads the demo ad account (what the ads login would have issued). */
+  adsToken: 'EAAFakeDemoAdsToken00000000000000000000000',
 } as const;
+
+const DEMO_CAMPAIGNS = [
+  ['Kış İndirimi', 'OUTCOME_SALES'],
+  ['Yeni Sezon', 'OUTCOME_SALES'],
+  ['WhatsApp Sohbet', 'OUTCOME_ENGAGEMENT'],
+] as const;
+
+/**
+ * The demo ad account's campaigns, with fixed ids (3 campaigns × 2 ad sets × 2 ads), so other
+ * demo data can point at an ad: a click-to-WhatsApp referral's `source_id` is an ad id.
+ */
+export const FAKE_META_DEMO_ADS: readonly FakeCampaign[] = DEMO_CAMPAIGNS.map(([name, objective], c) => ({
+  id: `100000000010${c + 1}00`,
+  name,
+  objective,
+  adsets: ['İstanbul 25-44', 'Türkiye geneli'].map((audience, s) => ({
+    id: `100000000010${c + 1}${s + 1}0`,
+    name: `${name} · ${audience}`,
+    ads: ['Görsel', 'Video'].map((format, a) => ({
+      id: `100000000010${c + 1}${s + 1}${a + 1}`,
+      name: `${name} · ${format} ${s + 1}`,
+    })),
+  })),
+}));
+
+export const FAKE_META_DEMO_AD_IDS: readonly string[] = FAKE_META_DEMO_ADS.flatMap((campaign) =>
+  campaign.adsets.flatMap((adset) => adset.ads.map((ad) => ad.id)),
+);
 
 /** Messages per second per business number until Meta upgrades it (to 1,000). */
 export const DEFAULT_THROUGHPUT = 80;
@@ -254,7 +371,9 @@ export function createFakeMetaState(options: {
   instagramAppSecret: string;
   failureRate?: number;
   seed?: number;
+  now?: () => number;
 }): FakeMetaState {
+  const clock = options.now ?? Date.now;
   const state: FakeMetaState = {
     appId: options.appId,
     appSecret: options.appSecret,
@@ -264,6 +383,9 @@ export function createFakeMetaState(options: {
     phoneNumbers: new Map(),
     pages: new Map(),
     instagramAccounts: new Map(),
+    adAccounts: new Map(),
+    ads: { usage: new Map(), throttles: new Map(), reports: new Map(), calls: [], clockOffsetMs: 0 },
+    now: () => clock() + state.ads.clockOffsetMs,
     tokens: new Map(),
     codes: new Map(),
     media: new Map(),
@@ -334,9 +456,64 @@ export function addInstagramAccount(state: FakeMetaState, id = `1784140${newId(1
   return account;
 }
 
+const CAMPAIGN_NAMES = ['Kış İndirimi', 'Yeni Sezon', 'Sepet Hatırlatma', 'WhatsApp Sohbet', 'Marka Bilinirliği'];
+
+/**
+ * Adds an ad account whose delivery starts `months` ago (what finishing the ads login or
+ * dev/meta/ads/accounts creates), with `campaigns` × `adsetsPerCampaign` × `adsPerAdset` ads.
+ */
+export function addAdAccount(
+  state: FakeMetaState,
+  shape: {
+    accountId?: string;
+    name?: string;
+    months?: number;
+    campaigns?: number | FakeCampaign[];
+    adsetsPerCampaign?: number;
+    adsPerAdset?: number;
+  } = {},
+): FakeAdAccount {
+  const accountId = shape.accountId ?? newId();
+  const existing = state.adAccounts.get(accountId);
+  if (existing) return existing;
+  const tree =
+    typeof shape.campaigns === 'object'
+      ? structuredClone(shape.campaigns)
+      : Array.from({ length: shape.campaigns ?? 3 }, (_, c) => {
+          const name = `${CAMPAIGN_NAMES[c % CAMPAIGN_NAMES.length]} ${c + 1}`;
+          return {
+            id: newId(),
+            name,
+            objective: c % 3 === 2 ? 'OUTCOME_ENGAGEMENT' : 'OUTCOME_SALES',
+            adsets: Array.from({ length: shape.adsetsPerCampaign ?? 2 }, (_, s) => ({
+              id: newId(),
+              name: `${name} · Kitle ${s + 1}`,
+              ads: Array.from({ length: shape.adsPerAdset ?? 2 }, (_, a) => ({
+                id: newId(),
+                name: `${name} · Reklam ${s + 1}.${a + 1}`,
+              })),
+            })),
+          };
+        });
+  const account: FakeAdAccount = {
+    id: `act_${accountId}`,
+    accountId,
+    name: shape.name ?? `Reklam Hesabı ${state.adAccounts.size + 1}`,
+    currency: 'TRY',
+    timezoneName: 'Europe/Istanbul',
+    accountStatus: 1,
+    firstDay: monthsBefore(istanbulDay(state.now()), shape.months ?? 18),
+    campaigns: tree,
+  };
+  state.adAccounts.set(accountId, account);
+  return account;
+}
+
 export const WHATSAPP_SCOPES = ['whatsapp_business_management', 'whatsapp_business_messaging', 'business_management'];
 export const PAGE_SCOPES = ['pages_show_list', 'pages_manage_metadata', 'pages_messaging'];
 export const INSTAGRAM_SCOPES = ['instagram_business_basic', 'instagram_business_manage_messages'];
+/** What the ads login asks for: reading insights, and the Business Manager's accounts. */
+export const ADS_SCOPES = ['ads_read', 'business_management'];
 
 /** Issues a token; long-lived Instagram tokens expire in 60 days, the others never. */
 export function issueToken(
@@ -384,6 +561,18 @@ function seedDemo(state: FakeMetaState): void {
     scopes: INSTAGRAM_SCOPES,
     expiresAt: nowSeconds() + 60 * 24 * 3600,
     issuedAt: nowSeconds() - 2 * 24 * 3600,
+  });
+  addAdAccount(state, {
+    accountId: demo.adAccountId,
+    name: 'Demo Mağaza Reklamları',
+    campaigns: [...FAKE_META_DEMO_ADS],
+  });
+  state.tokens.set(demo.adsToken, {
+    kind: 'user',
+    targets: new Set([demo.adAccountId]),
+    scopes: ADS_SCOPES,
+    expiresAt: nowSeconds() + 60 * 24 * 3600,
+    issuedAt: nowSeconds(),
   });
 }
 

@@ -2,6 +2,8 @@ import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import { type Context, Hono } from 'hono';
 import * as z from 'zod';
+import { adsGraphRoutes } from './meta-ads.js';
+import { adsDevRoutes } from './meta-ads-dev.js';
 import { customerRoutes } from './meta-customer.js';
 import { dataDeletionRoutes } from './meta-data-deletion.js';
 import { dialogRoutes } from './meta-dialogs.js';
@@ -42,6 +44,8 @@ export interface FakeMetaOptions {
   throughputPerSecond?: number | null;
   /** False: no status webhooks follow sends (default true). */
   statusWebhooks?: boolean;
+  /** The Marketing API fake's clock (epoch ms; default Date.now): rate usage decay, report times, yesterday. */
+  now?: () => number;
 }
 
 export interface FakeMeta {
@@ -90,6 +94,7 @@ function devRoutes(ctx: FakeContext, fake: Pick<FakeMeta, 'inject' | 'failNext'>
   const app = new Hono();
   app.route('/customer', customerRoutes(ctx));
   app.route('/dialog', dialogRoutes(ctx));
+  app.route('/ads', adsDevRoutes(ctx.state));
   app.route('/', sendLimitRoutes(ctx.state));
   /** Failure injection over HTTP, for tests that run the stack in another process. */
   app.post('/failures', async (c) => {
@@ -189,6 +194,8 @@ export async function startFakeMeta(options: FakeMetaOptions): Promise<FakeMeta>
   app.get('/media-download/:id', mediaDownload(ctx));
   app.route('/instagram-api', instagramApiRoutes(ctx));
   app.route('/instagram-graph', instagramGraphRoutes(ctx));
+  // Ads first: graphRoutes' `/:id` would take a report run's id for an unknown object.
+  app.route('/:version{v[0-9]+\\.[0-9]+}', adsGraphRoutes(ctx));
   app.route('/:version{v[0-9]+\\.[0-9]+}', graphRoutes(ctx));
   app.all('*', (c) => failureResponse(c, { status: 400, code: 100, message: 'Unknown path components' }));
 

@@ -435,8 +435,9 @@ export function fakeOpenAiApp(state: FakeOpenAiState, now: () => number = Date.n
       toolCalls = [];
       finish = scripted.finish ?? 'stop';
     } else {
+      const recommendations = adsRecommendationAnswer(body);
       const turn = contentDraftAnswer(body) ?? groundedAnswer(body);
-      content = answerContent(body, turn);
+      content = recommendations ?? answerContent(body, turn);
       toolCalls = turn.toolCalls;
       finish = toolCalls.length > 0 ? 'tool_calls' : 'stop';
     }
@@ -570,4 +571,53 @@ function contentDraftAnswer(body: ChatRequest): { content: string; toolCalls: []
   });
   const lead = english ? 'New in our shop!' : 'Mağazamızda yeni sezon!';
   return { content: [lead, ...lines].join('\n'), toolCalls: [] };
+}
+
+/**
+ * The ads page's recommendations (ads/recommendations.ts): a prompt that starts "You review Meta
+ * ad performance" and ends with the table as one line of JSON gets, as the strict schema asks,
+ * a budget shift from the row with the lowest ROAS to the one with the highest, and a pause for
+ * a row that spent without a purchase, each citing the table's own figures, so the product's
+ * check keeps them. JSON text, or undefined for any other request.
+ */
+function adsRecommendationAnswer(body: ChatRequest): string | undefined {
+  const system = text(body.messages?.find((message) => message.role === 'system')?.content);
+  if (!system.startsWith('You review Meta ad performance')) return undefined;
+  type Row = { id: string; name: string; spend: string; roas: string | null; purchases: number };
+  let table: { currency?: string; rows?: Row[] };
+  try {
+    table = JSON.parse(system.split('\n').at(-1) ?? '{}');
+  } catch {
+    table = {};
+  }
+  const rows = (table.rows ?? []).filter((row) => Number(row.spend) > 0);
+  const byRoas = rows.filter((row) => row.roas !== null).sort((a, b) => Number(a.roas) - Number(b.roas));
+  const recommendations: unknown[] = [];
+  const low = byRoas[0];
+  const high = byRoas.at(-1);
+  if (low && high && low.id !== high.id) {
+    recommendations.push({
+      kind: 'budget-shift',
+      title: `Bütçeyi ${low.name} kampanyasından ${high.name} kampanyasına kaydırın`,
+      why: `${high.name} harcadığının ${high.roas} katını geri getiriyor, ${low.name} ise ${low.roas} katını.`,
+      evidence: [
+        { id: low.id, metric: 'roas', value: low.roas },
+        { id: high.id, metric: 'roas', value: high.roas },
+        { id: low.id, metric: 'spend', value: low.spend },
+      ],
+    });
+  }
+  const idle = rows.find((row) => row.purchases === 0);
+  if (idle) {
+    recommendations.push({
+      kind: 'pause',
+      title: `${idle.name} için duraklatmayı düşünün`,
+      why: `${idle.spend} ${table.currency ?? ''} harcadı ve hiç satın alma getirmedi.`,
+      evidence: [
+        { id: idle.id, metric: 'spend', value: idle.spend },
+        { id: idle.id, metric: 'purchases', value: String(idle.purchases) },
+      ],
+    });
+  }
+  return JSON.stringify({ recommendations });
 }

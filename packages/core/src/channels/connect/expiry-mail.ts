@@ -63,15 +63,15 @@ export interface ExpiryMailDeps {
 }
 
 /**
- * Queues the reminder to every owner and admin of the business; answers how many were queued.
- * Each is sealed with the business's key, as invitations are.
+ * Queues one mail to every owner and admin of the business, each in their language (`build`
+ * writes it); answers how many were queued. Each is sealed with the business's key, as
+ * invitations are.
  */
-export async function queueChannelExpiryMails(
+export async function queueManagerMails(
   deps: ExpiryMailDeps,
-  channel: { tenantId: string; kind: string; externalId: string; label: string; tokenExpiresAt: number },
-  lapsed: boolean,
+  tenantId: string,
+  build: (to: string, language: Language, userId: string) => OutgoingMail,
 ): Promise<number> {
-  const { tenantId } = channel;
   const [memberships, ownerId] = await Promise.all([
     deps.store.entities.membership.query.byBusiness({ tenantId }).go({ pages: 'all' }),
     ownerOf(deps, tenantId),
@@ -86,16 +86,29 @@ export async function queueChannelExpiryMails(
   for (const { userId } of managers) {
     const user = await loadUser(deps, userId);
     if (!user) continue;
-    const mail = channelExpiryMail(profileOf(people, user).email, user.language ?? DEFAULT_LANGUAGE, {
+    await deps.mails.enqueue(
+      sealMail(keys, build(profileOf(people, user).email, user.language ?? DEFAULT_LANGUAGE, userId)),
+    );
+    queued++;
+  }
+  return queued;
+}
+
+/** Queues the reminder to every owner and admin of the business; answers how many were queued. */
+export async function queueChannelExpiryMails(
+  deps: ExpiryMailDeps,
+  channel: { tenantId: string; kind: string; externalId: string; label: string; tokenExpiresAt: number },
+  lapsed: boolean,
+): Promise<number> {
+  const { tenantId } = channel;
+  return queueManagerMails(deps, tenantId, (to, language, userId) =>
+    channelExpiryMail(to, language, {
       channel: channel.label,
       expiresAt: channel.tokenExpiresAt,
       lapsed,
       // The business's own Settings › Channels page (the app's routes are per business).
       url: `${deps.appUrl}/b/${tenantId}/settings/channels`,
       key: `channel-expiry/${tenantId}/${channel.kind}-${channel.externalId}/${channel.tokenExpiresAt}/${userId}`,
-    });
-    await deps.mails.enqueue(sealMail(keys, mail));
-    queued++;
-  }
-  return queued;
+    }),
+  );
 }

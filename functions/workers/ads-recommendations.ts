@@ -36,7 +36,7 @@ const worker = queueWorker(
     const { view, model } = await deps();
     const answer = await adsInsights(view, request.tenantId, {
       accountId: request.accountId,
-      level: 'campaign',
+      level: request.level,
       from: request.from,
       to: request.to,
     });

@@ -8,7 +8,7 @@ import {
   adsRecommendationsBody,
 } from '@asistone/contract/ads';
 import { connectAdAccounts, disconnectAdAccount, listAdAccounts } from '@asistone/core/ads/accounts';
-import { type AdsViewDeps, adsCsvRows, adsInsights } from '@asistone/core/ads/insights';
+import { ADS_CSV_COLUMNS, type AdsViewDeps, adsCsvRows, adsInsights } from '@asistone/core/ads/insights';
 import { marketingApi } from '@asistone/core/ads/marketing-api';
 import { ADS_RECOMMENDATIONS_QUEUE, ADS_SYNC_QUEUE } from '@asistone/core/ads/queue';
 import { latestRecommendations } from '@asistone/core/ads/recommendations';
@@ -136,7 +136,7 @@ export const adsRoutes = [
     answers: { 200: { description: 'CSV: one row per entity' } },
     async handle({ c, business, query }) {
       const answer = await adsInsights(await viewDeps(), business.tenantId, query);
-      return c.body(toCsv(adsCsvRows(answer)), 200, {
+      return c.body(toCsv(adsCsvRows(answer), ADS_CSV_COLUMNS), 200, {
         'content-type': 'text/csv; charset=utf-8',
         'content-disposition': `attachment; filename="ads-${answer.accountId}-${answer.level}-${answer.from}-${answer.to}.csv"`,
         'cache-control': 'no-store',

@@ -134,6 +134,8 @@ export type AdRecommendation = z.output<typeof adRecommendation>;
 
 export const adsRecommendationsBody = z.object({
   accountId: adAccountId,
+  /** The table the model reads: campaigns by default. */
+  level: z.enum(AD_LEVELS).default('campaign'),
   from: z.iso.date(),
   to: z.iso.date(),
 });

@@ -105,7 +105,7 @@ beforeAll(async () => {
     },
     now: () => clock,
   };
-  sync = { store, keyring, api, now: () => clock };
+  sync = { store, keyring, api, now: () => clock, sleep: async () => {} };
 }, 60_000);
 afterAll(async () => {
   await meta?.stop();

@@ -5,6 +5,7 @@ import { readMetaAppConfig } from '@asistone/core/platform/config';
 import { platform } from '@asistone/core/platform/context';
 import { seedDemoTenant } from '@asistone/core/tenancy/demo';
 import { TENANCY_RECORDS } from '@asistone/core/tenancy/records';
+import { seedDemoAds } from './demo-ads.js';
 import { seedDemoCampaigns } from './demo-campaigns.js';
 import { seedDemoCartRecovery } from './demo-cart-recovery.js';
 import { seedDemoChannelTokens, seedDemoOwner } from './demo-owner.js';
@@ -75,6 +76,7 @@ export async function seedLocalData(): Promise<void> {
   await seedDemoSms(platform());
   await seedDemoCampaigns(platform());
   await seedDemoCartRecovery(platform());
+  await seedDemoAds(platform());
 }
 
 export async function announceRunning(dataDir: string, env: Record<string, string>): Promise<void> {

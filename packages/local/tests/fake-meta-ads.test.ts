@@ -316,11 +316,11 @@ describe('rate limits', () => {
     const entry = (answer: Answer) => answer.usage?.[account.accountId]?.[0] as Record<string, number>;
     expect(entry(first)).toMatchObject({
       type: 'ads_insights',
-      call_count: 2,
+      call_count: 1,
       estimated_time_to_regain_access: 0,
       ads_api_access_tier: 'standard_access',
     });
-    expect(entry(second).call_count).toBe(4);
+    expect(entry(second).call_count).toBe(2);
 
     await dev('/ads/usage', { accountId: account.accountId, percent: 99.5 });
     const refused = await insights(account.accountId, accessToken);
@@ -336,7 +336,7 @@ describe('rate limits', () => {
     clock += 60_000; // 300 s decay: a minute takes 20 points off
     const again = await insights(account.accountId, accessToken);
     expect(again.status).toBe(200);
-    expect(entry(again).call_count).toBe(82);
+    expect(entry(again).call_count).toBe(81);
   });
 
   it('fails the next calls with a scripted throttle code, then recovers', async () => {

@@ -5,7 +5,7 @@ import { explainGraphFailure } from '../channels/connect/deps.js';
 import type { GraphClient } from '../channels/meta/graph.js';
 import type { TenantKeyring } from '../platform/crypto/keyring.js';
 import { NotFoundError, ValidationError } from '../platform/errors.js';
-import type { MarketingApi } from './marketing-api.js';
+import type { AdAccountInfo, MarketingApi } from './marketing-api.js';
 import type { AdsStore, BackfillJob } from './records.js';
 import { backfillJobs, dayIn, historyStart, lastDayOf } from './sync.js';
 
@@ -92,61 +92,71 @@ export async function connectAdAccounts(
       'code',
     ]);
   }
-  const keys = await deps.keyring.forTenant(tenantId);
   const tokenExpiresAt = long.expiresIn ? now + long.expiresIn * 1000 : undefined;
   for (const account of accounts) {
-    const key = { tenantId, accountId: account.accountId };
-    const token = keys.seal('adAccount', 'token', account.accountId, long.accessToken);
-    const known = (await deps.store.entities.adAccount.get(key).go({ consistent: true })).data;
-    if (known) {
-      // A reconnect: a fresh token; the history and where the sync stands are kept.
-      await deps.store.entities.adAccount
-        .patch(key)
-        .set({
-          status: 'connected',
-          token,
-          name: account.name,
-          connectedBy: actor.userId,
-          connectedAt: now,
-          ...(tokenExpiresAt && { tokenExpiresAt }),
-        })
-        .remove([
-          'lastError',
-          'reminderSentAt',
-          'pausedUntil',
-          ...(tokenExpiresAt ? [] : (['tokenExpiresAt'] as const)),
-        ])
-        .go({ response: 'none' });
-    } else {
-      const today = dayIn(now, account.timezone);
-      const from = historyStart(today);
-      await deps.store.entities.adAccount
-        .create({
-          ...key,
-          name: account.name,
-          currency: account.currency,
-          timezone: account.timezone,
-          status: 'connected',
-          token,
-          ...(tokenExpiresAt && { tokenExpiresAt }),
-          connectedAt: now,
-          connectedBy: actor.userId,
-          backfillFrom: from,
-          backfillState: 'waiting',
-          backfill: backfillJobs(from, today),
-        })
-        .go({ response: 'none' });
-    }
-    await recordAuditEvent(deps.store, tenantId, {
-      action: 'integration.connected',
-      actorId: actor.userId,
-      target: { type: 'ad-account', id: account.accountId },
-      sourceAddress: actor.sourceAddress,
-      detail: { kind: 'meta-ads' },
-    });
-    await deps.queueSync(tenantId, account.accountId);
+    await keepAdAccount(deps, actor, tenantId, { account, token: long.accessToken, tokenExpiresAt }, now);
   }
   return listAdAccounts(deps.store, tenantId, now);
+}
+
+/**
+ * Keeps one ad account with its sealed token (a reconnect keeps its history and where its sync
+ * stands), records it in the audit log and queues its sync.
+ */
+export async function keepAdAccount(
+  deps: Pick<AdAccountsDeps, 'store' | 'keyring' | 'queueSync'>,
+  actor: AdsActor,
+  tenantId: string,
+  input: { account: AdAccountInfo; token: string; tokenExpiresAt: number | undefined },
+  now: number,
+): Promise<void> {
+  const { account, tokenExpiresAt } = input;
+  const keys = await deps.keyring.forTenant(tenantId);
+  const key = { tenantId, accountId: account.accountId };
+  const token = keys.seal('adAccount', 'token', account.accountId, input.token);
+  const known = (await deps.store.entities.adAccount.get(key).go({ consistent: true })).data;
+  if (known) {
+    // A reconnect: a fresh token; the history and where the sync stands are kept.
+    await deps.store.entities.adAccount
+      .patch(key)
+      .set({
+        status: 'connected',
+        token,
+        name: account.name,
+        connectedBy: actor.userId,
+        connectedAt: now,
+        ...(tokenExpiresAt && { tokenExpiresAt }),
+      })
+      .remove(['lastError', 'reminderSentAt', 'pausedUntil', ...(tokenExpiresAt ? [] : (['tokenExpiresAt'] as const))])
+      .go({ response: 'none' });
+  } else {
+    const today = dayIn(now, account.timezone);
+    const from = historyStart(today);
+    await deps.store.entities.adAccount
+      .create({
+        ...key,
+        name: account.name,
+        currency: account.currency,
+        timezone: account.timezone,
+        status: 'connected',
+        token,
+        ...(tokenExpiresAt && { tokenExpiresAt }),
+        connectedAt: now,
+        connectedBy: actor.userId,
+        backfillFrom: from,
+        backfillState: 'waiting',
+        backfill: backfillJobs(from, today),
+      })
+      .go({ response: 'none' });
+  }
+  await recordAuditEvent(deps.store, tenantId, {
+    action: 'integration.connected',
+    actorId: actor.userId,
+    target: { type: 'ad-account', id: account.accountId },
+    sourceAddress: actor.sourceAddress,
+    detail: { kind: 'meta-ads' },
+  });
+  await deps.queueSync(tenantId, account.accountId);
 }
 
 /** Stops syncing an account and drops its token; its figures stay until the business is deleted. */

@@ -232,7 +232,32 @@ export async function adsInsights(
   };
 }
 
-/** The table as CSV columns (the export). */
+/** The export's columns, in order: the header even when no row is there. */
+export const ADS_CSV_COLUMNS = [
+  'level',
+  'id',
+  'name',
+  'parent',
+  'currency',
+  'spend',
+  'impressions',
+  'reach',
+  'clicks',
+  'link_clicks',
+  'ctr_percent',
+  'cpc',
+  'cpm',
+  'purchases',
+  'purchase_value',
+  'roas',
+  'conversations',
+  'orders',
+  'revenue',
+  'from',
+  'to',
+] as const;
+
+/** The table as CSV rows (the export), keyed by ADS_CSV_COLUMNS. */
 export function adsCsvRows(answer: AdsInsightsAnswer): Record<string, unknown>[] {
   return answer.rows.map((row) => ({
     level: answer.level,

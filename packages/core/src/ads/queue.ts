@@ -55,6 +55,7 @@ export const ADS_SYNC_SCHEDULE = {
 export const AdsRecommendationRequest = z.object({
   tenantId: z.string().min(1).max(64),
   accountId: z.string().regex(/^[0-9]{1,20}$/),
+  level: z.enum(['account', 'campaign', 'adset', 'ad']).default('campaign'),
   from: z.iso.date(),
   to: z.iso.date(),
   requestedBy: z.string().min(1).max(64),

@@ -31,7 +31,10 @@ const CHUNK_DAYS = 92;
 /** Days the daily sync reads again each run. */
 const RECENT_DAYS = 3;
 /** Report runs polled at once. */
-const PARALLEL_RUNS = 4;
+const PARALLEL_RUNS = 8;
+/** Within one run, the history's runs are polled this many times, a second apart, before the run yields. */
+const BACKFILL_PASSES = 10;
+const POLL_PAUSE_MS = 1_000;
 /** Calls one run makes at most; the rest waits for the next run. */
 const CALLS_PER_RUN = 60;
 /** Over this share of Meta's limit, the run stops and the account waits a minute. */
@@ -45,6 +48,8 @@ export interface AdSyncDeps {
   keyring: TenantKeyring;
   api: MarketingApi;
   now?: () => number;
+  /** Waits between polls of the report runs (tests pass one that does not wait). */
+  sleep?: (ms: number) => Promise<void>;
 }
 
 export interface AdSyncOutcome {
@@ -163,7 +168,7 @@ export async function runAdSync(deps: AdSyncDeps, tenantId: string, accountId: s
       })
       .remove(['leaseUntil', 'lastError', 'pausedUntil'])
       .go({ response: 'none' });
-    return { state, ...(state === 'more' && { nextAt: now() + 5_000 }), calls: run.calls, rows: run.rows };
+    return { state, ...(state === 'more' && { nextAt: now() + 2_000 }), calls: run.calls, rows: run.rows };
   } catch (error) {
     if (error instanceof StopRun) {
       const throttled = error.outcome === 'paused';
@@ -230,7 +235,14 @@ class AccountRun {
 
   async go(): Promise<'synced' | 'more'> {
     if (this.backfillState !== 'done') {
-      await this.backfill();
+      const sleep = this.deps.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+      for (let pass = 0; pass < BACKFILL_PASSES; pass += 1) {
+        await this.backfill();
+        if (this.backfillState === 'done') break;
+        if (this.waitMs !== undefined) throw new StopRun('more', this.waitMs);
+        // Meta's runs take a few seconds: poll again shortly rather than queue a new run for it.
+        await sleep(POLL_PAUSE_MS);
+      }
       if (this.backfillState !== 'done') return 'more';
       // The history ran up to the day it started: those days are the recent sync's from now on.
       this.syncedThrough = lastDayOf(this.jobs);
@@ -240,19 +252,23 @@ class AccountRun {
     return 'synced';
   }
 
-  /** Counts a call and reads its usage: near Meta's limit, the run stops and waits a minute. */
-  private spent(usage: AdsUsage) {
-    this.calls += 1;
-    if (usage.percent >= SLOW_DOWN_PERCENT) {
-      throw new StopRun('more', Math.max(60_000, usage.regainMinutes * 60_000));
-    }
-    if (this.calls >= CALLS_PER_RUN) throw new StopRun('more', 0);
-  }
+  /** Set when an answer's usage passed the slow-down mark: the run makes no further call. */
+  private waitMs: number | undefined;
 
+  /**
+   * Makes one call, unless the run must stop first (its call budget spent, or Meta's usage near
+   * its limit): stopping before a call, never after one, keeps every answer (a report run's id
+   * above all) in the jobs list that is saved.
+   */
   private async call<T extends { usage: AdsUsage }>(work: () => Promise<T>): Promise<T> {
+    if (this.waitMs !== undefined) throw new StopRun('more', this.waitMs);
+    if (this.calls >= CALLS_PER_RUN) throw new StopRun('more', 0);
     try {
       const answer = await work();
-      this.spent(answer.usage);
+      this.calls += 1;
+      if (answer.usage.percent >= SLOW_DOWN_PERCENT) {
+        this.waitMs = Math.max(60_000, answer.usage.regainMinutes * 60_000);
+      }
       return answer;
     } catch (error) {
       if (error instanceof AdsThrottledError) throw new StopRun('paused', error.waitMs);

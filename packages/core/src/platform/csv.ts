@@ -17,9 +17,12 @@ export function csvCell(value: unknown): string {
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
-/** Rows as CSV with a header of every column seen, CRLF line ends; a header only when there are no rows. */
-export function toCsv(rows: readonly Record<string, unknown>[]): string {
-  const columns: string[] = [];
+/**
+ * Rows as CSV with a header of every column seen (or the columns given, in their order), CRLF
+ * line ends; a header only when there are no rows.
+ */
+export function toCsv(rows: readonly Record<string, unknown>[], header: readonly string[] = []): string {
+  const columns: string[] = [...header];
   for (const row of rows) for (const name of Object.keys(row)) if (!columns.includes(name)) columns.push(name);
   const lines = [
     columns.map(csvCell).join(','),

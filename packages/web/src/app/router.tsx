@@ -62,7 +62,7 @@ const inboxPages = async () => {
   return { ...inbox, ...simulator };
 };
 
-const PLACEHOLDER_AREAS = ['contacts', 'ai', 'inventory', 'ads'] as const;
+const PLACEHOLDER_AREAS = ['contacts', 'ai', 'inventory'] as const;
 
 /** Every page of the app. Business pages live under `/b/:tenantId/`. */
 export const router = createBrowserRouter([
@@ -176,6 +176,11 @@ export const router = createBrowserRouter([
                 lazy: {
                   Component: async () => (await import('../pages/campaigns/CampaignAudiencePage')).CampaignAudiencePage,
                 },
+              },
+              {
+                // Meta ads: accounts, figures, charts, export and recommendations. Loads on its own.
+                path: 'ads',
+                lazy: { Component: async () => (await import('../pages/ads/AdsPage')).AdsPage },
               },
               ...PLACEHOLDER_AREAS.map((area) => ({
                 path: area,

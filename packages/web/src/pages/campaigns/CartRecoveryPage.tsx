@@ -44,6 +44,7 @@ import {
 } from '../../api/cart-recovery';
 import { useNoticeTemplates } from '../../api/order-notices';
 import { useStoreLocations } from '../../api/store';
+import { DailyBars } from '../../components/charts/DailyBars';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { useFormatDateTime } from '../../components/format';
 import { RoleNote } from '../../components/NoAccess';
@@ -69,47 +70,6 @@ export const CART_STATE_COLORS: Record<CartState, string> = {
   expired: 'orange',
   skipped: 'yellow',
 };
-
-/** One series per day as an inline SVG: bars, with the day's value in a title for screen readers and hover. */
-function DailyBars({
-  days,
-  values,
-  label,
-  format,
-  testId,
-}: {
-  days: string[];
-  values: number[];
-  label: string;
-  format: (value: number) => string;
-  testId: string;
-}) {
-  const width = 640;
-  const height = 140;
-  const top = Math.max(...values, 0) || 1;
-  const slot = width / Math.max(days.length, 1);
-  return (
-    <svg viewBox={`0 0 ${width} ${height}`} role="img" aria-label={label} width="100%" data-testid={testId}>
-      <title>{label}</title>
-      {values.map((value, index) => {
-        const barHeight = (value / top) * (height - 10);
-        return (
-          <rect
-            key={days[index]}
-            x={index * slot + 2}
-            y={height - barHeight}
-            width={Math.max(slot - 4, 1)}
-            height={barHeight}
-            fill="var(--mantine-color-blue-7)"
-          >
-            <title>{`${days[index]}: ${format(value)}`}</title>
-          </rect>
-        );
-      })}
-      <line x1={0} x2={width} y1={height - 0.5} y2={height - 0.5} stroke="var(--mantine-color-gray-5)" />
-    </svg>
-  );
-}
 
 const percent = (value: number | null) => (value === null ? '–' : `${(value * 100).toFixed(1)}%`);
 

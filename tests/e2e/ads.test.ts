@@ -1,8 +1,20 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ADS_RECORDS } from '../../packages/core/src/ads/records.js';
+import { readConfig } from '../../packages/core/src/platform/config.js';
+import { createPlatform } from '../../packages/core/src/platform/context.js';
 import { DEMO_OWNER } from '../../packages/local/src/demo-owner.js';
 import { FAKE_META_DEMO } from '../../packages/local/src/fakes/meta-state.js';
-import { eventually, type RunningStack, startStack } from '../support/local-stack.js';
-import { type ApiClient, apiClient, logIn, newMember, newOwner, type SignedInPerson } from './accounts-client.js';
+import { localAws } from '../support/local-aws.js';
+import { eventually, type RunningStack, runSchedule, startStack } from '../support/local-stack.js';
+import {
+  type ApiClient,
+  apiClient,
+  logIn,
+  mailsTo,
+  newMember,
+  newOwner,
+  type SignedInPerson,
+} from './accounts-client.js';
 import { fakeMetaClient } from './fake-meta-client.js';
 
 /**
@@ -136,6 +148,27 @@ describe('Meta ads over the API', () => {
     expect((await api.call('DELETE', ads(`accounts/${'1'.repeat(300)}`), { token: owner.accessToken })).status).toBe(
       404,
     );
+  });
+
+  it('reminds owners and admins once, a week before the sign-in lapses', async () => {
+    const core = createPlatform(readConfig(localAws(stack.dataDir).env));
+    const expiresAt = Date.now() + 5 * 86_400_000;
+    await core
+      .storeOf(ADS_RECORDS)
+      .entities.adAccount.patch({ tenantId: owner.tenantId, accountId })
+      .set({ tokenExpiresAt: expiresAt })
+      .go();
+    await runSchedule(stack, 'ads-sync', new Date().toISOString());
+    const reminders = async () => (await mailsTo(api, owner.email)).filter((kind) => kind === 'ads-expiry');
+    await eventually(async () => ((await reminders()).length === 1 ? true : undefined), 20_000);
+    const { body } = await api.call<{ accounts: { tokenExpiresAt: string }[] }>('GET', ads('accounts'), {
+      token: analyst.accessToken,
+    });
+    expect(body.accounts[0]?.tokenExpiresAt).toBe(new Date(expiresAt).toISOString());
+    // The next hour's run sends nothing more for the same expiry.
+    await runSchedule(stack, 'ads-sync', new Date().toISOString());
+    await new Promise((resolve) => setTimeout(resolve, 2_000));
+    expect(await reminders()).toHaveLength(1);
   });
 
   it('disconnects: the sign-in goes, the figures stay', async () => {

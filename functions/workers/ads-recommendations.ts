@@ -2,13 +2,13 @@ import { adsInsights } from '@asistone/core/ads/insights';
 import { ADS_RECOMMENDATIONS_QUEUE } from '@asistone/core/ads/queue';
 import { recommend } from '@asistone/core/ads/recommendations';
 import { adsViewDeps } from '@asistone/core/ads/view-deps';
-import { type AgentModel, openAiModel, openAiSettings } from '@asistone/core/ai/model';
 import { platform } from '@asistone/core/platform/context';
 import { createLogger } from '@asistone/core/platform/log';
 import { once } from '@asistone/core/platform/once';
 import { queueWorker } from '@asistone/core/platform/queue/worker';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
+import { lazyModel } from '../lib/model.js';
 import { withSecrets } from '../lib/secrets.js';
 
 /** Consumes `ads-recommendations`: the AI reads one account's figures and proposes changes citing them (ads/recommendations.ts). */
@@ -16,14 +16,7 @@ const log = createLogger('ads-recommendations');
 
 const deps = once(async () => {
   const env = await withSecrets(process.env);
-  let model: AgentModel | undefined;
-  const lazyModel: AgentModel = {
-    complete(input) {
-      model ??= openAiModel(openAiSettings(env));
-      return model.complete(input);
-    },
-  };
-  return { view: adsViewDeps(platform()), model: lazyModel };
+  return { view: adsViewDeps(platform()), model: lazyModel(env) };
 });
 
 const worker = queueWorker(

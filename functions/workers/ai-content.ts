@@ -2,7 +2,6 @@ import { ACCOUNT_RECORDS } from '@asistone/core/accounts/records';
 import { CONTENT_RECORDS } from '@asistone/core/ai/content';
 import { AI_CONTENT_QUEUE } from '@asistone/core/ai/content-queue';
 import { writeContentDraft } from '@asistone/core/ai/content-writing';
-import { type AgentModel, openAiModel, openAiSettings } from '@asistone/core/ai/model';
 import { AUDIT_RECORDS } from '@asistone/core/audit/records';
 import { platform } from '@asistone/core/platform/context';
 import { createLogger } from '@asistone/core/platform/log';
@@ -11,6 +10,7 @@ import { queueWorker } from '@asistone/core/platform/queue/worker';
 import { TENANCY_RECORDS } from '@asistone/core/tenancy/records';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
+import { lazyModel } from '../lib/model.js';
 import { withSecrets } from '../lib/secrets.js';
 
 /** Consumes `ai-content`: the AI writes one draft a person asked for (ai/content-writing.ts). */
@@ -22,20 +22,12 @@ const deps = once(async () => {
   const env = await withSecrets(process.env);
   // Built on the first model call: without a key or endpoint the call throws ConfigError and
   // the draft ends `failed` (model-misconfigured) instead of waiting for retries that cannot help.
-  let model: AgentModel | undefined;
-  const lazyModel: AgentModel = {
-    complete(input) {
-      // The worker's own bounds, as the agent's: 20 s an attempt, one retry (model.ts defaults).
-      model ??= openAiModel(openAiSettings(env));
-      return model.complete(input);
-    },
-  };
   return {
     store: storeOf({ ...CONTENT_RECORDS, ...ACCOUNT_RECORDS, ...TENANCY_RECORDS, ...AUDIT_RECORDS }),
     keyring,
     storeOf,
     blobs,
-    model: lazyModel,
+    model: lazyModel(env),
     log,
   };
 });

@@ -1,5 +1,4 @@
 import { answerInbound } from '@asistone/core/ai/agent';
-import { type AgentModel, openAiModel, openAiSettings } from '@asistone/core/ai/model';
 import { AI_REPLIES_QUEUE } from '@asistone/core/ai/queue';
 import { agentDeps } from '@asistone/core/ai/wiring';
 import { platform } from '@asistone/core/platform/context';
@@ -8,6 +7,7 @@ import { once } from '@asistone/core/platform/once';
 import { queueWorker } from '@asistone/core/platform/queue/worker';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
+import { lazyModel } from '../lib/model.js';
 import { withSecrets } from '../lib/secrets.js';
 
 /** Consumes `ai-replies`: the AI agent answers one customer message, or hands it to a person (ai/agent.ts). */
@@ -19,14 +19,7 @@ const deps = once(async () => {
   const env = await withSecrets(process.env);
   // Built on the first model call: a deployment without a key still silences nothing; the
   // agent's call fails and it hands the conversation to a person (agent.ts), as for an outage.
-  let model: AgentModel | undefined;
-  const lazyModel: AgentModel = {
-    complete(input) {
-      model ??= openAiModel(openAiSettings(env));
-      return model.complete(input);
-    },
-  };
-  return agentDeps({ storeOf, keyring, producer, blobs, model: lazyModel, log });
+  return agentDeps({ storeOf, keyring, producer, blobs, model: lazyModel(env), log });
 });
 
 const worker = queueWorker(

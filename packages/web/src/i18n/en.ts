@@ -762,8 +762,7 @@ export const en: Messages = {
       done_other: '{{count}} ad accounts connected.',
       cancelled: 'Facebook Login was not completed.',
       blocked: 'The browser blocked the popup: allow popups for this site and try again.',
-      unavailable:
-        'Ad accounts cannot be connected here yet: Meta’s sign-in popup is only ready on the local development stack.',
+      unavailable: 'Ad accounts cannot be connected here: the platform’s Meta app is not configured (META_APP_ID).',
     },
     recommendations: {
       title: 'Recommendations',

@@ -768,8 +768,7 @@ export const tr = {
       done_other: '{{count}} reklam hesabı bağlandı.',
       cancelled: 'Facebook girişi tamamlanmadı.',
       blocked: 'Tarayıcı açılır pencereyi engelledi: bu site için açılır pencerelere izin verip yeniden deneyin.',
-      unavailable:
-        'Bu ortamda reklam hesapları henüz bağlanamıyor: Meta’nın giriş penceresi yalnızca yerel geliştirme ortamında hazır.',
+      unavailable: 'Bu ortamda reklam hesapları bağlanamıyor: platformun Meta uygulaması ayarlanmamış (META_APP_ID).',
     },
     recommendations: {
       title: 'Öneriler',

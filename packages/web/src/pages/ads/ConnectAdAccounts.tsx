@@ -4,7 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { useAdsSetup, useConnectAdAccounts } from '../../api/ads';
 import { useDescribeError } from '../../components/errors';
 import { notify } from '../../components/notify';
-import { DialogError, openDialog } from '../settings/channels/metaDialogs';
+import { DialogError, facebookLoginWithSdk, openDialog } from '../settings/channels/metaDialogs';
 
 /**
  * Connecting ad accounts (read-only, `ads_read`) with Facebook Login in a popup, the way
@@ -19,6 +19,8 @@ export function ConnectAdAccounts({ tenantId, reconnect = false }: { tenantId: s
   const connect = useConnectAdAccounts(tenantId);
   const [busy, setBusy] = useState(false);
   const dialog = setup.data?.localDialog ?? null;
+  // The fake Meta's popup on the local stack; Meta's own Facebook Login (its SDK) elsewhere.
+  const available = Boolean(dialog || setup.data?.appId);
 
   const failed = (error: unknown) => {
     if (error instanceof DialogError) {
@@ -30,10 +32,12 @@ export function ConnectAdAccounts({ tenantId, reconnect = false }: { tenantId: s
 
   // The popup must open within the click itself, or the browser blocks it: nothing awaits before it.
   const start = async () => {
-    if (!dialog) return;
+    if (!setup.data || !available) return;
     setBusy(true);
     try {
-      const { code } = await openDialog(dialog, { signup: false });
+      const code = dialog
+        ? (await openDialog(dialog, { signup: false })).code
+        : await facebookLoginWithSdk(setup.data, 'ads_read');
       const { accounts } = await connect.mutateAsync({ code });
       notify.success(t('ads.connect.done', { count: accounts.length }));
     } catch (error) {
@@ -48,7 +52,7 @@ export function ConnectAdAccounts({ tenantId, reconnect = false }: { tenantId: s
       <Button
         onClick={() => void start()}
         loading={busy}
-        disabled={!dialog}
+        disabled={!available}
         variant={reconnect ? 'light' : 'filled'}
         data-testid={reconnect ? 'ads-reconnect' : 'ads-connect'}
       >
@@ -59,7 +63,7 @@ export function ConnectAdAccounts({ tenantId, reconnect = false }: { tenantId: s
           {describe(setup.error)}
         </Text>
       )}
-      {setup.data && !dialog && !reconnect && (
+      {setup.data && !available && !reconnect && (
         <Text size="sm" c="gray.7">
           {t('ads.connect.unavailable')}
         </Text>

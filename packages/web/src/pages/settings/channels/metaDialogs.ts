@@ -117,7 +117,7 @@ interface FacebookSdk {
 let sdk: Promise<FacebookSdk> | undefined;
 
 /** Meta's JS SDK, loaded once, on first use (AWS only). */
-function facebookSdk(setup: MetaSetup): Promise<FacebookSdk> {
+function facebookSdk(setup: Pick<MetaSetup, 'appId' | 'graphVersion'>): Promise<FacebookSdk> {
   sdk ??= new Promise<FacebookSdk>((resolve, reject) => {
     const script = document.createElement('script');
     script.src = 'https://connect.facebook.net/en_US/sdk.js';
@@ -133,6 +133,24 @@ function facebookSdk(setup: MetaSetup): Promise<FacebookSdk> {
     document.head.append(script);
   });
   return sdk;
+}
+
+/** Facebook Login for one permission (`ads_read`) through Meta's SDK: the code the API exchanges. */
+export async function facebookLoginWithSdk(
+  setup: Pick<MetaSetup, 'appId' | 'graphVersion'>,
+  scope: string,
+): Promise<string> {
+  const FB = await facebookSdk(setup);
+  return new Promise<string>((resolve, reject) => {
+    FB.login(
+      (response) => {
+        const code = response.authResponse?.code;
+        if (code) resolve(code);
+        else reject(new DialogError('cancelled'));
+      },
+      { scope, response_type: 'code', override_default_response_type: true },
+    );
+  });
 }
 
 /** WhatsApp Embedded Signup (v4) through Meta's SDK: the code from `FB.login`, the ids from Meta's message. */

@@ -63,8 +63,8 @@ beforeAll(async () => {
   await eventually(async () =>
     entity(await dump(), 'contact').some((item) => item.contactId === contactId) ? true : undefined,
   );
-  // The stack imports the demo shop's history at start (packages/local/src/demo-shop.ts): once
-  // that is done, the table changes only by what these tests do.
+  // The stack imports the demo shop's history at start (packages/local/src/demo-shop.ts) and the
+  // demo ad account's: once both are done, the table changes only by what these tests do.
   await eventually(
     async () =>
       entity(await dump(), 'shopBackfill').some((item) => item.tenantId === DEMO.tenantId && item.status === 'done')
@@ -72,7 +72,15 @@ beforeAll(async () => {
         : undefined,
     60_000,
   );
-}, 120_000);
+  // And the demo ad account's history (packages/local/src/demo-ads.ts).
+  await eventually(
+    async () =>
+      entity(await dump(), 'adAccount').some((item) => item.tenantId === DEMO.tenantId && item.backfillState === 'done')
+        ? true
+        : undefined,
+    90_000,
+  );
+}, 180_000);
 afterAll(async () => {
   await stack?.stop();
 });

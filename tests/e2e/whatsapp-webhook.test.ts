@@ -99,9 +99,10 @@ describe('WhatsApp webhook → queue → inbox, on the local stack', () => {
     const kinds = items.map((item) => item.__edb_e__);
     expect(kinds).toEqual(expect.arrayContaining(['contact', 'conversation', 'message']));
 
-    // Templates are the business's approved wording (the demo's says "Merhaba {{1}}"), not a customer's.
+    // Templates and the cart reminders' wording are the business's own (the demo's say "Merhaba
+    // {{1}}" and "Merhaba {{customer}}"), not a customer's.
     const dump = items
-      .filter((item) => item.__edb_e__ !== 'template')
+      .filter((item) => item.__edb_e__ !== 'template' && item.__edb_e__ !== 'cartRecoverySettings')
       .map((item) => JSON.stringify(item))
       .join('\n');
     process.stdout.write(`raw table dump after the message (${items.length} items):\n${dump}\n`);

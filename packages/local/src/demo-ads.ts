@@ -12,7 +12,7 @@ const SIXTY_DAYS_MS = 60 * 86_400_000;
 
 /**
  * The demo business's Meta ad account on the local stack, connected as an ads login would
- * connect it: the fake Meta's demo account (three campaigns, 18 months of figures) with its
+ * connect it: the fake Meta's demo account (three campaigns, three months of figures) with its
  * read-only token, and its first sync queued, so the Ads page fills within a minute of the first
  * `npm start`. Once per data folder: a disconnect the merchant makes stays.
  */

@@ -264,7 +264,7 @@ export const FAKE_META_DEMO = {
   pageToken: 'EAAFakeDemoPageToken00000000000000000000000',
   /** The demo Instagram account's Instagram Login token. */
   instagramToken: 'IGAAFakeDemoInstagramToken000000000000000',
-  /** The demo ad account (`act_100000000000007`), with 18 months of history. */
+  /** The demo ad account (`act_100000000000007`), with three months of history. */
   adAccountId: '100000000000007',
   /** A long-lived user token that reads the demo ad account (what the ads login would have issued). */
   adsToken: 'EAAFakeDemoAdsToken00000000000000000000000',
@@ -562,10 +562,12 @@ function seedDemo(state: FakeMetaState): void {
     expiresAt: nowSeconds() + 60 * 24 * 3600,
     issuedAt: nowSeconds() - 2 * 24 * 3600,
   });
+  // Three months of figures: enough for every chart, and light for a stack that starts often.
   addAdAccount(state, {
     accountId: demo.adAccountId,
     name: 'Demo Mağaza Reklamları',
     campaigns: [...FAKE_META_DEMO_ADS],
+    months: 3,
   });
   state.tokens.set(demo.adsToken, {
     kind: 'user',

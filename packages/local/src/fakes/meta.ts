@@ -148,6 +148,13 @@ function mediaDownload(ctx: FakeContext) {
  * const meta = await startFakeMeta({ appId, appSecret, instagramAppSecret, webhookUrl: () => `${gateway}/webhooks/meta` });
  * meta.inject({ rate: 0.2, statuses: [429, 500] });
  */
+/** A Marketing API call: an ad account's insights, the person's ad accounts, or a report run. */
+function isAdsCall(state: FakeMetaState, path: string): boolean {
+  if (/^\/v\d+\.\d+\/(act_\d+\/insights|me\/adaccounts)$/.test(path)) return true;
+  const report = /^\/v\d+\.\d+\/(\d+)(\/insights)?$/.exec(path);
+  return Boolean(report && state.ads.reports.has(report[1] as string));
+}
+
 export async function startFakeMeta(options: FakeMetaOptions): Promise<FakeMeta> {
   const state = createFakeMetaState(options);
   if (options.throughputPerSecond !== undefined) state.throughput.defaultPerSecond = options.throughputPerSecond;
@@ -178,9 +185,11 @@ export async function startFakeMeta(options: FakeMetaOptions): Promise<FakeMeta>
     return failureResponse(c, { status: 500, code: 1, message: 'An unknown error occurred' });
   });
   // Every Graph call is logged (never its token) and may be answered by a scripted failure first.
+  // Ads calls have their own scripted throttles (meta-ads-usage.ts): an ad account's background
+  // sync must not take the failure a test scripted for its next messaging or connect call.
   app.use('*', async (c, next) => {
     const graph = !c.req.path.startsWith('/dev/') && !c.req.path.startsWith('/media-download/');
-    const scripted = graph ? state.scripted.shift() : undefined;
+    const scripted = graph && !isAdsCall(state, c.req.path) ? state.scripted.shift() : undefined;
     if (scripted) {
       state.requests.push({ method: c.req.method, path: c.req.path, status: scripted.status });
       return failureResponse(c, scripted);

@@ -794,6 +794,96 @@ async function cartDetection(heading: string): Promise<Outcome> {
   return { figures, details: result, errors: [] };
 }
 
+async function stockLookup(heading: string): Promise<Outcome> {
+  const { benchStockLookup } = await import('./stock-lookup.js');
+  say(`${heading}: one variant's stock after 10 and after 10,000 ledger entries, in a fresh local DynamoDB`);
+  const result = await benchStockLookup(say);
+  const [small, large] = result.sizes;
+  say(
+    figureTable(
+      ['figure', 'measured', 'floor', 'ratio'],
+      [
+        {
+          cells: [
+            `items read per stock lookup (${num(large.entries)} entries)`,
+            num(large.itemsPerLookup, 2),
+            '1 item',
+            '–',
+          ],
+          check: result.readsPerLookup,
+        },
+        {
+          cells: [
+            `items read per lookup at ${num(large.entries)} entries`,
+            num(large.itemsPerLookup, 2),
+            `${num(small.itemsPerLookup, 2)} at ${num(small.entries)}`,
+            ratio(result.readRatio),
+          ],
+          check: result.flatReads,
+        },
+        {
+          cells: [
+            `time per lookup at ${num(large.entries)} entries`,
+            `${num(large.msPerLookup, 3)} ms`,
+            `${num(small.msPerLookup, 3)} ms at ${num(small.entries)}`,
+            ratio(result.timeRatio),
+          ],
+          check: result.flatTime,
+        },
+        {
+          cells: ['ledgers whose stock is not the sum of their changes', num(result.faults), '–', '–'],
+          check: result.balanced,
+        },
+      ],
+    ),
+  );
+  for (const size of result.sizes) {
+    say(
+      `   ${num(size.entries)} entries (written in ${num(size.seedSeconds, 1)} s): stock ${num(size.stock)} = sum ${num(size.sum)}; ` +
+        `the level read by GetItem ${num(size.getItemsPerLookup, 2)} per lookup`,
+    );
+  }
+  const figures = [
+    figure({
+      benchmark: 'stock-lookup',
+      name: 'items read per stock lookup (10,000 entries)',
+      value: large.itemsPerLookup,
+      unit: 'items/lookup',
+      floor: null,
+      ratio: null,
+      goal: result.readsPerLookup.goal,
+    }),
+    figure({
+      benchmark: 'stock-lookup',
+      name: 'items read per lookup at 10,000 entries',
+      value: large.itemsPerLookup,
+      unit: 'items/lookup',
+      floor: { name: 'items read per lookup at 10 entries', value: small.itemsPerLookup, unit: 'items/lookup' },
+      ratio: result.readRatio,
+      goal: result.flatReads.goal,
+    }),
+    figure({
+      benchmark: 'stock-lookup',
+      name: 'time per lookup at 10,000 entries',
+      value: large.msPerLookup,
+      unit: 'ms',
+      floor: { name: 'time per lookup at 10 entries', value: small.msPerLookup, unit: 'ms' },
+      ratio: result.timeRatio,
+      goal: result.flatTime.goal,
+    }),
+    figure({
+      benchmark: 'stock-lookup',
+      name: 'ledgers whose stock is not the sum of their changes',
+      value: result.faults,
+      unit: 'ledgers',
+      floor: null,
+      ratio: null,
+      goal: result.balanced.goal,
+    }),
+  ];
+  return { figures, details: result, errors: [] };
+}
+
 const BENCHMARKS: readonly Benchmark[] = [
   { name: 'seal', about: 'field sealing and opening vs raw AES-256-GCM', run: seal },
   { name: 'webhook', about: "the Meta webhook's receiver and Lambda handler vs HMAC + JSON.parse", run: webhook },
@@ -836,6 +926,11 @@ const BENCHMARKS: readonly Benchmark[] = [
     about:
       'the abandoned-cart detection run over 10,000 and 100,000 carts (1% due): reads and time follow the due carts',
     run: cartDetection,
+  },
+  {
+    name: 'stock-lookup',
+    about: "one variant's stock after 10 and 10,000 ledger entries: items read and time per lookup stay flat",
+    run: stockLookup,
   },
 ];
 

@@ -25,6 +25,7 @@ import { meRoutes } from './routes/me.js';
 import { mediaRoutes } from './routes/media.js';
 import { orderNoticeRoutes } from './routes/order-notices.js';
 import { privacyRoutes } from './routes/privacy.js';
+import { salesRoutes } from './routes/sales.js';
 import { shopifyRoutes } from './routes/shopify.js';
 import { smsRoutes } from './routes/sms.js';
 import { stockRoutes } from './routes/stock.js';
@@ -66,6 +67,7 @@ const productRoutes: readonly Route[] = [
   ...campaignRoutes,
   ...campaignResultRoutes,
   ...adsRoutes,
+  ...salesRoutes,
 ];
 
 let document: ReturnType<typeof openApiDocument> | undefined;

@@ -37,6 +37,7 @@ export const handler = middy(async (event: unknown) => {
   const applyDeps = {
     store,
     keyring,
+    producer,
     orderSeen: (tenantId: string, orderId: string) => producer.send(ORDER_NOTICES_QUEUE, { tenantId, orderId }),
     // An order placed from a checkout ends its abandoned cart (cart-recovery/carts.ts).
     checkoutSeen: (tenantId: string, checkoutKey: string) =>

@@ -46,7 +46,7 @@ const worker = queueWorker(
       ...SHOPIFY_RECONCILE_RECORDS,
     });
     if (restart) await queueBackfill(store, tenantId, shopDomain, { restart: true });
-    const applyDeps = { store, keyring };
+    const applyDeps = { store, keyring, producer };
     const shopify = shopifyGraphql({ shopBaseUrl: (shop) => shopOrigin(settings, shop) });
     const shopAccess = (id: string) => backgroundShopAccess({ store, keyring, settings }, id);
     const started = Date.now();

@@ -52,6 +52,8 @@ function eventDeps(): ShopifyEventDeps {
       store,
       keyring,
       log,
+      // A stock level that crosses a low-stock threshold queues its mail (stock/low-stock.ts).
+      producer,
       // Each order delivered is checked for due notices off this worker (order-notices/notices.ts).
       orderSeen: (tenantId, orderId) => producer.send(ORDER_NOTICES_QUEUE, { tenantId, orderId }),
       // Each checkout applied starts, retimes or ends its abandoned cart (cart-recovery/carts.ts).

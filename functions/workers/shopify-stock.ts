@@ -23,7 +23,7 @@ import { withSecrets } from '../lib/secrets.js';
 const log = createLogger('shopify-stock');
 
 const stockDeps = once(async (): Promise<StockPushDeps> => {
-  const { storeOf, keyring } = platform();
+  const { storeOf, keyring, producer } = platform();
   const settings = shopifyAppSettings(await withSecrets(process.env));
   const store = storeOf({
     ...SHOPIFY_STORE_RECORDS,
@@ -36,6 +36,7 @@ const stockDeps = once(async (): Promise<StockPushDeps> => {
     store,
     keyring,
     log,
+    producer,
     shopify: shopifyGraphql({ shopBaseUrl: (shop) => shopOrigin(settings, shop) }),
     shopAccess: (tenantId) => backgroundShopAccess({ store, keyring, settings }, tenantId),
   };

@@ -20,12 +20,12 @@ import { shutDown, signInOwner, startWithOwner, stepsInOrder, watchPages } from 
  * with the fake Shopify and the fake Meta: the owner connects a store that already has the demo
  * shop's history (the fake's authorize page approves at once and Shopify's signed callback
  * brings the browser back) and watches the page count the first import in until it is done;
- * the owner adjusts stock at a location (the form's messages first) and sees the adjustment
- * reach Shopify; Shopify's signed webhooks bring a customer, their shipped order and a product with
- * stock at two locations while the same person writes on WhatsApp; the conversation's Orders
- * panel shows the order with its tracking link, and opening it shows the order with its totals
- * exactly as Shopify gave them. axe-core checks every screen, on a phone too; screenshots go to
- * test-results/screenshots/store-*.png.
+ * the owner follows the products' link to the back office, adjusts stock at a location there
+ * (the form's messages first) and sees the adjustment reach Shopify; Shopify's signed webhooks
+ * bring a customer, their shipped order and a product with stock at two locations while the same
+ * person writes on WhatsApp; the conversation's Orders panel shows the order with its tracking
+ * link, and opening it shows the order with its totals exactly as Shopify gave them. axe-core
+ * checks every screen, on a phone too; screenshots go to test-results/screenshots/store-*.png.
  */
 
 const SHOP = 'cicekci-browser.myshopify.com';
@@ -182,39 +182,46 @@ describe('the store page and the Orders panel of a conversation', () => {
     await checkAccessibility(page, 'store customers');
   });
 
-  it('adjusts stock at a location: the form says what is wrong, then the adjustment reaches Shopify', async () => {
+  it('adjusts stock at a location in the back office: the form says what is wrong, then the adjustment reaches Shopify', async () => {
     await page.goto(`${storeUrl()}?tab=products`);
-    const card = page.getByTestId('store-product').filter({ hasText: 'GUL-11' });
-    await card.getByRole('button', { name: tr.store.stock.open }).click();
-    const form = card.getByRole('form', {
-      name: tr.store.stock.formLabel.replace('{{product}}', 'Kırmızı Gül Buketi'),
-    });
+    // The products link to the back office, where stock is moved.
+    await page.getByRole('link', { name: tr.store.product.manageStock }).click();
+    await page.waitForURL(new RegExp(`/b/${owner.tenantId}/inventory$`));
+    await expect
+      .poll(() => page.getByRole('tab', { name: tr.backOffice.tabs.stock, exact: true, selected: true }).isVisible())
+      .toBe(true);
+    const row = page.getByTestId('stock-row').filter({ hasText: 'GUL-11' });
+    const at = (location: string) => row.locator(`[data-testid="stock-level"][data-location="${location}"]`);
+    await expect.poll(() => at('61').getByTestId('stock-available').textContent()).toBe('12');
+    await row
+      .getByRole('button', { name: tr.stock.levels.adjustFor.replace('{{variant}}', 'Kırmızı Gül Buketi — 11 dal') })
+      .click();
+    const form = page.getByRole('dialog').getByTestId('stock-adjust-form');
     await expect.poll(() => form.isVisible()).toBe(true);
-    expect(await form.textContent()).toContain(tr.store.stock.recorded.replace('{{available}}', '12'));
-    await expect.poll(() => card.getByText(tr.store.stock.noHistory).isVisible()).toBe(true);
-    const submit = form.getByRole('button', { name: tr.store.stock.submit });
-    const kind = async (name: string) => {
-      await form.getByRole('combobox', { name: tr.store.stock.kind }).click();
-      await page.getByRole('option', { name }).click();
-    };
+    await form.getByLabel(tr.stock.adjust.location).selectOption('61');
+    expect(await form.getByTestId('stock-adjust-recorded').textContent()).toBe(
+      tr.stock.adjust.recorded.replace('{{available}}', '12'),
+    );
+    const submit = form.getByRole('button', { name: tr.stock.adjust.submit });
+    const reason = (label: string) => form.getByLabel(tr.stock.adjust.reason).selectOption({ label });
 
     // Nothing entered; more damaged than there is; not a whole number; a count that changes nothing.
     await submit.click();
-    await expect.poll(() => form.getByText(tr.store.stock.problem.required).isVisible()).toBe(true);
-    await kind(tr.store.stock.kinds.damaged);
-    await form.getByLabel(tr.store.stock.quantity, { exact: true }).fill('20');
+    await expect.poll(() => form.getByText(tr.stock.adjust.problem.required).isVisible()).toBe(true);
+    await reason(tr.stock.reasons.damaged);
+    await form.getByLabel(tr.stock.adjust.quantity, { exact: true }).fill('20');
     await submit.click();
-    const tooMany = tr.store.stock.problem.tooMany.replace('{{available}}', '12');
+    const tooMany = tr.stock.adjust.problem.tooMany.replace('{{available}}', '12');
     await expect.poll(() => form.getByText(tooMany).isVisible()).toBe(true);
     await checkAccessibility(page, 'stock adjustment refused');
     await screenshot(page, 'store-stock-refused-tr');
-    await form.getByLabel(tr.store.stock.quantity, { exact: true }).fill('2,5');
+    await form.getByLabel(tr.stock.adjust.quantity, { exact: true }).fill('2,5');
     await submit.click();
-    await expect.poll(() => form.getByText(tr.store.stock.problem.whole).isVisible()).toBe(true);
-    await kind(tr.store.stock.kinds.counted);
-    await form.getByLabel(tr.store.stock.counted, { exact: true }).fill('12');
+    await expect.poll(() => form.getByText(tr.stock.adjust.problem.whole).isVisible()).toBe(true);
+    await reason(tr.stock.reasons.counted);
+    await form.getByLabel(tr.stock.adjust.counted, { exact: true }).fill('12');
     await submit.click();
-    await expect.poll(() => form.getByText(tr.store.stock.problem.same).isVisible()).toBe(true);
+    await expect.poll(() => form.getByText(tr.stock.adjust.problem.same).isVisible()).toBe(true);
     // Nothing was sent: no adjustment exists.
     const stock = await api.call<{ adjustments: unknown[] }>('GET', `/businesses/${owner.tenantId}/stock`, {
       token: owner.accessToken,
@@ -222,17 +229,19 @@ describe('the store page and the Orders panel of a conversation', () => {
     expect(stock.body.adjustments).toEqual([]);
 
     // Five received at location 61: applied here at once, then pushed to Shopify.
-    await kind(tr.store.stock.kinds.received);
-    await form.getByLabel(tr.store.stock.quantity, { exact: true }).fill('5');
+    await reason(tr.stock.reasons.received);
+    await form.getByLabel(tr.stock.adjust.quantity, { exact: true }).fill('5');
     await submit.click();
-    const made = card.getByTestId('stock-adjustment');
+    await expect.poll(() => page.getByRole('dialog').count()).toBe(0);
+    await expect.poll(() => at('61').getByTestId('stock-available').textContent()).toBe('17');
+    expect(await at('62').getByTestId('stock-available').textContent()).toBe('3');
+    const made = page.getByTestId('stock-push');
     await expect.poll(() => made.count()).toBe(1);
     await expect.poll(() => made.getAttribute('data-status'), { timeout: 30_000 }).toBe('pushed');
     const line = await made.textContent();
-    expect(line).toContain(`+5 ${tr.store.stock.reasons.received} · Konum 61`);
-    expect(line).toContain(tr.store.stock.state.pushed);
-    expect(line).toContain(tr.store.stock.pushed.replace('{{after}}', '17'));
-    await expect.poll(() => card.getByTestId('store-stock').allTextContents()).toEqual(['Konum 61: 17', 'Konum 62: 3']);
+    expect(line).toContain(`+5 ${tr.stock.reasons.received}`);
+    expect(line).toContain(tr.stock.pushes.state.pushed);
+    expect(line).toContain(tr.stock.pushes.pushed.replace('{{after}}', '17'));
     const inShopify = (await (await fetch(`${stack.url}/dev/shopify/inventory?shopDomain=${SHOP}`)).json()) as {
       levels: { inventoryItemId: string; locationId: string; available: number }[];
     };
@@ -245,6 +254,12 @@ describe('the store page and the Orders panel of a conversation', () => {
     ).toBe(17);
     await checkAccessibility(page, 'stock adjustment pushed');
     await screenshot(page, 'store-stock-pushed-tr');
+    // The store's own list shows the new number too.
+    await page.goto(`${storeUrl()}?tab=products`);
+    const roses = page.getByTestId('store-product').filter({ hasText: 'GUL-11' });
+    await expect
+      .poll(() => roses.getByTestId('store-stock').allTextContents())
+      .toEqual(['Konum 61: 17', 'Konum 62: 3']);
   });
 
   it("shows the order and its tracking in the conversation's Orders panel, and opens it with exact totals", async () => {

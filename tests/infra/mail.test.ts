@@ -219,7 +219,7 @@ const arns = (...names: string[]) =>
   names.map(queueArn).sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
 
 describe('the mail queue', () => {
-  it('takes messages from the API (invitations), the account-requests worker, the Instagram token refresh and the ads sync schedule (expiry reminders), and from no other function', () => {
+  it('takes messages from the API (invitations), the account-requests worker, the Instagram token refresh, the ads sync schedule (expiry reminders) and the low-stock alerts worker, and from no other function', () => {
     const senders = productFunctions()
       .filter((fn) => sendTargets(fn).some((arn) => JSON.stringify(arn) === JSON.stringify(queueArn('mail'))))
       .map((fn) => fn.properties.FunctionName)
@@ -230,11 +230,12 @@ describe('the mail queue', () => {
         resourceName(STAGE, 'worker-account-requests'),
         resourceName(STAGE, 'schedule-instagram-token-refresh'),
         resourceName(STAGE, 'schedule-ads-sync'),
+        resourceName(STAGE, 'worker-stock-alerts'),
       ].sort(),
     );
   });
 
-  it('is one of the queues the API may send to: mail, account requests, outbound (replies), data exports, Shopify backfills, stock pushes, the AI agent (sandbox simulator), AI drafts, campaign list imports, campaign fan-outs, ad syncs and ad recommendations; no other', () => {
+  it('is one of the queues the API may send to: mail, account requests, outbound (replies), data exports, Shopify backfills, stock pushes, the AI agent (sandbox simulator), AI drafts, campaign list imports, campaign fan-outs, ad syncs, ad recommendations, stock transfers and low-stock alerts; no other', () => {
     expect(sendTargets(fnNamed('api'))).toEqual(
       arns(
         'mail',
@@ -249,6 +250,8 @@ describe('the mail queue', () => {
         'campaign-fanout',
         'ads-sync',
         'ads-recommendations',
+        'stock-transfers',
+        'stock-alerts',
       ),
     );
   });

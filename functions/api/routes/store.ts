@@ -19,9 +19,9 @@ import {
   listStoreLocations,
   listStoreOrders,
   listStoreProducts,
-  STORE_VIEW_RECORDS,
   type StoreViewDeps,
   storeSync,
+  storeViewDeps,
 } from '@asistone/core/shopify/store-views';
 import { defineRoute } from '../lib/route.js';
 
@@ -31,10 +31,7 @@ import { defineRoute } from '../lib/route.js';
  * about their orders; connecting the store stays with owners and admins (shopify.ts).
  */
 
-const deps = once(async (): Promise<StoreViewDeps> => {
-  const { storeOf, keyring, blobs } = platform();
-  return { store: storeOf(STORE_VIEW_RECORDS), keyring, storeOf, blobs };
-});
+const deps = once(async (): Promise<StoreViewDeps> => storeViewDeps(platform()));
 
 const STORE = '/businesses/:tenantId/store';
 

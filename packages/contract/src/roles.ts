@@ -20,7 +20,8 @@ export const PERMISSIONS = {
   'conversations.reply': 'Reply to customers',
   'channels.manage': 'Connect and disconnect WhatsApp, Instagram and Messenger',
   'integrations.manage': 'Connect and disconnect Shopify, Meta ads and other integrations',
-  'stock.manage': 'Adjust stock per location and push it to Shopify',
+  'stock.read': 'See stock per location, its ledger, transfers and low-stock alerts',
+  'stock.manage': 'Adjust and transfer stock, set low-stock thresholds, add locations, repair differences with Shopify',
   'campaigns.send': 'Create and send WhatsApp campaigns',
   'ai.manage': 'Turn AI agents on or off and change their settings',
   'contacts.manage': "Correct, restrict, export and erase a customer's data",
@@ -30,7 +31,7 @@ export const PERMISSIONS = {
   'team.manage': 'Invite, change roles and remove members',
   'billing.manage': 'See and change the subscription, transfer ownership',
   'audit.read': 'Read the audit log',
-  'insights.read': 'Read insights and ad reports',
+  'insights.read': 'Read insights, ad reports, the orders view, sales and stock reconciliation reports',
 } as const;
 export type Permission = keyof typeof PERMISSIONS;
 
@@ -44,6 +45,7 @@ export const GRANTS: Readonly<Record<Permission, readonly Role[]>> = {
   'conversations.reply': inbox,
   'channels.manage': managers,
   'integrations.manage': managers,
+  'stock.read': everyone,
   'stock.manage': managers,
   'campaigns.send': managers,
   'ai.manage': managers,

@@ -36,8 +36,8 @@ describe('permission matrix', () => {
     }
   });
 
-  it('lets analysts read insights and the team, nothing else', () => {
-    expect(permissionsOf('analyst')).toEqual(['team.read', 'insights.read']);
+  it('lets analysts read stock, insights and the team, nothing else', () => {
+    expect(permissionsOf('analyst')).toEqual(['stock.read', 'team.read', 'insights.read']);
   });
 
   it('declares every permission exactly once, with known roles only', () => {

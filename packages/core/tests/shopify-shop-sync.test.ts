@@ -7,7 +7,6 @@ import { applyCustomer, applyInventoryLevel, applyOrder, applyProduct } from '..
 import { shopifyGraphql } from '../src/shopify/graphql.js';
 import { type ReconcileDeps, reconcileShops } from '../src/shopify/reconcile.js';
 import {
-  adjustStock,
   pushStockAdjustment,
   requeueStuckStockAdjustments,
   type StockDeps,
@@ -17,6 +16,7 @@ import type { StockPushMessage } from '../src/shopify/stock-queue.js';
 import { SHOPIFY_STOCK_RECORDS } from '../src/shopify/stock-records.js';
 import { listStoreProducts, STORE_VIEW_RECORDS, storefrontDomains } from '../src/shopify/store-views.js';
 import { sealShopTokens, shopAccess } from '../src/shopify/tokens.js';
+import { moveStock } from '../src/stock/moves.js';
 import { createTenant } from '../src/tenancy/tenants.js';
 import { startTestPlatform, type TestPlatform } from './support/platform.js';
 
@@ -239,16 +239,21 @@ describe('the stock sweep', () => {
     });
     const warned: unknown[] = [];
     const warnings = { warn: (...args: unknown[]) => void warned.push(args) };
-    const adjust = (at: number, delta: number): Promise<{ adjustmentId: string; status: string }> =>
-      adjustStock({ store, producer: lostQueue, now: () => at, log: warnings } satisfies StockDeps, OWNER, BUSINESS, {
-        inventoryItemId: ITEM,
-        locationId: LOCATION,
-        delta,
-        reason: 'received',
-      });
+    const adjust = async (at: number, delta: number) => {
+      const entry = await moveStock(
+        { store, producer: lostQueue, now: () => at, log: warnings } satisfies StockDeps,
+        OWNER,
+        BUSINESS,
+        { inventoryItemId: ITEM, locationId: LOCATION, delta, reason: 'received' },
+      );
+      return { adjustmentId: entry.pushId as string };
+    };
     const stuck = await adjust(Date.now() - 6 * 60_000, 5);
     const fresh = await adjust(Date.now(), 2);
-    expect(stuck.status).toBe('pending');
+    expect(
+      (await store.entities.shopStockAdjustment.get({ tenantId: BUSINESS, adjustmentId: stuck.adjustmentId }).go()).data
+        ?.status,
+    ).toBe('pending');
     // Told by ids only.
     expect(warned[0]).toEqual([
       expect.any(String),

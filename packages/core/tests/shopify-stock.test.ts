@@ -9,17 +9,14 @@ import { applyInventoryLevel } from '../src/shopify/apply.js';
 import { SHOPIFY_CONNECTION_RECORDS } from '../src/shopify/connection-records.js';
 import { shopifyGraphql } from '../src/shopify/graphql.js';
 import { InventoryLevelWebhook } from '../src/shopify/payloads.js';
-import {
-  adjustStock,
-  pushStockAdjustment,
-  type StockDeps,
-  type StockPushDeps,
-  stockView,
-} from '../src/shopify/stock.js';
+import { pushStockAdjustment, type StockDeps, type StockPushDeps } from '../src/shopify/stock.js';
 import { SHOPIFY_STOCK_QUEUE, type StockPushMessage } from '../src/shopify/stock-queue.js';
 import { SHOPIFY_STOCK_RECORDS } from '../src/shopify/stock-records.js';
 import { SHOPIFY_STORE_RECORDS } from '../src/shopify/store-records.js';
 import { sealShopTokens, shopAccess } from '../src/shopify/tokens.js';
+import { type MemberMoveInput, moveStock, type StockActor } from '../src/stock/moves.js';
+import { STOCK_RECORDS } from '../src/stock/records.js';
+import { stockView } from '../src/stock/views.js';
 import { TENANCY_RECORDS } from '../src/tenancy/records.js';
 import { createTenant } from '../src/tenancy/tenants.js';
 import { startTestPlatform, type TestPlatform } from './support/platform.js';
@@ -48,6 +45,7 @@ const storeOfTest = (platform: TestPlatform) =>
     ...SHOPIFY_CONNECTION_RECORDS,
     ...SHOPIFY_STORE_RECORDS,
     ...SHOPIFY_STOCK_RECORDS,
+    ...STOCK_RECORDS,
   });
 
 let test: TestPlatform;
@@ -191,6 +189,12 @@ afterAll(async () => {
 });
 
 const lastQueued = () => queued.at(-1) as StockPushMessage;
+
+/** A member's move, answered with the push it made (every location here is Shopify's). */
+async function adjustStock(deps: StockDeps, actor: StockActor, tenantId: string, input: MemberMoveInput) {
+  const entry = await moveStock(deps, actor, tenantId, input);
+  return { ...entry, adjustmentId: entry.pushId as string };
+}
 
 describe('pushing a stock adjustment to Shopify', () => {
   it('applies a push retried after a timeout once: the idempotency key brings back the first answer', async () => {

@@ -61,6 +61,12 @@ const CATALOGUE: readonly (readonly [string, readonly (readonly [string, number]
 ];
 
 const DAY = 24 * 60 * 60 * 1000;
+
+/** The sales channel of the demo's `index`th order, as GraphQL names it (`sourceName`, `retailLocation`). */
+const salesChannelOf = (index: number) =>
+  index % 6 === 5
+    ? { sourceName: 'pos', retailLocation: { id: `gid://shopify/Location/${DEMO_HISTORY.locations[0]}` } }
+    : { sourceName: index % 11 === 7 ? 'shopify_draft_order' : 'web', retailLocation: null };
 const iso = (ms: number) => new Date(ms).toISOString();
 const money = (kurus: number) => ({
   shopMoney: { amount: `${Math.floor(kurus / 100)}.${String(kurus % 100).padStart(2, '0')}`, currencyCode: 'TRY' },
@@ -223,6 +229,9 @@ export function demoShopHistory(
       cancelReason: cancelled ? 'CUSTOMER' : null,
       closedAt: delivered ? iso(createdAt + 4 * DAY) : null,
       currencyCode: 'TRY',
+      // Every sixth order was rung up in the shop on Shopify POS (the first location), every
+      // eleventh a draft order the team made; the rest came through the online store.
+      ...salesChannelOf(index),
       displayFinancialStatus: cancelled ? 'REFUNDED' : index % 19 === 5 && !shipped ? 'PENDING' : 'PAID',
       displayFulfillmentStatus: shipped ? 'FULFILLED' : 'UNFULFILLED',
       customer: { id: customer.id },

@@ -25,7 +25,10 @@ export type SecurityChange =
   | 'recovery-code-used';
 
 export type AccountMailTemplate =
-  | Exclude<MailKind, 'security-notice' | 'channel-expiry' | 'ads-expiry' | 'privacy-request' | 'policy-changed'>
+  | Exclude<
+      MailKind,
+      'security-notice' | 'channel-expiry' | 'ads-expiry' | 'low-stock' | 'privacy-request' | 'policy-changed'
+    >
   | `security-notice/${SecurityChange}`;
 
 /** What every security notice says after its own two sentences. */

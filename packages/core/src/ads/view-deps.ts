@@ -2,7 +2,7 @@ import { adReferralsBetween } from '../inbox/referrals.js';
 import type { Blobs } from '../platform/blobs.js';
 import type { TenantKeyring } from '../platform/crypto/keyring.js';
 import type { Records, Store } from '../platform/store/service.js';
-import { contactOrders, STORE_VIEW_RECORDS } from '../shopify/store-views.js';
+import { contactOrders, storeViewDeps } from '../shopify/store-views.js';
 import type { AdsViewDeps } from './insights.js';
 import { ADS_RECORDS } from './records.js';
 
@@ -16,7 +16,7 @@ export function adsViewDeps(parts: {
   blobs: Pick<Blobs, 'list' | 'delete' | 'presignGet'>;
 }): AdsViewDeps {
   const { storeOf, keyring, blobs } = parts;
-  const storeDeps = { store: storeOf(STORE_VIEW_RECORDS), keyring, storeOf, blobs };
+  const storeDeps = storeViewDeps({ keyring, storeOf, blobs });
   return {
     store: storeOf(ADS_RECORDS),
     referrals: (tenantId, from, to) => adReferralsBetween(storeDeps.store, tenantId, from, to),

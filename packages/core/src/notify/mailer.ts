@@ -9,6 +9,8 @@ export const MAIL_KINDS = [
   'channel-expiry',
   /** A Meta ad account's token lapses within the week: to owners and admins. */
   'ads-expiry',
+  /** A variant's stock fell to its low-stock threshold at a location: to owners and admins. */
+  'low-stock',
   /** A request about the business's data (e.g. the transfer agreements) was recorded: to the owner. */
   'privacy-request',
   /** A new version of the terms or the privacy policy was published: to every account holder. */

@@ -18,6 +18,7 @@ import type { DataClass } from '../platform/area.js';
 import { PLATFORM_DATA_CLASSES } from '../platform/data-classes.js';
 import { SHOPIFY_DATA_CLASSES } from '../shopify/data-classes.js';
 import { SMS_DATA_CLASSES } from '../sms/data-classes.js';
+import { STOCK_DATA_CLASSES } from '../stock/records.js';
 import { TENANCY_DATA_CLASSES } from '../tenancy/data-classes.js';
 import { CONTACT_EXPORT_DATA_CLASSES } from './contact-exports.js';
 import { META_DATA_DELETION_DATA_CLASSES, PRIVACY_DATA_CLASSES } from './data-classes.js';
@@ -56,4 +57,5 @@ export const DATA_CLASSES: readonly DataClass[] = [
   ...CAMPAIGN_PACE_DATA_CLASSES,
   ...CART_RECOVERY_DATA_CLASSES,
   ...ADS_DATA_CLASSES,
+  ...STOCK_DATA_CLASSES,
 ];

@@ -17,6 +17,7 @@ import { SETTLED_MESSAGE_RECORDS } from '../platform/queue/records.js';
 import { privacyArea } from '../privacy/area.js';
 import { shopifyArea } from '../shopify/area.js';
 import { smsArea } from '../sms/area.js';
+import { stockArea } from '../stock/area.js';
 import { tenancyArea } from '../tenancy/area.js';
 
 /**
@@ -71,6 +72,7 @@ export const PRODUCT = composeAreas(
     campaignsArea,
     cartRecoveryArea,
     adsArea,
+    stockArea,
   ],
   API_FUNCTION,
 );

@@ -2,6 +2,7 @@ import { type ConsentChannel, type ConsentState, recordConsent } from '../inbox/
 import { contactIdOf } from '../inbox/inbound.js';
 import type { InboxStore } from '../inbox/records.js';
 import type { TenantKeyring, TenantKeys } from '../platform/crypto/keyring.js';
+import type { Producer } from '../platform/queue/producer.js';
 import { isConditionFailure, type Store } from '../platform/store/service.js';
 import type {
   MarketingConsent,
@@ -12,6 +13,7 @@ import type {
   ShopifyOrder,
   ShopifyProduct,
 } from './payloads.js';
+import { type LedgerStore, recordMove, type StockLevelItem } from './stock-ledger.js';
 import { NO_BLIND_INDEX, NO_CUSTOMER, type SHOPIFY_STORE_RECORDS } from './store-records.js';
 import { isSuppressed } from './suppression.js';
 
@@ -24,11 +26,14 @@ import { isSuppressed } from './suppression.js';
  * same version: Shopify's `updated_at` moves with every change.
  */
 
-export type ApplyStore = Store<typeof SHOPIFY_STORE_RECORDS> & InboxStore;
+/** The Shopify copy, the inbox's contacts (consent) and the stock ledger (levels are its balances). */
+export type ApplyStore = Store<typeof SHOPIFY_STORE_RECORDS> & InboxStore & LedgerStore;
 
 export interface ApplyDeps {
   store: ApplyStore;
   keyring: TenantKeyring;
+  /** Queues the low-stock mail when Shopify's stock crosses a threshold (ledger.ts). */
+  producer?: Pick<Producer, 'send'>;
   /**
    * Told of every order a webhook or the reconcile delivers, newer or not (the backfill leaves
    * it out: history is not news). Called for 'stale' too, so a delivery retried after this call
@@ -244,6 +249,8 @@ export async function applyOrder(deps: ApplyDeps, tenantId: string, order: Shopi
         total: order.total,
         ...(order.checkoutToken && { checkoutKey: checkoutKeyOf(keys, order.checkoutToken) }),
         ...(order.customerLocale && { customerLocale: order.customerLocale }),
+        ...(order.sourceName && { sourceName: order.sourceName }),
+        ...(order.locationId && { locationId: idOfGid(order.locationId) }),
         createdAt: order.createdAt,
         updatedAt: order.updatedAt,
       })
@@ -425,18 +432,42 @@ export async function applyInventoryLevel(
   tenantId: string,
   level: ShopifyInventoryLevel,
 ): Promise<ApplyOutcome> {
-  return newerOnly(() =>
-    deps.store.entities.shopInventoryLevel
-      .put({
-        tenantId,
-        inventoryItemId: idOfGid(level.inventoryItemId),
-        locationId: idOfGid(level.locationId),
-        available: level.available,
-        updatedAt: level.updatedAt,
-      })
-      .where(olderThan(level.updatedAt))
-      .go(),
+  // Shopify's number is absolute: the ledger records the difference to the stock it lands on,
+  // and only a newer one than the level last took (the echo of our own push changes nothing).
+  const moved = await recordMove(
+    { store: deps.store, ...(deps.producer && { producer: deps.producer }) },
+    { tenantId, inventoryItemId: idOfGid(level.inventoryItemId), locationId: idOfGid(level.locationId) },
+    `shopify-${level.updatedAt}`,
+    (stored) => {
+      if (stored && stored.updatedAt >= level.updatedAt) return null;
+      // A new level is written even at 0: the variant is stocked there.
+      if (stored && stored.available === level.available) return null;
+      return {
+        delta: level.available - (stored?.available ?? 0),
+        reason: 'shopify',
+        shopifyUpdatedAt: level.updatedAt,
+      };
+    },
   );
+  if (moved.outcome === 'recorded') return 'applied';
+  // The same number, newer: only the level's clock moves, so an older delivery stays older.
+  if (moved.level && moved.level.updatedAt < level.updatedAt && moved.level.available === level.available) {
+    await touchLevel(deps.store, moved.level, level.updatedAt);
+    return 'applied';
+  }
+  return 'stale';
+}
+
+async function touchLevel(store: ApplyStore, stored: StockLevelItem, updatedAt: number) {
+  try {
+    await store.entities.shopInventoryLevel
+      .patch({ tenantId: stored.tenantId, inventoryItemId: stored.inventoryItemId, locationId: stored.locationId })
+      .set({ updatedAt })
+      .where((attr, op) => op.lt(attr.updatedAt, updatedAt))
+      .go();
+  } catch (error) {
+    if (!isConditionFailure(error)) throw error;
+  }
 }
 
 /**

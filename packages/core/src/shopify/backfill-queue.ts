@@ -34,7 +34,8 @@ export const SHOPIFY_BACKFILL_QUEUE = {
     access: {
       table: ['GetItem', 'PutItem', 'UpdateItem', 'Query'],
       tenantKeys: ['Decrypt'],
-      sends: ['shopify-backfill'],
+      // The stock it imports may cross a low-stock threshold (stock/low-stock.ts).
+      sends: ['shopify-backfill', 'stock-alerts'],
     },
     settings: { secrets: ['SHOPIFY_CLIENT_ID', 'SHOPIFY_CLIENT_SECRET', 'SHOPIFY_APP_PRIVATE_KEY'] },
   },

@@ -61,6 +61,7 @@ export const BACKFILL_QUERIES: Readonly<Record<BackfillPhase, string>> = {
   orders {
     edges { node {
       id name email phone createdAt updatedAt cancelledAt cancelReason closedAt currencyCode customerLocale
+      sourceName retailLocation { id }
       displayFinancialStatus displayFulfillmentStatus
       customer { id }
       subtotalPriceSet { ${MONEY} }

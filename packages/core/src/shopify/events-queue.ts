@@ -26,8 +26,9 @@ export const SHOPIFY_EVENTS_QUEUE = {
       table: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem', 'Query', 'BatchWriteItem'],
       tenantKeys: ['Decrypt'],
       blobs: ['GetObject', 'PutObject', 'DeleteObject'],
-      // Each order applied is handed to the order notices (order-notices/queue.ts), each checkout to cart recovery.
-      sends: ['order-notices', 'cart-recovery'],
+      // Each order applied is handed to the order notices (order-notices/queue.ts), each checkout
+      // to cart recovery; a stock level that falls to its threshold, to the low-stock mail.
+      sends: ['order-notices', 'cart-recovery', 'stock-alerts'],
     },
   },
 } as const satisfies QueueDeclaration;

@@ -4,6 +4,7 @@ import type { TenantKeyring } from '../platform/crypto/keyring.js';
 import { PermanentError } from '../platform/errors.js';
 import { isConditionFailure, type Store } from '../platform/store/service.js';
 import {
+  type ApplyDeps,
   type ApplyOutcome,
   type ApplyStore,
   applyCheckout,
@@ -34,6 +35,8 @@ export interface ShopifyEventDeps {
   store: ShopifyEventStore;
   keyring: TenantKeyring;
   log: Logger;
+  /** Queues a low-stock alert's mail when Shopify's stock crosses a threshold (stock/low-stock.ts). */
+  producer?: ApplyDeps['producer'];
   /**
    * The privacy engine for the compliance topics (privacy/shopify-compliance.ts handleCompliance,
    * bound by the worker: the privacy area builds on this one, so this one cannot import it).

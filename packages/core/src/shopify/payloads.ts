@@ -121,6 +121,14 @@ export const ShopifyOrder = z.object({
    * speak, which the shipping country only guesses at (an English speaker ships to İstanbul too).
    */
   customerLocale: z.string().optional(),
+  /**
+   * The sales channel the order came through, in Shopify's words: `web` (online store), `pos`,
+   * `shopify_draft_order`, an app's own name, ... The back office's orders view and sales report
+   * tell channels apart by it.
+   */
+  sourceName: z.string().optional(),
+  /** Where a retail (POS) order was made; absent for online orders, which the sales report counts as online. */
+  locationId: Gid('Location').optional(),
   createdAt: z.number().int(),
   updatedAt: z.number().int(),
 });
@@ -237,6 +245,12 @@ function gidOf(resource: string, id: RestId, given?: string): string {
   return `gid://shopify/${resource}/${id}`;
 }
 const ms = (value: string) => Date.parse(value);
+/**
+ * A POS order's location as a GID. The webhook names it only by a bare number (no
+ * `admin_graphql_api_id`); one past exact JSON numbers is left out rather than failing the order.
+ */
+const locationOf = (id: RestId | undefined) =>
+  id === undefined || (typeof id === 'number' && !Number.isSafeInteger(id)) ? undefined : gidOf('Location', id);
 /** A field that may be missing, null or empty: all mean "none". */
 const present = (value: string | undefined) => (value ? value : undefined);
 const tagsOf = (tags: string | string[] | undefined | null) =>
@@ -329,6 +343,8 @@ const RestOrder = z.object({
   closed_at: opt(Time),
   checkout_token: text,
   customer_locale: text,
+  source_name: text,
+  location_id: opt(RestId),
   line_items: z.array(
     z.object({
       id: RestId,
@@ -424,6 +440,8 @@ export const OrderWebhook = RestOrder.transform((o): ShopifyOrder => {
     total: moneyOf(o.total_price_set, o.total_price, currency),
     ...(o.checkout_token && { checkoutToken: o.checkout_token }),
     ...(o.customer_locale && { customerLocale: o.customer_locale }),
+    ...(o.source_name && { sourceName: o.source_name }),
+    ...(locationOf(o.location_id) && { locationId: locationOf(o.location_id) }),
     createdAt: ms(o.created_at),
     updatedAt: ms(o.updated_at),
   };

@@ -56,6 +56,7 @@ export const RECONCILE_ORDERS_QUERY = `query ReconcileOrders(${PAGE_VARS}) {
   orders(${PAGE_ARGS}) {
     nodes {
       id name email phone createdAt updatedAt cancelledAt cancelReason closedAt currencyCode customerLocale
+      sourceName retailLocation { id }
       displayFinancialStatus displayFulfillmentStatus
       customer { id }
       subtotalPriceSet { ${MONEY} }
@@ -222,6 +223,9 @@ export function orderFromNode(raw: unknown): ShopifyOrder {
       cancelReason: word(node.cancelReason),
       closedAt: time(node.closedAt),
       customerLocale: text(node.customerLocale),
+      sourceName: text(node.sourceName),
+      // `retailLocation` replaced `location`/`physicalLocation` in Admin API 2024-07: where a POS sale was made.
+      locationId: idOf(node.retailLocation),
       lineItems: nodesOf(node.lineItems).map((item) =>
         defined({
           id: item.id,

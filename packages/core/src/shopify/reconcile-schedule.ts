@@ -24,7 +24,7 @@ export const SHOPIFY_RECONCILE_SCHEDULE = {
   access: {
     table: ['GetItem', 'PutItem', 'UpdateItem', 'Query'],
     tenantKeys: ['Decrypt'],
-    sends: ['order-notices', 'shopify-stock', 'cart-recovery'],
+    sends: ['order-notices', 'shopify-stock', 'cart-recovery', 'stock-alerts'],
   } satisfies Access,
   settings: {
     secrets: ['SHOPIFY_CLIENT_ID', 'SHOPIFY_CLIENT_SECRET', 'SHOPIFY_APP_PRIVATE_KEY'],

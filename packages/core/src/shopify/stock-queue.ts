@@ -25,8 +25,9 @@ export const SHOPIFY_STOCK_QUEUE = {
     handler: 'functions/workers/shopify-stock.handler',
     timeoutSeconds: 30,
     // Reads the adjustment, the stock level and the connection (tokens opened, refreshed
-    // single-flight); writes the adjustment's state and Shopify's quantity to the level.
-    access: { table: ['GetItem', 'PutItem', 'UpdateItem', 'Query'], tenantKeys: ['Decrypt'] },
+    // single-flight); writes the adjustment's state and Shopify's quantity to the ledger (which
+    // may raise a low-stock alert).
+    access: { table: ['GetItem', 'PutItem', 'UpdateItem', 'Query'], tenantKeys: ['Decrypt'], sends: ['stock-alerts'] },
     settings: { secrets: ['SHOPIFY_CLIENT_ID', 'SHOPIFY_CLIENT_SECRET', 'SHOPIFY_APP_PRIVATE_KEY'] },
   },
 } as const satisfies QueueDeclaration;

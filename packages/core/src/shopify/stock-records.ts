@@ -1,6 +1,7 @@
 import {
   STOCK_ADJUSTMENT_STATES as CONTRACT_STOCK_ADJUSTMENT_STATES,
   STOCK_REASONS as CONTRACT_STOCK_REASONS,
+  PUSHED_REASONS,
 } from '@asistone/contract/stock';
 import { Entity } from 'electrodb';
 import { atLocations, type DataClass } from '../platform/area.js';
@@ -39,7 +40,8 @@ export const StockAdjustmentRecord = new Entity({
     inventoryItemId: { type: 'string', required: true, readOnly: true },
     locationId: { type: 'string', required: true, readOnly: true },
     delta: { type: 'number', required: true, readOnly: true },
-    reason: { type: STOCK_REASONS, required: true, readOnly: true },
+    /** The ledger entry's reason (every reason a member's move can have). */
+    reason: { type: PUSHED_REASONS, required: true, readOnly: true },
     /** The member who made it. */
     actorId: { type: 'string', required: true, readOnly: true },
     createdAt: { type: 'number', required: true, readOnly: true },

@@ -1,24 +1,24 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { can, type Role } from '@asistone/contract/roles';
+import type { PUSHED_REASONS } from '@asistone/contract/stock';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { TenantKeyring } from '../platform/crypto/keyring.js';
-import { ForbiddenError, NotFoundError, PermanentError, ValidationError } from '../platform/errors.js';
+import { NotFoundError, PermanentError } from '../platform/errors.js';
 import type { Producer } from '../platform/queue/producer.js';
 import type { Delivery } from '../platform/queue/worker.js';
 import { isConditionFailure } from '../platform/store/service.js';
 import { type ApplyStore, applyInventoryLevel } from './apply.js';
 import { ShopifyError, type ShopifyGraphql } from './graphql.js';
 import { SHOPIFY_STOCK_QUEUE, type StockPushMessage } from './stock-queue.js';
-import { type ShopifyStockStore, STOCK_REASONS, type StockReason } from './stock-records.js';
+import type { ShopifyStockStore } from './stock-records.js';
 import type { ShopAccess } from './tokens.js';
 
 /**
- * Stock both ways. An adjustment made in Asistone is recorded (who, when, why), applied to the
- * local level at once (a conditional write on the quantity read, so two adjustments never lose
- * one), and pushed to Shopify off the request by the `shopify-stock` queue. Changes made in
- * Shopify come back through `inventory_levels/update` and the reconciliation (apply.ts), which
- * carry Shopify's absolute quantity, never a delta: the echo of our own push sets the number our
- * push already stored, so nothing is counted twice.
+ * Stock both ways. A move made in Asistone at a Shopify location is an entry in the stock ledger
+ * (stock/ledger.ts: who, when, why, the stock after it) and an adjustment here, pushed to Shopify
+ * off the request by the `shopify-stock` queue. Changes made in Shopify come back through
+ * `inventory_levels/update` and the reconciliation (apply.ts), which carry Shopify's absolute
+ * quantity, never a delta; the ledger records the difference to it: the echo of our own push
+ * finds the number our move already made, so nothing is counted twice.
  *
  * The push is `inventoryAdjustQuantities` with:
  * - `changeFromQuantity`: the quantity we believed Shopify had (the local level when the
@@ -42,12 +42,6 @@ import type { ShopAccess } from './tokens.js';
 
 export type StockStore = ApplyStore & ShopifyStockStore;
 
-/** Who adjusts: a member and their role in the business. */
-export interface StockActor {
-  userId: string;
-  role: Role;
-}
-
 export interface StockDeps {
   store: StockStore;
   producer: Pick<Producer, 'send'>;
@@ -62,34 +56,22 @@ export interface StockPushDeps {
   shopify: ShopifyGraphql;
   shopAccess: (tenantId: string) => Promise<ShopAccess>;
   log: Logger;
+  /** Queues the low-stock mail when Shopify's number, stored back, crosses a threshold. */
+  producer?: Pick<Producer, 'send'>;
   now?: () => number;
 }
 
-export interface StockAdjustmentInput {
-  /** Numeric id or GID of the inventory item (a variant's stock). */
-  inventoryItemId: string;
-  locationId: string;
-  delta: number;
-  reason: StockReason;
-}
-
-/** Larger than any shelf: a typo, not a delivery. */
-export const MAX_STOCK_DELTA = 1_000_000;
-
-/** Shopify's adjustment reasons (its fixed list) for ours. */
-const SHOPIFY_REASON: Record<StockReason, string> = {
+/** Shopify's adjustment reasons (its fixed list) for the ledger's. */
+const SHOPIFY_REASON: Record<(typeof PUSHED_REASONS)[number], string> = {
   received: 'received',
   damaged: 'damaged',
   correction: 'correction',
   // Shopify has no reason for a sale outside it; `other` is its catch-all.
   'sold-offline': 'other',
   returned: 'restock',
-};
-
-const numericId = (value: string, kind: string): string => {
-  const id = value.startsWith('gid://') ? value.split('?')[0]?.split('/').pop() : value;
-  if (!id || !/^[0-9]{1,20}$/.test(id)) throw new ValidationError(`${kind} must be a Shopify id`);
-  return id;
+  counted: 'cycle_count_available',
+  'transfer-out': 'movement_created',
+  'transfer-in': 'movement_received',
 };
 
 /** A UUID-shaped key derived from the adjustment id, for the stale rule's second push. */
@@ -109,76 +91,6 @@ export function timeOrderedId(now: number): string {
   bytes[8] = ((bytes[8] as number) & 0x3f) | 0x80;
   const hex = bytes.toString('hex');
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
-}
-
-/**
- * Records an adjustment, applies it to the local level and queues its push to Shopify.
- *
- * @example
- * await adjustStock(deps, { userId, role: 'owner' }, tenantId, { inventoryItemId: '49148385', locationId: '1', delta: 5, reason: 'received' });
- */
-export async function adjustStock(deps: StockDeps, actor: StockActor, tenantId: string, input: StockAdjustmentInput) {
-  if (!can(actor.role, 'stock.manage')) throw new ForbiddenError();
-  const inventoryItemId = numericId(input.inventoryItemId, 'inventoryItemId');
-  const locationId = numericId(input.locationId, 'locationId');
-  if (!Number.isInteger(input.delta) || input.delta === 0 || Math.abs(input.delta) > MAX_STOCK_DELTA) {
-    throw new ValidationError(`delta must be a whole number other than 0, at most ${MAX_STOCK_DELTA} either way`);
-  }
-  if (!(STOCK_REASONS as readonly string[]).includes(input.reason)) {
-    throw new ValidationError(`reason must be one of ${STOCK_REASONS.join(', ')}`);
-  }
-  const now = deps.now ?? Date.now;
-  const levels = deps.store.entities.shopInventoryLevel;
-  const key = { tenantId, inventoryItemId, locationId };
-
-  // Read, then write only if nobody changed the number since: a concurrent adjustment or a
-  // webhook makes us read again, so no change is lost.
-  for (let attempt = 0; attempt < 5; attempt++) {
-    const level = (await levels.get(key).go()).data;
-    if (!level) throw new NotFoundError('This item is not stocked at this location');
-    const createdAt = now();
-    const adjustmentId = timeOrderedId(createdAt);
-    const record = {
-      tenantId,
-      adjustmentId,
-      inventoryItemId,
-      locationId,
-      delta: input.delta,
-      reason: input.reason,
-      actorId: actor.userId,
-      createdAt,
-      quantityBefore: level.available,
-      status: 'pending' as const,
-      pushAttempts: 0,
-    };
-    try {
-      await levels
-        .patch(key)
-        .set({ available: level.available + input.delta })
-        .where((attr, op) => op.eq(attr.available, level.available))
-        .go();
-    } catch (error) {
-      if (isConditionFailure(error)) continue;
-      throw error;
-    }
-    // Recorded after the level moved (a failure here leaves the level moved without its
-    // record; the next reconcile or webhook sets Shopify's number back), queued last: the record
-    // says `pending` until the worker settles it.
-    await deps.store.entities.shopStockAdjustment.create(record).go();
-    try {
-      await deps.producer.send(SHOPIFY_STOCK_QUEUE, { tenantId, adjustmentId });
-    } catch (error) {
-      // The adjustment is made and recorded: an error now would have the merchant make it
-      // twice. It stays `pending` and the sweep (requeueStuckStockAdjustments) queues it again.
-      deps.log?.warn('stock push not queued; the sweep will queue it', {
-        tenantId,
-        adjustmentId,
-        error: error instanceof Error ? error.name : 'error',
-      });
-    }
-    return record;
-  }
-  throw new ValidationError('The stock is changing too fast; try again');
 }
 
 /** How long an adjustment may wait, untouched by the worker, before the sweep queues it again. */
@@ -270,6 +182,25 @@ interface LevelAnswer {
 }
 
 const gid = (kind: string, id: string) => `gid://shopify/${kind}/${id}`;
+
+/**
+ * Shopify's available quantity of one item at one location now, with Shopify's time of it;
+ * undefined when Shopify does not stock the item there.
+ */
+export async function readShopifyLevel(
+  shopify: ShopifyGraphql,
+  access: ShopAccess,
+  at: { inventoryItemId: string; locationId: string },
+): Promise<{ available: number; updatedAt: number } | undefined> {
+  const read = await shopify.query<LevelAnswer>(access, LEVEL_QUERY, {
+    item: gid('InventoryItem', at.inventoryItemId),
+    location: gid('Location', at.locationId),
+  });
+  const level = read.data.inventoryItem?.inventoryLevel;
+  const available = level?.quantities.find((quantity) => quantity.name === 'available')?.quantity;
+  if (!level || available === undefined) return undefined;
+  return { available, updatedAt: Date.parse(level.updatedAt) };
+}
 const isStale = (error: unknown) =>
   error instanceof ShopifyError && error.userErrors.some((e) => e.code === 'CHANGE_FROM_QUANTITY_STALE');
 
@@ -317,12 +248,16 @@ export async function pushStockAdjustment(deps: StockPushDeps, message: StockPus
         },
       });
     const keepShopifys = (available: number, at: string) =>
-      applyInventoryLevel({ store: deps.store, keyring: deps.keyring }, tenantId, {
-        inventoryItemId: gid('InventoryItem', adjustment.inventoryItemId),
-        locationId: gid('Location', adjustment.locationId),
-        available,
-        updatedAt: Date.parse(at),
-      });
+      applyInventoryLevel(
+        { store: deps.store, keyring: deps.keyring, ...(deps.producer && { producer: deps.producer }) },
+        tenantId,
+        {
+          inventoryItemId: gid('InventoryItem', adjustment.inventoryItemId),
+          locationId: gid('Location', adjustment.locationId),
+          available,
+          updatedAt: Date.parse(at),
+        },
+      );
     const afterOf = (answer: AdjustAnswer, expected: number) => {
       const group = answer.inventoryAdjustQuantities.inventoryAdjustmentGroup;
       const after = group?.changes.find((change) => change.name === 'available')?.quantityAfterChange ?? expected;
@@ -340,12 +275,8 @@ export async function pushStockAdjustment(deps: StockPushDeps, message: StockPus
     }
 
     // The stale rule (see the top of this file).
-    const read = await deps.shopify.query<LevelAnswer>(access, LEVEL_QUERY, {
-      item: gid('InventoryItem', adjustment.inventoryItemId),
-      location: gid('Location', adjustment.locationId),
-    });
-    const level = read.data.inventoryItem?.inventoryLevel;
-    const found = level?.quantities.find((quantity) => quantity.name === 'available')?.quantity;
+    const level = await readShopifyLevel(deps.shopify, access, adjustment);
+    const found = level?.available;
     if (!level || found === undefined) {
       await settle({ status: 'failed', failureReason: 'NOT_STOCKED_AT_SHOPIFY' });
       return 'failed' as const;
@@ -360,7 +291,7 @@ export async function pushStockAdjustment(deps: StockPushDeps, message: StockPus
     } catch (error) {
       if (!isStale(error)) throw error;
       await settle({ status: 'failed', shopifyFound: found, failureReason: 'CHANGE_FROM_QUANTITY_STALE' });
-      await keepShopifys(found, level.updatedAt);
+      await keepShopifys(found, new Date(level.updatedAt).toISOString());
       return 'failed' as const;
     }
   } catch (error) {
@@ -392,53 +323,4 @@ function reasonOf(error: unknown): string {
   }
   if (error instanceof NotFoundError) return 'no connected Shopify store';
   return error instanceof Error ? error.name : 'error';
-}
-
-/** The business's stock per item and location, named by product and variant, with recent adjustments. */
-export async function stockView(store: StockStore, tenantId: string, recent = 50) {
-  const [levels, products, adjustments] = await Promise.all([
-    store.entities.shopInventoryLevel.query.byItem({ tenantId }).go({ pages: 'all' }),
-    store.entities.shopProduct.query.byId({ tenantId }).go({ pages: 'all' }),
-    // Time-ordered ids: the newest first, only as many as shown.
-    store.entities.shopStockAdjustment.query.byId({ tenantId }).go({ order: 'desc', limit: recent }),
-  ]);
-  const variantOf = new Map<string, { productId: string; productTitle: string; variantTitle: string; sku?: string }>();
-  for (const product of products.data) {
-    for (const variant of (product.variants ?? []) as {
-      title: string;
-      sku?: string;
-      inventoryItemId?: string;
-    }[]) {
-      if (!variant.inventoryItemId) continue;
-      variantOf.set(numericId(variant.inventoryItemId, 'inventoryItemId'), {
-        productId: product.productId,
-        productTitle: product.title,
-        variantTitle: variant.title,
-        ...(variant.sku ? { sku: variant.sku } : {}),
-      });
-    }
-  }
-  return {
-    levels: levels.data.map((level) => ({
-      inventoryItemId: level.inventoryItemId,
-      locationId: level.locationId,
-      available: level.available,
-      updatedAt: level.updatedAt,
-      ...variantOf.get(level.inventoryItemId),
-    })),
-    adjustments: adjustments.data.map((a) => ({
-      adjustmentId: a.adjustmentId,
-      inventoryItemId: a.inventoryItemId,
-      locationId: a.locationId,
-      delta: a.delta,
-      reason: a.reason,
-      actorId: a.actorId,
-      createdAt: a.createdAt,
-      status: a.status,
-      quantityBefore: a.quantityBefore,
-      ...(a.shopifyFound !== undefined ? { shopifyFound: a.shopifyFound } : {}),
-      ...(a.shopifyAfter !== undefined ? { shopifyAfter: a.shopifyAfter } : {}),
-      ...(a.failureReason ? { failureReason: a.failureReason } : {}),
-    })),
-  };
 }

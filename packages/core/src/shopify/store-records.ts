@@ -1,5 +1,7 @@
 import { Entity } from 'electrodb';
 import type { Store } from '../platform/store/service.js';
+import { StockAlertRecord, StockLedgerEntryRecord } from './stock-ledger-records.js';
+import { StockAdjustmentRecord } from './stock-records.js';
 import { SHOPIFY_SUPPRESSION_RECORDS } from './suppression.js';
 
 /**
@@ -146,6 +148,10 @@ export const OrderRecord = new Entity({
     checkoutKey: { type: 'string' },
     /** The storefront language the customer shopped in (`tr`, `en-US`): the language of the order's notices. */
     customerLocale: { type: 'string' },
+    /** Shopify's sales channel (`web`, `pos`, `shopify_draft_order`, ...): the back office's channel of the order. */
+    sourceName: { type: 'string' },
+    /** The numeric id of the location a POS order was made at (absent online): the sales report's location. */
+    locationId: { type: 'string' },
     ...shopifyTimes,
   },
   indexes: {
@@ -188,14 +194,29 @@ export const ProductRecord = new Entity({
   },
 });
 
-/** How many units of one inventory item (a variant) are available at one location. */
+/**
+ * How many units of one inventory item (a variant) are available at one location: the running
+ * balance of its stock ledger (stock/ledger.ts), at Shopify's locations and Asistone's own.
+ * `updatedAt` is Shopify's time of the last level it told us (newer-only, as every record here);
+ * at an Asistone-only location, when the level was made.
+ */
 export const InventoryLevelRecord = new Entity({
   model: { entity: 'shopInventoryLevel', version: '1', service: 'asistone' },
   attributes: {
     ...key,
     inventoryItemId: { type: 'string', required: true, readOnly: true },
     locationId: { type: 'string', required: true, readOnly: true },
+    /** The last ledger entry's `balanceAfter`. */
     available: { type: 'number', required: true },
+    /** The last ledger entry folded in (0: none yet). */
+    seq: { type: 'number' },
+    /** The last moves' own ids (transfer legs, repairs): a retried move finds itself here. */
+    ops: { type: 'list', items: { type: 'string' } },
+    /** Low-stock threshold: alert when `available` falls to it or below. */
+    threshold: { type: 'number' },
+    /** At or below the threshold, with the open alert's key. */
+    low: { type: 'boolean' },
+    alertKey: { type: 'string' },
     ...shopifyTimes,
   },
   indexes: {
@@ -304,6 +325,11 @@ export const SHOPIFY_STORE_RECORDS = {
   shopWebhookDelivery: ShopWebhookDeliveryRecord,
   // Erased customers apply.ts must not store again (suppression.ts).
   ...SHOPIFY_SUPPRESSION_RECORDS,
+  // The levels are the stock ledger's balances: whoever stores Shopify's stock writes its ledger,
+  // its pushes and its low-stock alerts (stock/ledger.ts).
+  shopStockAdjustment: StockAdjustmentRecord,
+  stockLedgerEntry: StockLedgerEntryRecord,
+  stockAlert: StockAlertRecord,
 };
 
 export type ShopifyLocalStore = Store<typeof SHOPIFY_STORE_RECORDS>;

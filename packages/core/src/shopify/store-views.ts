@@ -52,6 +52,12 @@ export interface StoreViewDeps {
   blobs: Pick<Blobs, 'list' | 'delete' | 'presignGet'>;
 }
 
+/** The views' dependencies from the platform's parts (the API's store routes and the back office's reports). */
+export function storeViewDeps(parts: Omit<StoreViewDeps, 'store'>): StoreViewDeps {
+  const { storeOf, keyring, blobs } = parts;
+  return { store: storeOf(STORE_VIEW_RECORDS), keyring, storeOf, blobs };
+}
+
 export const STORE_PAGE = 25;
 /** At most this many orders are read to fill one filtered page; past it the page ends early with a cursor. */
 const SCAN_LIMIT = 1_000;
@@ -92,7 +98,7 @@ function fullName(json: string | null): string | null {
 /** The numeric part of a GID, for the web (`gid://shopify/InventoryItem/7` → `7`). */
 const idOf = (gid: string | undefined) => (gid ? (gid.split('?')[0]?.split('/').pop() ?? null) : null);
 
-type OrderItem = NonNullable<
+export type OrderItem = NonNullable<
   Awaited<ReturnType<ReturnType<StoreViewDeps['store']['entities']['shopOrder']['get']>['go']>>['data']
 >;
 
@@ -140,8 +146,8 @@ function summaryOf(keys: TenantKeys, order: OrderItem, customerName: string | nu
   };
 }
 
-/** The customers' names for a page of orders, each customer read once. */
-async function customerNames(
+/** The customers' names for a page of orders, each customer read once (also the back office's orders view). */
+export async function customerNames(
   deps: StoreViewDeps,
   keys: TenantKeys,
   tenantId: string,

@@ -269,6 +269,8 @@ export function generateFakeOrders(count: number, from: number, at = Date.parse(
       cancelReason: null,
       closedAt: null,
       currencyCode: 'TRY',
+      sourceName: 'web',
+      retailLocation: null,
       displayFinancialStatus: 'PAID',
       displayFulfillmentStatus: 'UNFULFILLED',
       customer: { id: `gid://shopify/Customer/${100_000 + (number % 97)}` },

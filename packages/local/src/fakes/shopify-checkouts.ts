@@ -110,6 +110,8 @@ export function shopifyCheckoutRoutes(
       customer: checkout.customer,
       currency: checkout.currency,
       financial_status: 'paid',
+      // A checkout is the online store's: Shopify names its channel `web`.
+      source_name: 'web',
       created_at: at,
       updated_at: at,
       // An order's lines carry ids of their own.

@@ -6,7 +6,8 @@ import type {
   AdsRecommendationsAnswer,
 } from '@asistone/contract/ads';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { ApiError, refreshAccessToken, request, seg, tokens } from './client';
+import { request, seg } from './client';
+import { downloadCsv } from './download';
 
 export type {
   AdAccountView,
@@ -106,28 +107,14 @@ export function useAdsInsights(tenantId: string, view: AdsView, live: boolean) {
   });
 }
 
-/** The table as CSV, fetched with the session's token (the request helper reads JSON only) and saved. */
+/** The table as CSV, saved as a file. */
 export function useExportAdsCsv(tenantId: string) {
   return useMutation({
-    mutationFn: async (view: AdsView) => {
-      const call = () =>
-        fetch(`/api${base(tenantId)}/insights.csv?${viewQuery(view)}`, {
-          headers: { accept: 'text/csv', ...(tokens.get() && { authorization: `Bearer ${tokens.get()}` }) },
-          credentials: 'same-origin',
-        });
-      let response = await call();
-      if (response.status === 401 && (await refreshAccessToken())) response = await call();
-      if (!response.ok) throw new ApiError(response.status, `http_${response.status}`, response.statusText);
-      const blob = await response.blob();
-      const url = URL.createObjectURL(new Blob([blob], { type: 'text/csv;charset=utf-8' }));
-      const link = document.createElement('a');
-      link.href = url;
-      link.download = `ads-${view.accountId}-${view.level}-${view.from}-${view.to}.csv`;
-      document.body.append(link);
-      link.click();
-      link.remove();
-      setTimeout(() => URL.revokeObjectURL(url), 10_000);
-    },
+    mutationFn: (view: AdsView) =>
+      downloadCsv(
+        `${base(tenantId)}/insights.csv?${viewQuery(view)}`,
+        `ads-${view.accountId}-${view.level}-${view.from}-${view.to}.csv`,
+      ),
   });
 }
 

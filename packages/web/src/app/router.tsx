@@ -62,7 +62,7 @@ const inboxPages = async () => {
   return { ...inbox, ...simulator };
 };
 
-const PLACEHOLDER_AREAS = ['contacts', 'ai', 'inventory'] as const;
+const PLACEHOLDER_AREAS = ['contacts', 'ai'] as const;
 
 /** Every page of the app. Business pages live under `/b/:tenantId/`. */
 export const router = createBrowserRouter([
@@ -181,6 +181,11 @@ export const router = createBrowserRouter([
                 // Meta ads: accounts, figures, charts, export and recommendations. Loads on its own.
                 path: 'ads',
                 lazy: { Component: async () => (await import('../pages/ads/AdsPage')).AdsPage },
+              },
+              {
+                // The back office: orders across channels and the sales report, each a tab.
+                path: 'inventory',
+                lazy: { Component: async () => (await import('../pages/inventory/InventoryPage')).InventoryPage },
               },
               ...PLACEHOLDER_AREAS.map((area) => ({
                 path: area,

@@ -18,7 +18,8 @@ export const AREAS: readonly Area[] = [
   { id: 'ai', path: 'ai', permission: 'ai.manage' },
   // Orders are read to answer customers; connecting the store is `integrations.manage` inside it.
   { id: 'store', path: 'store', permission: 'conversations.read' },
-  { id: 'inventory', path: 'inventory' },
+  // The back office: stock is read by every member; its orders and sales tabs ask for `insights.read`.
+  { id: 'inventory', path: 'inventory', permission: 'stock.read' },
   { id: 'ads', path: 'ads', permission: 'insights.read' },
   // Every member reads who processes the data; requests inside it ask for `data.export`.
   { id: 'privacy', path: 'privacy' },

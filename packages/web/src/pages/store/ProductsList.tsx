@@ -1,18 +1,26 @@
 import { Badge, Group, Paper, Stack, Table, Text } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import { type StoreProduct, useStoreProducts } from '../../api/store';
+import { RouterAnchor } from '../../components/RouterAnchor';
 import { useBusiness } from '../../shell/BusinessContext';
 import { useFormatPrice } from './format';
 import { PagedList } from './PagedList';
-import { StockAdjustments } from './StockAdjustments';
 
-/** Products with each variant's SKU, price and units available per location. */
+/**
+ * Products with each variant's SKU, price and units available per location. Stock is moved,
+ * transferred and compared with Shopify in the back office's stock page, linked from here.
+ */
 export function ProductsList() {
   const { t } = useTranslation();
-  const { tenantId } = useBusiness();
+  const { tenantId, can } = useBusiness();
   const products = useStoreProducts(tenantId);
   return (
     <Stack gap="sm">
+      {can('stock.read') && (
+        <RouterAnchor to={`/b/${tenantId}/inventory`} size="sm" w="fit-content">
+          {t('store.product.manageStock')}
+        </RouterAnchor>
+      )}
       <PagedList query={products} label={t('store.tabs.products')} empty={t('store.noProducts')}>
         {(product) => <ProductCard key={product.productId} product={product} />}
       </PagedList>
@@ -86,7 +94,6 @@ function ProductCard({ product }: { product: StoreProduct }) {
           </Table.Tbody>
         </Table>
       </Table.ScrollContainer>
-      <StockAdjustments product={product} />
     </Paper>
   );
 }

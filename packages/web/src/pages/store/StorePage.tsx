@@ -72,7 +72,7 @@ function useListsAfterImport(tenantId: string, enabled: boolean) {
     const was = before.current;
     before.current = status;
     if (status !== 'done' || (was !== 'queued' && was !== 'running')) return;
-    for (const list of ['orders', 'customers', 'products', 'stock'] as const) {
+    for (const list of ['orders', 'customers', 'products'] as const) {
       void client.invalidateQueries({ queryKey: [...storeKeys.all(tenantId), list] });
     }
   }, [client, status, tenantId]);

@@ -237,13 +237,14 @@ export function shopifyInventoryRoutes(shops: FakeShopState, options: FakeInvent
   });
   app.post('/dev/shopify/inventory', async (c) => {
     const parsed = levelBody
-      .extend({ available: z.number().int() })
+      // `webhook: false`: the change is made and its webhook lost, as happens (the reconciliation finds it).
+      .extend({ available: z.number().int(), webhook: z.boolean().optional() })
       .safeParse(await c.req.json().catch(() => undefined));
     if (!parsed.success) return c.json({ error: 'invalid_request', issues: parsed.error.issues }, 400);
-    const { shopDomain, ...level } = parsed.data;
+    const { shopDomain, webhook, ...level } = parsed.data;
     const set = setFakeInventory(fakeShop(shops, shopDomain), level, now());
     options.save?.();
-    announce(shopDomain, set);
+    if (webhook !== false) announce(shopDomain, set);
     return c.json({ level: set });
   });
   app.post('/dev/shopify/sell', async (c) => {

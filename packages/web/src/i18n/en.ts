@@ -286,7 +286,7 @@ export const en: Messages = {
     },
     inventory: {
       title: 'Inventory',
-      description: 'You will track stock by location and keep it consistent with Shopify.',
+      description: 'Run stock by location and keep it matching Shopify; orders and sales.',
     },
     ads: {
       title: 'Ads',
@@ -683,7 +683,8 @@ export const en: Messages = {
     },
   },
   backOffice: {
-    description: 'Orders of every channel and the sales report; days are Istanbul days.',
+    description:
+      'Stock and its moves per location, transfers, low-stock alerts, reconciliation with Shopify, orders of every channel and the sales report; days are Istanbul days.',
     tabsLabel: 'Back office sections',
     noTabs: 'There is no section your role can open yet.',
     tabs: {

@@ -293,7 +293,7 @@ export const tr = {
     },
     inventory: {
       title: 'Stok',
-      description: 'Stoklarınızı konum bazında takip edip Shopify ile uyumlu tutabileceksiniz.',
+      description: 'Stoku konum bazında yönetin ve Shopify ile uyumlu tutun; siparişler ve satışlar.',
     },
     ads: {
       title: 'Reklamlar',
@@ -689,7 +689,8 @@ export const tr = {
     },
   },
   backOffice: {
-    description: 'Tüm kanallardaki siparişler ve satış raporu; günler İstanbul saatine göre.',
+    description:
+      'Konum bazında stok ve hareketleri, transferler, düşük stok uyarıları, Shopify ile mutabakat, tüm kanallardaki siparişler ve satış raporu; günler İstanbul saatine göre.',
     tabsLabel: 'Arka ofis bölümleri',
     noTabs: 'Rolünüzle açabileceğiniz bir bölüm henüz yok.',
     tabs: {

@@ -1,17 +1,11 @@
 import { Alert, Button, Group, NativeSelect, Stack, Text, TextInput } from '@mantine/core';
 import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import {
-  MAX_UNITS,
-  type StockAdjustmentBody,
-  type StockLocation,
-  shopifyDigits,
-  useAdjustStock,
-} from '../../api/stock';
+import { MAX_UNITS, type StockAdjustmentBody, shopifyDigits, useAdjustStock } from '../../api/stock';
 import { useDescribeError } from '../../components/errors';
 import { notify } from '../../components/notify';
 import { useBusiness } from '../../shell/BusinessContext';
-import type { StockedVariant } from './stockNames';
+import type { VariantFormProps } from './stockNames';
 
 /**
  * What a merchant records at one location, in the order they meet it: units in (received,
@@ -57,17 +51,7 @@ export function stockMove(
 }
 
 /** A stock move for one variant: where, why, how many; the location's recorded stock beside it. */
-export function AdjustStockForm({
-  variant,
-  locations,
-  initialLocationId,
-  onDone,
-}: {
-  variant: StockedVariant;
-  locations: readonly StockLocation[];
-  initialLocationId: string;
-  onDone: () => void;
-}) {
+export function AdjustStockForm({ variant, locations, initialLocationId, onDone }: VariantFormProps) {
   const { t } = useTranslation();
   const { tenantId } = useBusiness();
   const adjust = useAdjustStock(tenantId);

@@ -1,27 +1,17 @@
 import { Alert, Button, NativeSelect, Stack, Text, TextInput } from '@mantine/core';
 import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { MAX_UNITS, type StockLocation, shopifyDigits, useSetThreshold } from '../../api/stock';
+import { MAX_UNITS, shopifyDigits, useSetThreshold } from '../../api/stock';
 import { useDescribeError } from '../../components/errors';
 import { notify } from '../../components/notify';
 import { useBusiness } from '../../shell/BusinessContext';
-import type { StockedVariant } from './stockNames';
+import type { VariantFormProps } from './stockNames';
 
 /**
  * A variant's low-stock threshold at one location: an alert is raised when its stock falls to
  * the threshold or below; an empty field removes it.
  */
-export function ThresholdForm({
-  variant,
-  locations,
-  initialLocationId,
-  onDone,
-}: {
-  variant: StockedVariant;
-  locations: readonly StockLocation[];
-  initialLocationId: string;
-  onDone: () => void;
-}) {
+export function ThresholdForm({ variant, locations, initialLocationId, onDone }: VariantFormProps) {
   const { t } = useTranslation();
   const { tenantId } = useBusiness();
   const save = useSetThreshold(tenantId);

@@ -29,6 +29,14 @@ export interface StockedVariant {
 }
 
 /** The levels, one entry per variant, products in alphabetical order and a product's variants together. */
+/** What a form about one variant at one of its locations is given: the dialogs of the Stock tab. */
+export interface VariantFormProps {
+  variant: StockedVariant;
+  locations: readonly StockLocation[];
+  initialLocationId: string;
+  onDone: () => void;
+}
+
 export function stockedVariants(levels: readonly StockLevel[]): StockedVariant[] {
   const variants = new Map<string, StockedVariant>();
   for (const level of levels) {

@@ -47,6 +47,12 @@ const shopifyId = (kind: string) =>
 export const MAX_UNITS = 1_000_000;
 
 /**
+ * The form's own id for one move: the same move sent again (an answer lost, a double click) is
+ * recorded once and answered with the entry it made.
+ */
+const moveIdSchema = z.uuid().optional();
+
+/**
  * `POST /businesses/:tenantId/stock/adjustments`: a move by a number of units, or a count (the
  * number on the shelf; the ledger records the difference).
  */
@@ -63,6 +69,7 @@ export const stockAdjustmentBody = z.union([
       .refine((delta) => delta !== 0, 'The change cannot be 0'),
     reason: z.enum(STOCK_REASONS),
     note: z.string().trim().max(200).optional(),
+    moveId: moveIdSchema,
   }),
   z.object({
     inventoryItemId: shopifyId('InventoryItem'),
@@ -71,6 +78,7 @@ export const stockAdjustmentBody = z.union([
     /** What is on the shelf. */
     counted: z.number().int().min(0).max(MAX_UNITS),
     note: z.string().trim().max(200).optional(),
+    moveId: moveIdSchema,
   }),
 ]);
 export type StockAdjustmentBody = z.input<typeof stockAdjustmentBody>;

@@ -147,6 +147,30 @@ describe('the stock ledger', () => {
     expect(balance).toBe(12);
   });
 
+  it('records a move sent again with its id once, and answers the entry it made', async () => {
+    await stocked(item(10), 8);
+    const move = {
+      inventoryItemId: item(10),
+      locationId: SHOP_LOCATION,
+      reason: 'received' as const,
+      delta: 3,
+      moveId: '0199a3c2-6f1e-7b4a-9c3d-2e1f0a9b8c7d',
+    };
+    // A double click and a retry after a lost answer.
+    const answers = await Promise.all([
+      moveStock(deps(), OWNER, BUSINESS, move),
+      moveStock(deps(), OWNER, BUSINESS, move),
+    ]);
+    answers.push(await moveStock(deps(), OWNER, BUSINESS, move));
+    expect(new Set(answers.map((entry) => entry.seq))).toEqual(new Set([2]));
+    const { entries, balance } = await expectConsistent(item(10), SHOP_LOCATION);
+    expect(entries).toHaveLength(2);
+    expect(balance).toBe(11);
+    // Another move is another id.
+    await moveStock(deps(), OWNER, BUSINESS, { ...move, moveId: '0199a3c2-6f1e-7b4a-9c3d-2e1f0a9b8c7e' });
+    expect((await expectConsistent(item(10), SHOP_LOCATION)).balance).toBe(14);
+  });
+
   it('refuses a bad move and records nothing', async () => {
     await stocked(item(3), 5);
     const input = { inventoryItemId: item(3), locationId: SHOP_LOCATION, reason: 'received' as const };

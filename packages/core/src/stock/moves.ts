@@ -1,7 +1,7 @@
 import { can, type Role } from '@asistone/contract/roles';
 import { MAX_UNITS, OWN_LOCATION_ID, STOCK_REASONS } from '@asistone/contract/stock';
 import { ForbiddenError, NotFoundError, ValidationError } from '../platform/errors.js';
-import { type LedgerDeps, recordMove, type StockSlot } from '../shopify/stock-ledger.js';
+import { type LedgerDeps, ledgerPage, REMEMBERED_OPS, recordMove, type StockSlot } from '../shopify/stock-ledger.js';
 
 /**
  * A member's moves: a change by a number of units (received, damaged, returned, sold outside
@@ -23,6 +23,8 @@ interface MoveByUnits {
   reason: StockReason;
   delta: number;
   note?: string;
+  /** The form's own id for this move: sent again, it is recorded once. */
+  moveId?: string;
 }
 interface Count {
   inventoryItemId: string;
@@ -30,6 +32,7 @@ interface Count {
   reason: 'counted';
   counted: number;
   note?: string;
+  moveId?: string;
 }
 export type MemberMoveInput = MoveByUnits | Count;
 const isCount = (input: MemberMoveInput): input is Count => input.reason === 'counted';
@@ -82,17 +85,29 @@ export async function moveStock(deps: LedgerDeps, actor: StockActor, tenantId: s
   } else {
     wholeUnits(input.counted, 'The count', 0);
   }
+  if (input.moveId !== undefined && !/^[0-9a-f-]{36}$/i.test(input.moveId))
+    throw new ValidationError('moveId must be a UUID');
+  const opId = `m-${input.moveId ?? crypto.randomUUID()}`;
   let stocked = true;
-  const outcome = await recordMove(deps, slot, `m-${crypto.randomUUID()}`, (level) => {
-    if (!level) {
-      stocked = false;
-      return null;
-    }
-    const delta = isCount(input) ? input.counted - level.available : input.delta;
-    // A count that matches the ledger is still a count worth keeping: it says someone looked.
-    return { delta, reason: input.reason, actorId: actor.userId, ...(note && { note }) };
-  });
+  const outcome = await recordMove(
+    deps,
+    slot,
+    opId,
+    (level) => {
+      if (!level) {
+        stocked = false;
+        return null;
+      }
+      const delta = isCount(input) ? input.counted - level.available : input.delta;
+      // A count that matches the ledger is still a count worth keeping: it says someone looked.
+      return { delta, reason: input.reason, actorId: actor.userId, ...(note && { note }) };
+    },
+    { remember: input.moveId !== undefined },
+  );
   if (!stocked) throw new NotFoundError('This item is not stocked at this location');
-  if (outcome.outcome !== 'recorded') throw new Error('stock move not recorded');
-  return outcome.entry;
+  if (outcome.outcome === 'recorded') return outcome.entry;
+  // The same move sent again: answered with the entry it made (among the last the level remembers).
+  const made = (await ledgerPage(deps.store, slot, { limit: REMEMBERED_OPS * 2 })).find((entry) => entry.opId === opId);
+  if (outcome.outcome === 'already' && made) return made;
+  throw new Error('stock move not recorded');
 }

@@ -1,5 +1,5 @@
 import { Alert, Button, Group, NativeSelect, Stack, Text, TextInput } from '@mantine/core';
-import { type FormEvent, useState } from 'react';
+import { type FormEvent, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { MAX_UNITS, type StockAdjustmentBody, shopifyDigits, useAdjustStock } from '../../api/stock';
 import { useDescribeError } from '../../components/errors';
@@ -62,6 +62,14 @@ export function AdjustStockForm({ variant, locations, initialLocationId, onDone 
   const [note, setNote] = useState('');
   const [problem, setProblem] = useState<string | null>(null);
   const [failure, setFailure] = useState<string | null>(null);
+  // One id per move as filled in: sent again after a lost answer, the server records it once;
+  // a changed form is another move.
+  const moveIds = useRef(new Map<string, string>());
+  const moveIdOf = (filled: string) => {
+    const known = moveIds.current.get(filled) ?? crypto.randomUUID();
+    moveIds.current.set(filled, known);
+    return known;
+  };
   const available = variant.levels.get(locationId)?.available ?? 0;
 
   const submit = (event: FormEvent) => {
@@ -76,6 +84,7 @@ export function AdjustStockForm({ variant, locations, initialLocationId, onDone 
     const common = {
       inventoryItemId: shopifyDigits(variant.inventoryItemId),
       locationId,
+      moveId: moveIdOf(JSON.stringify([locationId, reason, quantity, note])),
       ...(note.trim() && { note: note.trim() }),
     };
     const body: StockAdjustmentBody =

@@ -94,6 +94,8 @@ export async function benchAiReply(replies = 200): Promise<AiReplyResult> {
     log.setLogLevel('ERROR');
     await createTenant({ store, keyring }, TENANT, 'Bench Butik');
     await connectWhatsAppNumber({ store, keyring }, TENANT, ACCOUNT.number, 'Bench Butik', ACCOUNT.waba);
+    // A paid plan: the trial's month of AI replies is fewer than the replies measured.
+    await store.entities.billingAccount.put({ tenantId: TENANT, state: 'active', planId: 'scale', dueKey: '' }).go();
     const owner = { userId: 'u_bench' };
     await saveAgent({ store }, owner, TENANT, { ...DEFAULT_AGENT_SETTINGS, enabled: true, channels: ['whatsapp'] });
     await addKnowledgeEntry({ store, keyring }, owner, TENANT, {

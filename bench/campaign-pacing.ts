@@ -4,6 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { AUDIT_RECORDS } from '@asistone/core/audit/records';
+import { BILLING_ACCOUNT_RECORDS } from '@asistone/core/billing/records';
+import { returnAllowance } from '@asistone/core/billing/usage';
+import { USAGE_RECORDS } from '@asistone/core/billing/usage-records';
 import { CAMPAIGN_RECORDS } from '@asistone/core/campaigns/campaign-records';
 import { createCampaign, sendCampaign } from '@asistone/core/campaigns/campaigns';
 import { CAMPAIGN_LIST_RECORDS } from '@asistone/core/campaigns/list-records';
@@ -229,10 +232,14 @@ export async function benchCampaignPacing(
       ...CAMPAIGN_SETTINGS_RECORDS,
       ...CAMPAIGN_PACE_RECORDS,
       ...AUDIT_RECORDS,
+      ...BILLING_ACCOUNT_RECORDS,
+      ...USAGE_RECORDS,
     });
 
     say('   a business with a WhatsApp number (Embedded Signup on the fake Meta) and its templates…');
     await createTenant({ store, keyring }, TENANT, 'Bench Kampanya');
+    // The largest plan: a campaign starts only within the plan's campaign messages of the month.
+    await store.entities.billingAccount.put({ tenantId: TENANT, state: 'active', planId: 'scale', dueKey: '' }).go();
     const graph = graphClient({ baseUrl: fake.url, instagramBaseUrl: `${fake.url}/instagram-graph` });
     const signup = (await (
       await fetch(`${fake.url}/dev/meta/dialog/embedded-signup/finish`, { method: 'POST', body: '{}' })
@@ -330,7 +337,12 @@ export async function benchCampaignPacing(
         holdoutPercent: 0,
         attributionDays: 7,
       });
-      await sendCampaign({ store, keyring, producer }, TENANT, draft.campaignId, ACTOR, null);
+      const startedAt = Date.now();
+      await sendCampaign({ store, keyring, producer }, TENANT, draft.campaignId, ACTOR, null, startedAt);
+      // The runs together send more than a month of the plan: each start's count is given back.
+      const { data: usage } = await store.entities.billingUsage.query.byMonth({ tenantId: TENANT }).go();
+      const counted = usage.reduce((sum, month) => sum + (month.campaignMessages ?? 0), 0);
+      await returnAllowance({ store }, TENANT, 'campaignMessages', counted, startedAt);
       return draft.campaignId;
     }
 

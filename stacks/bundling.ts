@@ -29,6 +29,24 @@ const nodeHttpViaRequire: Plugin = {
   },
 };
 
+/**
+ * Leaves out brotli, which fontkit (under pdfkit, the invoice PDFs) loads to read WOFF2 fonts:
+ * invoices embed a TrueType font, so the 475 KB decompressor would ship in the API for a
+ * format it never opens. Asked for anyway, it throws, naming why.
+ */
+const noWoff2Fonts: Plugin = {
+  name: 'no-woff2-fonts',
+  setup(build) {
+    const namespace = 'no-woff2-fonts';
+    build.onResolve({ filter: /^brotli(\/.*)?$/ }, (args) => ({ path: args.path, namespace }));
+    build.onLoad({ filter: /.*/, namespace }, () => ({
+      contents:
+        "module.exports = function () { throw new Error('WOFF2 fonts are not bundled: embed a TrueType font'); };",
+      loader: 'js',
+    }));
+  },
+};
+
 export const ESBUILD_OPTIONS = {
   bundle: true,
   platform: 'node',
@@ -47,7 +65,7 @@ export const ESBUILD_OPTIONS = {
   // compiling the bundle is most of a cold start, so what init never runs must not be in it.
   splitting: true,
   outExtension: { '.js': '.mjs' },
-  plugins: [nodeHttpViaRequire],
+  plugins: [nodeHttpViaRequire, noWoff2Fonts],
   // Some dependencies still call require(); ESM bundles need one in scope.
   banner: {
     js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",

@@ -77,6 +77,22 @@ function modelEndpointEnvironment(): Record<string, string> {
   return process.env.OPENAI_BASE_URL ? { OPENAI_BASE_URL: process.env.OPENAI_BASE_URL } : {};
 }
 
+/**
+ * iyzico's merchant id and, for a sandbox stage, its host, from the deploying shell
+ * (`IYZICO_MERCHANT_ID=… IYZICO_BASE_URL=https://sandbox-api.iyzipay.com npx sst deploy`): not
+ * secrets, so no parameter.
+ */
+function iyzicoEnvironment(): Record<string, string> {
+  const names = ['IYZICO_MERCHANT_ID', 'IYZICO_BASE_URL'];
+  return Object.fromEntries(names.flatMap((name) => (process.env[name] ? [[name, process.env[name] as string]] : [])));
+}
+
+const API_HANDLER = 'functions/api/router.handler';
+const INVOICE_FONT_COPY = {
+  from: 'node_modules/dejavu-fonts-ttf/ttf/DejaVuSans.ttf',
+  to: 'fonts/DejaVuSans.ttf',
+};
+
 /** The access with `*` and `*-dlq` replaced by the product's queues. */
 function expandQueues(access: Access): Access {
   const expand = (refs: readonly string[] | undefined) => refs && expandQueueRefs(refs, PRODUCT.queueNames);
@@ -142,6 +158,9 @@ export function productFunction(stack: Stack, spec: ProductFunctionSpec): Produc
     // No tracer is used; active tracing would only add cost and X-Ray permissions.
     tracing: 'disabled',
     nodejs: NODEJS_BUNDLING,
+    // The API draws invoices as PDF with a font read from disk (billing/invoice-pdf.ts): it ships
+    // beside the bundle, never downloaded at run time.
+    ...(declared.handler === API_HANDLER ? { copyFiles: [INVOICE_FONT_COPY] } : {}),
     logGroup,
     role,
     environment: {
@@ -154,6 +173,7 @@ export function productFunction(stack: Stack, spec: ProductFunctionSpec): Produc
       ...settings.environment,
       ...(declared.settings?.metaGraph ? metaGraphEnvironment() : {}),
       ...(declared.settings?.modelEndpoint ? modelEndpointEnvironment() : {}),
+      ...(declared.settings?.iyzico ? iyzicoEnvironment() : {}),
       ...spec.environment,
     },
     permissions: [

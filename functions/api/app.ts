@@ -1,4 +1,4 @@
-import { Hono } from 'hono';
+import { Hono, type MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { jsonBodiesOnly, noStoreByDefault, sameOrigin } from './lib/boundary.js';
 import { accounts, log } from './lib/deps.js';
@@ -6,6 +6,17 @@ import { frontDoor } from './lib/front-door.js';
 import { mountRoutes } from './lib/mount.js';
 import { answerForClientError, problem } from './lib/problems.js';
 import { routes } from './registry.js';
+
+/**
+ * iyzico's return from its hosted forms: the owner's browser posts iyzico's form (url-encoded,
+ * from iyzico's page) to it. It carries only a token the business's own request stored, and what
+ * it does is read iyzico's outcome, so neither the origin nor the JSON rule applies there.
+ */
+const IYZICO_RETURN = '/api/billing/callback';
+const exceptIyzicoReturn =
+  (middleware: MiddlewareHandler): MiddlewareHandler =>
+  (c, next) =>
+    c.req.path === IYZICO_RETURN ? next() : middleware(c, next);
 
 /** Largest JSON body the API reads; nothing in the contract comes near it. */
 const MAX_BODY_BYTES = 64 * 1024;
@@ -17,10 +28,7 @@ export const api = new Hono().basePath('/api');
 api.use('*', frontDoor());
 
 // Then: no other site's page may call it, whatever the route (login CSRF, the refresh cookie).
-api.use(
-  '*',
-  sameOrigin(async () => (await accounts()).appUrl),
-);
+api.use('*', exceptIyzicoReturn(sameOrigin(async () => (await accounts()).appUrl)));
 
 api.use(
   '*',
@@ -31,7 +39,7 @@ api.use(
 );
 
 // Bodies are JSON or nothing: what a form on another site can send is refused with 415.
-api.use('*', jsonBodiesOnly());
+api.use('*', exceptIyzicoReturn(jsonBodiesOnly()));
 api.use('*', noStoreByDefault());
 
 mountRoutes(api, routes);

@@ -25,7 +25,15 @@ describe('route registry', () => {
     const document = openApiDocument(routes);
     const members = document.paths['/api/businesses/{tenantId}/members/{userId}']?.patch as Record<string, unknown>;
     expect(members['x-access']).toBe('team.manage');
-    expect(Object.keys(members.responses as object).sort()).toEqual(['200', '400', '401', '403', '404']);
+    // A write of a business route: also 402 while the business is read-only.
+    expect(Object.keys(members.responses as object).sort()).toEqual(['200', '400', '401', '402', '403', '404']);
+    const readMembers = document.paths['/api/businesses/{tenantId}/members']?.get as Record<string, unknown>;
+    expect(Object.keys(readMembers.responses as object)).not.toContain('402');
+    const accountExport = document.paths['/api/businesses/{tenantId}/privacy/account-export']?.post as Record<
+      string,
+      unknown
+    >;
+    expect(Object.keys(accountExport.responses as object)).not.toContain('402');
     const signup = document.paths['/api/auth/signup']?.post as { requestBody: { required: boolean; content: object } };
     expect(signup.requestBody.required).toBe(true);
     expect(JSON.stringify(signup.requestBody.content)).toContain('termsVersion');

@@ -1,6 +1,10 @@
 import { AUDIT_RECORDS } from '@asistone/core/audit/records';
+import { BILLING_ACCOUNT_RECORDS } from '@asistone/core/billing/records';
+import { USAGE_RECORDS } from '@asistone/core/billing/usage-records';
 import { CAMPAIGN_RECORDS } from '@asistone/core/campaigns/campaign-records';
+import { CAMPAIGN_LIST_RECORDS } from '@asistone/core/campaigns/list-records';
 import { runCampaignScheduler } from '@asistone/core/campaigns/scheduler';
+import { CAMPAIGN_SETTINGS_RECORDS } from '@asistone/core/campaigns/settings-records';
 import { INBOX_RECORDS } from '@asistone/core/inbox/records';
 import { platform } from '@asistone/core/platform/context';
 import { createLogger } from '@asistone/core/platform/log';
@@ -26,6 +30,11 @@ export const handler = middy(async (event: unknown) => {
         ...INBOX_RECORDS,
         ...TENANCY_RECORDS,
         ...SHOPIFY_STORE_RECORDS,
+        // Starting a due campaign counts its audience against the plan's month.
+        ...CAMPAIGN_LIST_RECORDS,
+        ...CAMPAIGN_SETTINGS_RECORDS,
+        ...BILLING_ACCOUNT_RECORDS,
+        ...USAGE_RECORDS,
       }),
       producer,
       log,

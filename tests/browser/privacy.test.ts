@@ -48,8 +48,8 @@ describe('the privacy page', () => {
     expect(await row('meta').textContent()).toContain(tr.privacy.subprocessors.transferYes);
     expect(await row('meta').textContent()).toContain(tr.privacy.safeguards['standard-contractual-clauses']);
     expect(await row('openai').textContent()).toContain('yalnızca asistanı açan işletmeler için');
-    // Not in use yet, and the page says what turns it on.
-    expect(await row('iyzico').textContent()).toContain('aboneliğinizi başlattığınızda kullanılır');
+    // In use since billing landed: the subscriptions' payments.
+    expect(await row('iyzico').textContent()).toContain(tr.privacy.subprocessors.active);
     // Room for what later work lists.
     expect(await page.getByRole('heading', { level: 2, name: tr.privacy.requests.title }).isVisible()).toBe(true);
     await pages.checkAccessibility(page, 'privacy tr');
@@ -66,7 +66,7 @@ describe('the privacy page', () => {
     expect(await row('meta').textContent()).toContain('Ireland (EU) and the United States');
     expect(await row('meta').textContent()).toContain(en.privacy.subprocessors.transferYes);
     expect(await row('netgsm').textContent()).toContain(en.privacy.safeguards['none-needed']);
-    expect(await row('iyzico').textContent()).toContain('Used once you start your subscription');
+    expect(await row('iyzico').textContent()).toContain(en.privacy.subprocessors.active);
     await pages.checkAccessibility(page, 'privacy en');
     await screenshot(page, 'privacy-en');
   });

@@ -215,7 +215,8 @@ describe('a CSV list', () => {
     const entries = items.filter((item) => item.__edb_e__ === 'consentEntry' && item.source === 'import');
     expect(entries.length).toBeGreaterThan(0);
     for (const entry of entries) expect(String(entry.wording)).toMatch(/^v1\./);
-    const raw = JSON.stringify(items);
+    // Every item but the demo business's (its ad sets' names are its own, not the list's).
+    const raw = JSON.stringify(items.filter((item) => !JSON.stringify(item).includes('"tenantId":"demo"')));
     for (const value of ['Ayşe Demir', 'Ali Yılmaz', 'İstanbul', '905321110001']) expect(raw).not.toContain(value);
   });
 

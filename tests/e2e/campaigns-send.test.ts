@@ -1,5 +1,6 @@
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BILLING_ACCOUNT_RECORDS } from '../../packages/core/src/billing/records.js';
 import { CAMPAIGN_PACE_RECORDS, setSendRate } from '../../packages/core/src/campaigns/pace.js';
 import { contactIdOf } from '../../packages/core/src/inbox/inbound.js';
 import { readConfig } from '../../packages/core/src/platform/config.js';
@@ -185,8 +186,15 @@ beforeAll(async () => {
   });
   const listId = await uploadList(['telefon;ad;izin', ...rows].join('\r\n'));
 
-  // Customers who asked that their data not be processed, through the contacts API.
   const core = createPlatform(readConfig(localAws(stack.dataDir).env));
+  // A thousand recipients are more than the trial's month of campaign messages: the business is
+  // on the growth plan, as its subscription would record it.
+  await core
+    .storeOf(BILLING_ACCOUNT_RECORDS)
+    .entities.billingAccount.put({ tenantId: owner.tenantId, state: 'active', planId: 'growth', dueKey: '' })
+    .go();
+
+  // Customers who asked that their data not be processed, through the contacts API.
   const keys = await core.keyring.forTenant(owner.tenantId);
   for (const n of everyone.filter((m) => kindOf(m) === 'restricted')) {
     const restricted = await api.call(

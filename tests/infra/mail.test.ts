@@ -93,7 +93,15 @@ describe('settings read from SSM', () => {
         secretPath('META_INSTAGRAM_APP_SECRET'),
         secretPath('SHOPIFY_CLIENT_ID'),
         secretPath('SHOPIFY_CLIENT_SECRET'),
+        secretPath('IYZICO_API_KEY'),
+        secretPath('IYZICO_SECRET_KEY'),
       ].sort(),
+    );
+    // iyzico's webhook checks signatures with the merchant's secret key alone; the worker reads
+    // the subscription back with both keys and renders links into the mails it queues.
+    expect(read('webhook-iyzico')).toEqual([secretPath('IYZICO_SECRET_KEY')]);
+    expect(read('worker-billing-events')).toEqual(
+      [appUrlParameterName(STAGE), secretPath('IYZICO_API_KEY'), secretPath('IYZICO_SECRET_KEY')].sort(),
     );
     // The mail worker sends finished mails: Resend's key, no links to render.
     expect(read('worker-mail')).toEqual([secretPath('RESEND_API_KEY')]);
@@ -150,6 +158,13 @@ describe('settings read from SSM', () => {
         ['Webhooks', 'META_VERIFY_TOKEN', secretPath('META_VERIFY_TOKEN')],
         ['Webhooks', 'SHOPIFY_CLIENT_SECRET', secretPath('SHOPIFY_CLIENT_SECRET')],
         ['Webhooks', 'RESEND_WEBHOOK_SECRET', secretPath('RESEND_WEBHOOK_SECRET')],
+        ['Api', 'IYZICO_API_KEY', secretPath('IYZICO_API_KEY')],
+        ['Api', 'IYZICO_SECRET_KEY', secretPath('IYZICO_SECRET_KEY')],
+        ['Jobs', 'IYZICO_API_KEY', secretPath('IYZICO_API_KEY')],
+        ['Jobs', 'IYZICO_SECRET_KEY', secretPath('IYZICO_SECRET_KEY')],
+        ['Queues', 'IYZICO_API_KEY', secretPath('IYZICO_API_KEY')],
+        ['Queues', 'IYZICO_SECRET_KEY', secretPath('IYZICO_SECRET_KEY')],
+        ['Webhooks', 'IYZICO_SECRET_KEY', secretPath('IYZICO_SECRET_KEY')],
       ].sort(),
     );
   });
@@ -219,7 +234,7 @@ const arns = (...names: string[]) =>
   names.map(queueArn).sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
 
 describe('the mail queue', () => {
-  it('takes messages from the API (invitations), the account-requests worker, the Instagram token refresh, the ads sync schedule (expiry reminders) and the low-stock alerts worker, and from no other function', () => {
+  it('takes messages from the API (invitations), the account-requests worker, the Instagram token refresh, the ads sync schedule (expiry reminders), the low-stock alerts worker and billing (notifications and the sweep), and from no other function', () => {
     const senders = productFunctions()
       .filter((fn) => sendTargets(fn).some((arn) => JSON.stringify(arn) === JSON.stringify(queueArn('mail'))))
       .map((fn) => fn.properties.FunctionName)
@@ -231,6 +246,8 @@ describe('the mail queue', () => {
         resourceName(STAGE, 'schedule-instagram-token-refresh'),
         resourceName(STAGE, 'schedule-ads-sync'),
         resourceName(STAGE, 'worker-stock-alerts'),
+        resourceName(STAGE, 'worker-billing-events'),
+        resourceName(STAGE, 'schedule-billing-sweep'),
       ].sort(),
     );
   });

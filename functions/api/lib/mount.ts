@@ -5,6 +5,7 @@ import type { Context, Hono } from 'hono';
 import { accounts } from './deps.js';
 import { BUSINESS_NOT_FOUND, checkParameter, PATH_PARAMETERS, parameterNames } from './params.js';
 import { invalidRequest, zodIssues } from './problems.js';
+import { assertWritable, refusedWhileReadOnly } from './read-only.js';
 import { authenticate, originOf } from './request.js';
 import { type Access, type BusinessScope, isBusinessRoute, type Route } from './route.js';
 
@@ -63,11 +64,14 @@ export function mountRoutes(app: Hono, routes: readonly Route[]): void {
   assertWellDeclared(routes);
   for (const route of routes) {
     const parameters = parameterNames(route.path);
+    const writes = refusedWhileReadOnly(route);
     app.on(route.method.toUpperCase(), route.path, async (c) => {
       const { caller, business } = await authorize(c, route.access);
       // After authorization, so a caller without the right still gets 401 or 403 whatever the
       // id; before the route, so no id that cannot exist reaches storage.
       for (const name of parameters) checkParameter(name, c.req.param(name));
+      // A read-only business changes nothing (read-only.ts), whatever the body says.
+      if (writes && business) await assertWritable(business.tenantId);
       let query: unknown;
       if (route.query) {
         const parsed = route.query.safeParse(c.req.query());

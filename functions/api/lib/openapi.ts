@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { refusedWhileReadOnly } from './read-only.js';
 import { isBusinessRoute, type Route } from './route.js';
 
 /**
@@ -54,6 +55,7 @@ function operation(route: Route) {
     responses['403'] = errorAnswer('The role lacks the permission');
     responses['404'] = errorAnswer('Not a member of this business');
   }
+  if (refusedWhileReadOnly(route)) responses['402'] = errorAnswer('The business is read-only (`read_only`)');
 
   return {
     summary: route.summary,

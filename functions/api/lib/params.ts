@@ -66,6 +66,8 @@ export const PATH_PARAMETERS: Readonly<Record<string, ParameterShape>> = {
   listId: { pattern: /^cl_[A-Za-z0-9_-]{22}$/, missing: () => new NotFoundError('No such list') },
   // A campaign: `cmp_` and 16 random bytes, base64url (campaigns/campaigns.ts).
   campaignId: { pattern: /^cmp_[A-Za-z0-9_-]{22}$/, missing: () => new NotFoundError('No such campaign') },
+  // An invoice's PDF: `inv_`, 20 hex characters of its order's hash (billing/invoices.ts), `.pdf`.
+  invoicePdf: { pattern: /^inv_[0-9a-f]{20}\.pdf$/, missing: () => new NotFoundError('No such invoice') },
 };
 
 /** The `:name` parameters of a Hono path. */

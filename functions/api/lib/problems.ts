@@ -1,12 +1,16 @@
+import { planLimitError, readOnlyError } from '@asistone/contract/billing';
 import { ERROR_STATUS, type ErrorCode, type Issue } from '@asistone/contract/errors';
+import { PlanLimitError, planLimitMessage, READ_ONLY_MESSAGE, ReadOnlyError } from '@asistone/core/billing/limits';
 import { ProductError, RateLimitedError, ValidationError } from '@asistone/core/platform/errors';
 import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { z } from 'zod';
+import { callerLanguage } from './language.js';
 
 /**
  * Error answers, one shape for all (the contract's `problemSchema`): `{ error, message }` plus
- * `issues` (400) or `retryAfterSeconds` (429), as docs/api.md describes.
+ * `issues` (400) or `retryAfterSeconds` (429), as docs/api.md describes. A plan's limit and a
+ * read-only business answer 402 with billing's own shapes (contract/billing.ts).
  */
 export function problem(
   c: Context,
@@ -51,6 +55,17 @@ export function answerForClientError(c: Context, error: unknown): Response | und
   if (error instanceof RateLimitedError) {
     c.header('retry-after', String(error.retryAfterSeconds));
     return problem(c, 429, 'rate_limited', error.message, { retryAfterSeconds: error.retryAfterSeconds });
+  }
+  // Billing's answers (contract/billing.ts): 402, written in the caller's language.
+  if (error instanceof PlanLimitError) {
+    c.header('cache-control', 'no-store');
+    const { limit, allowed, used } = error;
+    const message = planLimitMessage(error, callerLanguage(c));
+    return c.json(planLimitError.parse({ error: 'plan_limit', message, limit, allowed, used }), 402);
+  }
+  if (error instanceof ReadOnlyError) {
+    c.header('cache-control', 'no-store');
+    return c.json(readOnlyError.parse({ error: 'read_only', message: READ_ONLY_MESSAGE[callerLanguage(c)] }), 402);
   }
   if (error instanceof ValidationError) {
     return invalidRequest(

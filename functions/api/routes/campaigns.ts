@@ -10,9 +10,10 @@ import {
   campaignView,
 } from '@asistone/contract/campaigns';
 import { AUDIT_RECORDS } from '@asistone/core/audit/records';
+import { BILLING_ACCOUNT_RECORDS } from '@asistone/core/billing/records';
+import { USAGE_RECORDS } from '@asistone/core/billing/usage-records';
 import { CAMPAIGN_RECORDS } from '@asistone/core/campaigns/campaign-records';
 import {
-  type CampaignsDeps,
   cancelCampaign,
   createCampaign,
   deleteCampaign,
@@ -20,6 +21,7 @@ import {
   listCampaigns,
   pauseCampaign,
   resumeCampaign,
+  type StartDeps,
   sendCampaign,
   unscheduleCampaign,
   updateCampaign,
@@ -44,7 +46,7 @@ import { defineRoute } from '../lib/route.js';
  * kind `campaign-message`).
  */
 
-const deps = once(async (): Promise<CampaignsDeps> => {
+const deps = once(async (): Promise<StartDeps> => {
   const { storeOf, keyring, producer } = platform();
   return {
     store: storeOf({
@@ -54,6 +56,8 @@ const deps = once(async (): Promise<CampaignsDeps> => {
       ...INBOX_RECORDS,
       ...TENANCY_RECORDS,
       ...AUDIT_RECORDS,
+      ...BILLING_ACCOUNT_RECORDS,
+      ...USAGE_RECORDS,
     }),
     keyring,
     producer,

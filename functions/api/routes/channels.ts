@@ -17,7 +17,9 @@ import { AI_REPLIES_QUEUE, aiReplyRequestOf } from '@asistone/core/ai/queue';
 import { AI_RECORDS } from '@asistone/core/ai/records';
 import { sandboxAiOutcomes } from '@asistone/core/ai/trial';
 import { AUDIT_RECORDS } from '@asistone/core/audit/records';
-import type { ConnectDeps } from '@asistone/core/channels/connect/deps';
+import { BILLING_ACCOUNT_RECORDS } from '@asistone/core/billing/records';
+import { USAGE_RECORDS } from '@asistone/core/billing/usage-records';
+import type { MetaConnectDeps } from '@asistone/core/channels/connect/deps';
 import { connectInstagram } from '@asistone/core/channels/connect/instagram';
 import { channelView, disconnectChannel, listChannels, testChannel } from '@asistone/core/channels/connect/manage';
 import { connectMessengerPages, startMessengerLogin } from '@asistone/core/channels/connect/messenger';
@@ -42,12 +44,18 @@ import { defineRoute } from '../lib/route.js';
  * What connecting needs, built on first use: the Graph client pointed where the stage says
  * (Meta in AWS, the fake Meta on the local stack) and the platform app's secrets, read once.
  */
-const connectDeps = once(async (): Promise<ConnectDeps> => {
+const connectDeps = once(async (): Promise<MetaConnectDeps> => {
   const { storeOf, keyring } = platform();
   const env = await withSecrets(process.env);
   const settings = metaGraphSettings(env);
   return {
-    store: storeOf({ ...TENANCY_RECORDS, ...AUDIT_RECORDS, ...INBOX_RECORDS }),
+    store: storeOf({
+      ...TENANCY_RECORDS,
+      ...AUDIT_RECORDS,
+      ...INBOX_RECORDS,
+      ...BILLING_ACCOUNT_RECORDS,
+      ...USAGE_RECORDS,
+    }),
     keyring,
     log,
     graph: graphClient(settings),
@@ -63,7 +71,7 @@ const connectDeps = once(async (): Promise<ConnectDeps> => {
 });
 
 /** For the routes that call Meta as the platform app: an installation without one cannot. */
-async function metaDeps(): Promise<ConnectDeps> {
+async function metaDeps(): Promise<MetaConnectDeps> {
   const deps = await connectDeps();
   if (!deps.meta.appId || !deps.meta.appSecret) {
     throw new ConfigError('META_APP_ID and META_APP_SECRET are needed to connect Meta channels');

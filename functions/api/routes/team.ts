@@ -8,8 +8,9 @@ import {
   roleChangeAnswer,
   roleChangeBody,
 } from '@asistone/contract/team';
-import { inviteMember, listInvites, revokeInvite } from '@asistone/core/accounts/invites';
+import { listInvites, revokeInvite } from '@asistone/core/accounts/invites';
 import { changeRole, listMembers, removeMember, transferOwnership } from '@asistone/core/accounts/team';
+import { inviteWithinPlan } from '@asistone/core/billing/seats';
 import { accounts } from '../lib/deps.js';
 import { defineRoute } from '../lib/route.js';
 
@@ -81,11 +82,12 @@ export const teamRoutes = [
     method: 'post',
     path: '/businesses/:tenantId/invites',
     access: 'team.manage',
-    summary: 'Invite someone by email; a new invitation to the same address replaces the pending one',
+    summary:
+      'Invite someone by email; a new invitation to the same address replaces the pending one. A team as large as the plan allows (members and pending invitations) answers 402 `plan_limit`',
     body: inviteBody,
     answers: { 201: { description: 'Invited', schema: inviteAnswer } },
     async handle({ c, business, caller, body, origin }) {
-      const { inviteId } = await inviteMember(
+      const { inviteId } = await inviteWithinPlan(
         await accounts(),
         { ...origin, userId: caller.userId },
         business.tenantId,

@@ -55,6 +55,14 @@ export const AUDIT_ACTIONS = [
   'campaign.cancelled',
   'campaign.results_exported',
   'settings.changed',
+  'billing.checkout_started',
+  'billing.subscribed',
+  'billing.plan_changed',
+  'billing.cancel_scheduled',
+  'billing.resumed',
+  'billing.canceled',
+  'billing.card_update_started',
+  'billing.card_updated',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

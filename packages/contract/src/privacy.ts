@@ -50,8 +50,8 @@ export type Subprocessor = z.output<typeof subprocessorSchema>;
 /**
  * The declaration. AWS holds everything (eu-central-1, Frankfurt); Meta carries the messages a
  * business exchanges on its channels; Resend sends the product's own mails; NetGSM sends a
- * business's SMS through its own account. OpenAI answers for the businesses that turn on the AI agent. iyzico is
- * listed before its feature lands so a merchant sees it coming.
+ * business's SMS through its own account. OpenAI answers for the businesses that turn on the AI agent. iyzico
+ * takes the payments of Asistone's subscriptions.
  */
 export const SUBPROCESSORS: readonly Subprocessor[] = [
   {
@@ -147,8 +147,9 @@ export const SUBPROCESSORS: readonly Subprocessor[] = [
     countries: ['TR'],
     transferOutsideTurkiyeAndEea: false,
     safeguard: 'none-needed',
-    active: false,
-    since: { tr: 'aboneliğinizi başlattığınızda', en: 'you start your subscription' },
+    // Called since the billing area landed (packages/core/src/billing/): Asistone's own
+    // subscriptions, the card entered on iyzico's hosted forms only.
+    active: true,
   },
 ];
 

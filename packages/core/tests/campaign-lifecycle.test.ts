@@ -2,10 +2,11 @@ import type { CampaignDraft, CampaignTemplate } from '@asistone/contract/campaig
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AUDIT_RECORDS } from '../src/audit/records.js';
+import { BILLING_ACCOUNT_RECORDS } from '../src/billing/records.js';
+import { USAGE_RECORDS } from '../src/billing/usage-records.js';
 import { CAMPAIGN_BUSINESS_DATA, CAMPAIGN_CONTACT_DATA } from '../src/campaigns/campaign-data.js';
 import { CAMPAIGN_RECORDS } from '../src/campaigns/campaign-records.js';
 import {
-  type CampaignsDeps,
   cancelCampaign,
   createCampaign,
   deleteCampaign,
@@ -13,6 +14,7 @@ import {
   listCampaigns,
   pauseCampaign,
   resumeCampaign,
+  type StartDeps,
   sendCampaign,
   unscheduleCampaign,
   updateCampaign,
@@ -55,11 +57,13 @@ const storeOf = () =>
     ...INBOX_RECORDS,
     ...TENANCY_RECORDS,
     ...AUDIT_RECORDS,
+    ...BILLING_ACCOUNT_RECORDS,
+    ...USAGE_RECORDS,
   });
 let store: ReturnType<typeof storeOf>;
 /** The fan-out messages the lifecycle queued (the queue itself is the platform's). */
 let queued: { queue: string; message: unknown }[] = [];
-const deps = (): CampaignsDeps => ({
+const deps = (): StartDeps => ({
   store,
   keyring: test.platform.keyring,
   producer: {

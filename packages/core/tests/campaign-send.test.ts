@@ -5,6 +5,8 @@ import { recordAwsCalls, tableCallsOutside } from '../../../tests/support/aws-ca
 import { type FakeMeta, startFakeMeta } from '../../local/src/fakes/meta.js';
 import { FAKE_META_DEMO } from '../../local/src/fakes/meta-state.js';
 import { AUDIT_RECORDS } from '../src/audit/records.js';
+import { BILLING_ACCOUNT_RECORDS } from '../src/billing/records.js';
+import { USAGE_RECORDS } from '../src/billing/usage-records.js';
 import { CAMPAIGN_RECORDS } from '../src/campaigns/campaign-records.js';
 import { liveCounts, recount } from '../src/campaigns/counts.js';
 import { fanOut } from '../src/campaigns/fanout.js';
@@ -56,6 +58,8 @@ const storeOf = () =>
     ...CAMPAIGN_RECORDS,
     ...CAMPAIGN_PACE_RECORDS,
     ...SHOPIFY_STORE_RECORDS,
+    ...BILLING_ACCOUNT_RECORDS,
+    ...USAGE_RECORDS,
   });
 let store: ReturnType<typeof storeOf>;
 

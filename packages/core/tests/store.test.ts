@@ -2,6 +2,8 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { ACCOUNTS_TENANT } from '../src/accounts/records.js';
 import { AD_ACCOUNTS_DIRECTORY } from '../src/ads/records.js';
+import { INVOICE_NUMBERS, INVOICED_BUSINESSES } from '../src/billing/invoice-records.js';
+import { BILLING_CHECKOUTS, BILLING_DUE, BILLING_SUBSCRIPTIONS } from '../src/billing/records.js';
 import { ACTIVE_CAMPAIGNS } from '../src/campaigns/campaign-records.js';
 import { CARTS_DUE } from '../src/cart-recovery/records.js';
 import { createStore } from '../src/platform/store/service.js';
@@ -34,13 +36,23 @@ describe('store', () => {
       // every business by deadline, which the deadline alarm reads in one Query; the campaigns
       // the scheduler looks after (ids and states only), read the same way each minute; and the
       // carts with a step due (ids and due times), which the detection schedule reads by time;
-      // and the connected ad accounts (ids), which the hourly ads sync visits.
+      // and the connected ad accounts (ids), which the hourly ads sync visits. Billing adds four:
+      // the business of an iyzico subscription (iyzico's notifications name no business) and of a
+      // hosted form's token (its callback neither), the accounts the hourly sweep has something
+      // due for, and Asistone's invoices with their yearly counter and the list of invoiced
+      // businesses (ids only), kept outside the business's
+      // partition so they outlive its deletion for the legal period (`billing#<tenant>`).
       if (index.pk.template?.startsWith(`t#${ACCOUNTS_TENANT}#`)) continue;
       if (index.pk.template?.startsWith(`t#${ACTIVE_CAMPAIGNS}#`)) continue;
       if (index.pk.template === `t#${CARTS_DUE}`) continue;
       if (index.pk.template === `t#${AD_ACCOUNTS_DIRECTORY}`) continue;
       if (index.pk.template?.startsWith(`t#${CHANNEL_DIRECTORY}#`)) continue;
       if (index.pk.template === OPEN_PRIVACY_REQUESTS) continue;
+      if (index.pk.template?.startsWith(`t#${BILLING_SUBSCRIPTIONS}#`)) continue;
+      if (index.pk.template?.startsWith(`t#${BILLING_CHECKOUTS}#`)) continue;
+      if (index.pk.template === `t#${BILLING_DUE}`) continue;
+      if (index.pk.template === 'billing#${tenantId}' || index.pk.template === INVOICE_NUMBERS) continue;
+      if (index.pk.template === INVOICED_BUSINESSES) continue;
       expect(index.pk.composite[0]).toBe('tenantId');
       expect(index.pk.template?.startsWith('t#${tenantId}')).toBe(true);
     }

@@ -6,6 +6,7 @@ import { platform } from '@asistone/core/platform/context';
 import { seedDemoTenant } from '@asistone/core/tenancy/demo';
 import { TENANCY_RECORDS } from '@asistone/core/tenancy/records';
 import { seedDemoAds } from './demo-ads.js';
+import { seedDemoBilling } from './demo-billing.js';
 import { seedDemoCampaigns } from './demo-campaigns.js';
 import { seedDemoCartRecovery } from './demo-cart-recovery.js';
 import { seedDemoChannelTokens, seedDemoOwner } from './demo-owner.js';
@@ -77,6 +78,7 @@ export async function seedLocalData(): Promise<void> {
   await seedDemoCampaigns(platform());
   await seedDemoCartRecovery(platform());
   await seedDemoAds(platform());
+  await seedDemoBilling(platform());
 }
 
 export async function announceRunning(dataDir: string, env: Record<string, string>): Promise<void> {

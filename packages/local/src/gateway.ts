@@ -63,6 +63,8 @@ export function createGateway(
   s3Url?: string,
   /** The fake Shopify's URL: `/dev/shopify/*` (its state, for developers and tests) is forwarded there. */
   fakeShopifyUrl?: string,
+  /** The fake iyzico's URL: `/dev/iyzico/*` (its hosted card page, its state) is forwarded there. */
+  fakeIyzicoUrl?: string,
 ) {
   const app = new Hono();
 
@@ -108,6 +110,8 @@ export function createGateway(
   app.all('/api/*', toLambda(api.handler, api.name, api.timeoutSeconds));
   if (fakeMetaUrl) app.all('/dev/meta/*', (c) => proxyTo(c, fakeMetaUrl));
   if (fakeShopifyUrl) app.all('/dev/shopify/*', (c) => proxyTo(c, fakeShopifyUrl));
+  // The hosted page shares the web app's origin, so its form may post back to the app's callback.
+  if (fakeIyzicoUrl) app.all('/dev/iyzico/*', (c) => proxyTo(c, fakeIyzicoUrl));
   // Presigned downloads and uploads only: the link's signature is what grants it, as with S3 itself.
   if (s3Url) {
     app.get(`${LOCAL_MEDIA_PATH}/*`, (c) => proxyTo(c, s3Url, LOCAL_MEDIA_PATH));

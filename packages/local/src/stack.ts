@@ -20,6 +20,7 @@ import {
   RUNTIME_STATUS_FILE,
   seedLocalData,
 } from './environment.js';
+import { type FakeIyzico, fakeIyzicoEnvironment, startFakeIyzico } from './fakes/iyzico.js';
 import { type FakeMeta, fakeMetaEnvironment, startFakeMeta } from './fakes/meta.js';
 import { type FakeNetgsm, fakeNetgsmEnvironment, startFakeNetgsm } from './fakes/netgsm.js';
 import { type FakeOpenAi, fakeOpenAiEnvironment, startFakeOpenAi } from './fakes/openai.js';
@@ -60,6 +61,11 @@ export interface LocalStack {
    * real endpoint): `script()` its next answers, `state.requests` what reached it.
    */
   fakeOpenAi: FakeOpenAi;
+  /**
+   * The fake iyzico Asistone's own billing calls (`IYZICO_BASE_URL`): its hosted card page is
+   * `/dev/iyzico/checkout/<token>` on the gateway, and it posts signed notifications to `/webhooks/iyzico`.
+   */
+  fakeIyzico: FakeIyzico;
   /** Stops taking requests, drains the queues, then stops everything. */
   stop(): Promise<void>;
 }
@@ -117,6 +123,12 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   // or OPENAI_API_KEY themselves: a developer's shell often has those for other tools, and the
   // local stack's messages must not reach a provider by accident.
   const fakeOpenAi = await startFakeOpenAi();
+  // Asistone's own subscriptions: iyzico's API, hosted card page and notifications, played here.
+  const fakeIyzico = await startFakeIyzico({
+    stateFile: join(dataDir, 'fake-iyzico.json'),
+    webhookUrl: () => (gatewayUrl ? `${gatewayUrl}/webhooks/iyzico` : undefined),
+    publicUrl: () => process.env.APP_URL,
+  });
   const realOpenAi =
     process.env.LOCAL_OPENAI_BASE_URL && process.env.LOCAL_OPENAI_API_KEY
       ? { OPENAI_BASE_URL: process.env.LOCAL_OPENAI_BASE_URL, OPENAI_API_KEY: process.env.LOCAL_OPENAI_API_KEY }
@@ -140,6 +152,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     // Resend's key, base URL and webhook secret: the fake's (local only).
     ...fakeResendEnvironment(fakeResend),
     ...(realOpenAi ?? fakeOpenAiEnvironment(fakeOpenAi)),
+    // iyzico's keys and merchant id, as SSM and the deploying shell give them in AWS; its host the fake's.
+    ...fakeIyzicoEnvironment(fakeIyzico),
   };
   Object.assign(process.env, handlerEnv);
   await announceRunning(dataDir, handlerEnv);
@@ -184,6 +198,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     fakeMeta.url,
     emulators.env.AWS_ENDPOINT_URL_S3,
     fakeShopify.url,
+    fakeIyzico.url,
   );
   const server = await new Promise<ReturnType<typeof serve>>((resolveServer) => {
     const s = serve({ fetch: gateway.fetch, port: options.port, hostname: '127.0.0.1' }, () => resolveServer(s));
@@ -206,6 +221,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     fakeShopify,
     fakeNetgsm,
     fakeOpenAi,
+    fakeIyzico,
     async stop() {
       state.stopping = true;
       clearInterval(reporting);
@@ -218,6 +234,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       await fakeNetgsm.stop();
       await fakeResend.stop();
       await fakeOpenAi.stop();
+      await fakeIyzico.stop();
       await emulators.stop();
       await clearRunning(dataDir);
     },

@@ -27,7 +27,13 @@ export type SecurityChange =
 export type AccountMailTemplate =
   | Exclude<
       MailKind,
-      'security-notice' | 'channel-expiry' | 'ads-expiry' | 'low-stock' | 'privacy-request' | 'policy-changed'
+      | 'security-notice'
+      | 'channel-expiry'
+      | 'ads-expiry'
+      | 'low-stock'
+      | 'billing-notice'
+      | 'privacy-request'
+      | 'policy-changed'
     >
   | `security-notice/${SecurityChange}`;
 

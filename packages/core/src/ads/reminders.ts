@@ -1,5 +1,5 @@
 import type { Language } from '@asistone/contract/accounts';
-import { type ExpiryMailDeps, queueManagerMails } from '../channels/connect/expiry-mail.js';
+import { type ManagerMailDeps, queueManagerMails } from '../accounts/manager-mails.js';
 import { renderMail } from '../notify/render.js';
 import { REMINDER_BEFORE_MS } from './accounts.js';
 import type { AdsStore } from './records.js';
@@ -31,7 +31,7 @@ const fill = (text: string, values: Record<string, string>) =>
 
 /** Queues the reminders due (a connected account whose token lapses within the week); answers how many went. */
 export async function remindToReconnect(
-  deps: ExpiryMailDeps & { ads: AdsStore },
+  deps: ManagerMailDeps & { ads: AdsStore },
   account: {
     tenantId: string;
     accountId: string;

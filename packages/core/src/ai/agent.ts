@@ -1,4 +1,7 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
+import { PlanLimitError, ReadOnlyError } from '../billing/limits.js';
+import { entitlementOf } from '../billing/plans.js';
+import { returnAllowance, type UsageDeps, useAllowance } from '../billing/usage.js';
 import { consentKeywordOf } from '../inbox/consent.js';
 import { isContactRestricted } from '../inbox/contacts.js';
 import { findConversation, isWindowOpen } from '../inbox/conversations.js';
@@ -18,10 +21,12 @@ import { type AgentTrial, answeredBy, answeringSettings, type TrialSource } from
 /**
  * The inference step: one customer message, answered once. In order: the claim (a conditional
  * create keyed by the message: a redelivery or a second enqueue finds it and does nothing);
- * the gates (agent off, channel not served, restricted contact, window closed, conversation with
- * people, outside business hours: nothing sent, the reason recorded); the customer's own words
- * (a request for a person, anger, a sensitive or forbidden topic: straight to a person); then the
- * model with the tool allow-list for at most four turns; then the draft's checks (checks.ts).
+ * the gates (agent off, channel not served, business read-only, restricted contact, window
+ * closed, conversation with people, outside business hours: nothing sent, the reason recorded);
+ * the customer's own words (a request for a person, anger, a sensitive or forbidden topic:
+ * straight to a person); then one AI reply of the plan's month is counted (none left: straight to
+ * a person; the sandbox's trials are free); then the model with the tool allow-list for at most
+ * four turns; then the draft's checks (checks.ts).
  * Anything that is not a grounded, checked answer ends in a handoff (handoff.ts), never in
  * silence and never in an improvised answer.
  */
@@ -36,12 +41,16 @@ export interface AgentDeps extends HandoffDeps {
   trial?: (tenantId: string) => Promise<AgentTrial | undefined>;
   /** The store's own domains for the link check (the Shopify shop's). */
   storeDomains: (tenantId: string) => Promise<string[]>;
+  /** The plan: read-only businesses get no answers, and each answer counts one AI reply of the month. */
+  usage: UsageDeps;
   log: Pick<Logger, 'info' | 'warn'>;
   now?: () => number;
 }
 
 export type SilentReason =
   | 'agent-off'
+  /** The business is read-only (billing): nothing is written to the customer. */
+  | 'read-only'
   | 'channel-not-served'
   | 'contact-restricted'
   | 'window-closed'
@@ -357,14 +366,16 @@ async function decide(
   if (!settings?.enabled) return silent('agent-off', settings?.version);
   const version = by.agentVersion;
   if (!settings.channels.includes(conversation.channelKind)) return silent('channel-not-served', version);
-  // The three reads every answer needs, side by side: the gates below only order their verdicts.
-  const [restricted, responder, { data: newest }] = await Promise.all([
+  // The reads every answer needs, side by side: the gates below only order their verdicts.
+  const [entitlement, restricted, responder, { data: newest }] = await Promise.all([
+    entitlementOf(deps.usage.store, tenantId),
     isContactRestricted(deps.store, tenantId, conversation.contactId),
     responderOf(deps.aiStore, tenantId, conversationId),
     deps.store.entities.message.query
       .byConversation({ tenantId, conversationId })
       .go({ order: 'desc', limit: CONTEXT_MESSAGES }),
   ]);
+  if (entitlement.readOnly) return silent('read-only', version);
   if (restricted) return silent('contact-restricted', version);
   if (!isWindowOpen(conversation, now)) return silent('window-closed', version);
   if (responder?.responder === 'people') return silent('handed-to-people', version);
@@ -438,6 +449,17 @@ async function decide(
   if (trigger) return handoff(trigger);
   if (!text.trim()) return handoff('not-in-data', `${inbound.type} message`);
 
+  // One AI reply of the month, counted before the model runs; the sandbox's trials are free.
+  if (!by.trial) {
+    try {
+      await useAllowance(deps.usage, tenantId, 'aiReplies', 1, now);
+    } catch (error) {
+      if (error instanceof PlanLimitError) return handoff('plan-limit', `${error.used} of ${error.allowed} this month`);
+      if (error instanceof ReadOnlyError) return silent('read-only', version);
+      throw error;
+    }
+  }
+
   // Only this conversation's messages, each redacted: card numbers and the like never leave.
   const history: ModelMessage[] = thread.map((message) => {
     const content = deps.redact(open(keys, message) ?? `[${message.type}]`).text;
@@ -445,7 +467,13 @@ async function decide(
   });
   const scope: ToolScope = { tenantId, conversationId, contactId: conversation.contactId };
   const draft = await draftAnswer(deps, settings, scope, history);
-  if (draft.kind === 'handoff') return handoff(draft.reason, draft.detail, draft.proposal);
+  if (draft.kind === 'handoff') {
+    // The AI service never answered: no reply was generated, so none is counted.
+    if (draft.reason === 'model-unavailable' && !by.trial) {
+      await returnAllowance(deps.usage, tenantId, 'aiReplies', 1, now);
+    }
+    return handoff(draft.reason, draft.detail, draft.proposal);
+  }
   // Grounded or nothing: an answer no record supports is not sent.
   if (draft.citations.length === 0) return handoff('not-in-data', 'no record found');
   const check = checkDraft(draft.text, {

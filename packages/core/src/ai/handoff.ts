@@ -28,7 +28,9 @@ export type HandoffReason =
   | 'model-unavailable'
   | 'model-stopped'
   /** The model said it was less sure of its answer than the merchant's `handoff.minConfidence`. */
-  | 'low-confidence';
+  | 'low-confidence'
+  /** The plan's AI replies for the month are used up (billing/usage.ts): people answer until it renews. */
+  | 'plan-limit';
 
 /** The author id of every message the agent writes (the thread shows them as AI-written). */
 export const AI_AUTHOR = 'ai';
@@ -54,6 +56,10 @@ const REASON_TEXT: Record<HandoffReason, { tr: string; en: string }> = {
   'low-confidence': {
     tr: 'Asistan cevabından yeterince emin değil',
     en: 'The agent was not sure enough of its answer',
+  },
+  'plan-limit': {
+    tr: 'Planın bu ayki yapay zekâ cevapları bitti',
+    en: "The plan's AI replies for this month are used up",
   },
 };
 

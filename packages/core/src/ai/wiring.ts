@@ -1,4 +1,6 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
+import { BILLING_ACCOUNT_RECORDS } from '../billing/records.js';
+import { USAGE_RECORDS } from '../billing/usage-records.js';
 import { INBOX_RECORDS } from '../inbox/records.js';
 import type { Blobs } from '../platform/blobs.js';
 import type { TenantKeyring } from '../platform/crypto/keyring.js';
@@ -17,7 +19,7 @@ import { AI_TRIAL_RECORDS } from './trial-records.js';
 
 /**
  * The real parts behind the inference step's ports: the versioned settings, the tools over the
- * Shopify local copy and the knowledge base, the redaction; the model is given (the OpenAI client in the
+ * Shopify local copy and the knowledge base, the redaction, the plan's allowance; the model is given (the OpenAI client in the
  * worker, the same client against the fake in tests).
  */
 export const AGENT_RECORDS = {
@@ -26,6 +28,9 @@ export const AGENT_RECORDS = {
   ...AI_SETTINGS_RECORDS,
   ...AI_TRIAL_RECORDS,
   ...STORE_VIEW_RECORDS,
+  // The plan: whether the business may use the agent, and its AI replies this month.
+  ...BILLING_ACCOUNT_RECORDS,
+  ...USAGE_RECORDS,
 };
 
 export interface AgentWiring {
@@ -42,6 +47,7 @@ export function agentDeps(wiring: AgentWiring): AgentDeps {
   return {
     store,
     aiStore: store,
+    usage: { store },
     keyring: wiring.keyring,
     producer: wiring.producer,
     model: wiring.model,

@@ -83,6 +83,16 @@ export async function* audiencePages(
   for await (const page of audiencePagesWithCursor(deps, tenantId, audience, cursor)) yield page.contactIds;
 }
 
+/**
+ * How many customers the audience has now, each once (no eligibility read: keys only, page by
+ * page). A campaign counts this many campaign messages of the plan's month when it starts.
+ */
+export async function audienceSize(deps: { store: AudienceStore }, tenantId: string, audience: Audience) {
+  let size = 0;
+  for await (const page of audiencePages(deps, tenantId, audience)) size += page.length;
+  return size;
+}
+
 async function* listPages(
   store: CampaignListStore,
   tenantId: string,

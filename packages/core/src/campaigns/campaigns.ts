@@ -11,11 +11,12 @@ import {
 } from '@asistone/contract/campaigns';
 import { recordAuditEvent } from '../audit/audit-log.js';
 import type { AuditStore } from '../audit/records.js';
+import { returnAllowance, type UsageStore, useAllowance } from '../billing/usage.js';
 import type { TenantKeyring, TenantKeys } from '../platform/crypto/keyring.js';
 import { ConflictError, NotFoundError, ValidationError } from '../platform/errors.js';
 import type { Producer } from '../platform/queue/producer.js';
 import { isConditionFailure } from '../platform/store/service.js';
-import { type AudienceStore, requireLists } from './audience.js';
+import { type AudienceStore, audienceSize, requireLists } from './audience.js';
 import type { CampaignStore } from './campaign-records.js';
 import { liveCounts, ZERO_COUNTS } from './counts.js';
 import { transitionCampaign } from './lifecycle.js';
@@ -25,7 +26,9 @@ import { checkedTemplate, whatsappNumber } from './templates.js';
 /**
  * Campaigns as the merchant composes and steers them: a draft (name, number, audience, template
  * and its variables, holdout, attribution window) changed freely until it is sent now or
- * scheduled; then paused, resumed or cancelled. Every change of state is one conditional write
+ * scheduled; then paused, resumed or cancelled. Starting one counts its audience against the
+ * plan's campaign messages of the month, all at once (billing/usage.ts): a campaign the month
+ * cannot hold does not start. Every change of state is one conditional write
  * (lifecycle.ts), so a merchant's click and the scheduler or a send worker acting at the same
  * moment cannot both win; every one is audited with ids and states only.
  */
@@ -37,6 +40,9 @@ export interface CampaignsDeps {
   keyring: TenantKeyring;
   producer: Pick<Producer, 'send'>;
 }
+
+/** Starting a campaign also counts its recipients against the plan's month. */
+export type StartDeps = CampaignsDeps & { store: UsageStore };
 
 export interface Actor {
   userId: string;
@@ -273,10 +279,11 @@ async function lost(store: CampaignStore, tenantId: string, campaignId: string, 
  * Sends a draft now (`at` null: `sending`, and the fan-out is queued) or schedules it (`at`: a
  * time within {@link MAX_SCHEDULE_DAYS} days; the scheduler starts it). A scheduled campaign may
  * be sent now or scheduled again. The template is checked again: it may have been paused or
- * recategorised since it was chosen.
+ * recategorised since it was chosen. Sent now, its audience is counted against the plan's month
+ * first: more than remains is refused (PlanLimitError), the campaign left as it was.
  */
 export async function sendCampaign(
-  deps: CampaignsDeps,
+  deps: StartDeps,
   tenantId: string,
   campaignId: string,
   actor: Actor,
@@ -298,11 +305,17 @@ export async function sendCampaign(
   });
   const from: CampaignState[] = ['draft', 'scheduled'];
   if (at === null) {
+    const recipients = await audienceSize(deps, tenantId, item.audience as CampaignDraft['audience']);
+    await useAllowance(deps, tenantId, 'campaignMessages', recipients, now);
     const moved = await transitionCampaign(deps.store, tenantId, campaignId, from, 'sending', {
       startedAt: now,
       fanout: 'pending',
     });
-    if (!moved) await lost(deps.store, tenantId, campaignId, 'sent');
+    if (!moved) {
+      // Someone else moved it first (sent, unscheduled, deleted): this start counted for nothing.
+      await returnAllowance(deps, tenantId, 'campaignMessages', recipients, now);
+      await lost(deps.store, tenantId, campaignId, 'sent');
+    }
     await deps.producer.send(CAMPAIGN_FANOUT_QUEUE, { tenantId, campaignId });
     await audit(deps, tenantId, actor, 'campaign.started', campaignId, { from: item.state }, now);
   } else {

@@ -1,7 +1,11 @@
 import { recordAuditEvent } from '../audit/audit-log.js';
 import type { AuditStore } from '../audit/records.js';
+import { PlanLimitError, ReadOnlyError } from '../billing/limits.js';
+import { returnAllowance, type UsageStore, useAllowance } from '../billing/usage.js';
+import { NotFoundError } from '../platform/errors.js';
 import type { Producer } from '../platform/queue/producer.js';
 import { type AttributionStore, refreshAttribution } from './attribution.js';
+import { type Audience, type AudienceStore, audienceSize } from './audience.js';
 import type { CampaignStore } from './campaign-records.js';
 import { liveCounts, recount } from './counts.js';
 import { requeueWaitingBatches } from './fanout.js';
@@ -12,7 +16,9 @@ import { CAMPAIGN_FANOUT_QUEUE, CAMPAIGN_SCHEDULER_SCHEDULE, CAMPAIGN_SEND_QUEUE
  * Each minute, for every business's scheduled, sending and paused campaigns (a Query of the
  * active campaigns' index per state, never a Scan):
  * - starts those due (`scheduled` → `sending` with one conditional write, then one fan-out
- *   message: of two runs, or a run and the merchant, one wins);
+ *   message: of two runs, or a run and the merchant, one wins), their audience counted against
+ *   the plan's month first; one the month cannot hold, or of a read-only business, goes back to
+ *   a draft instead (sending it days later, once paid, could be out of date);
  * - queues the fan-out again when it stopped moving (its message lost), and the batches whose
  *   recipients wait longer than a send message can live (a batch left in the dead-letter queue);
  * - completes those with nothing left to send: the fan-out done, no recipient `queued`, and any
@@ -24,7 +30,7 @@ import { CAMPAIGN_FANOUT_QUEUE, CAMPAIGN_SCHEDULER_SCHEDULE, CAMPAIGN_SEND_QUEUE
  *   their window is open, and once more after it closes, which takes them out of its view.
  */
 
-export type SchedulerStore = CampaignStore & AuditStore & AttributionStore;
+export type SchedulerStore = CampaignStore & AuditStore & AttributionStore & AudienceStore & UsageStore;
 
 export interface SchedulerDeps {
   store: SchedulerStore;
@@ -126,11 +132,26 @@ async function warnIfPausedByProvider(deps: SchedulerDeps, tenantId: string, cam
 async function startIfDue(deps: SchedulerDeps, tenantId: string, campaignId: string, now: number) {
   const { data } = await deps.store.entities.campaign.get({ tenantId, campaignId }).go({ consistent: true });
   if (data?.state !== 'scheduled' || data.scheduledAt === undefined || data.scheduledAt > now) return false;
+  // A list deleted since counts nothing; the fan-out then meets the missing list as it always did.
+  const recipients = await audienceSize(deps, tenantId, data.audience as Audience).catch((error: unknown) => {
+    if (error instanceof NotFoundError) return 0;
+    throw error;
+  });
+  try {
+    await useAllowance(deps, tenantId, 'campaignMessages', recipients, now);
+  } catch (error) {
+    if (!(error instanceof PlanLimitError || error instanceof ReadOnlyError)) throw error;
+    await notStarted(deps, tenantId, campaignId, error, now);
+    return false;
+  }
   const moved = await transitionCampaign(deps.store, tenantId, campaignId, ['scheduled'], 'sending', {
     startedAt: now,
     fanout: 'pending',
   });
-  if (!moved) return false;
+  if (!moved) {
+    await returnAllowance(deps, tenantId, 'campaignMessages', recipients, now);
+    return false;
+  }
   await deps.producer.send(CAMPAIGN_FANOUT_QUEUE, { tenantId, campaignId });
   await recordAuditEvent(
     deps.store,
@@ -144,6 +165,33 @@ async function startIfDue(deps: SchedulerDeps, tenantId: string, campaignId: str
     now,
   );
   return true;
+}
+
+/** A due campaign the plan does not let start: back to a draft, audited and logged with why. */
+async function notStarted(
+  deps: SchedulerDeps,
+  tenantId: string,
+  campaignId: string,
+  refusal: PlanLimitError | ReadOnlyError,
+  now: number,
+) {
+  const moved = await transitionCampaign(deps.store, tenantId, campaignId, ['scheduled'], 'draft', {
+    remove: ['scheduledAt'],
+  });
+  if (!moved) return;
+  const reason = refusal instanceof PlanLimitError ? 'plan-limit' : 'read-only';
+  await recordAuditEvent(
+    deps.store,
+    tenantId,
+    {
+      action: 'campaign.unscheduled',
+      actorId: 'system',
+      target: { type: 'campaign', id: campaignId },
+      detail: { reason },
+    },
+    now,
+  );
+  deps.log?.warn('campaign not started', { tenantId, campaignId, reason });
 }
 
 async function lookAfter(

@@ -11,6 +11,8 @@ export const MAIL_KINDS = [
   'ads-expiry',
   /** A variant's stock fell to its low-stock threshold at a location: to owners and admins. */
   'low-stock',
+  /** A renewal failed, grace reminders, read-only after grace: to owners and admins. */
+  'billing-notice',
   /** A request about the business's data (e.g. the transfer agreements) was recorded: to the owner. */
   'privacy-request',
   /** A new version of the terms or the privacy policy was published: to every account holder. */

@@ -73,7 +73,10 @@ export type AppSecret =
   /** The Shopify app's private key: signs client assertions for background work's app-only tokens. */
   | 'SHOPIFY_APP_PRIVATE_KEY'
   /** The AI model's key (OpenAI or the compatible endpoint in OPENAI_BASE_URL): only the ai-replies and ai-content workers. */
-  | 'OPENAI_API_KEY';
+  | 'OPENAI_API_KEY'
+  /** iyzico's merchant API key and secret key: the subscription API (IYZWSv2) and, the secret, its webhook signatures. */
+  | 'IYZICO_API_KEY'
+  | 'IYZICO_SECRET_KEY';
 
 /** Settings a function reads at runtime beyond the ones every function gets. */
 export interface FunctionSettings {
@@ -91,6 +94,11 @@ export interface FunctionSettings {
    * OpenAI-compatible endpoint), read by `openAiSettings`; OpenAI's own endpoint otherwise.
    */
   modelEndpoint?: boolean;
+  /**
+   * It talks to iyzico or checks its notifications: gets IYZICO_MERCHANT_ID and, when set,
+   * IYZICO_BASE_URL from the deploying shell (neither is a secret; the keys are, in `secrets`).
+   */
+  iyzico?: boolean;
 }
 
 /** Unions several access declarations (e.g. what every worker does plus what one worker does). */
@@ -118,5 +126,6 @@ export function mergeSettings(...parts: (FunctionSettings | undefined)[]): Funct
     ...(parts.some((part) => part?.appUrl) ? { appUrl: true } : {}),
     ...(parts.some((part) => part?.metaGraph) ? { metaGraph: true } : {}),
     ...(parts.some((part) => part?.modelEndpoint) ? { modelEndpoint: true } : {}),
+    ...(parts.some((part) => part?.iyzico) ? { iyzico: true } : {}),
   };
 }

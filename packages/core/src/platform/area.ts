@@ -120,6 +120,12 @@ export interface DataClass {
    * no created time to query by, and only the tenant purge (or a TTL) removes the items.
    */
   createdInSortKey?: boolean;
+  /**
+   * Businesses whose items of this class outlive the business (a `legal` class: invoices): the
+   * retention purge visits them beside the business list, which no longer names a deleted one.
+   * Answers business ids from a directory the area keeps, read by Query.
+   */
+  keptBeyondBusinesses?(reader: PartitionReader): AsyncIterable<string>;
 }
 
 /** A data class whose items are all found at fixed locations (most of them). */

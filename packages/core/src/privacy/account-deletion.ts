@@ -40,8 +40,8 @@ import type { PRIVACY_RECORDS } from './records.js';
  * (the API stops answering its members), disconnects its channels at Meta, destroys its key
  * (crypto-shredding: every sealed value of it, in the table, in backups and in exports already
  * downloaded, becomes noise) and purges every item and object of it. What stays: the purge's receipt and the request with its receipt
- * (`legal` classes, counts and ids only), and billing records under their own retention once
- * the billing area exists.
+ * (`legal` classes, counts and ids only), and the invoices (billing's `legal` classes, outside
+ * the business's partition) under their own retention.
  *
  * People are not businesses: the purge removes the business's memberships, ownership and
  * invitations, but a member's own account (address, password, second factor) is theirs and

@@ -5,6 +5,8 @@ import { AI_DATA_CLASSES } from '../ai/records.js';
 import { AI_SETTINGS_DATA_CLASSES } from '../ai/settings-records.js';
 import { AI_TRIAL_DATA_CLASSES } from '../ai/trial-records.js';
 import { AUDIT_DATA_CLASSES } from '../audit/data-classes.js';
+import { BILLING_DATA_CLASSES } from '../billing/data-classes.js';
+import { USAGE_DATA_CLASSES } from '../billing/usage-records.js';
 import { CAMPAIGN_DATA_CLASSES } from '../campaigns/campaign-data.js';
 import { CAMPAIGN_LIST_DATA_CLASSES } from '../campaigns/data-classes.js';
 import { CAMPAIGN_PACE_DATA_CLASSES } from '../campaigns/pace.js';
@@ -58,4 +60,6 @@ export const DATA_CLASSES: readonly DataClass[] = [
   ...CART_RECOVERY_DATA_CLASSES,
   ...ADS_DATA_CLASSES,
   ...STOCK_DATA_CLASSES,
+  ...BILLING_DATA_CLASSES,
+  ...USAGE_DATA_CLASSES,
 ];

@@ -293,14 +293,28 @@ const DAY = 86_400_000;
  * they keep by age (the dev outbox's mails) has a retention too.
  */
 async function* businesses(deps: PurgeDeps): AsyncGenerator<string> {
+  const seen = new Set<string>();
   let cursor: string | null = null;
   do {
     const page: { data: { tenantId: string }[]; cursor: string | null } = await deps.store.entities.tenant.query
       .byList({})
       .go({ cursor, attributes: ['tenantId'] });
-    for (const tenant of page.data) yield tenant.tenantId;
+    for (const tenant of page.data) {
+      seen.add(tenant.tenantId);
+      yield tenant.tenantId;
+    }
     cursor = page.cursor;
   } while (cursor);
+  // Deleted businesses whose legal records (invoices) are still kept: past their retention, they go too.
+  const reader: PartitionReader = { keys: (location) => keysAt(deps, '', location) };
+  for (const dataClass of deps.dataClasses) {
+    if (!dataClass.keptBeyondBusinesses) continue;
+    for await (const tenantId of dataClass.keptBeyondBusinesses(reader)) {
+      if (seen.has(tenantId) || SPACES.has(tenantId)) continue;
+      seen.add(tenantId);
+      yield tenantId;
+    }
+  }
   yield* SPACES;
 }
 

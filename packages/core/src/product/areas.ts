@@ -2,6 +2,7 @@ import { accountsArea } from '../accounts/area.js';
 import { adsArea } from '../ads/area.js';
 import { aiArea } from '../ai/area.js';
 import { auditArea } from '../audit/area.js';
+import { billingArea } from '../billing/area.js';
 import { campaignsArea } from '../campaigns/area.js';
 import { cartRecoveryArea } from '../cart-recovery/area.js';
 import { channelsArea } from '../channels/area.js';
@@ -73,6 +74,7 @@ export const PRODUCT = composeAreas(
     cartRecoveryArea,
     adsArea,
     stockArea,
+    billingArea,
   ],
   API_FUNCTION,
 );

@@ -1,5 +1,5 @@
 import type { Language } from '@asistone/contract/accounts';
-import { type ExpiryMailDeps, queueManagerMails } from '../channels/connect/expiry-mail.js';
+import { type ManagerMailDeps, queueManagerMails } from '../accounts/manager-mails.js';
 import { renderMail } from '../notify/render.js';
 import type { Store } from '../platform/store/service.js';
 import type { LowStockMailMessage } from '../shopify/low-stock.js';
@@ -38,7 +38,7 @@ type LowStockStore = Store<
 >;
 
 export async function mailLowStockAlert(
-  deps: Omit<ExpiryMailDeps, 'store'> & { store: ExpiryMailDeps['store'] & LowStockStore },
+  deps: Omit<ManagerMailDeps, 'store'> & { store: ManagerMailDeps['store'] & LowStockStore },
   message: LowStockMailMessage,
 ): Promise<number> {
   const { tenantId, alertKey } = message;

@@ -7,6 +7,8 @@ import { startEmulators } from '../../../local/src/emulators.js';
 import { handlerEnvironment } from '../../../local/src/environment.js';
 import { ACCOUNT_RECORDS } from '../../src/accounts/records.js';
 import { AUDIT_RECORDS } from '../../src/audit/records.js';
+import { BILLING_ACCOUNT_RECORDS } from '../../src/billing/records.js';
+import { USAGE_RECORDS } from '../../src/billing/usage-records.js';
 import { INBOX_RECORDS } from '../../src/inbox/records.js';
 import { MAIL_RECORDS } from '../../src/notify/records.js';
 import { readConfig } from '../../src/platform/config.js';
@@ -22,6 +24,8 @@ const ALL_RECORDS = {
   ...AUDIT_RECORDS,
   ...INBOX_RECORDS,
   ...MAIL_RECORDS,
+  ...BILLING_ACCOUNT_RECORDS,
+  ...USAGE_RECORDS,
 };
 
 function testPlatform(env: Record<string, string>) {

@@ -5,7 +5,6 @@ import type {
   AssignableRole,
   AuditFilters,
   AuditPage,
-  Billing,
   InviteInfo,
   InviteInput,
   InviteResult,
@@ -125,10 +124,6 @@ export const teamApi = {
 export const auditApi = {
   list: (tenantId: string, filters: AuditFilters, cursor?: string) =>
     request<AuditPage>(`${business(tenantId)}/audit${query({ ...filters, cursor })}`),
-};
-
-export const billingApi = {
-  get: (tenantId: string) => request<Billing>(`${business(tenantId)}/billing`),
 };
 
 export const devApi = {

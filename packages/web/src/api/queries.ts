@@ -1,7 +1,7 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useSession } from '../session/SessionProvider';
 import { request } from './client';
-import { auditApi, authApi, billingApi, devApi, invitesApi, meApi, teamApi } from './endpoints';
+import { auditApi, authApi, devApi, invitesApi, meApi, teamApi } from './endpoints';
 import type { AssignableRole, AuditFilters, Health } from './types';
 
 /** Query keys in one place so mutations invalidate exactly what they change. */
@@ -15,7 +15,6 @@ export const keys = {
   invites: (tenantId: string) => ['invites', tenantId] as const,
   audit: (tenantId: string, filters: AuditFilters, cursor: string | undefined) =>
     ['audit', tenantId, filters, cursor ?? null] as const,
-  billing: (tenantId: string) => ['billing', tenantId] as const,
   outbox: ['outbox'] as const,
   secondFactor: ['second-factor'] as const,
 };
@@ -138,10 +137,6 @@ export function useAudit(tenantId: string, filters: AuditFilters, cursor: string
     queryFn: () => auditApi.list(tenantId, filters, cursor),
     placeholderData: (previous) => previous,
   });
-}
-
-export function useBilling(tenantId: string) {
-  return useQuery({ queryKey: keys.billing(tenantId), queryFn: () => billingApi.get(tenantId) });
 }
 
 export function useOutbox() {

@@ -20,7 +20,6 @@ import type {
   verifyEmailAnswer,
   verifyEmailBody,
 } from '@asistone/contract/auth';
-import type { billingAnswer } from '@asistone/contract/billing';
 import type { outboxMailSchema } from '@asistone/contract/dev-outbox';
 import type { healthAnswer } from '@asistone/contract/health';
 import type { acceptInviteAnswer, acceptInviteBody, inviteDescriptionAnswer } from '@asistone/contract/invites';
@@ -91,6 +90,5 @@ export type AuditEntry = z.output<typeof auditEntrySchema>;
 export type AuditFilters = Omit<z.input<typeof auditQuery>, 'cursor'>;
 export type AuditPage = z.output<typeof auditPageAnswer>;
 
-export type Billing = z.output<typeof billingAnswer>;
 export type OutboxMail = z.output<typeof outboxMailSchema>;
 export type Health = z.output<typeof healthAnswer>;

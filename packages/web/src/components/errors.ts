@@ -34,6 +34,9 @@ export function useDescribeError() {
         ? t('errors.rate_limited', { wait: wait(error.retryAfterSeconds) })
         : t('errors.rate_limited_soon');
     }
+    // A plan's limit or a read-only business (HTTP 402): the API says which limit and what to
+    // do, already in the caller's language.
+    if (isBillingRefusal(error)) return error.message || t(`errors.${error.code}`);
     const { code } = error;
     if (isErrorCode(code) && code !== 'rate_limited') return t(`errors.${code}`);
     return error.status >= 500 ? t('errors.internal') : t('errors.generic');
@@ -43,6 +46,14 @@ export function useDescribeError() {
 function issuePaths(issues: unknown): string[] {
   if (!Array.isArray(issues)) return [];
   return issues.map((issue) => (issue && typeof issue === 'object' ? String((issue as { path?: unknown }).path) : ''));
+}
+
+/** The codes of a write refused for the business's plan (HTTP 402). */
+const BILLING_REFUSALS = ['plan_limit', 'read_only'] as const;
+
+/** A write refused because of the plan: a limit reached (`plan_limit`) or a read-only business (`read_only`). */
+export function isBillingRefusal(error: unknown): error is ApiError & { code: (typeof BILLING_REFUSALS)[number] } {
+  return error instanceof ApiError && (BILLING_REFUSALS as readonly string[]).includes(error.code);
 }
 
 export function isForbidden(error: unknown): boolean {

@@ -86,6 +86,9 @@ export const tr = {
       'Bu davet başka bir e-posta adresine gönderilmiş. Davetin gönderildiği adresin hesabıyla giriş yapın.',
     wrong_account:
       'Bu davet başka bir e-posta adresine gönderilmiş. Davetin gönderildiği adresin hesabıyla giriş yapın.',
+    plan_limit: 'Planınızın bir limitine ulaştınız. Daha fazlası için planınızı yükseltin.',
+    read_only:
+      'İşletmeniz salt okunur durumda: ödeme alınana kadar değişiklik yapılamaz. Verileriniz görüntülenebilir ve dışa aktarılabilir.',
   },
   duration: {
     seconds_one: '{{count}} saniye',
@@ -1297,10 +1300,117 @@ export const tr = {
   },
   billing: {
     title: 'Faturalandırma',
-    description: 'Aboneliğiniz ve ödeme bilgileriniz.',
-    noSubscription: 'Henüz bir aboneliğiniz yok.',
-    notConnected:
-      'Ödeme altyapısı (iyzico) henüz bağlanmadı. Bağlandığında planınızı, ödeme yönteminizi ve faturalarınızı buradan yönetebileceksiniz.',
+    description: 'Planınız, bu ayki kullanımınız, ödeme kartınız ve faturalarınız.',
+    plans: {
+      starter: { name: 'Başlangıç', description: 'Tek mağaza ve küçük bir ekip için.' },
+      growth: { name: 'Büyüme', description: 'Büyüyen ekipler ve düzenli kampanyalar için.' },
+      scale: { name: 'Ölçek', description: 'Çok kanallı, yoğun mesaj trafiği olan işletmeler için.' },
+    },
+    limits: {
+      channels: 'Kanallar',
+      seats: 'Ekip üyeleri',
+      aiReplies: 'Yapay zekâ yanıtları (aylık)',
+      campaignMessages: 'Kampanya mesajları (aylık)',
+    },
+    planLimits: {
+      channels_one: '{{value}} kanal',
+      channels_other: '{{value}} kanal',
+      seats_one: '{{value}} ekip üyesi',
+      seats_other: '{{value}} ekip üyesi',
+      aiReplies_one: 'Ayda {{value}} yapay zekâ yanıtı',
+      aiReplies_other: 'Ayda {{value}} yapay zekâ yanıtı',
+      campaignMessages_one: 'Ayda {{value}} kampanya mesajı',
+      campaignMessages_other: 'Ayda {{value}} kampanya mesajı',
+    },
+    price: '{{amount}} {{currency}} / ay',
+    vatIncluded: 'KDV dahil',
+    states: {
+      trial: 'Deneme',
+      active: 'Etkin',
+      grace: 'Ödeme alınamadı',
+      'read-only': 'Salt okunur',
+      canceled: 'Sona erdi',
+    },
+    subscription: {
+      title: 'Aboneliğiniz',
+      plan: 'Plan',
+      trialPlan: 'Deneme sürümü',
+      trial:
+        'Henüz bir aboneliğiniz yok. Deneme sürümünü kullanıyorsunuz; deneme limitlerinin ötesine geçmek için aşağıdan bir plan seçin.',
+      active: '{{date}} tarihine kadar etkin; o gün otomatik olarak yenilenir.',
+      activeEnding: '{{date}} tarihine kadar etkin; iptal ettiğiniz için yenilenmeyecek.',
+      grace:
+        'Ödeme alınamadı: kartınızı {{date}} tarihine kadar güncelleyin. O zamana kadar her şey çalışmaya devam eder ve ödeme yeniden denenir.',
+      graceNoDate: 'Ödeme alınamadı: kartınızı en kısa sürede güncelleyin. Ödeme yeniden denenecek.',
+      readOnly:
+        'İşletmeniz salt okunur durumda: ekibiniz oturum açabilir, her şeyi görüntüleyip dışa aktarabilir, ancak ödeme alınana kadar hiçbir şeyi değiştiremez. Hiçbir veri silinmedi; ödeme alındığı anda tam kullanım geri gelir.',
+      canceled:
+        'Aboneliğiniz sona erdi. İşletmeniz yeniden abone olana kadar salt okunur: ekibiniz her şeyi görüntüleyip dışa aktarabilir, hiçbir veri silinmedi.',
+      nextPlan: '{{date}} tarihinden itibaren {{plan}} planına geçilecek.',
+      card: 'Kayıtlı kart',
+    },
+    actions: {
+      pay: 'Şimdi öde',
+      updateCard: 'Kartı güncelle',
+      cancel: 'Aboneliği iptal et',
+      cancelTitle: 'Abonelik iptal edilsin mi?',
+      cancelConfirm:
+        'Aboneliğiniz {{date}} tarihinde, dönem sonunda sona erer ve yenilenmez. O zamana kadar her şeyi kullanmaya devam edersiniz. Dilediğiniz zaman vazgeçebilirsiniz.',
+      cancelSubmit: 'Dönem sonunda iptal et',
+      canceled: 'Aboneliğiniz dönem sonunda sona erecek.',
+      resume: 'İptalden vazgeç',
+      resumeTitle: 'Abonelik devam etsin mi?',
+      resumeConfirm: 'Aboneliğiniz {{date}} tarihinde her zamanki gibi yenilenecek.',
+      resumeSubmit: 'Aboneliği sürdür',
+      resumed: 'Aboneliğiniz devam ediyor.',
+      redirecting: 'iyzico ödeme sayfasına yönlendiriliyorsunuz…',
+    },
+    usage: {
+      title: 'Bu ayki kullanım',
+      month: '{{month}} dönemi. Kanallar ve ekip üyeleri bugünkü sayıdır; diğerleri ay başından beri sayılır.',
+      meter: '{{limit}}: {{used}} / {{allowed}}',
+      numbers: '{{used}} / {{allowed}}',
+      full: 'Limite ulaşıldı',
+    },
+    picker: {
+      title: 'Planlar',
+      description: 'Fiyatlara KDV dahildir. Kart bilgileriniz yalnızca iyzico’nun güvenli sayfasında girilir.',
+      current: 'Mevcut plan',
+      next: '{{date}} tarihinden itibaren',
+      choose: '{{plan}} planını seç',
+      switchNow: 'Hemen geç',
+      switchNowLabel: 'Hemen geç: {{plan}} planı',
+      switchLater: 'Dönem sonunda geç',
+      switchLaterLabel: 'Dönem sonunda geç: {{plan}} planı',
+      switchNowTitle: '{{plan}} planına hemen geçilsin mi?',
+      switchNowConfirm:
+        'Yeni plan hemen başlar; fiyat farkı kalan günlere göre hesaplanıp kayıtlı kartınızdan alınır ya da iade edilir.',
+      switchLaterTitle: '{{plan}} planına dönem sonunda geçilsin mi?',
+      switchLaterConfirm: 'Mevcut planınız {{date}} tarihine kadar sürer; o gün {{plan}} planına geçilir.',
+      switched: '{{plan}} planına geçtiniz.',
+      scheduled: '{{date}} tarihinden itibaren {{plan}} planına geçilecek.',
+    },
+    invoices: {
+      title: 'Faturalar',
+      empty: 'Henüz faturanız yok. İlk ödemenizden sonra faturalarınız burada listelenir.',
+      number: 'Fatura no',
+      issuedAt: 'Tarih',
+      plan: 'Plan',
+      period: 'Dönem',
+      total: 'Tutar (KDV dahil)',
+      vat: 'KDV',
+      status: 'Durum',
+      statuses: { paid: 'Ödendi', refunded: 'İade edildi' },
+      download: 'PDF indir',
+      downloadLabel: 'PDF indir: {{number}} numaralı fatura',
+    },
+    paid: {
+      confirming: 'Ödemeniz alındı, iyzico’dan onay bekleniyor…',
+      done: 'Ödemeniz onaylandı, aboneliğiniz etkin. Teşekkür ederiz!',
+      slow: 'Ödemenizin onayı beklenenden uzun sürüyor. Birkaç dakika sonra bu sayfayı yenileyin.',
+    },
+    cardUpdated: 'Kartınız güncellendi. Bundan sonraki ödemeler yeni kartınızdan alınacak.',
+    limitReached: 'Planları gör',
   },
   auditActions: {
     auth: {
@@ -1372,6 +1482,16 @@ export const tr = {
     privacy: {
       transfer_agreements_requested: 'Veri aktarım sözleşmeleri talep edildi',
       request_recorded: 'Kişisel veri talebi kaydedildi',
+    },
+    billing: {
+      checkout_started: 'Abonelik ödemesi başlatıldı',
+      subscribed: 'Abonelik başladı',
+      plan_changed: 'Plan değiştirildi',
+      cancel_scheduled: 'Abonelik dönem sonunda iptal edilecek',
+      resumed: 'Abonelik iptalinden vazgeçildi',
+      canceled: 'Abonelik sona erdi',
+      card_update_started: 'Kart güncellemesi başlatıldı',
+      card_updated: 'Ödeme kartı güncellendi',
     },
     policy: {
       accepted: 'Güncel politika onaylandı',

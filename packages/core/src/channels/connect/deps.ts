@@ -1,5 +1,6 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { AUDIT_RECORDS } from '../../audit/records.js';
+import type { UsageStore } from '../../billing/usage.js';
 import type { INBOX_RECORDS } from '../../inbox/records.js';
 import type { TenantKeyring } from '../../platform/crypto/keyring.js';
 import { ProductError, RateLimitedError, ValidationError } from '../../platform/errors.js';
@@ -46,6 +47,9 @@ export interface ConnectDeps {
   graph: ConnectGraph;
   meta: MetaAppSettings;
 }
+
+/** Connecting a Meta channel also reads the plan: a channel beyond its number is refused. */
+export type MetaConnectDeps = ConnectDeps & { store: UsageStore };
 
 /** The person connecting, for the audit log. */
 export interface ConnectActor {

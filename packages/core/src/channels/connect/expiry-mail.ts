@@ -1,11 +1,7 @@
-import { DEFAULT_LANGUAGE, type Language } from '@asistone/contract/accounts';
-import { effectiveRole, ownerOf } from '../../accounts/businesses.js';
-import { accountKeys, loadUser, profileOf } from '../../accounts/people.js';
-import type { AccountsStore } from '../../accounts/records.js';
+import type { Language } from '@asistone/contract/accounts';
+import { type ManagerMailDeps, queueManagerMails } from '../../accounts/manager-mails.js';
 import type { OutgoingMail } from '../../notify/mailer.js';
-import { type MailQueue, sealMail } from '../../notify/outbound.js';
 import { renderMail } from '../../notify/render.js';
-import type { TenantKeyring } from '../../platform/crypto/keyring.js';
 
 /**
  * The reminder that a channel's token lapses (or lapsed), to the business's owner and admins,
@@ -54,45 +50,8 @@ export function channelExpiryMail(
   });
 }
 
-export interface ExpiryMailDeps {
-  /** Accounts (owners and their addresses) and channels. */
-  store: AccountsStore;
-  keyring: TenantKeyring;
-  mails: MailQueue;
-  appUrl: string;
-}
-
-/**
- * Queues one mail to every owner and admin of the business, each in their language (`build`
- * writes it); answers how many were queued. Each is sealed with the business's key, as
- * invitations are.
- */
-export async function queueManagerMails(
-  deps: ExpiryMailDeps,
-  tenantId: string,
-  build: (to: string, language: Language, userId: string) => OutgoingMail,
-): Promise<number> {
-  const [memberships, ownerId] = await Promise.all([
-    deps.store.entities.membership.query.byBusiness({ tenantId }).go({ pages: 'all' }),
-    ownerOf(deps, tenantId),
-  ]);
-  const managers = memberships.data.filter((membership) =>
-    ['owner', 'admin'].includes(effectiveRole(membership.role, ownerId, membership.userId)),
-  );
-  if (managers.length === 0) return 0;
-  const people = await accountKeys(deps);
-  const keys = await deps.keyring.forTenant(tenantId);
-  let queued = 0;
-  for (const { userId } of managers) {
-    const user = await loadUser(deps, userId);
-    if (!user) continue;
-    await deps.mails.enqueue(
-      sealMail(keys, build(profileOf(people, user).email, user.language ?? DEFAULT_LANGUAGE, userId)),
-    );
-    queued++;
-  }
-  return queued;
-}
+/** What the reminder needs: the accounts (owners, admins and their addresses) and the mail queue. */
+export type ExpiryMailDeps = ManagerMailDeps;
 
 /** Queues the reminder to every owner and admin of the business; answers how many were queued. */
 export async function queueChannelExpiryMails(

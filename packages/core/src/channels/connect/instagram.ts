@@ -1,8 +1,9 @@
 import { recordAuditEvent } from '../../audit/audit-log.js';
+import { ensureChannelRoom } from '../../billing/usage.js';
 import { ValidationError } from '../../platform/errors.js';
 import { channelDirectory } from '../../tenancy/channel-directory.js';
 import { type ChannelItem, saveConnectedChannel } from '../../tenancy/tenants.js';
-import { ChannelTakenError, type ConnectActor, type ConnectDeps, explainGraphFailure } from './deps.js';
+import { ChannelTakenError, type ConnectActor, explainGraphFailure, type MetaConnectDeps } from './deps.js';
 
 /** The Instagram webhook fields the inbox handles (Instagram has no separate echo field). */
 export const INSTAGRAM_FIELDS = [
@@ -23,7 +24,7 @@ export const INSTAGRAM_TOKEN_SECONDS = 60 * 24 * 3600;
  * schedule keeps it fresh from then on.
  */
 export async function connectInstagram(
-  deps: ConnectDeps,
+  deps: MetaConnectDeps,
   actor: ConnectActor,
   tenantId: string,
   input: { code: string; redirectUri: string },
@@ -45,6 +46,8 @@ export async function connectInstagram(
 
   const owners = await channelDirectory(deps.store, 0).ownersOf('instagram', me.userId);
   if (owners.some((owner) => owner !== tenantId)) throw new ChannelTakenError('Instagram account');
+  // The account is known only now; nothing is subscribed or stored beyond the plan's channels.
+  await ensureChannelRoom(deps, tenantId, [{ kind: 'instagram', externalId: me.userId }]);
   await deps.graph
     .subscribeApp(me.userId, long.accessToken, INSTAGRAM_FIELDS, 'instagram')
     .catch((error: unknown) => explainGraphFailure(error, 'webhook subscription of the Instagram account'));

@@ -1,9 +1,16 @@
 import { randomBytes } from 'node:crypto';
 import { recordAuditEvent } from '../../audit/audit-log.js';
+import { ensureChannelRoom } from '../../billing/usage.js';
 import { NotFoundError, ValidationError } from '../../platform/errors.js';
 import { channelDirectory } from '../../tenancy/channel-directory.js';
 import { type ChannelItem, saveConnectedChannel } from '../../tenancy/tenants.js';
-import { ChannelTakenError, type ConnectActor, type ConnectDeps, explainGraphFailure } from './deps.js';
+import {
+  ChannelTakenError,
+  type ConnectActor,
+  type ConnectDeps,
+  explainGraphFailure,
+  type MetaConnectDeps,
+} from './deps.js';
 
 /** How long a person has to pick Pages after signing in at Meta. */
 const LOGIN_SECONDS = 10 * 60;
@@ -75,7 +82,7 @@ export async function startMessengerLogin(
  * refused before anything is subscribed; the login is used up once the Pages are connected.
  */
 export async function connectMessengerPages(
-  deps: ConnectDeps,
+  deps: MetaConnectDeps,
   actor: ConnectActor,
   tenantId: string,
   input: { loginId: string; pageIds: string[] },
@@ -95,6 +102,12 @@ export async function connectMessengerPages(
     const owners = await directory.ownersOf('messenger', page.id);
     if (owners.some((owner) => owner !== tenantId)) throw new ChannelTakenError(`Page "${page.name}"`);
   }
+  // All the Pages picked fit the plan, or none is connected.
+  await ensureChannelRoom(
+    deps,
+    tenantId,
+    (picked as LoginPage[]).map((page) => ({ kind: 'messenger', externalId: page.id })),
+  );
 
   const channels: ChannelItem[] = [];
   for (const page of picked as LoginPage[]) {

@@ -1,9 +1,10 @@
 import { randomInt } from 'node:crypto';
 import { recordAuditEvent } from '../../audit/audit-log.js';
+import { ensureChannelRoom } from '../../billing/usage.js';
 import { ValidationError } from '../../platform/errors.js';
 import { channelDirectory } from '../../tenancy/channel-directory.js';
 import { type ChannelItem, saveConnectedChannel } from '../../tenancy/tenants.js';
-import { ChannelTakenError, type ConnectActor, type ConnectDeps, explainGraphFailure } from './deps.js';
+import { ChannelTakenError, type ConnectActor, explainGraphFailure, type MetaConnectDeps } from './deps.js';
 
 export interface WhatsAppSignup {
   /** The exchangeable code Embedded Signup hands the page: valid 30 seconds, once. */
@@ -31,16 +32,18 @@ const newPin = () => String(randomInt(0, 1_000_000)).padStart(6, '0');
  * 4. the app is subscribed to the WABA (`subscribed_apps`), so Meta delivers its messages;
  * 5. the number is registered with a random PIN kept sealed (not for coexistence numbers);
  * 6. the channel is recorded with its token sealed, and the connection audited.
- * Every check comes before any write: a refused code or a foreign WABA stores nothing.
+ * Every check comes before any write: a refused code, a foreign WABA or a number beyond the
+ * plan's channels stores nothing (the plan is checked first: the code is not even used).
  */
 export async function connectWhatsApp(
-  deps: ConnectDeps,
+  deps: MetaConnectDeps,
   actor: ConnectActor,
   tenantId: string,
   signup: WhatsAppSignup,
 ): Promise<ChannelItem> {
   const owners = await channelDirectory(deps.store, 0).ownersOf('whatsapp', signup.phoneNumberId);
   if (owners.some((owner) => owner !== tenantId)) throw new ChannelTakenError('WhatsApp number');
+  await ensureChannelRoom(deps, tenantId, [{ kind: 'whatsapp', externalId: signup.phoneNumberId }]);
 
   const { appId, appSecret } = deps.meta;
   const { accessToken } = await deps.graph

@@ -12,10 +12,12 @@ import { handleBillingEvent } from '../src/billing/events.js';
 import { listInvoices } from '../src/billing/invoices.js';
 import { billingAccountOf } from '../src/billing/records.js';
 import {
+  applySubscription,
   cancelAtPeriodEnd,
   changePlan,
   completeHostedForm,
   resume,
+  StaleAccountError,
   startCardUpdate,
   startCheckout,
 } from '../src/billing/subscriptions.js';
@@ -307,6 +309,19 @@ describe('plans', () => {
 });
 
 describe('cancellation at the period end', () => {
+  it("is not lost to a renewal's read-back that read the subscription before it", async () => {
+    const before = (await account()) as NonNullable<Awaited<ReturnType<typeof account>>>;
+    const subscription = await iyzico.retrieve(before.subscriptionRef as string);
+    // The owner cancels while the notification's worker holds its earlier read.
+    await cancelAtPeriodEnd(deps, OWNER, SHOP.tenantId);
+    await expect(applySubscription(deps, before, subscription)).rejects.toBeInstanceOf(StaleAccountError);
+    expect(await account()).toMatchObject({ cancelAtPeriodEnd: true });
+    // Applied again on what is stored now, the read-back keeps the cancellation.
+    const fresh = (await account()) as NonNullable<Awaited<ReturnType<typeof account>>>;
+    expect(await applySubscription(deps, fresh, subscription)).toMatchObject({ cancelAtPeriodEnd: true });
+    await resume(deps, OWNER, SHOP.tenantId);
+  });
+
   it('resume takes it back; cancel waits for the period end, then the sweep cancels at iyzico', async () => {
     await cancelAtPeriodEnd(deps, OWNER, SHOP.tenantId);
     expect((await resume(deps, OWNER, SHOP.tenantId)).cancelAtPeriodEnd).toBe(false);

@@ -1,6 +1,6 @@
 import { isConditionFailure } from '../platform/store/service.js';
 import { type BillingDeps, nowOf } from './deps.js';
-import { applySubscription } from './subscriptions.js';
+import { applySubscription, onFreshAccount } from './subscriptions.js';
 
 /**
  * An iyzico subscription notification, as the webhook verified and queued it. It is only a
@@ -52,9 +52,12 @@ export async function handleBillingEvent(
     if (now - claim.receivedAt < CLAIM_MS) throw new Error('notification being handled by another delivery');
   }
   const subscription = await deps.iyzico.retrieve(notification.subscriptionReferenceCode);
-  // Read again: the API or the sweep may have changed it since the index was read.
-  const current = (await deps.store.entities.billingAccount.get({ tenantId }).go()).data ?? account;
-  await applySubscription(deps, current, subscription);
+  // Read again (and again if another write comes first): the API or the sweep may have changed
+  // it since the index was read.
+  await onFreshAccount(async () => {
+    const current = (await deps.store.entities.billingAccount.get({ tenantId }).go({ consistent: true })).data ?? account;
+    await applySubscription(deps, current, subscription);
+  });
   await receipts
     .patch({ tenantId, referenceCode })
     .set({ doneAt: nowOf(deps) })

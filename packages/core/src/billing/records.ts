@@ -40,6 +40,12 @@ export const BillingAccountRecord = new Entity({
     checkedAt: { type: 'number' },
     /** The grace reminders already queued (`first`, `last`), so each is mailed once. */
     remindersSent: { type: 'list', items: { type: 'string' } },
+    /**
+     * Each write's number: a write made from an older read is refused (subscriptions.ts
+     * saveAccount), so the notifications' worker, the sweep and the owner never overwrite one
+     * another's change (a cancellation lost to a renewal's read-back would bill a period more).
+     */
+    version: { type: 'number' },
     /** When the sweep has something to do next (billingDueKeyOf); '' when nothing: out of the index. */
     dueKey: { type: 'string' },
     updatedAt: { type: 'number', required: true, default: () => Date.now(), set: () => Date.now() },
@@ -147,5 +153,5 @@ export async function billingAccountOf(
   store: BillingAccountStore,
   tenantId: string,
 ): Promise<BillingAccount | undefined> {
-  return (await store.entities.billingAccount.get({ tenantId }).go()).data ?? undefined;
+  return (await store.entities.billingAccount.get({ tenantId }).go({ consistent: true })).data ?? undefined;
 }

@@ -82,11 +82,43 @@ function dueAt(account: Partial<BillingAccount>): number | undefined {
 /** The account as written: everything but what the write computes. */
 export type AccountFields = Omit<EntityItem<typeof BillingAccountRecord>, 'updatedAt' | 'dueKey'>;
 
-/** Writes the whole account with its place in the sweep's index. */
+/**
+ * The account changed since it was read: the change is to be made again on what is stored now
+ * (the notifications' worker by the queue's redelivery, the sweep on its next run, the owner's
+ * action at once by {@link onFreshAccount}). Not a permanent error: retrying succeeds.
+ */
+export class StaleAccountError extends Error {
+  override name = 'StaleAccountError';
+}
+
+/**
+ * Writes the whole account with its place in the sweep's index, only if nobody wrote it since
+ * it was read (its `version`); else {@link StaleAccountError}.
+ */
 export async function saveAccount(deps: Pick<BillingDeps, 'store'>, account: AccountFields): Promise<BillingAccount> {
-  const item = { ...account, dueKey: dueKeyFor(account) };
-  await deps.store.entities.billingAccount.put(item).go({ response: 'none' });
+  const read = account.version;
+  const item = { ...account, version: (read ?? 0) + 1, dueKey: dueKeyFor(account) };
+  try {
+    await deps.store.entities.billingAccount
+      .put(item)
+      .where((attr, op) => (read === undefined ? op.notExists(attr.version) : op.eq(attr.version, read)))
+      .go({ response: 'none' });
+  } catch (error) {
+    if (isConditionFailure(error)) throw new StaleAccountError('the subscription changed since it was read');
+    throw error;
+  }
   return { ...item, updatedAt: Date.now() } as BillingAccount;
+}
+
+/** Runs an owner's change on the account as stored, again if another write came first (a few times). */
+export async function onFreshAccount<T>(change: () => Promise<T>): Promise<T> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await change();
+    } catch (error) {
+      if (!(error instanceof StaleAccountError) || attempt >= 4) throw error;
+    }
+  }
 }
 
 export function subscriptionView(account: BillingAccount | undefined): Subscription {
@@ -326,13 +358,15 @@ export async function changePlan(
     newPricingPlanReferenceCode: ref,
     upgradePeriod: when === 'now' ? 'NOW' : 'NEXT_PERIOD',
   });
-  let saved: BillingAccount;
-  if (when === 'now') {
-    const subscription = await deps.iyzico.retrieve(account.subscriptionRef);
-    saved = await applySubscription(deps, { ...account, nextPlanId: undefined }, subscription);
-  } else {
-    saved = await saveAccount(deps, { ...account, nextPlanId: planId === account.planId ? undefined : planId });
-  }
+  // iyzico made the change; what Asistone keeps of it is written on the account as it is now.
+  const saved = await onFreshAccount(async () => {
+    const current = await subscribedAccount(deps, tenantId);
+    if (when === 'now') {
+      const subscription = await deps.iyzico.retrieve(current.subscriptionRef);
+      return applySubscription(deps, { ...current, nextPlanId: undefined }, subscription);
+    }
+    return saveAccount(deps, { ...current, nextPlanId: planId === current.planId ? undefined : planId });
+  });
   await recordAuditEvent(deps.store, tenantId, {
     action: 'billing.plan_changed',
     actorId: actor.userId,
@@ -344,22 +378,29 @@ export async function changePlan(
 
 /** Ends the subscription when the current period ends (the sweep cancels it at iyzico then). */
 export async function cancelAtPeriodEnd(deps: BillingDeps, actor: Actor, tenantId: string): Promise<Subscription> {
-  const account = await subscribedAccount(deps, tenantId);
-  const saved = account.cancelAtPeriodEnd ? account : await saveAccount(deps, { ...account, cancelAtPeriodEnd: true });
+  const saved = await onFreshAccount(async () => {
+    const account = await subscribedAccount(deps, tenantId);
+    return account.cancelAtPeriodEnd ? account : saveAccount(deps, { ...account, cancelAtPeriodEnd: true });
+  });
   await recordAuditEvent(deps.store, tenantId, {
     action: 'billing.cancel_scheduled',
     actorId: actor.userId,
     sourceAddress: actor.sourceAddress,
-    detail: { periodEnd: String(account.periodEnd ?? '') },
+    detail: { periodEnd: String(saved.periodEnd ?? '') },
   });
   return subscriptionView(saved);
 }
 
 /** Takes back a cancellation before the period ends. */
 export async function resume(deps: BillingDeps, actor: Actor, tenantId: string): Promise<Subscription> {
-  const account = await subscribedAccount(deps, tenantId);
-  if (!account.cancelAtPeriodEnd) return subscriptionView(account);
-  const saved = await saveAccount(deps, { ...account, cancelAtPeriodEnd: false });
+  let resumed = false;
+  const saved = await onFreshAccount(async () => {
+    const account = await subscribedAccount(deps, tenantId);
+    if (!account.cancelAtPeriodEnd) return account;
+    resumed = true;
+    return saveAccount(deps, { ...account, cancelAtPeriodEnd: false });
+  });
+  if (!resumed) return subscriptionView(saved);
   await recordAuditEvent(deps.store, tenantId, {
     action: 'billing.resumed',
     actorId: actor.userId,

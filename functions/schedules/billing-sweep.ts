@@ -1,13 +1,10 @@
 import { ACCOUNT_RECORDS } from '@asistone/core/accounts/records';
 import { AUDIT_RECORDS } from '@asistone/core/audit/records';
-import { readBillingConfig, sellerOf } from '@asistone/core/billing/config';
+import { billingBackground } from '@asistone/core/billing/config';
 import { BILLING_RECORDS } from '@asistone/core/billing/deps';
-import { iyzicoClient } from '@asistone/core/billing/iyzico-client';
 import { sweepBilling } from '@asistone/core/billing/sweep';
 import { mailQueue } from '@asistone/core/notify/outbound';
-import { readLinksConfig } from '@asistone/core/platform/config';
 import { platform } from '@asistone/core/platform/context';
-import { ConfigError } from '@asistone/core/platform/errors';
 import { createLogger } from '@asistone/core/platform/log';
 import { once } from '@asistone/core/platform/once';
 import { TENANCY_RECORDS } from '@asistone/core/tenancy/records';
@@ -24,19 +21,7 @@ import { withSecrets } from '../lib/secrets.js';
 const log = createLogger('billing-sweep');
 
 /** iyzico's keys and the app's URL, read from SSM once per cold start (again after a failure). */
-const settings = once(async () => {
-  const env = await withSecrets(process.env);
-  const config = readBillingConfig(env);
-  if (!config.IYZICO_API_KEY || !config.IYZICO_SECRET_KEY) {
-    throw new ConfigError('invalid configuration: IYZICO_API_KEY and IYZICO_SECRET_KEY must be set');
-  }
-  const iyzico = iyzicoClient({
-    baseUrl: config.IYZICO_BASE_URL,
-    apiKey: config.IYZICO_API_KEY,
-    secretKey: config.IYZICO_SECRET_KEY,
-  });
-  return { iyzico, seller: sellerOf(config), appUrl: readLinksConfig(env).APP_URL };
-});
+const settings = once(async () => billingBackground(await withSecrets(process.env)));
 
 export const handler = middy(async (event: unknown) => {
   const { storeOf, keyring, producer } = platform();

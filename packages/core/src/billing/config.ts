@@ -1,4 +1,7 @@
 import * as z from 'zod';
+import { readLinksConfig } from '../platform/config.js';
+import { ConfigError } from '../platform/errors.js';
+import { iyzicoClient } from './iyzico-client.js';
 
 /**
  * Billing's settings: iyzico's API (the fake's URL on the local stack; iyzico's sandbox unless
@@ -33,4 +36,22 @@ export function sellerOf(config: BillingConfig) {
     taxOffice: config.SELLER_TAX_OFFICE,
     taxNumber: config.SELLER_TAX_NUMBER,
   };
+}
+
+/**
+ * What billing's background functions (the notifications' worker, the sweep) need from their
+ * settings: iyzico's client (its keys are required: they act on subscriptions), the seller, and
+ * the app's URL for the notices' links.
+ */
+export function billingBackground(env: Record<string, string | undefined>) {
+  const config = readBillingConfig(env);
+  if (!config.IYZICO_API_KEY || !config.IYZICO_SECRET_KEY) {
+    throw new ConfigError('invalid configuration: IYZICO_API_KEY and IYZICO_SECRET_KEY must be set');
+  }
+  const iyzico = iyzicoClient({
+    baseUrl: config.IYZICO_BASE_URL,
+    apiKey: config.IYZICO_API_KEY,
+    secretKey: config.IYZICO_SECRET_KEY,
+  });
+  return { iyzico, seller: sellerOf(config), appUrl: readLinksConfig(env).APP_URL };
 }

@@ -55,7 +55,8 @@ export async function handleBillingEvent(
   // Read again (and again if another write comes first): the API or the sweep may have changed
   // it since the index was read.
   await onFreshAccount(async () => {
-    const current = (await deps.store.entities.billingAccount.get({ tenantId }).go({ consistent: true })).data ?? account;
+    const current =
+      (await deps.store.entities.billingAccount.get({ tenantId }).go({ consistent: true })).data ?? account;
     await applySubscription(deps, current, subscription);
   });
   await receipts

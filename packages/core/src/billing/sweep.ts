@@ -42,8 +42,9 @@ export async function sweepBilling(deps: BillingDeps, now = nowOf(deps)): Promis
     run.visited++;
     try {
       // Read again: a notification may have changed it since the index was read.
-      const account = (await deps.store.entities.billingAccount.get({ tenantId: listed.tenantId }).go({ consistent: true }))
-        .data;
+      const account = (
+        await deps.store.entities.billingAccount.get({ tenantId: listed.tenantId }).go({ consistent: true })
+      ).data;
       if (account) await sweepOne(at, account, now, run);
     } catch {
       run.failed.push(listed.tenantId);

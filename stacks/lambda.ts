@@ -78,12 +78,19 @@ function modelEndpointEnvironment(): Record<string, string> {
 }
 
 /**
- * iyzico's merchant id and, for a sandbox stage, its host, from the deploying shell
- * (`IYZICO_MERCHANT_ID=… IYZICO_BASE_URL=https://sandbox-api.iyzipay.com npx sst deploy`): not
- * secrets, so no parameter.
+ * iyzico's merchant id and, for a sandbox stage, its host, and the seller printed on invoices
+ * (billing/config.ts), from the deploying shell (`IYZICO_MERCHANT_ID=… SELLER_LEGAL_NAME=…
+ * npx sst deploy`): not secrets, so no parameter.
  */
 function iyzicoEnvironment(): Record<string, string> {
-  const names = ['IYZICO_MERCHANT_ID', 'IYZICO_BASE_URL'];
+  const names = [
+    'IYZICO_MERCHANT_ID',
+    'IYZICO_BASE_URL',
+    'SELLER_LEGAL_NAME',
+    'SELLER_ADDRESS',
+    'SELLER_TAX_OFFICE',
+    'SELLER_TAX_NUMBER',
+  ];
   return Object.fromEntries(names.flatMap((name) => (process.env[name] ? [[name, process.env[name] as string]] : [])));
 }
 

@@ -8,12 +8,12 @@ describe('SUBPROCESSORS', () => {
     expect(() => subprocessorsAnswer.parse({ subprocessors: SUBPROCESSORS })).not.toThrow();
   });
 
-  it('hosts everything in Frankfurt, and uses Meta, AWS, Resend and NetGSM today', () => {
+  it('hosts everything in Frankfurt, and uses Meta, AWS, OpenAI, Resend, NetGSM and iyzico today', () => {
     const aws = SUBPROCESSORS.find((processor) => processor.id === 'aws');
     expect(aws).toMatchObject({ countries: ['DE'], active: true, transferOutsideTurkiyeAndEea: false });
     expect(aws?.location.en).toContain('eu-central-1');
     const inUse = SUBPROCESSORS.filter((processor) => processor.active).map((processor) => processor.id);
-    expect(inUse).toEqual(['aws', 'meta', 'openai', 'resend', 'netgsm']);
+    expect(inUse).toEqual(['aws', 'meta', 'openai', 'resend', 'netgsm', 'iyzico']);
   });
 
   it('says what turns on a provider not in use yet', () => {

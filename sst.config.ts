@@ -2,6 +2,7 @@ import type { SSTConfig } from 'sst';
 import { Api } from './stacks/Api.js';
 import { Jobs } from './stacks/Jobs.js';
 import { Keys } from './stacks/Keys.js';
+import { Monitoring } from './stacks/Monitoring.js';
 import { Queues } from './stacks/Queues.js';
 import { Storage } from './stacks/Storage.js';
 import { Web } from './stacks/Web.js';
@@ -14,6 +15,6 @@ export default {
     return { name: 'asistone', region: 'eu-central-1' };
   },
   stacks(app) {
-    app.stack(Keys).stack(Storage).stack(Queues).stack(Webhooks).stack(Jobs).stack(Api).stack(Web);
+    app.stack(Keys).stack(Storage).stack(Queues).stack(Webhooks).stack(Jobs).stack(Api).stack(Web).stack(Monitoring);
   },
 } satisfies SSTConfig;

@@ -42,6 +42,9 @@ const REQUIRED_SDK_KB: Record<string, number> = {
   // brotli, which fontkit loads for WOFF2 fonts, is left out at bundling: stacks/bundling.ts),
   // behind a dynamic import() that only an invoice download runs.
   pdfkit: 460,
+  // X-Ray (platform/xray.ts): Powertools' Tracer and the X-Ray SDK (about 120 KB), behind a
+  // dynamic import() that runs only in Lambda with active tracing.
+  '@aws-lambda-powertools/tracer': 128,
 };
 
 /** The size goal of a bundle holding these parts. */

@@ -1,8 +1,8 @@
-import { RemovalPolicy } from 'aws-cdk-lib';
 import { AccountRootPrincipal, Effect, PolicyDocument, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import type { StackContext } from 'sst/constructs';
 import { baseline } from './lambda.js';
+import { dataRemoval, protectProductionData } from './removal.js';
 
 /**
  * What the account may do with the stage key, spelled out instead of the usual `kms:*`: key
@@ -35,14 +35,19 @@ const KEY_USE = ['kms:Encrypt', 'kms:Decrypt', 'kms:ReEncrypt*', 'kms:GenerateDa
  *
  * The stage key deliberately carries no `asistone:stage` tag: the tenant-key grants select keys
  * by that tag, and must never reach this one.
+ *
+ * Everything the stage stores is encrypted with this key, so it is retained with the data when
+ * the stage is removed (see stacks/removal.ts), and production's stack refuses deletion.
  */
 export function Keys({ stack }: StackContext) {
   baseline(stack);
+  protectProductionData(stack);
+  const { removalPolicy } = dataRemoval(stack.stage);
   const stageKey = new Key(stack, 'StageKey', {
     description: `Asistone ${stack.stage}: encrypts the records table, media bucket and queues`,
     alias: `alias/asistone/${stack.stage}/stage`,
     enableKeyRotation: true,
-    removalPolicy: RemovalPolicy.RETAIN,
+    removalPolicy,
     policy: new PolicyDocument({
       statements: [
         new PolicyStatement({

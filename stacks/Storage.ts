@@ -1,23 +1,28 @@
 import { resourceName, TABLE } from '@asistone/core/platform/store/table';
 import { CONTACT_EXPORT_DAYS, CONTACT_EXPORT_TAGGING } from '@asistone/core/privacy/contact-exports';
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Duration } from 'aws-cdk-lib';
 import { AttributeType, BillingMode, ProjectionType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
 import { BlockPublicAccess, Bucket, BucketEncryption, HttpMethods, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
 import { type StackContext, use } from 'sst/constructs';
 import { Keys } from './Keys.js';
 import { baseline } from './lambda.js';
+import { dataRemoval, protectProductionData } from './removal.js';
 
 /** Where the web app is served from (its CloudFront distribution's domain), for uploads to the media bucket. */
 export const MEDIA_UPLOAD_ALLOWED_ORIGIN = 'https://*.cloudfront.net';
 
 /**
  * The records table and the media bucket, named `asistone-<stage>-…` like the local runtime names
- * them, so the ops CLI finds them by stage. Both are retained when a stage is removed: they
- * hold merchants' data, which only the privacy jobs delete.
+ * them, so the ops CLI finds them by stage. Both are retained when a stage is removed, and the
+ * table refuses deletion: they hold merchants' data, which only the privacy jobs delete. Only
+ * the removal flag naming this very stage releases them (stacks/removal.ts), and production's
+ * stack refuses deletion whatever its resources say.
  */
 export function Storage({ stack }: StackContext) {
   baseline(stack);
+  protectProductionData(stack);
   const { stageKey } = use(Keys);
+  const { removable, removalPolicy } = dataRemoval(stack.stage);
 
   const table = new Table(stack, 'Records', {
     tableName: resourceName(stack.stage, TABLE.name),
@@ -28,8 +33,8 @@ export function Storage({ stack }: StackContext) {
     encryption: TableEncryption.CUSTOMER_MANAGED,
     encryptionKey: stageKey,
     timeToLiveAttribute: TABLE.ttlAttribute,
-    deletionProtection: true,
-    removalPolicy: RemovalPolicy.RETAIN,
+    deletionProtection: !removable,
+    removalPolicy,
   });
   for (const [indexName, index] of Object.entries(TABLE.indexes)) {
     table.addGlobalSecondaryIndex({
@@ -75,7 +80,10 @@ export function Storage({ stack }: StackContext) {
         maxAge: 3000,
       },
     ],
-    removalPolicy: RemovalPolicy.RETAIN,
+    removalPolicy,
+    // CloudFormation cannot delete a bucket that still holds objects; the emptying function
+    // exists only on a stage flagged for removal, so no other stage carries a way to empty it.
+    autoDeleteObjects: removable,
   });
 
   return { table, bucket };

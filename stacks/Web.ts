@@ -1,6 +1,5 @@
 import { ORIGIN_SECRET_HEADER } from '@asistone/core/platform/front-door';
 import { resourceName } from '@asistone/core/platform/store/table';
-import { RemovalPolicy } from 'aws-cdk-lib';
 import {
   AllowedMethods,
   CachePolicy,
@@ -20,6 +19,7 @@ import { type StackContext, StaticSite, use } from 'sst/constructs';
 import { Api } from './Api.js';
 import { baseline } from './lambda.js';
 import { appUrlParameterName } from './parameters.js';
+import { dataRemoval } from './removal.js';
 import { cloudFrontSecurityHeaders } from './security-headers.js';
 
 /** Client-side routes (no file extension) get the SPA's index; files are served as they are. */
@@ -65,13 +65,18 @@ export function Web({ stack }: StackContext) {
     ...cloudFrontSecurityHeaders(),
   });
 
+  const removal = dataRemoval(stack.stage);
   const assets = new Bucket(stack, 'WebAssets', {
     encryption: BucketEncryption.S3_MANAGED,
     blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
     objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
     enforceSSL: true,
-    // No auto-delete: it would add a Lambda to every stage for a bucket we can empty by hand.
-    removalPolicy: RemovalPolicy.RETAIN,
+    // Only the built web app lives here, all of it rebuilt by a deploy, so it is no data; it
+    // follows the stage's removal flag because CloudFormation cannot delete a bucket that still
+    // holds files, and emptying it on every stage would add a Lambda to each for a bucket that
+    // `aws s3 rb --force` deletes by hand.
+    removalPolicy: removal.removalPolicy,
+    autoDeleteObjects: removal.removable,
   });
 
   const site = new StaticSite(stack, 'web', {

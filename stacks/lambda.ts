@@ -162,8 +162,9 @@ export function productFunction(stack: Stack, spec: ProductFunctionSpec): Produc
     architecture: LAMBDA_ARCHITECTURE,
     memorySize: declared.memoryMb ?? 1024,
     timeout: declared.timeoutSeconds,
-    // No tracer is used; active tracing would only add cost and X-Ray permissions.
-    tracing: 'disabled',
+    // X-Ray: each webhook call, API request and queue message is a subsegment annotated with the
+    // delivery's trace id (platform/xray.ts), the same id its log lines carry.
+    tracing: 'active',
     nodejs: NODEJS_BUNDLING,
     // The API draws invoices as PDF with a font read from disk (billing/invoice-pdf.ts): it ships
     // beside the bundle, never downloaded at run time.
@@ -176,6 +177,12 @@ export function productFunction(stack: Stack, spec: ProductFunctionSpec): Produc
       MEDIA_BUCKET: bucket.bucketName,
       KEY_PROVIDER: 'kms',
       LOG_LEVEL: 'INFO',
+      // The tracer records only the subsegments we open: no response bodies, no outgoing URLs
+      // (a Graph API query string can carry a token).
+      POWERTOOLS_SERVICE_NAME: `asistone-${declared.name}`,
+      POWERTOOLS_TRACER_CAPTURE_RESPONSE: 'false',
+      POWERTOOLS_TRACER_CAPTURE_ERROR: 'false',
+      POWERTOOLS_TRACER_CAPTURE_HTTPS_REQUESTS: 'false',
       ...queueUrls,
       ...settings.environment,
       ...(declared.settings?.metaGraph ? metaGraphEnvironment() : {}),

@@ -41,7 +41,7 @@ describe('/api/health', () => {
     });
     expect(code).toBe(200);
     expect(Object.keys(report.components).sort()).toEqual(
-      ['gateway', 'keys', 'media', 'pollers', 'queues', 'scheduler', 'table', 'web'].sort(),
+      ['alarms', 'gateway', 'keys', 'media', 'pollers', 'queues', 'scheduler', 'table', 'web'].sort(),
     );
     const pollers = report.components.pollers?.detail as Record<string, { status: string; waiting: number }>;
     expect(Object.keys(pollers).sort()).toEqual([...PRODUCT.queueNames].sort());

@@ -11,6 +11,7 @@ import config from '../../sst.config.js';
 import { Api } from '../../stacks/Api.js';
 import { Jobs } from '../../stacks/Jobs.js';
 import { Keys } from '../../stacks/Keys.js';
+import { Monitoring } from '../../stacks/Monitoring.js';
 import { Queues } from '../../stacks/Queues.js';
 import { Storage } from '../../stacks/Storage.js';
 import { Web } from '../../stacks/Web.js';
@@ -29,7 +30,7 @@ import { Webhooks } from '../../stacks/Webhooks.js';
  */
 
 export const STAGE = 'test';
-export const STACKS = { Keys, Storage, Queues, Webhooks, Jobs, Api, Web } as const;
+export const STACKS = { Keys, Storage, Queues, Webhooks, Jobs, Api, Web, Monitoring } as const;
 export type StackName = keyof typeof STACKS;
 
 /** The stack that builds each kind of product function (stacks/*.ts loop over PRODUCT by kind). */

@@ -116,10 +116,10 @@ describe('what SST builds at deploy (the deferred bundling)', () => {
     }
   });
 
-  it('binds nothing (SST bind grants service-wide actions) and disables tracing', () => {
+  it('binds nothing (SST bind grants service-wide actions) and traces actively (X-Ray, platform/xray.ts)', () => {
     for (const { props } of sstFunctions()) {
       expect(props.bind ?? []).toEqual([]);
-      expect(props.tracing).toBe('disabled');
+      expect(props.tracing).toBe('active');
     }
   });
 });

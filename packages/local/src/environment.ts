@@ -34,6 +34,8 @@ export function handlerEnvironment(dataDir: string, emulatorEnv: Record<string, 
     KEY_PROVIDER: 'local',
     LOCAL_KEY_DIR: join(dataDir, 'keys'),
     LOCAL_RUNTIME_STATUS: join(dataDir, RUNTIME_STATUS_FILE),
+    // No X-Ray here: the tracer is never loaded (platform/xray.ts).
+    POWERTOOLS_TRACE_ENABLED: 'false',
     ...emulatorEnv,
   };
 }

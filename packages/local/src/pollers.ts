@@ -4,6 +4,7 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import {
   DeleteMessageBatchCommand,
   GetQueueAttributesCommand,
+  type Message,
   ReceiveMessageCommand,
   type SQSClient,
 } from '@aws-sdk/client-sqs';
@@ -17,6 +18,27 @@ export interface Poller {
   /** Stops once the queue has nothing visible and no batch is in flight. */
   drain(deadlineMs: number): Promise<void>;
   stop(): void;
+}
+
+/** Received SQS messages as Lambda's event source hands them to a consumer (its record shape). */
+export function lambdaSqsRecords(queueUrl: string, region: string, messages: readonly Message[]) {
+  const arn = `arn:aws:sqs:${region}:000000000000:${queueUrl.split('/').pop()}`;
+  return messages.map((message) => ({
+    messageId: message.MessageId as string,
+    receiptHandle: message.ReceiptHandle as string,
+    body: message.Body ?? '',
+    attributes: message.Attributes ?? {},
+    messageAttributes: Object.fromEntries(
+      Object.entries(message.MessageAttributes ?? {}).map(([name, value]) => [
+        name,
+        { stringValue: value.StringValue, dataType: value.DataType, stringListValues: [], binaryListValues: [] },
+      ]),
+    ),
+    md5OfBody: message.MD5OfBody ?? '',
+    eventSource: 'aws:sqs',
+    eventSourceARN: arn,
+    awsRegion: region,
+  }));
 }
 
 /**
@@ -48,23 +70,7 @@ export function startPoller(sqs: SQSClient, declared: QueueDeclaration, queueUrl
     );
     const messages = out.Messages ?? [];
     if (messages.length === 0) return 0;
-    const arn = `arn:aws:sqs:${LOCAL_REGION}:000000000000:${queueUrl.split('/').pop()}`;
-    const records = messages.map((message) => ({
-      messageId: message.MessageId as string,
-      receiptHandle: message.ReceiptHandle as string,
-      body: message.Body ?? '',
-      attributes: message.Attributes ?? {},
-      messageAttributes: Object.fromEntries(
-        Object.entries(message.MessageAttributes ?? {}).map(([name, value]) => [
-          name,
-          { stringValue: value.StringValue, dataType: value.DataType, stringListValues: [], binaryListValues: [] },
-        ]),
-      ),
-      md5OfBody: message.MD5OfBody ?? '',
-      eventSource: 'aws:sqs',
-      eventSourceARN: arn,
-      awsRegion: LOCAL_REGION,
-    }));
+    const records = lambdaSqsRecords(queueUrl, LOCAL_REGION, messages);
     let failed = new Set(records.map((record) => record.messageId));
     busySince = Date.now();
     try {

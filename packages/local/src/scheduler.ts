@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { ScheduleDeclaration } from '@asistone/core/platform/schedules';
+import { startTrace } from '@asistone/core/platform/trace';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { Cron } from 'croner';
 import { LOCAL_REGION } from './emulators.js';
@@ -20,17 +21,22 @@ export function scheduledEvent(name: string, time = new Date()) {
   };
 }
 
-/** Runs every declared schedule with croner, in UTC, never overlapping itself. */
+/**
+ * Runs every declared schedule with croner, in UTC, never overlapping itself. Each run starts a
+ * trace, as in AWS where it is the run's X-Ray root: what it logs and queues shares one id.
+ */
 export function startScheduler(schedules: readonly ScheduleDeclaration[], log: Logger) {
   let running = true;
   const jobs = schedules.map(
     (job) =>
       new Cron(job.cron, { timezone: 'UTC', protect: true, name: job.name }, async () => {
-        try {
-          await invoke(job.handler, `schedule-${job.name}`, scheduledEvent(job.name), job.timeoutSeconds);
-        } catch (error) {
-          log.error('scheduled job failed', { schedule: job.name, error: error as Error });
-        }
+        await startTrace(async () => {
+          try {
+            await invoke(job.handler, `schedule-${job.name}`, scheduledEvent(job.name), job.timeoutSeconds);
+          } catch (error) {
+            log.error('scheduled job failed', { schedule: job.name, error: error as Error });
+          }
+        });
       }),
   );
   return {

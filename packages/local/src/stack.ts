@@ -4,9 +4,10 @@ import { join, resolve } from 'node:path';
 import { queueUrlVariable } from '@asistone/core/platform/config';
 import { platform } from '@asistone/core/platform/context';
 import { createLogger } from '@asistone/core/platform/log';
-import { writeRuntimeStatus } from '@asistone/core/platform/runtime-status';
+import { type RaisedAlarm, writeRuntimeStatus } from '@asistone/core/platform/runtime-status';
 import { PRODUCT } from '@asistone/core/product/areas';
 import { serve } from '@hono/node-server';
+import { alarmWatch } from './alarm-watch.js';
 import { addDemoTemplates } from './demo-campaigns.js';
 import { DEMO_SHOP, localShopifyAppSettings } from './demo-shop.js';
 import { fillDemoShopHistory } from './demo-shop-history.js';
@@ -28,10 +29,14 @@ import { fakeResendEnvironment, keepInDevOutbox, startFakeResend } from './fakes
 import { type FakeShopify, fakeShopifyEnvironment, localAppKeyPair, startFakeShopify } from './fakes/shopify.js';
 import { createGateway, type GatewayState } from './gateway.js';
 import { ROOT } from './lambda.js';
+import { localLogFile, startLogFile } from './log-file.js';
 import { type Poller, startPoller } from './pollers.js';
 import { startScheduler } from './scheduler.js';
 import { localSecrets } from './secrets.js';
 import { ensureWebBuild, WEB_DIST, type WebBuildState } from './web-build.js';
+
+/** How often the local stack evaluates the stage's alarms (CloudWatch's shortest period is a minute). */
+const ALARM_CHECK_MS = 2_000;
 
 export interface LocalStackOptions {
   /** Gateway port; 0 picks a free one. */
@@ -77,6 +82,8 @@ export interface LocalStack {
 export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
   const dataDir = resolve(ROOT, options.dataDir);
   await mkdir(dataDir, { recursive: true });
+  // Every line printed from here on is kept under the data folder too, as CloudWatch would keep it.
+  const logFile = startLogFile(localLogFile(dataDir));
   const log = createLogger('local');
 
   const emulators = await startEmulators(dataDir);
@@ -174,6 +181,13 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     startPoller(aws.sqs, queue, process.env[queueUrlVariable(queue.name)] as string, log),
   );
   const scheduler = startScheduler(PRODUCT.schedules, log);
+  const alarms = alarmWatch({
+    sqs: aws.sqs,
+    queueUrl: (queue) => process.env[queueUrlVariable(queue)] as string,
+    logFile: localLogFile(dataDir),
+    log,
+  });
+  let raisedAlarms: RaisedAlarm[] = [];
 
   const state: GatewayState = { stopping: false };
   let listening = false;
@@ -186,10 +200,27 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       web: { build: web },
       pollers: Object.fromEntries(pollers.map((poller) => [poller.queue, poller.status()])),
       scheduler: scheduler.status(),
+      alarms: raisedAlarms,
     }).catch((error: unknown) => log.warn('runtime status not written', { error: error as Error }));
   await report();
   const reporting = setInterval(report, 1000);
   reporting.unref();
+  // As CloudWatch would, every few seconds; a check still running is not started again.
+  let checking = false;
+  const watching = setInterval(() => {
+    if (checking) return;
+    checking = true;
+    alarms
+      .check()
+      .then((raised) => {
+        raisedAlarms = raised;
+      })
+      .catch((error: unknown) => log.warn('alarms not checked', { error: error as Error }))
+      .finally(() => {
+        checking = false;
+      });
+  }, ALARM_CHECK_MS);
+  watching.unref();
 
   const gateway = createGateway(
     WEB_DIST,
@@ -225,6 +256,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     async stop() {
       state.stopping = true;
       clearInterval(reporting);
+      clearInterval(watching);
       await new Promise<void>((done) => server.close(() => done()));
       scheduler.stop();
       const deadline = Date.now() + 15_000;
@@ -237,6 +269,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       await fakeIyzico.stop();
       await emulators.stop();
       await clearRunning(dataDir);
+      logFile.stop();
     },
   };
 }

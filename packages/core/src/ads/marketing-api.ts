@@ -1,4 +1,5 @@
 import { GraphError, graphErrorFrom } from '../channels/meta/graph-errors.js';
+import { reportedGraphError } from '../channels/meta/provider.js';
 
 /**
  * Meta's Marketing API as the ads sync reads it: the person's ad accounts, and insights per
@@ -171,7 +172,9 @@ export function marketingApi(options: MarketingApiOptions) {
     const usage = usageOf(response.headers, init.accountId);
     const body = parseJson(await response.text());
     if (!response.ok || body === undefined || (body as { error?: unknown }).error !== undefined) {
-      const error = graphErrorFrom(response.ok ? 502 : response.status, body, response.headers.get('retry-after'));
+      const error = reportedGraphError(
+        graphErrorFrom(response.ok ? 502 : response.status, body, response.headers.get('retry-after')),
+      );
       if (isThrottle(error.code)) {
         const waitMs = Math.max(usage.regainMinutes * 60_000, (error.retryAfterSeconds ?? 0) * 1000);
         throw new AdsThrottledError(error.code, waitMs);

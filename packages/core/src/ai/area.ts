@@ -3,6 +3,7 @@ import { AI_BUSINESS_DATA } from './business-data.js';
 import { AI_CONTACT_DATA } from './contact-data.js';
 import { AI_CONTENT_QUEUE } from './content-queue.js';
 import { AI_CONTENT_DATA_CLASSES, AI_CONTENT_RECORDS } from './content-records.js';
+import { OPENAI_PROVIDER } from './model.js';
 import { AI_REPLIES_QUEUE } from './queue.js';
 import { AI_DATA_CLASSES, AI_RECORDS } from './records.js';
 import { AI_SETTINGS_DATA_CLASSES, AI_SETTINGS_RECORDS } from './settings-records.js';
@@ -22,6 +23,7 @@ import { AI_TRIAL_DATA_CLASSES, AI_TRIAL_RECORDS } from './trial-records.js';
  */
 export const aiArea = defineArea({
   name: 'ai',
+  providers: [OPENAI_PROVIDER],
   records: {
     ...AI_SETTINGS_RECORDS,
     ...AI_RECORDS,

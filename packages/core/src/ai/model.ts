@@ -1,5 +1,7 @@
 import type OpenAI from 'openai';
+import type { ProviderDeclaration } from '../platform/area.js';
 import { ConfigError } from '../platform/errors.js';
+import { providerRefused } from '../platform/provider-refusals.js';
 
 /**
  * The language model behind the agent, through the official `openai` SDK (Chat Completions with
@@ -155,6 +157,21 @@ function toChatMessage(message: ModelMessage): ChatMessage {
 
 const FINISHES = new Set(['stop', 'tool_calls', 'length', 'content_filter']);
 
+/** The AI model's provider, as the ai area declares it for its alarms. */
+export const OPENAI_PROVIDER = {
+  name: 'openai',
+  auth: 'OpenAI refused our key or our account is out of credit: AI agents hand every conversation to people',
+  rateLimit: 'OpenAI is rate limiting us: AI replies wait and are retried, or hand off',
+} as const satisfies ProviderDeclaration;
+
+/** Counts a refused key, an exhausted account or a rate limit, once per failed call. */
+function counted(error: ModelUnavailableError): ModelUnavailableError {
+  const detail = { status: error.status, operation: 'chat-completion' };
+  if (error.reason === 'credentials' || error.reason === 'quota') providerRefused(OPENAI_PROVIDER, 'auth', detail);
+  if (error.reason === 'rate-limited') providerRefused(OPENAI_PROVIDER, 'rate-limit', detail);
+  return error;
+}
+
 /** Chat Completions' error classes → why, with the provider's message left out (it may echo content). */
 async function classify(error: unknown): Promise<ModelUnavailableError> {
   const sdk = await import('openai');
@@ -238,7 +255,7 @@ export function openAiModel(settings: OpenAiModelSettings): AgentModel {
           store: false,
         });
       } catch (error) {
-        throw await classify(error);
+        throw counted(await classify(error));
       }
       const requestId = completion._request_id ?? undefined;
       const choice = completion.choices?.[0];

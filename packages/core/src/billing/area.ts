@@ -2,6 +2,7 @@ import { defineArea } from '../platform/area.js';
 import { BILLING_DATA_CLASSES } from './data-classes.js';
 import { BILLING_RECORDS } from './deps.js';
 import { BILLING_EVENTS_QUEUE, IYZICO_WEBHOOK } from './events-queue.js';
+import { IYZICO_PROVIDER } from './iyzico-api.js';
 import { BILLING_SWEEP_SCHEDULE } from './schedule.js';
 import { USAGE_DATA_CLASSES, USAGE_RECORDS } from './usage-records.js';
 
@@ -13,6 +14,7 @@ import { USAGE_DATA_CLASSES, USAGE_RECORDS } from './usage-records.js';
  */
 export const billingArea = defineArea({
   name: 'billing',
+  providers: [IYZICO_PROVIDER],
   // With the monthly usage counters the plans' limits are enforced against (usage.ts).
   records: { ...BILLING_RECORDS, ...USAGE_RECORDS },
   dataClasses: [...BILLING_DATA_CLASSES, ...USAGE_DATA_CLASSES],

@@ -1,3 +1,5 @@
+import type { ProviderDeclaration } from '../platform/area.js';
+
 /**
  * iyzico's subscription API (v2) as the billing code uses it. Reference: section 5 of the
  * provider facts and `meta-shopify-iyzico-2026.md` section 4: endpoints under
@@ -79,6 +81,13 @@ export interface IyzicoSubscriptions {
     locale: 'tr' | 'en';
   }): Promise<IyzicoHostedForm>;
 }
+
+/** iyzico, which takes the businesses' subscription payments, as the billing area declares it for its alarms. */
+export const IYZICO_PROVIDER = {
+  name: 'iyzico',
+  auth: "iyzico refused our API keys, or a notification's signature did not match: subscriptions cannot be read or changed, or renewals are not heard",
+  rateLimit: 'iyzico is rate limiting us: billing calls fail and are retried by the owner or the sweep',
+} as const satisfies ProviderDeclaration;
 
 export class IyzicoError extends Error {
   override name = 'IyzicoError';

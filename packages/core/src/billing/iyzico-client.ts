@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type * as z from 'zod';
+import { providerRefused } from '../platform/provider-refusals.js';
 import {
+  IYZICO_PROVIDER,
   type IyzicoCustomer,
   IyzicoError,
   type IyzicoHostedForm,
@@ -224,6 +226,12 @@ function customerBody(customer: IyzicoCustomer) {
   };
 }
 
+/** iyzico's codes for a request whose API key or signature it does not accept. */
+const AUTH_ERROR_CODES = new Set(['1000', '1001']);
+
+/** The call's kind for a log line (`/v2/subscription/subscriptions`), without the references after it. */
+const operationOf = (path: string) => path.split('/').slice(0, 4).join('/');
+
 /**
  * One signed request and its answer checked: `data` (or, with `topLevel`, the answer itself)
  * parsed with `schema`; no schema means only `status: success` matters.
@@ -259,6 +267,8 @@ function iyzicoCaller(options: IyzicoClientOptions) {
       const name = (error as Error).name;
       throw new IyzicoError(name === 'TimeoutError' || name === 'AbortError' ? 'timeout' : 'network', true);
     }
+    if (response.status === 429)
+      providerRefused(IYZICO_PROVIDER, 'rate-limit', { status: 429, operation: operationOf(path) });
     if (response.status >= 500 || response.status === 429) {
       await response.body?.cancel();
       throw new IyzicoError(`http-${response.status}`, true, response.status);
@@ -270,7 +280,13 @@ function iyzicoCaller(options: IyzicoClientOptions) {
       throw new IyzicoError('bad-response', false, response.status);
     }
     const failure = IyzicoFailure.safeParse(answer);
-    if (failure.success) throw new IyzicoError(failure.data.errorCode ?? 'unknown', false, response.status);
+    if (failure.success) {
+      const code = failure.data.errorCode ?? 'unknown';
+      if (response.status === 401 || response.status === 403 || AUTH_ERROR_CODES.has(code)) {
+        providerRefused(IYZICO_PROVIDER, 'auth', { status: response.status, code, operation: operationOf(path) });
+      }
+      throw new IyzicoError(code, false, response.status);
+    }
     const envelope = answer as { status?: unknown; data?: unknown };
     if (envelope?.status !== 'success' || !response.ok) {
       throw new IyzicoError('bad-response', false, response.status);

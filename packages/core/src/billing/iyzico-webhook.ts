@@ -1,6 +1,8 @@
 import * as z from 'zod';
 import { ConfigError } from '../platform/errors.js';
+import { providerRefused } from '../platform/provider-refusals.js';
 import { reply, safeEqual, type WebhookRequest, type WebhookResponse } from '../platform/webhook.js';
+import { IYZICO_PROVIDER } from './iyzico-api.js';
 import { IYZICO_SIGNATURE_HEADER, signatureMatches, subscriptionNotificationSignature } from './iyzico-signature.js';
 
 /**
@@ -125,7 +127,11 @@ export function iyzicoReceiver(deps: IyzicoReceiverDeps) {
     if (!safeEqual(notification.merchantId, merchantId)) {
       return { response: reply(401, 'invalid signature'), outcome: 'other-merchant' };
     }
-    if (!signed) return { response: reply(401, 'invalid signature'), outcome: 'bad-signature' };
+    if (!signed) {
+      // Our merchant's notification with a signature we cannot match: if it is iyzico, renewals go unheard.
+      providerRefused(IYZICO_PROVIDER, 'auth', { operation: 'webhook-signature' });
+      return { response: reply(401, 'invalid signature'), outcome: 'bad-signature' };
+    }
     await deps.enqueue({ ...notification, tenantId: IYZICO_DELIVERY_TENANT, receivedAt: now() });
     return { response: reply(200, 'ok'), outcome: 'queued' };
   };

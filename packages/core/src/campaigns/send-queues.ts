@@ -80,5 +80,6 @@ export const CAMPAIGN_SCHEDULER_SCHEDULE = {
     logMessage: 'campaign paused by the provider',
     description:
       'WhatsApp blocked sending (a policy block, a locked account, a paused template): a campaign was paused',
+    runbook: 'docs/runbooks/campaign-paused.md',
   },
 } as const satisfies ScheduleDeclaration;

@@ -2,11 +2,13 @@ import { defineArea } from '../platform/area.js';
 import { CHANNELS_API, INSTAGRAM_TOKEN_REFRESH_SCHEDULE } from './connect/schedule.js';
 import { CHANNELS_DATA_CLASSES } from './data-classes.js';
 import { MEDIA_QUEUE } from './meta/media-queue.js';
+import { META_PROVIDER } from './meta/provider.js';
 import { META_EVENTS_QUEUE } from './meta/queue.js';
 
 /** Messaging channels: what Meta sends (WhatsApp, Instagram, Messenger) and how it reaches the inbox. */
 export const channelsArea = defineArea({
   name: 'channels',
+  providers: [META_PROVIDER],
   queues: [META_EVENTS_QUEUE, MEDIA_QUEUE],
   dataClasses: CHANNELS_DATA_CLASSES,
   schedules: [INSTAGRAM_TOKEN_REFRESH_SCHEDULE],

@@ -263,6 +263,8 @@ export async function sendReply(
   for (let attempt = 1; ; attempt += 1) {
     try {
       await markSent(deps, keys, key, conversation.channelKind, providerMessageId);
+      // Counted on the stage's dashboard (sends by channel and outcome), beside the refusals above.
+      deps.log.info('reply sent', { channel: conversation.channelKind });
       return;
     } catch (error) {
       if (attempt >= 4) throw error;

@@ -3,6 +3,7 @@ import { MAIL_DATA_CLASSES } from './data-classes.js';
 import { MAIL_EVENTS_QUEUE, RESEND_WEBHOOK } from './mail-events-queue.js';
 import { MAIL_QUEUE } from './queue.js';
 import { MAIL_RECORDS } from './records.js';
+import { RESEND_PROVIDER } from './resend.js';
 import { TRACKED_MAIL_RECORDS } from './tracked-mail-records.js';
 
 /**
@@ -11,6 +12,7 @@ import { TRACKED_MAIL_RECORDS } from './tracked-mail-records.js';
  */
 export const mailArea = defineArea({
   name: 'mail',
+  providers: [RESEND_PROVIDER],
   records: { ...MAIL_RECORDS, ...TRACKED_MAIL_RECORDS },
   dataClasses: MAIL_DATA_CLASSES,
   queues: [MAIL_QUEUE, MAIL_EVENTS_QUEUE],

@@ -1,5 +1,7 @@
+import type { ProviderDeclaration } from '../platform/area.js';
 import { PermanentError } from '../platform/errors.js';
 import { maskText } from '../platform/masking.js';
+import { providerRefused } from '../platform/provider-refusals.js';
 import { headerAddress, headerText } from './headers.js';
 
 /**
@@ -45,6 +47,13 @@ export class ResendRejectedError extends PermanentError {
 }
 
 /** Still rate limited (or unavailable) after the retries; try again after `retryAfterSeconds`. */
+/** Resend, which sends the businesses' mail and Asistone's own, as the mail area declares it for its alarms. */
+export const RESEND_PROVIDER = {
+  name: 'resend',
+  auth: 'Resend refused our API key or the sending domain: no mail goes out (sign-in links, order notices)',
+  rateLimit: 'Resend kept rate limiting us past our waits: mail waits in the queue and is retried',
+} as const satisfies ProviderDeclaration;
+
 export class ResendRateLimitedError extends Error {
   override name = 'ResendRateLimitedError';
   constructor(readonly retryAfterSeconds: number) {
@@ -96,7 +105,10 @@ export function createResendClient(options: ResendOptions) {
       }
       await response.body?.cancel().catch(() => undefined);
       const waitSeconds = retryAfter(response, attempt);
-      if (attempt >= retries || waitSeconds > maxWaitSeconds) throw new ResendRateLimitedError(waitSeconds);
+      if (attempt >= retries || waitSeconds > maxWaitSeconds) {
+        providerRefused(RESEND_PROVIDER, 'rate-limit', { status: response.status, operation: 'send' });
+        throw new ResendRateLimitedError(waitSeconds);
+      }
       await sleep(waitSeconds * 1000);
     }
   }
@@ -134,6 +146,9 @@ async function errorBody(response: Response): Promise<{ name?: unknown; message?
 
 function rejection(response: Response, body: { name?: unknown; message?: unknown }): ResendRejectedError {
   const name = typeof body.name === 'string' ? body.name : 'unknown';
+  if (response.status === 401 || response.status === 403) {
+    providerRefused(RESEND_PROVIDER, 'auth', { status: response.status, code: name, operation: 'send' });
+  }
   const message = typeof body.message === 'string' ? maskText(body.message) : response.statusText;
   return new ResendRejectedError(
     response.status,

@@ -7,6 +7,7 @@ import {
 } from '@aws-sdk/client-sqs';
 import { FAILURE_ATTRIBUTES } from '../platform/queue/dead-letters.js';
 import { deadLetterQueueName } from '../platform/queue/declarations.js';
+import { TRACE_ATTRIBUTE, validTraceId } from '../platform/trace.js';
 
 export interface DeadLetterView {
   messageId: string;
@@ -86,7 +87,8 @@ export async function listDeadLetters(ops: DeadLetterOps, queue: string, max = 1
 /**
  * Moves dead letters back to their source queue for another try. Each message is sent
  * before it is deleted, so a crash in between repeats a message (consumers are idempotent)
- * rather than losing one.
+ * rather than losing one. Each keeps the trace id of the delivery that failed, so the replay's
+ * log lines join that delivery's path.
  */
 export async function replayDeadLetters(
   ops: DeadLetterOps,
@@ -105,6 +107,7 @@ export async function replayDeadLetters(
         MaxNumberOfMessages: Math.min(10, max - replayed),
         VisibilityTimeout: 60,
         WaitTimeSeconds: 0,
+        MessageAttributeNames: [TRACE_ATTRIBUTE],
       }),
     );
     const messages = out.Messages ?? [];
@@ -112,7 +115,14 @@ export async function replayDeadLetters(
     const sent = await ops.sqs.send(
       new SendMessageBatchCommand({
         QueueUrl: ops.queueUrl(queue),
-        Entries: messages.map((message, index) => ({ Id: String(index), MessageBody: message.Body ?? '' })),
+        Entries: messages.map((message, index) => {
+          const traceId = validTraceId(message.MessageAttributes?.[TRACE_ATTRIBUTE]?.StringValue);
+          return {
+            Id: String(index),
+            MessageBody: message.Body ?? '',
+            ...(traceId && { MessageAttributes: { [TRACE_ATTRIBUTE]: { DataType: 'String', StringValue: traceId } } }),
+          };
+        }),
       }),
     );
     const ok = new Set((sent.Successful ?? []).map((entry) => Number(entry.Id)));

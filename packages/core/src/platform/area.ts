@@ -56,6 +56,11 @@ export interface QueueDeclaration<M extends QueueMessageSchema = QueueMessageSch
   maxConcurrency?: number;
   /** Handle a batch's messages one after another instead of in parallel (rate-limited providers). */
   sequential?: boolean;
+  /**
+   * How old the oldest waiting message may get before the queue's age alarm fires. Unset, the
+   * larger of 15 minutes and the time all its receives may take (visibility timeout × receives).
+   */
+  ageBudgetSeconds?: number;
   /** The consumer; it may always read and delete claim-checked bodies and feed its own dead-letter queue. */
   consumer: FunctionDeclaration;
 }
@@ -72,7 +77,20 @@ export interface ScheduleDeclaration extends FunctionDeclaration {
    * A CloudWatch alarm on AWS whenever a run logs a warning with exactly `logMessage` (a metric
    * filter on the function's log group counts them as `metric`); locally the warning line is the alarm.
    */
-  alarm?: { metric: string; logMessage: string; description: string };
+  alarm?: { metric: string; logMessage: string; description: string; runbook: string };
+}
+
+/**
+ * An outside service an area calls (Meta, Shopify, OpenAI...). Each gets two alarms: it refused
+ * our credentials, or it is rate limiting us, counted from the `provider refused` lines its
+ * clients log (platform/provider-refusals.ts).
+ */
+export interface ProviderDeclaration {
+  /** As the refusal lines name it: `meta`, `shopify`... */
+  name: string;
+  /** What a refusal of each kind means for merchants, for the alarm's description. */
+  auth: string;
+  rateLimit: string;
 }
 
 /** A provider's webhook: one function with a public URL, `/webhooks/<name>/*` on the local gateway. */
@@ -196,6 +214,8 @@ export interface AreaDeclaration {
   webhooks?: readonly WebhookDeclaration[];
   /** What the API function does for this area's routes. */
   api?: { access: Access; settings?: FunctionSettings };
+  /** The outside services it calls, each watched for refusals (see {@link ProviderDeclaration}). */
+  providers?: readonly ProviderDeclaration[];
   health?: Readonly<Record<string, HealthCheckFactory>>;
   /** The kinds of data it keeps, with their retention (see {@link DataClass}). */
   dataClasses?: readonly DataClass[];
@@ -252,6 +272,11 @@ export function composeAreas(areas: readonly AreaDeclaration[], api: FunctionDec
   const queues = areas.flatMap((area) => area.queues ?? []);
   const schedules = areas.flatMap((area) => area.schedules ?? []);
   const webhooks = areas.flatMap((area) => area.webhooks ?? []);
+  const providers = areas.flatMap((area) => area.providers ?? []);
+  unique(
+    'provider',
+    providers.map((provider) => provider.name),
+  );
   unique(
     'queue',
     queues.map((queue) => queue.name),
@@ -355,6 +380,7 @@ export function composeAreas(areas: readonly AreaDeclaration[], api: FunctionDec
     queueNames,
     schedules,
     webhooks,
+    providers,
     functions,
     health,
     dataClasses,

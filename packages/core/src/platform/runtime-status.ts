@@ -15,6 +15,17 @@ export interface RuntimeStatus {
   web: { build: 'building' | 'ready' | 'failed' };
   pollers: Record<string, PollerStatus>;
   scheduler: { running: boolean; jobs: { name: string; next?: string | undefined }[] };
+  /** The stage's alarms raised now, as the local stack evaluates them (packages/local alarm-watch.ts). */
+  alarms?: RaisedAlarm[];
+}
+
+/** An alarm that fired and has not cleared: its name (`meta-events-dead-letters`), since when, and why. */
+export interface RaisedAlarm {
+  name: string;
+  /** Epoch milliseconds. */
+  since: number;
+  runbook: string;
+  detail: Record<string, unknown>;
 }
 
 export interface PollerStatus {
@@ -50,7 +61,7 @@ export function pollerHealth(poller: PollerStatus, now: number): ComponentHealth
 }
 
 /**
- * The gateway, web build, pollers and scheduler, each from the runtime's latest report.
+ * The gateway, web build, pollers, scheduler and raised alarms, each from the runtime's latest report.
  * `waiting` tells how many messages each queue holds, so "how far behind" is in the report.
  */
 export function runtimeHealthChecks(
@@ -102,6 +113,18 @@ export function runtimeHealthChecks(
       const status = await fresh();
       if (!status) return stale;
       return { status: status.scheduler.running ? 'ok' : 'down', detail: { jobs: status.scheduler.jobs } };
+    },
+    // What would page ops in AWS: any raised alarm marks the report degraded, with its runbook.
+    alarms: async () => {
+      const status = await fresh();
+      if (!status) return stale;
+      const raised = status.alarms ?? [];
+      return {
+        status: raised.length === 0 ? 'ok' : 'down',
+        detail: {
+          raised: raised.map((alarm) => ({ ...alarm, since: new Date(alarm.since).toISOString() })),
+        },
+      };
     },
   };
 }

@@ -20,5 +20,6 @@ export const PRIVACY_DEADLINES_SCHEDULE = {
     logMessage: DEADLINE_WARNING_MESSAGE,
     description:
       'A privacy request is within 5 days of its 30-day deadline, or past it: finish it (npm run privacy -- list --tenant <id>)',
+    runbook: 'docs/runbooks/privacy-deadlines.md',
   },
 } as const satisfies ScheduleDeclaration;

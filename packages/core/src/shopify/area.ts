@@ -7,6 +7,7 @@ import { SHOPIFY_CONTACT_DATA } from './contact-data.js';
 import { SHOPIFY_DATA_CLASSES } from './data-classes.js';
 import { SHOPIFY_EVENTS_QUEUE, SHOPIFY_WEBHOOK } from './events-queue.js';
 import { SHOPIFY_CONNECTION_API } from './oauth-api.js';
+import { SHOPIFY_PROVIDER } from './provider.js';
 import { SHOPIFY_RECONCILE_RECORDS } from './reconcile-records.js';
 import { SHOPIFY_RECONCILE_SCHEDULE } from './reconcile-schedule.js';
 import { SHOPIFY_STOCK_API_ACCESS, SHOPIFY_STOCK_QUEUE } from './stock-queue.js';
@@ -27,6 +28,7 @@ export const SHOPIFY_RECORDS = {
 
 export const shopifyArea = defineArea({
   name: 'shopify',
+  providers: [SHOPIFY_PROVIDER],
   records: SHOPIFY_RECORDS,
   dataClasses: SHOPIFY_DATA_CLASSES,
   // A contact's export and erasure include the Shopify customers matched to them, with their orders and checkouts.

@@ -9,6 +9,8 @@
  * anything Shopify sent back about a customer.
  */
 
+import { providerRefused } from '../platform/provider-refusals.js';
+import { SHOPIFY_PROVIDER } from './provider.js';
 import { SHOPIFY_API_VERSION } from './settings.js';
 import type { ShopAccess } from './tokens.js';
 
@@ -230,7 +232,10 @@ export function shopifyGraphql(options: ShopifyGraphqlOptions = {}) {
         }
         if (cost && typeof cost.requestedQueryCost === 'number') lastCosts.set(costKey, cost.requestedQueryCost);
 
-        if (status === 401 || status === 403) throw new ShopifyError({ kind: 'auth', status });
+        if (status === 401 || status === 403) {
+          providerRefused(SHOPIFY_PROVIDER, 'auth', { status, operation: 'graphql' });
+          throw new ShopifyError({ kind: 'auth', status });
+        }
         if (status >= 500) throw new ShopifyError({ kind: 'retryable', status });
         const errors = Array.isArray(body?.errors) ? body.errors : [];
         const codes = errors.map((error) => error.extensions?.code ?? 'GRAPHQL_ERROR');
@@ -243,6 +248,7 @@ export function shopifyGraphql(options: ShopifyGraphqlOptions = {}) {
               ? secondsUntilAffordable(throttleStatus, cost.requestedQueryCost)
               : Number(retryAfter) || 1;
           if (attempt >= maxThrottleRetries) {
+            providerRefused(SHOPIFY_PROVIDER, 'rate-limit', { status, operation: 'graphql' });
             throw new ShopifyError({ kind: 'throttled', status, codes, retryAfterSeconds: seconds });
           }
           await sleep(Math.ceil(Math.max(seconds, 0.05) * 1000));

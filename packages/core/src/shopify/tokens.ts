@@ -1,8 +1,10 @@
 import * as z from 'zod';
 import type { TenantKeyring, TenantKeys } from '../platform/crypto/keyring.js';
 import { NotFoundError, PermanentError } from '../platform/errors.js';
+import { providerRefused } from '../platform/provider-refusals.js';
 import { isConditionFailure } from '../platform/store/service.js';
 import type { ShopConnectionStore } from './connection-records.js';
+import { SHOPIFY_PROVIDER } from './provider.js';
 import { type ShopifyAppSettings, shopOrigin } from './settings.js';
 
 /** What a call to a shop's Admin API needs. */
@@ -75,6 +77,7 @@ export async function requestShopTokens(
     body: JSON.stringify(body),
   });
   if (response.status >= 400 && response.status < 500) {
+    providerRefused(SHOPIFY_PROVIDER, 'auth', { status: response.status, operation: 'token' });
     throw new ShopTokenRefusedError(`Shopify refused the token request (${response.status})`);
   }
   if (!response.ok) throw new Error(`Shopify token request failed (${response.status})`);

@@ -1,6 +1,7 @@
 import { defineArea } from '../platform/area.js';
 import { SMS_API } from './api.js';
 import { SMS_DATA_CLASSES } from './data-classes.js';
+import { NETGSM_PROVIDER } from './netgsm.js';
 import { SMS_RECORDS } from './records.js';
 import { SMS_REPORTS_SCHEDULE } from './reports-schedule.js';
 
@@ -10,6 +11,7 @@ import { SMS_REPORTS_SCHEDULE } from './reports-schedule.js';
  */
 export const smsArea = defineArea({
   name: 'sms',
+  providers: [NETGSM_PROVIDER],
   records: SMS_RECORDS,
   dataClasses: SMS_DATA_CLASSES,
   api: SMS_API,

@@ -1,5 +1,7 @@
 import * as z from 'zod';
+import type { ProviderDeclaration } from '../platform/area.js';
 import { PermanentError } from '../platform/errors.js';
+import { providerRefused } from '../platform/provider-refusals.js';
 
 /**
  * NetGSM's REST v2 API (`https://api.netgsm.com.tr/sms/rest/v2/*`): HTTP Basic with the
@@ -56,6 +58,19 @@ const CODE_MEANINGS: Record<string, string> = {
 };
 
 /** NetGSM refused for good (bad credentials, header, İYS setup, text): retrying will not help. */
+/** NetGSM, each business's own SMS account, as the sms area declares it for its alarms. */
+export const NETGSM_PROVIDER = {
+  name: 'netgsm',
+  auth: "NetGSM refused a business's user code or password (or our servers' address): that business's SMS stop until it fixes its settings",
+  rateLimit: 'NetGSM asked us to slow down: SMS wait and are retried',
+} as const satisfies ProviderDeclaration;
+
+/** Code 30 is NetGSM's "wrong credentials or address not allowed": counted for its alarm. */
+function refused(code: string): NetgsmRefusedError {
+  if (code === '30') providerRefused(NETGSM_PROVIDER, 'auth', { code });
+  return new NetgsmRefusedError(code);
+}
+
 export class NetgsmRefusedError extends PermanentError {
   override name = 'NetgsmRefusedError';
   constructor(
@@ -153,14 +168,15 @@ export function netgsmClient(options: NetgsmClientOptions = {}): NetgsmClient {
     }
     const parsed = schema.safeParse(json);
     if (!parsed.success) {
-      if (response.status === 401 || response.status === 403) throw new NetgsmRefusedError('30');
+      if (response.status === 401 || response.status === 403) throw refused('30');
       if (response.status >= 500) throw new NetgsmBusyError(`http-${response.status}`, 'NetGSM had a system error');
       throw new NetgsmBusyError(`http-${response.status}`, 'NetGSM answered with an unexpected shape');
     }
     const code = parsed.data.code.padStart(2, '0');
     if (code === '00') return parsed.data;
+    if (code === '80') providerRefused(NETGSM_PROVIDER, 'rate-limit', { code });
     if (TRANSIENT_CODES.has(code)) throw new NetgsmBusyError(code);
-    throw new NetgsmRefusedError(code);
+    throw refused(code);
   }
 
   return {

@@ -64,6 +64,16 @@ export interface MetaDeliveryReport {
   notHandled: number;
 }
 
+/** The inbox channel a delivery's `object` stands for, as log lines and the dashboard name it. */
+const channelOf = (object: unknown) =>
+  object === 'whatsapp_business_account'
+    ? 'whatsapp'
+    : object === 'page'
+      ? 'messenger'
+      : object === 'instagram'
+        ? 'instagram'
+        : 'other';
+
 /** A provider id in a log line: enough to tell ids apart, not enough to be one (a WABA or number id). */
 const masked = (id: string) => (id.length > 4 ? `…${id.slice(-4)}` : '…');
 
@@ -114,7 +124,8 @@ export async function processMetaDelivery(deps: MetaEventDeps, delivery: MetaDel
     deps.log.warn('meta delivery skipped', { object: String(object), reason: 'object not subscribed' });
   }
 
-  deps.log.info('meta delivery processed', { ...report, receivedAt: delivery.receivedAt });
+  // `recorded` by `channel` is the dashboard's inbound count.
+  deps.log.info('meta delivery processed', { ...report, channel: channelOf(object), receivedAt: delivery.receivedAt });
   return report;
 }
 

@@ -1,6 +1,7 @@
 import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
 import { GraphError, graphErrorFrom, MediaRefusedError } from './graph-errors.js';
+import { reportedGraphError } from './provider.js';
 
 /**
  * Downloading a media file from a URL Meta handed us (WhatsApp's lookaside URL, an Instagram or
@@ -146,7 +147,7 @@ export async function downloadMediaFrom(
     }
     if (!response.ok) {
       const body = await response.json().catch(() => undefined);
-      throw graphErrorFrom(response.status, body, response.headers.get('retry-after'));
+      throw reportedGraphError(graphErrorFrom(response.status, body, response.headers.get('retry-after')));
     }
     return readLimited(response, options.maxBytes);
   }

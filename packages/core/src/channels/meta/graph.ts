@@ -1,5 +1,6 @@
 import { GraphError, graphErrorFrom } from './graph-errors.js';
 import { downloadMediaFrom, type MediaDownloadOptions } from './graph-media.js';
+import { reportedGraphError } from './provider.js';
 
 /**
  * Meta's Graph API, as the product uses it: connecting channels (code exchange, token checks,
@@ -129,7 +130,9 @@ export function graphClient(options: GraphClientOptions) {
       parsed = undefined;
     }
     if (!response.ok || parsed === undefined || (parsed as { error?: unknown }).error !== undefined) {
-      throw graphErrorFrom(response.ok ? 502 : response.status, parsed, response.headers.get('retry-after'));
+      throw reportedGraphError(
+        graphErrorFrom(response.ok ? 502 : response.status, parsed, response.headers.get('retry-after')),
+      );
     }
     return parsed as T;
   }

@@ -1,5 +1,6 @@
 import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { maskText } from '../masking.js';
+import { traceAttributes } from '../trace.js';
 import { deadLetterQueueName } from './declarations.js';
 
 /** Message attributes a dead letter carries, so `dlq list` can say why it is there. */
@@ -21,7 +22,11 @@ export interface DeadLetterSink {
   send(letter: DeadLetter): Promise<void>;
 }
 
-/** Sends to the queue's DLQ with the failure reason (masked and cut to 1 KB) as attributes. */
+/**
+ * Sends to the queue's DLQ with the failure reason (masked and cut to 1 KB) as attributes, and
+ * the trace id of the delivery that failed (the worker sends inside its context), which a replay
+ * carries back to the queue.
+ */
 export function sqsDeadLetters(sqs: SQSClient, queueUrl: (queue: string) => string): DeadLetterSink {
   return {
     async send({ queue, body, reason, receiveCount }) {
@@ -35,6 +40,7 @@ export function sqsDeadLetters(sqs: SQSClient, queueUrl: (queue: string) => stri
             [FAILURE_ATTRIBUTES.sourceQueue]: text(queue),
             [FAILURE_ATTRIBUTES.failedAt]: text(new Date().toISOString()),
             [FAILURE_ATTRIBUTES.receiveCount]: { DataType: 'Number', StringValue: String(receiveCount) },
+            ...traceAttributes(),
           },
         }),
       );

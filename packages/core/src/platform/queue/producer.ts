@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { SendMessageBatchCommand, SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { Blobs } from '../blobs.js';
 import { ValidationError } from '../errors.js';
+import { traceAttributes } from '../trace.js';
 import { MAX_MESSAGE_BYTES, type MessageOf, type QueueDeclaration } from './declarations.js';
 
 /** A body too large for SQS is stored in S3 and the queue carries this pointer instead. */
@@ -28,23 +29,34 @@ export interface QueueSink {
   sendBatch(queue: string, bodies: string[]): Promise<{ failed: number[] }>;
 }
 
-/** The SQS sink: queue URLs come from config. */
+/**
+ * The SQS sink: queue URLs come from config. Every message carries the current delivery's trace
+ * id as an attribute (platform/trace.ts), claim-checked or not, so the worker that receives it
+ * logs under the same id.
+ */
 export function sqsSink(sqs: SQSClient, queueUrl: (queue: string) => string): QueueSink {
   return {
     async send(queue, body, options) {
+      const traced = traceAttributes();
       await sqs.send(
         new SendMessageCommand({
           QueueUrl: queueUrl(queue),
           MessageBody: body,
           ...(options?.delaySeconds && { DelaySeconds: options.delaySeconds }),
+          ...(traced && { MessageAttributes: traced }),
         }),
       );
     },
     async sendBatch(queue, bodies) {
+      const traced = traceAttributes();
       const out = await sqs.send(
         new SendMessageBatchCommand({
           QueueUrl: queueUrl(queue),
-          Entries: bodies.map((body, index) => ({ Id: String(index), MessageBody: body })),
+          Entries: bodies.map((body, index) => ({
+            Id: String(index),
+            MessageBody: body,
+            ...(traced && { MessageAttributes: traced }),
+          })),
         }),
       );
       return { failed: (out.Failed ?? []).map((entry) => Number(entry.Id)) };

@@ -3,6 +3,8 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import type { Context } from 'aws-lambda';
 import type { Blobs } from '../blobs.js';
 import { PermanentError } from '../errors.js';
+import { traceIdOfRecord, withTrace } from '../trace.js';
+import { traced } from '../xray.js';
 import type { DeadLetterSink } from './dead-letters.js';
 import type { MessageOf, QueueDeclaration } from './declarations.js';
 import type { ClaimCheck } from './producer.js';
@@ -13,6 +15,8 @@ export interface QueueRecord {
   messageId: string;
   body: string;
   attributes: { ApproximateReceiveCount?: string } & Record<string, string | undefined>;
+  /** What the producer attached; `traceId` names the delivery the message belongs to. */
+  messageAttributes?: Record<string, { stringValue?: string; dataType?: string } | undefined>;
   eventSource?: string;
   [key: string]: unknown;
 }
@@ -78,6 +82,11 @@ export function stopMarginMs(remainingAtStartMs: number): number {
  * handled or dead-lettered again. A claim-checked body is deleted only after its message
  * succeeded; a dead letter keeps it, so the message can be replayed.
  *
+ * Each message is handled inside its delivery's trace (the `traceId` attribute its producer
+ * attached; a fresh id when it has none or a malformed one), so its log lines, the messages it
+ * sends onward and its dead letter all carry the same id; on AWS, in an X-Ray subsegment
+ * annotated with it.
+ *
  * @example
  * export const handler = queueWorker(META_EVENTS_QUEUE, deps, async (delivery) => { ... });
  */
@@ -135,6 +144,7 @@ export function queueWorker<Q extends QueueDeclaration>(
         return;
       }
 
+      const started = performance.now();
       try {
         if (json === undefined) throw new PoisonMessageError('body is not JSON');
         await handle(await decode(json, claimCheck), { messageId: record.messageId, receiveCount });
@@ -159,6 +169,8 @@ export function queueWorker<Q extends QueueDeclaration>(
       // settlement removes the body: one that lost the race to a dead letter leaves it for a replay.
       const first = await step('settlement', () => settlements.record(ref, 'succeeded'));
       if (claimCheck && first) await removeBody(claimCheck);
+      // One line per message handled, so a delivery's path shows every worker it went through.
+      log.info('message handled', { ...about, ms: Math.round(performance.now() - started) });
     }
 
     /** Waits for a message's work until the time is nearly up; then reports it unfinished. */
@@ -192,7 +204,9 @@ export function queueWorker<Q extends QueueDeclaration>(
 
     // One processor per invocation: work left running by an earlier one never shares its state.
     const processor = new BatchProcessor(EventType.SQS);
-    return processPartialResponse(event, finishInTime, processor, {
+    const inTrace = (record: QueueRecord) =>
+      withTrace(traceIdOfRecord(record), () => traced(`${queue} message`, () => finishInTime(record)));
+    return processPartialResponse(event, inTrace, processor, {
       throwOnFullBatchFailure: false,
       processInParallel: !declared.sequential,
     }) as Promise<PartialBatchResponse>;

@@ -15,7 +15,6 @@ import { saveCampaignSettings } from '@asistone/core/campaigns/settings';
 import { CAMPAIGN_SETTINGS_RECORDS } from '@asistone/core/campaigns/settings-records';
 import { connectWhatsApp } from '@asistone/core/channels/connect/whatsapp';
 import { graphClient } from '@asistone/core/channels/meta/graph';
-import { contactIdOf } from '@asistone/core/inbox/inbound';
 import { INBOX_RECORDS } from '@asistone/core/inbox/records';
 import { syncTemplates } from '@asistone/core/inbox/templates';
 import { readConfig } from '@asistone/core/platform/config';
@@ -29,6 +28,7 @@ import { startEmulators } from '../packages/local/src/emulators.js';
 import { handlerEnvironment } from '../packages/local/src/environment.js';
 import { fakeMetaEnvironment } from '../packages/local/src/fakes/meta.js';
 import type { AcceptedSend } from '../packages/local/src/fakes/meta-send-limits.js';
+import { benchCustomers, putConsentingCustomers } from './lib/campaign-audience.js';
 import { REPO_ROOT } from './lib/paths.js';
 import { check, type GoalCheck, ratioGoal } from './lib/report.js';
 
@@ -155,7 +155,6 @@ async function putFloor(dynamo: DynamoDBClient, table: string, count: number, co
 }
 
 /** Customer n's WhatsApp number (wa_id): Turkish mobiles. */
-const waIdOf = (n: number) => `9053${String(n).padStart(8, '0')}`;
 
 const run = promisify(execFile);
 
@@ -285,35 +284,8 @@ export async function benchCampaignPacing(
         .go();
     }
     for (let from = 0; from < LARGE; from += 2_000) {
-      const customers = Array.from({ length: Math.min(2_000, LARGE - from) }, (_, i) => {
-        const n = from + i;
-        const waId = waIdOf(n);
-        return { n, contactId: contactIdOf(keys, 'whatsapp', waId), e164: `+${waId}` };
-      });
-      await store.entities.contact
-        .put(
-          customers.map(({ contactId, e164 }) => ({
-            tenantId: TENANT,
-            contactId,
-            phone: keys.seal('contact', 'phone', contactId, e164),
-          })),
-        )
-        .go({ concurrent: 8 });
-      await store.entities.consentState
-        .put(
-          customers.map(({ contactId }) => ({
-            tenantId: TENANT,
-            contactId,
-            channel: 'whatsapp' as const,
-            purpose: 'marketing' as const,
-            state: 'granted' as const,
-            source: 'import' as const,
-            at: now,
-            iys: true,
-            entryId: `import_bench_${contactId}`,
-          })),
-        )
-        .go({ concurrent: 8 });
+      const customers = benchCustomers(keys, from, Math.min(2_000, LARGE - from));
+      await putConsentingCustomers(store, keys, TENANT, customers, now);
       const members = customers.flatMap(({ n, contactId }) => [
         { tenantId: TENANT, listId: lists.large, contactId, row: n + 2, fileConsent: 'granted' as const },
         ...(n < SMALL

@@ -884,6 +884,44 @@ async function stockLookup(heading: string): Promise<Outcome> {
   return { figures, details: result, errors: [] };
 }
 
+async function costInputs(heading: string): Promise<Outcome> {
+  const { benchCostInputs } = await import('./cost-inputs.js');
+  say(`${heading}: the inputs of the AWS bill per inbound message, reply, campaign recipient and inbox poll`);
+  const result = await benchCostInputs(say);
+  say(
+    figureTable(
+      ['figure', 'measured', 'floor', 'ratio'],
+      result.rows.map((row) => ({
+        cells: [row.figure.name, row.measured, row.floor, row.figure.ratio === null ? '–' : ratio(row.figure.ratio)],
+        check: { goal: row.figure.goal, met: row.figure.met },
+      })),
+    ),
+  );
+  for (const [path, functions] of Object.entries(result.perUnit)) {
+    for (const [fn, used] of Object.entries(functions)) {
+      const requests = Object.entries(used.requests)
+        .map(([name, n]) => `${name} ${num(n, 2)}`)
+        .join(', ');
+      say(
+        wrap(
+          `${path} · ${fn}: ${num(used.invocations, 2)} invocations, ${num(used.msPerUnit, 2)} ms, ` +
+            `WRU ${num(used.writeUnits, 2)} + index ${num(used.indexWriteUnits, 2)}, RRU ${num(used.readUnits, 2)}, ` +
+            `log ${num(used.logBytes, 0)} B; ${requests}`,
+          '   ',
+          '       ',
+        ),
+      );
+    }
+  }
+  const { run } = result;
+  say(
+    `   storage added: inbound ${run.storage.inbound.itemsAdded} items for ${run.counts.messages} messages, ` +
+      `reply ${run.storage.reply.itemsAdded} for ${run.counts.replies}, campaign ${run.storage.campaign.itemsAdded} for ${run.counts.recipients}; ` +
+      `status webhooks: reply ${run.counts.statuses.reply}, campaign ${run.counts.statuses.campaign}`,
+  );
+  return { figures: result.rows.map((row) => row.figure), details: { ...run, perUnit: result.perUnit }, errors: [] };
+}
+
 const BENCHMARKS: readonly Benchmark[] = [
   { name: 'seal', about: 'field sealing and opening vs raw AES-256-GCM', run: seal },
   { name: 'webhook', about: "the Meta webhook's receiver and Lambda handler vs HMAC + JSON.parse", run: webhook },
@@ -931,6 +969,12 @@ const BENCHMARKS: readonly Benchmark[] = [
     name: 'stock-lookup',
     about: "one variant's stock after 10 and 10,000 ledger entries: items read and time per lookup stay flat",
     run: stockLookup,
+  },
+  {
+    name: 'cost-inputs',
+    about:
+      'the inputs of the AWS bill per inbound message, reply, campaign recipient and inbox poll on the real handlers: time, DynamoDB units, SQS, S3, KMS, storage, log bytes, memory',
+    run: costInputs,
   },
 ];
 

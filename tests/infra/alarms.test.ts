@@ -101,6 +101,9 @@ describe('alarms', () => {
       );
       expect(failed?.properties.FilterPattern, webhook).toContain('$.message = "webhook answered"');
       expect(failed?.properties.FilterPattern, webhook).toContain('$.status != 401');
+      // The handler logs its answers under the name the alarm watches (the base path's last part).
+      const source = readFileSync(join(ROOT, `${fn.handler.slice(0, fn.handler.lastIndexOf('.'))}.ts`), 'utf8');
+      expect(source, webhook).toContain(`webhookHandler(log, '/webhooks/${webhook}'`);
       const answers = alarmsOn('WebhookFailedAnswers', ['webhook', webhook]);
       expect(answers, webhook).toHaveLength(1);
       expect(answers[0]!.properties.AlarmName).toBe(resourceName(STAGE, `${webhook}-webhook-answers`));

@@ -6,14 +6,17 @@ import type { RaisedAlarm } from '@asistone/core/platform/runtime-status';
 import { PRODUCT } from '@asistone/core/product/areas';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { SQSClient } from '@aws-sdk/client-sqs';
+import { type Invocation, type MessageAge, recorded } from './invocations.js';
 import { readLogLines } from './log-file.js';
 
 /**
  * The stage's alarms on one machine. CloudWatch evaluates them in AWS; here the local stack
- * evaluates those it can see the same way: a dead-letter queue that is not empty (from the
- * queue), and the alarms counted from log lines (provider refusals, webhook answers, the
- * schedules' warnings) from the local log file, over the same windows and thresholds. Lambda's
- * own metrics (errors, throttles, duration) and SQS message age exist only in AWS.
+ * evaluates them the same way, over the same windows and thresholds: a dead-letter queue that
+ * is not empty (from the queue); the alarms counted from log lines (provider refusals, webhook
+ * answers, the schedules' warnings) from the local log file; and what Lambda's and SQS's metrics
+ * would say (errors, p99 duration, message age) from what the local runtime recorded as it ran
+ * the handlers (invocations.ts). Only throttling has no local counterpart: nothing limits
+ * concurrency on one machine.
  *
  * A raised alarm prints one warning line `alarm raised` (and `alarm cleared` when it clears) and
  * shows on `/api/health` through the runtime status.
@@ -22,6 +25,9 @@ export const ALARM_RAISED_MESSAGE = 'alarm raised';
 export const ALARM_CLEARED_MESSAGE = 'alarm cleared';
 
 const FIVE_MINUTES_MS = 5 * 60_000;
+/** Alarms that need 2 of their last 3 five-minute periods breaching (as the stacks build them). */
+const PERIODS = 3;
+const BREACHING_PERIODS = 2;
 const ONE_DAY_MS = 24 * 60 * 60_000;
 
 /** One log line's facts the alarms count, with when it was written. */
@@ -38,6 +44,58 @@ export interface AlarmWatchDeps {
   log: Logger;
   now?: () => number;
   alarms?: readonly AlarmSpec[];
+  /** What the runtime recorded (invocations.ts); the process's own record unless given. */
+  invocations?: () => readonly Invocation[];
+  messageAges?: () => readonly MessageAge[];
+}
+
+/** The p99 of some durations (nearest rank, as CloudWatch's percentile of few samples). */
+function p99(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.max(0, Math.ceil(sorted.length * 0.99) - 1)] ?? 0;
+}
+
+/** Which of the last three 5-minute periods (newest first) hold something that breaches. */
+function breachingPeriods<T extends { at: number }>(
+  at: number,
+  items: readonly T[],
+  breaches: (inPeriod: T[]) => boolean,
+) {
+  let breaching = 0;
+  for (let period = 0; period < PERIODS; period++) {
+    const end = at - period * FIVE_MINUTES_MS;
+    const inPeriod = items.filter((item) => item.at <= end && item.at > end - FIVE_MINUTES_MS);
+    if (inPeriod.length > 0 && breaches(inPeriod)) breaching++;
+  }
+  return breaching;
+}
+
+/** Whether what the runtime recorded raises an alarm watching Lambda's or SQS's own metrics. */
+function fromRuntime(
+  spec: AlarmSpec,
+  at: number,
+  invocations: readonly Invocation[],
+  ages: readonly MessageAge[],
+): Record<string, unknown> | undefined {
+  const { watch } = spec;
+  if (watch.kind === 'errors') {
+    const own = invocations.filter((invocation) => invocation.fn === watch.function);
+    const breaching = breachingPeriods(at, own, (inPeriod) => inPeriod.some((invocation) => invocation.failed));
+    return breaching >= BREACHING_PERIODS ? { breachingPeriods: breaching } : undefined;
+  }
+  if (watch.kind === 'duration') {
+    const own = invocations.filter((invocation) => invocation.fn === watch.function);
+    const breaching = breachingPeriods(at, own, (inPeriod) => p99(inPeriod.map((i) => i.ms)) >= watch.thresholdMs);
+    return breaching >= BREACHING_PERIODS ? { breachingPeriods: breaching } : undefined;
+  }
+  if (watch.kind === 'queue-age') {
+    const oldest = Math.max(
+      0,
+      ...ages.filter((age) => age.queue === watch.queue && at - age.at <= FIVE_MINUTES_MS).map((age) => age.seconds),
+    );
+    return oldest > watch.seconds ? { oldestSeconds: Math.round(oldest) } : undefined;
+  }
+  return undefined;
 }
 
 /** Whether a log line is one an alarm of this spec counts. */
@@ -90,6 +148,9 @@ export function alarmWatch(deps: AlarmWatchDeps) {
   const specs = deps.alarms ?? productAlarms(PRODUCT);
   const fromLog = specs.filter((spec) => countedFromLog(spec));
   const deadLetters = specs.filter((spec) => spec.watch.kind === 'dead-letters');
+  const fromRunning = specs.filter((spec) => ['errors', 'duration', 'queue-age'].includes(spec.watch.kind));
+  const invocations = deps.invocations ?? recorded.invocations;
+  const messageAges = deps.messageAges ?? recorded.messageAges;
   const seen = new Map<string, Counted[]>(fromLog.map((spec) => [spec.name, []]));
   const raised = new Map<string, RaisedAlarm>();
   // Lines already in the file when the stack starts belong to an earlier run's windows.
@@ -129,6 +190,9 @@ export function alarmWatch(deps: AlarmWatchDeps) {
         seen.set(spec.name, lines);
         settle(spec, fromLines(spec, lines), at);
       }
+      const ran = invocations();
+      const aged = messageAges();
+      for (const spec of fromRunning) settle(spec, fromRuntime(spec, at, ran, aged), at);
       await Promise.all(
         deadLetters.map(async (spec) => {
           if (spec.watch.kind !== 'dead-letters') return;

@@ -4,6 +4,7 @@ import { pathToFileURL } from 'node:url';
 import { splitHandler } from '@asistone/core/platform/area';
 import type { Context } from 'aws-lambda';
 import { LOCAL_REGION } from './emulators.js';
+import { recordInvocation } from './invocations.js';
 
 /** The repository root: handler paths in the declarations are relative to it. */
 export const ROOT = join(import.meta.dirname, '..', '..', '..');
@@ -65,9 +66,15 @@ export async function invoke<T>(
       timeoutSeconds * 1000,
     );
   });
+  const started = Date.now();
+  let failed = true;
   try {
-    return await Promise.race([handler(event, lambdaContext(functionName, timeoutSeconds)), timeout]);
+    const result = await Promise.race([handler(event, lambdaContext(functionName, timeoutSeconds)), timeout]);
+    failed = false;
+    return result;
   } finally {
     clearTimeout(timer);
+    // As Lambda's metrics count it: a handler that threw or timed out is an error.
+    recordInvocation({ fn: functionName, at: Date.now(), ms: Date.now() - started, failed });
   }
 }

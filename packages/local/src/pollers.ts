@@ -9,6 +9,7 @@ import {
   type SQSClient,
 } from '@aws-sdk/client-sqs';
 import { LOCAL_REGION } from './emulators.js';
+import { recordMessageAge } from './invocations.js';
 import { invoke } from './lambda.js';
 
 export interface Poller {
@@ -70,6 +71,11 @@ export function startPoller(sqs: SQSClient, declared: QueueDeclaration, queueUrl
     );
     const messages = out.Messages ?? [];
     if (messages.length === 0) return 0;
+    const receivedAt = Date.now();
+    for (const message of messages) {
+      const sent = Number(message.Attributes?.SentTimestamp);
+      if (Number.isFinite(sent)) recordMessageAge({ queue, at: receivedAt, seconds: (receivedAt - sent) / 1000 });
+    }
     const records = lambdaSqsRecords(queueUrl, LOCAL_REGION, messages);
     let failed = new Set(records.map((record) => record.messageId));
     busySince = Date.now();

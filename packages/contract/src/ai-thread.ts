@@ -18,6 +18,7 @@ export const AI_HANDOFF_REASONS = [
   'model-stopped',
   'person-replied',
   'low-confidence',
+  'plan-limit',
 ] as const;
 
 /** `GET …/conversations/:conversationId/ai` and the answer of `POST …/ai/resume`. */

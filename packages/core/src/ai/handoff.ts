@@ -1,3 +1,4 @@
+import type { AI_HANDOFF_REASONS } from '@asistone/contract/ai-thread';
 import type { InboxDeps } from '../inbox/conversations.js';
 import { findConversation } from '../inbox/conversations.js';
 import { addNote } from '../inbox/notes.js';
@@ -31,6 +32,12 @@ export type HandoffReason =
   | 'low-confidence'
   /** The plan's AI replies for the month are used up (billing/usage.ts): people answer until it renews. */
   | 'plan-limit';
+
+/**
+ * Every reason is one the app can say (contract AI_HANDOFF_REASONS): a reason added here and not
+ * there fails to compile instead of reading as "a person should answer".
+ */
+export const HANDOFF_REASONS_ARE_KNOWN: HandoffReason extends (typeof AI_HANDOFF_REASONS)[number] ? true : never = true;
 
 /** The author id of every message the agent writes (the thread shows them as AI-written). */
 export const AI_AUTHOR = 'ai';

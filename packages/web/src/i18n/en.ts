@@ -344,6 +344,7 @@ export const en: Messages = {
         'model-stopped': 'The AI could not complete an answer.',
         'person-replied': 'A team member is answering this conversation.',
         'low-confidence': 'The agent was less sure of its answer than your settings allow, so it did not send it.',
+        'plan-limit': "Your plan's AI replies for this month are used up; your team answers until they renew.",
         other: 'A person should answer.',
       },
       ticketOpened: 'A ticket was opened.',

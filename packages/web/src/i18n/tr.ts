@@ -351,6 +351,7 @@ export const tr = {
         'model-stopped': 'Yapay zekâ cevabı tamamlayamadı.',
         'person-replied': 'Bu konuşmaya ekibinizden biri cevap veriyor.',
         'low-confidence': 'Asistan cevabından ayarlarınızın izin verdiğinden daha az emindi, bu yüzden göndermedi.',
+        'plan-limit': 'Planınızın bu ayki yapay zekâ cevapları bitti; yenilenene kadar ekibiniz cevap veriyor.',
         other: 'Bir kişinin cevap vermesi gerekiyor.',
       },
       ticketOpened: 'Bir talep açıldı.',

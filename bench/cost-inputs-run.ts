@@ -455,6 +455,15 @@ async function tableBytes() {
   return { items, tableBytes, indexBytes };
 }
 
+/** What a path added to the table: items, their bytes, and their index copies' bytes. */
+function grownBy(before: Awaited<ReturnType<typeof tableBytes>>, after: Awaited<ReturnType<typeof tableBytes>>) {
+  return {
+    itemsAdded: after.items - before.items,
+    tableBytes: after.tableBytes - before.tableBytes,
+    indexBytes: after.indexBytes - before.indexBytes,
+  };
+}
+
 /**
  * The fake Meta's status webhooks collected since the last call: waits for `expected` (three
  * per message sent), then for a second with nothing new.
@@ -478,6 +487,16 @@ async function collectedStatuses(expected: number): Promise<Buffer[]> {
   }
   if (bodies.length === 0) throw new Error(`the fake Meta sent no status webhook of ${expected}`);
   return bodies;
+}
+
+/** Meta's statuses for what was just sent, each through the webhook and `meta-events`, measured; answers how many. */
+async function deliverStatuses(expected: number): Promise<number> {
+  const bodies = await collectedStatuses(expected);
+  for (const body of bodies) {
+    await webhook(body, true);
+    await drain('meta-events', true, 0, 1);
+  }
+  return bodies.length;
 }
 
 async function floorRoundTrips(count: number) {
@@ -530,11 +549,7 @@ async function main(): Promise<CostRun> {
     await drain('media', true);
   }
   let after = await tableBytes();
-  storage.inbound = {
-    itemsAdded: after.items - before.items,
-    tableBytes: after.tableBytes - before.tableBytes,
-    indexBytes: after.indexBytes - before.indexBytes,
-  };
+  storage.inbound = grownBy(before, after);
 
   // Replies: an agent's reply is stored and queued by the API (queueReply, as the inbox route
   // calls it), sent by the outbound worker; Meta then posts its sent, delivered and read statuses.
@@ -562,36 +577,18 @@ async function main(): Promise<CostRun> {
     await invoke('api (queueReply)', { conversationId: conversations[n], n }, true);
     await drain('outbound', true, 0, 1);
   }
-  const replyStatuses = await collectedStatuses(replies * 3);
-  for (const body of replyStatuses) {
-    await webhook(body, true);
-    await drain('meta-events', true, 0, 1);
-  }
-  statuses.reply = replyStatuses.length;
+  statuses.reply = await deliverStatuses(replies * 3);
   after = await tableBytes();
-  storage.reply = {
-    itemsAdded: after.items - before.items,
-    tableBytes: after.tableBytes - before.tableBytes,
-    indexBytes: after.indexBytes - before.indexBytes,
-  };
+  storage.reply = grownBy(before, after);
 
   // A campaign: its fan-out message is waiting; fan-out, then the send batches, then the statuses.
   phase = 'campaign';
   before = await tableBytes();
   await drain('campaign-fanout', true, 500);
   await drain('campaign-send', true, 1_500);
-  const campaignStatuses = await collectedStatuses(job.recipients * 3);
-  for (const body of campaignStatuses) {
-    await webhook(body, true);
-    await drain('meta-events', true, 0, 1);
-  }
-  statuses.campaign = campaignStatuses.length;
+  statuses.campaign = await deliverStatuses(job.recipients * 3);
   after = await tableBytes();
-  storage.campaign = {
-    itemsAdded: after.items - before.items,
-    tableBytes: after.tableBytes - before.tableBytes,
-    indexBytes: after.indexBytes - before.indexBytes,
-  };
+  storage.campaign = grownBy(before, after);
   statuses.inbound = 0;
 
   // The open inbox: every 1.5 s the web app asks the API for the conversation list, the open
